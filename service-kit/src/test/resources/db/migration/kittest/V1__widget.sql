@@ -1,0 +1,4 @@
+CREATE TABLE widget (
+    name     text PRIMARY KEY,
+    quantity int  NOT NULL
+);
