@@ -48,6 +48,9 @@ public final class ServiceHost implements AutoCloseable {
     if (b.inProcessName != null) {
       gb.inProcess(b.inProcessName);
     }
+    if (b.alsoInProcessName != null) {
+      gb.alsoInProcess(b.alsoInProcessName);
+    }
     b.services.forEach(gb::addService);
     b.interceptors.forEach(gb::addInterceptor);
     b.beforeDrain.forEach(gb::beforeDrain);
@@ -129,6 +132,7 @@ public final class ServiceHost implements AutoCloseable {
     private GrpcServerSettings grpcSettings = GrpcServerSettings.defaults(0);
     private HttpSettings httpSettings;
     private String inProcessName;
+    private String alsoInProcessName;
     private Duration readinessInterval = Duration.ofSeconds(5);
     private PrometheusMeterRegistry registry;
     private final List<ReadinessCheck> checks = new ArrayList<>();
@@ -150,6 +154,12 @@ public final class ServiceHost implements AutoCloseable {
     /** Serve gRPC in-process under {@code name} (all-in-one app, tests) instead of on a TCP port. */
     public Builder inProcess(String name) {
       this.inProcessName = name;
+      return this;
+    }
+
+    /** Serve on TCP as configured and also in-process under {@code name}, for sibling services in one JVM. */
+    public Builder alsoInProcess(String name) {
+      this.alsoInProcessName = name;
       return this;
     }
 

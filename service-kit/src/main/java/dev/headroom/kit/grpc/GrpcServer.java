@@ -44,6 +44,7 @@ public final class GrpcServer implements AutoCloseable {
 
   private final String name;
   private final Server server;
+  private final Server sibling;
   private final HealthStatusManager health;
   private final ExecutorService executor;
   private final GrpcServerSettings settings;
@@ -60,38 +61,53 @@ public final class GrpcServer implements AutoCloseable {
     this.health = new HealthStatusManager();
     MeterRegistry registry = b.registry != null ? b.registry : new SimpleMeterRegistry();
 
-    ServerBuilder<?> sb = b.inProcessName != null
-        ? InProcessServerBuilder.forName(b.inProcessName)
-        : Grpc.newServerBuilderForPort(settings.port(), InsecureServerCredentials.create());
     if (b.directExecutor) {
       // Tests only: handlers run on the transport thread, so a test sees their effects deterministically.
       this.executor = null;
-      sb.directExecutor();
     } else {
       this.executor = boundedExecutor(name, settings, registry);
-      sb.executor(executor);
     }
-    sb.maxInboundMessageSize(settings.maxInboundMessageBytes());
 
     // ServerInterceptors.intercept runs the last interceptor first: metrics sees the final status.
     ErrorMappingInterceptor errors = new ErrorMappingInterceptor(new ErrorMapper(name));
     AdmissionInterceptor admission = new AdmissionInterceptor(settings.maxInFlightCalls());
     GrpcMetricsInterceptor metrics = new GrpcMetricsInterceptor(registry);
+    List<ServerServiceDefinition> definitions = new ArrayList<>();
     List<String> names = new ArrayList<>();
     for (ServerServiceDefinition def : b.services) {
       List<ServerInterceptor> chain = new ArrayList<>(b.interceptors);
       chain.add(0, errors);
       chain.add(admission);
       chain.add(metrics);
-      sb.addService(ServerInterceptors.intercept(def, chain));
+      definitions.add(ServerInterceptors.intercept(def, chain));
       names.add(def.getServiceDescriptor().getName());
     }
     this.serviceNames = List.copyOf(names);
     // Health and reflection stay outside admission control: a saturated server must still answer its probes.
-    sb.addService(ServerInterceptors.intercept(health.getHealthService(), errors, metrics));
-    sb.addService(ServerInterceptors.intercept(ProtoReflectionServiceV1.newInstance(), errors, metrics));
-    this.server = sb.build();
+    definitions.add(ServerInterceptors.intercept(health.getHealthService(), errors, metrics));
+    definitions.add(ServerInterceptors.intercept(ProtoReflectionServiceV1.newInstance(), errors, metrics));
+
+    this.server = b.inProcessName != null
+        ? configure(InProcessServerBuilder.forName(b.inProcessName), definitions)
+        : configure(Grpc.newServerBuilderForPort(settings.port(), InsecureServerCredentials.create()), definitions);
+    // The all-in-one app serves hosts over TCP and its sibling services in-process, from the same handlers,
+    // executor, admission limit and metrics.
+    String alias = b.alsoInProcessName != null ? b.alsoInProcessName : settings.inProcessAlias();
+    this.sibling = b.inProcessName == null && !alias.isEmpty()
+        ? configure(InProcessServerBuilder.forName(alias), definitions)
+        : null;
     setAll(ServingStatus.NOT_SERVING);
+  }
+
+  private Server configure(ServerBuilder<?> sb, List<ServerServiceDefinition> definitions) {
+    if (executor == null) {
+      sb.directExecutor();
+    } else {
+      sb.executor(executor);
+    }
+    sb.maxInboundMessageSize(settings.maxInboundMessageBytes());
+    definitions.forEach(sb::addService);
+    return sb.build();
   }
 
   private static ExecutorService boundedExecutor(String name, GrpcServerSettings s, MeterRegistry registry) {
@@ -126,6 +142,9 @@ public final class GrpcServer implements AutoCloseable {
   public synchronized GrpcServer start() {
     try {
       server.start();
+      if (sibling != null) {
+        sibling.start();
+      }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start gRPC server for " + name + " on port " + settings.port(), e);
     }
@@ -175,12 +194,16 @@ public final class GrpcServer implements AutoCloseable {
         LOG.warning(() -> "shutdown hook failed: " + e);
       }
     }
-    server.shutdown();
+    List<Server> servers = sibling == null ? List.of(server) : List.of(server, sibling);
+    servers.forEach(Server::shutdown);
     try {
-      if (!server.awaitTermination(settings.gracePeriod().toMillis(), TimeUnit.MILLISECONDS)) {
-        LOG.warning(() -> name + ": calls still running after the grace period; cancelling them");
-        server.shutdownNow();
-        server.awaitTermination(5, TimeUnit.SECONDS);
+      long deadline = System.nanoTime() + settings.gracePeriod().toNanos();
+      for (Server s : servers) {
+        if (!s.awaitTermination(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+          LOG.warning(() -> name + ": calls still running after the grace period; cancelling them");
+          s.shutdownNow();
+          s.awaitTermination(5, TimeUnit.SECONDS);
+        }
       }
       if (executor != null) {
         executor.shutdown();
@@ -189,7 +212,7 @@ public final class GrpcServer implements AutoCloseable {
         }
       }
     } catch (InterruptedException e) {
-      server.shutdownNow();
+      servers.forEach(Server::shutdownNow);
       if (executor != null) {
         executor.shutdownNow();
       }
@@ -202,6 +225,7 @@ public final class GrpcServer implements AutoCloseable {
     private final String name;
     private GrpcServerSettings settings = GrpcServerSettings.defaults(0);
     private String inProcessName;
+    private String alsoInProcessName;
     private boolean directExecutor;
     private final List<ServerServiceDefinition> services = new ArrayList<>();
     private final List<ServerInterceptor> interceptors = new ArrayList<>();
@@ -221,6 +245,12 @@ public final class GrpcServer implements AutoCloseable {
     /** Serve on an in-process transport under this name instead of TCP. */
     public Builder inProcess(String inProcessName) {
       this.inProcessName = inProcessName;
+      return this;
+    }
+
+    /** Serve on TCP and, in addition, in-process under this name (the all-in-one app's sibling services). */
+    public Builder alsoInProcess(String inProcessName) {
+      this.alsoInProcessName = inProcessName;
       return this;
     }
 
