@@ -1,0 +1,7 @@
+package dev.headroom.scoring.domain.learning;
+
+/** What became of an expansion opportunity. */
+public enum OutcomeResult {
+    WON,
+    LOST
+}
