@@ -40,8 +40,7 @@ public final class ServiceHost implements AutoCloseable {
 
   private ServiceHost(Builder b) {
     this.service = b.service;
-    this.registry = b.registry != null ? b.registry : new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    registry.config().commonTags("service", service);
+    this.registry = b.registry != null ? b.registry : newMeterRegistry(service);
     this.readiness = new ReadinessMonitor(b.checks, b.readinessInterval);
     GrpcServer.Builder gb = GrpcServer.builder(service).settings(b.grpcSettings).readiness(readiness)
         .meterRegistry(registry);
@@ -63,6 +62,17 @@ public final class ServiceHost implements AutoCloseable {
       this.http = null;
     }
     this.resources = new ArrayDeque<>(b.resources);
+  }
+
+  /**
+   * A Prometheus registry tagged {@code service=<service>}. Services that register their own meters before the
+   * host is built create it here and pass it to {@link Builder#meterRegistry}: the tag must be configured before
+   * the first meter exists, or Micrometer ignores it for earlier meters.
+   */
+  public static PrometheusMeterRegistry newMeterRegistry(String service) {
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    registry.config().commonTags("service", service);
+    return registry;
   }
 
   public static Builder builder(String service) {

@@ -22,7 +22,15 @@ public record Account(
         Instant signupTime,
         List<Subscription> subscriptionHistory) {
 
-    public record Subscription(String productKey, String planKey, int seatsPurchased, Instant since) {}
+    public record Subscription(String productKey, String planKey, int seatsPurchased, Instant since) {
+        /**
+         * Later wins; two entries with the same since are ordered by plan key and seats so the answer never
+         * depends on the order the history was stored in.
+         */
+        static final Comparator<Subscription> PRECEDENCE = Comparator.comparing(Subscription::since)
+                .thenComparing(Subscription::planKey)
+                .thenComparingInt(Subscription::seatsPurchased);
+    }
 
     public Account {
         subscriptionHistory = List.copyOf(subscriptionHistory);
@@ -32,7 +40,7 @@ public record Account(
     public Optional<Subscription> effectiveSubscription(String productKey, Instant t) {
         return subscriptionHistory.stream()
                 .filter(s -> s.productKey().equals(productKey) && !s.since().isAfter(t))
-                .max(Comparator.comparing(Subscription::since));
+                .max(Subscription.PRECEDENCE);
     }
 
     /** Every product's subscription in effect at {@code t}. */

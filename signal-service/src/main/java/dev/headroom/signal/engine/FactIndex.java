@@ -386,7 +386,7 @@ final class FactIndex {
         Subscription coreSub = null;
         Set<String> entitled = new HashSet<>();
         Set<String> owned = new HashSet<>();
-        for (Subscription s : effectiveSubscriptions(t)) {
+        for (Subscription s : account.effectiveSubscriptions(t)) {
             owned.add(s.productKey());
             catalog.plan(s.planKey()).ifPresent(p -> entitled.addAll(p.entitledFeatureKeys()));
             if (s.productKey().equals(core)) {
@@ -397,24 +397,6 @@ final class FactIndex {
         int capacity = coreSub == null ? 0
                 : Math.max(coreSub.seatsPurchased(), corePlan == null ? 0 : corePlan.includedSeats());
         return new Segment(coreSub, corePlan, capacity, Set.copyOf(entitled), Set.copyOf(owned));
-    }
-
-    /**
-     * The effective subscription per product: latest since <= t. Two entries with the same since are ordered
-     * by plan key and seats so the answer never depends on the order the history was stored in.
-     */
-    private List<Subscription> effectiveSubscriptions(Instant t) {
-        Comparator<Subscription> order = Comparator.comparing(Subscription::since)
-                .thenComparing(Subscription::planKey)
-                .thenComparingInt(Subscription::seatsPurchased);
-        Map<String, Subscription> best = new LinkedHashMap<>();
-        for (Subscription s : account.subscriptionHistory()) {
-            if (s.since().isAfter(t)) {
-                continue;
-            }
-            best.merge(s.productKey(), s, (a, b) -> order.compare(a, b) >= 0 ? a : b);
-        }
-        return List.copyOf(best.values());
     }
 
     // ================================ queries at an instant t <= T ========================================

@@ -1,0 +1,157 @@
+package dev.headroom.signal.app;
+
+import dev.headroom.kit.ServiceHost;
+import dev.headroom.kit.db.Database;
+import dev.headroom.kit.error.ErrorMapper;
+import dev.headroom.kit.outbox.Backoff;
+import dev.headroom.kit.outbox.Outbox;
+import dev.headroom.kit.outbox.OutboxListener;
+import dev.headroom.kit.outbox.OutboxWatch;
+import dev.headroom.kit.paging.PageTokens;
+import dev.headroom.kit.paging.Paging;
+import dev.headroom.signal.catalog.AccountService;
+import dev.headroom.signal.catalog.CatalogService;
+import dev.headroom.signal.db.EventPartitions;
+import dev.headroom.signal.engine.SignalEngine;
+import dev.headroom.signal.evaluation.AccountEvaluator;
+import dev.headroom.signal.evaluation.EvaluationQueue;
+import dev.headroom.signal.evaluation.EvaluationScheduler;
+import dev.headroom.signal.evaluation.RuleService;
+import dev.headroom.signal.evaluation.SignalReader;
+import dev.headroom.signal.grpc.ProtoMapper;
+import dev.headroom.signal.grpc.SignalGrpcService;
+import dev.headroom.signal.http.EventsRoute;
+import dev.headroom.signal.ingest.IngestService;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Clock;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * One running signal service, wired with plain constructors: database (migrated), catalog and rules loaded,
+ * evaluator and scheduler running, gRPC + HTTP served by the kit's {@link ServiceHost}. Used by
+ * {@link SignalServiceMain}, the all-in-one app and the tests alike.
+ */
+public final class SignalApp implements AutoCloseable {
+    private final ServiceHost host;
+    private final Database database;
+    private final EvaluationQueue queue;
+    private final EvaluationScheduler scheduler;
+
+    private SignalApp(ServiceHost host, Database database, EvaluationQueue queue, EvaluationScheduler scheduler) {
+        this.host = host;
+        this.database = database;
+        this.queue = queue;
+        this.scheduler = scheduler;
+    }
+
+    /**
+     * @param inProcessName serve gRPC in-process under this name instead of TCP; null for TCP
+     * @param withHttp start the Helidon server (health, metrics, POST /v1/events)
+     */
+    public static SignalApp start(SignalConfig config, Clock clock, String inProcessName, boolean withHttp) {
+        PrometheusMeterRegistry registry = ServiceHost.newMeterRegistry("signal");
+        Database db = new Database("signal", config.database());
+        try {
+            db.migrate();
+            var jdbi = db.jdbi();
+            PageTokens tokens = new PageTokens(config.pagingSecret());
+            Paging listPaging = new Paging(tokens, 100, 1000);
+            Paging signalPaging = new Paging(tokens, 50, 500);
+
+            // The evaluator is built after the services that notify it; they reach it through this reference.
+            AtomicReference<EvaluationQueue> queueRef = new AtomicReference<>();
+            AtomicReference<EvaluationScheduler> schedulerRef = new AtomicReference<>();
+            Runnable sweepSoon = () -> {
+                EvaluationScheduler s = schedulerRef.get();
+                if (s != null) {
+                    s.sweepSoon();
+                }
+            };
+            CatalogService catalog = new CatalogService(jdbi, sweepSoon);
+            catalog.reload();
+            AccountService accounts = new AccountService(jdbi, catalog, listPaging, clock, id -> {
+                EvaluationQueue q = queueRef.get();
+                if (q != null) {
+                    q.mark(id);
+                }
+            });
+            RuleService rules = new RuleService(jdbi, clock, sweepSoon);
+            rules.start();
+            EventPartitions partitions = new EventPartitions(jdbi);
+            partitions.load();
+            Outbox outbox = new Outbox(db.schema(), jdbi);
+            AccountEvaluator evaluator = new AccountEvaluator(jdbi, accounts, catalog, rules,
+                    new SignalEngine(config.engine()), outbox, change -> ProtoMapper.change(change).toByteArray(),
+                    clock);
+            EvaluationQueue queue = new EvaluationQueue(evaluator, config.evaluator(), registry);
+            queueRef.set(queue);
+            IngestService ingest = new IngestService(jdbi, catalog, partitions, clock,
+                    config.scheduler().rawRetention(), queue::markDirty, registry);
+            EvaluationScheduler scheduler = new EvaluationScheduler(accounts, catalog, rules, queue, partitions,
+                    outbox, clock, config.scheduler(), config.evaluator().queueCapacity());
+            schedulerRef.set(scheduler);
+
+            OutboxListener listener = new OutboxListener(db::openDedicatedConnection, outbox.channel(),
+                    Backoff.defaults());
+            OutboxWatch watch = new OutboxWatch(outbox, listener, new ErrorMapper("signal"), config.watch());
+            SignalGrpcService grpc = new SignalGrpcService(catalog, accounts, ingest, evaluator, rules, scheduler,
+                    new SignalReader(jdbi, accounts, signalPaging), watch, clock, config.evaluateTimeout());
+
+            ServiceHost.Builder hb = ServiceHost.builder("signal")
+                    .grpc(config.grpc())
+                    .meterRegistry(registry)
+                    .readinessCheck(db.readinessCheck())
+                    .addService(grpc)
+                    .beforeDrain(watch::close)
+                    .closeOnShutdown(db)
+                    .closeOnShutdown(listener)
+                    .closeOnShutdown(queue)
+                    .closeOnShutdown(scheduler);
+            if (inProcessName != null) {
+                hb.inProcess(inProcessName);
+            }
+            if (withHttp) {
+                EventsRoute route = new EventsRoute(ingest);
+                hb.http(config.http()).routes(route::register);
+            }
+            ServiceHost host = hb.build();
+            listener.start();
+            queue.start();
+            scheduler.start();
+            host.start();
+            return new SignalApp(host, db, queue, scheduler);
+        } catch (RuntimeException e) {
+            db.close();
+            throw e;
+        }
+    }
+
+    public int grpcPort() {
+        return host.grpcPort();
+    }
+
+    public int httpPort() {
+        return host.httpPort();
+    }
+
+    public PrometheusMeterRegistry meterRegistry() {
+        return host.meterRegistry();
+    }
+
+    public Database database() {
+        return database;
+    }
+
+    public EvaluationQueue evaluator() {
+        return queue;
+    }
+
+    public EvaluationScheduler scheduler() {
+        return scheduler;
+    }
+
+    @Override
+    public void close() {
+        host.close();
+    }
+}

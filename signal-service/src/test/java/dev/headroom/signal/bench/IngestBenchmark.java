@@ -1,0 +1,278 @@
+package dev.headroom.signal.bench;
+
+import com.google.protobuf.Struct;
+import com.google.protobuf.Timestamp;
+import com.google.protobuf.Value;
+import dev.headroom.api.common.v1.Money;
+import dev.headroom.api.signal.v1.*;
+import dev.headroom.kit.config.KitConfig;
+import dev.headroom.kit.testing.PostgresServer;
+import dev.headroom.kit.testing.TestDatabase;
+import dev.headroom.signal.app.SignalApp;
+import dev.headroom.signal.app.SignalConfig;
+import io.grpc.ManagedChannel;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import java.io.StringReader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.postgresql.PGConnection;
+
+/**
+ * Load harness (not a test): the signal service on embedded PostgreSQL, netty gRPC on 127.0.0.1, a few clients
+ * sending batches of 1,000 mixed events over 10,000 accounts for a bounded time. Reports sustained events/s and
+ * p50/p99 batch latency, then what the same PostgreSQL accepts for the same fact rows through plain COPY.
+ *
+ * <pre>
+ * cd /work/main && JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64 ./mvnw -B -q -o -pl signal-service test-compile \
+ *   exec:java -Dexec.mainClass=dev.headroom.signal.bench.IngestBenchmark -Dexec.classpathScope=test \
+ *   -Dexec.args="60 4"      # seconds, clients
+ * </pre>
+ */
+public final class IngestBenchmark {
+    private static final int ACCOUNTS = 10_000;
+    private static final int BATCH = 1_000;
+
+    public static void main(String[] args) throws Exception {
+        int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 60;
+        int clients = args.length > 1 ? Integer.parseInt(args[1]) : 4;
+        Path tmp = Path.of("signal-service/target/tmp").toAbsolutePath();
+        if (!Files.isDirectory(tmp.getParent())) {
+            tmp = Path.of("target/tmp").toAbsolutePath();
+        }
+        Files.createDirectories(tmp);
+        System.setProperty("java.io.tmpdir", tmp.toString());
+        java.util.logging.Logger.getLogger("").setLevel(java.util.logging.Level.WARNING);
+
+        TestDatabase db = PostgresServer.shared().createDatabase();
+        var s = db.settings("signal");
+        Map<String, String> env = new HashMap<>();
+        env.put("HEADROOM_SIGNAL_DATABASE_URL", s.url());
+        env.put("HEADROOM_SIGNAL_DATABASE_USER", s.user());
+        env.put("HEADROOM_SIGNAL_DATABASE_PASSWORD", s.password());
+        env.put("HEADROOM_SIGNAL_PAGING_SECRET", "bench-secret-0123456789abcdef");
+        env.put("HEADROOM_SIGNAL_GRPC_PORT", "0");
+        env.put("HEADROOM_SIGNAL_HTTP_PORT", "0");
+        env.put("HEADROOM_SIGNAL_HTTP_HOST", "127.0.0.1");
+        env.put("HEADROOM_SIGNAL_EVALUATION_FIRST_SWEEP_DELAY", "1h");
+        env.putAll(System.getenv().entrySet().stream().filter(e -> e.getKey().startsWith("HEADROOM_SIGNAL_"))
+                .collect(java.util.stream.Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue)));
+        SignalConfig config = SignalConfig.from(KitConfig.load("signal", "signal.yaml",
+                IngestBenchmark.class.getClassLoader(), env));
+        SignalApp app = SignalApp.start(config, Clock.systemUTC(), null, false);
+        ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", app.grpcPort()).usePlaintext()
+                .maxInboundMessageSize(16 << 20).build();
+        var stub = SignalServiceGrpc.newBlockingStub(channel);
+        try {
+            seed(stub);
+            long t0 = System.nanoTime();
+            ExecutorService pool = Executors.newFixedThreadPool(4);
+            List<Future<?>> puts = new ArrayList<>();
+            for (int w = 0; w < 4; w++) {
+                int worker = w;
+                puts.add(pool.submit(() -> {
+                    for (int i = worker; i < ACCOUNTS; i += 4) {
+                        stub.putAccount(PutAccountRequest.newBuilder().setAccount(Account.newBuilder()
+                                .setAccountId(account(i)).setName("Account " + i).setCurrencyCode("USD")
+                                .addSubscriptions(Subscription.newBuilder().setProductKey("core").setPlanKey("pro")
+                                        .setSeatsPurchased(10).setSince(ts(Instant.now().minus(90, ChronoUnit.DAYS)))))
+                                .build());
+                    }
+                }));
+            }
+            for (Future<?> f : puts) {
+                f.get();
+            }
+            pool.shutdown();
+            System.out.printf("created %d accounts in %.1f s%n", ACCOUNTS, (System.nanoTime() - t0) / 1e9);
+
+            // Warm-up: JIT and partitions.
+            send(stub, batch(new SplittableRandom(7), "warm", 0));
+            send(stub, batch(new SplittableRandom(8), "warm", 1));
+
+            List<Long> latencies = Collections.synchronizedList(new ArrayList<>());
+            AtomicLong accepted = new AtomicLong();
+            AtomicLong failed = new AtomicLong();
+            ExecutorService load = Executors.newFixedThreadPool(clients);
+            long start = System.nanoTime();
+            long end = start + TimeUnit.SECONDS.toNanos(seconds);
+            List<Future<?>> fs = new ArrayList<>();
+            for (int c = 0; c < clients; c++) {
+                int client = c;
+                fs.add(load.submit(() -> {
+                    SplittableRandom rnd = new SplittableRandom(1000 + client);
+                    int n = 0;
+                    while (System.nanoTime() < end) {
+                        IngestEventsRequest req = batch(rnd, "c" + client, n++);
+                        long b0 = System.nanoTime();
+                        try {
+                            accepted.addAndGet(send(stub, req));
+                            latencies.add(System.nanoTime() - b0);
+                        } catch (RuntimeException e) {
+                            failed.incrementAndGet();
+                        }
+                    }
+                }));
+            }
+            for (Future<?> f : fs) {
+                f.get();
+            }
+            long elapsed = System.nanoTime() - start;
+            load.shutdown();
+            List<Long> sorted = new ArrayList<>(latencies);
+            Collections.sort(sorted);
+            double eps = accepted.get() / (elapsed / 1e9);
+            System.out.printf("gRPC ingest: %d clients, %d s, %d batches of %d, %d events accepted, %d failed batches%n",
+                    clients, seconds, sorted.size(), BATCH, accepted.get(), failed.get());
+            System.out.printf("  sustained %.0f events/s; batch latency p50 %.1f ms, p99 %.1f ms, max %.1f ms%n",
+                    eps, pct(sorted, 0.50), pct(sorted, 0.99), sorted.isEmpty() ? 0 : sorted.get(sorted.size() - 1) / 1e6);
+            System.out.printf("  evaluator queue depth at end: %d%n", app.evaluator().depth());
+
+            copyBaseline(s.url(), s.user(), s.password(), Math.min(seconds, 20));
+        } finally {
+            channel.shutdownNow();
+            app.close();
+            db.drop();
+        }
+        System.exit(0);
+    }
+
+    private static double pct(List<Long> sorted, double p) {
+        if (sorted.isEmpty()) {
+            return 0;
+        }
+        return sorted.get(Math.min(sorted.size() - 1, (int) Math.ceil(p * sorted.size()) - 1)) / 1e6;
+    }
+
+    private static long send(SignalServiceGrpc.SignalServiceBlockingStub stub, IngestEventsRequest req) {
+        return stub.withDeadlineAfter(30, TimeUnit.SECONDS).ingestEvents(req).getAcceptedCount();
+    }
+
+    static String account(int i) {
+        return "acct-" + i;
+    }
+
+    private static final String[] FEATURES = {"reports", "sso", "audit_log"};
+
+    /** A mixed batch: activity, feature use, meters, workflows, membership, tickets, paywalls. */
+    static IngestEventsRequest batch(SplittableRandom rnd, String client, int n) {
+        IngestEventsRequest.Builder b = IngestEventsRequest.newBuilder();
+        Instant now = Instant.now();
+        for (int i = 0; i < BATCH; i++) {
+            int acct = rnd.nextInt(ACCOUNTS);
+            String user = "u" + rnd.nextInt(12);
+            Instant at = now.minusSeconds(rnd.nextLong(7 * 86_400L));
+            UsageEvent.Builder e = UsageEvent.newBuilder().setEventId(client + "-" + n + "-" + i)
+                    .setAccountId(account(acct)).setOccurredAt(ts(at));
+            int k = rnd.nextInt(100);
+            Struct.Builder p = Struct.newBuilder();
+            if (k < 40) {
+                e.setKind("USER_ACTIVE").setUserId(user);
+            } else if (k < 60) {
+                e.setKind("FEATURE_USED").setUserId(user);
+                p.putFields("feature_key", str(FEATURES[rnd.nextInt(FEATURES.length)]));
+            } else if (k < 80) {
+                e.setKind("METER");
+                p.putFields("meter_key", str("api_calls"));
+                p.putFields("quantity", Value.newBuilder().setNumberValue(rnd.nextInt(50)).build());
+            } else if (k < 85) {
+                e.setKind("WORKFLOW_COMPLETED").setUserId(user);
+                p.putFields("workflow_key", str("wf-" + rnd.nextInt(5)));
+            } else if (k < 90) {
+                e.setKind("USER_ADDED").setUserId(user);
+                p.putFields("role", str(rnd.nextInt(10) == 0 ? "ADMIN" : "MEMBER"));
+                p.putFields("team", str("team-" + rnd.nextInt(4)));
+            } else if (k < 95) {
+                e.setKind("SUPPORT_TICKET").setUserId(user);
+                p.putFields("category", str("AUTOMATION"));
+            } else {
+                e.setKind("PAYWALL_HIT").setUserId(user);
+                p.putFields("feature_key", str("audit_log"));
+            }
+            b.addEvents(e.setPayload(p));
+        }
+        return b.build();
+    }
+
+    private static Value str(String s) {
+        return Value.newBuilder().setStringValue(s).build();
+    }
+
+    private static Timestamp ts(Instant t) {
+        return Timestamp.newBuilder().setSeconds(t.getEpochSecond()).setNanos(t.getNano()).build();
+    }
+
+    private static void seed(SignalServiceGrpc.SignalServiceBlockingStub stub) {
+        stub.putProduct(PutProductRequest.newBuilder().setProduct(Product.newBuilder().setProductKey("core")).build());
+        stub.putMeter(PutMeterRequest.newBuilder().setMeter(Meter.newBuilder().setMeterKey("api_calls").setUnit("calls")
+                .setAggregation(MeterAggregation.METER_AGGREGATION_SUM)).build());
+        for (String f : FEATURES) {
+            stub.putFeature(PutFeatureRequest.newBuilder().setFeature(Feature.newBuilder().setFeatureKey(f)
+                    .setProductKey("core").setAdvanced(f.equals("audit_log"))).build());
+        }
+        Money usd = Money.newBuilder().setCurrencyCode("USD").setMinorUnits(1500).build();
+        stub.putPlan(PutPlanRequest.newBuilder().setPlan(Plan.newBuilder().setPlanKey("pro").setProductKey("core")
+                .setTierRank(1).setSeatPriceMonthly(usd).setBasePriceMonthly(usd).setIncludedSeats(5)
+                .addEntitledFeatureKeys("reports").addEntitledFeatureKeys("sso").putMeterLimits("api_calls", 100_000))
+                .build());
+    }
+
+    /** The floor: the same fact rows COPYed by one connection into a table shaped like usage_fact. */
+    private static void copyBaseline(String url, String user, String password, int seconds) throws Exception {
+        try (Connection c = user.isEmpty() ? DriverManager.getConnection(url) : DriverManager.getConnection(url, user, password)) {
+            try (Statement st = c.createStatement()) {
+                st.execute("CREATE TABLE signal.bench_copy (LIKE signal.usage_fact INCLUDING ALL)");
+            }
+            c.setAutoCommit(false);
+            var copy = c.unwrap(PGConnection.class).getCopyAPI();
+            SplittableRandom rnd = new SplittableRandom(99);
+            long rows = 0;
+            int n = 0;
+            long start = System.nanoTime();
+            long end = start + TimeUnit.SECONDS.toNanos(seconds);
+            List<Long> lat = new ArrayList<>();
+            while (System.nanoTime() < end) {
+                IngestEventsRequest req = batch(rnd, "copy", n++);
+                long b0 = System.nanoTime();
+                StringBuilder sb = new StringBuilder(BATCH * 96);
+                for (UsageEvent e : req.getEventsList()) {
+                    Instant at = Instant.ofEpochSecond(e.getOccurredAt().getSeconds(), e.getOccurredAt().getNanos());
+                    var f = e.getPayload().getFieldsMap();
+                    String key = f.containsKey("feature_key") ? f.get("feature_key").getStringValue()
+                            : f.containsKey("meter_key") ? f.get("meter_key").getStringValue()
+                            : f.containsKey("workflow_key") ? f.get("workflow_key").getStringValue() : "\\N";
+                    sb.append(e.getAccountId()).append('\t').append(at).append('\t').append(e.getEventId()).append('\t')
+                            .append(e.hasUserId() ? e.getUserId() : "\\N").append('\t').append(e.getKind())
+                            .append("\t\\N\t\\N\t").append(key).append('\t')
+                            .append(f.containsKey("quantity") ? Double.toString(f.get("quantity").getNumberValue()) : "\\N")
+                            .append('\n');
+                }
+                copy.copyIn("COPY signal.bench_copy (account_id, occurred_at, event_id, user_id, kind, role, team, key,"
+                        + " quantity) FROM STDIN", new StringReader(sb.toString()));
+                c.commit();
+                lat.add(System.nanoTime() - b0);
+                rows += BATCH;
+            }
+            double secs = (System.nanoTime() - start) / 1e9;
+            Collections.sort(lat);
+            System.out.printf("plain COPY baseline (1 connection, 1 table + its PK index, %d s): %.0f rows/s,"
+                    + " p50 %.1f ms, p99 %.1f ms per 1,000%n", seconds, rows / secs, pct(lat, 0.5), pct(lat, 0.99));
+        }
+    }
+}
