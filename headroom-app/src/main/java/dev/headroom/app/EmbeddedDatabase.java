@@ -1,0 +1,63 @@
+package dev.headroom.app;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.logging.Logger;
+
+/**
+ * The PostgreSQL that `./headroom run` starts when no {@code HEADROOM_DATABASE_URL} is given: a real server
+ * (embedded binaries, no Docker), so the newcomer's platform behaves like production. With a data directory the
+ * data survives restarts; without one it starts empty every time.
+ */
+final class EmbeddedDatabase implements AutoCloseable {
+  private static final Logger LOG = Logger.getLogger(EmbeddedDatabase.class.getName());
+
+  private final EmbeddedPostgres postgres;
+
+  private EmbeddedDatabase(EmbeddedPostgres postgres) {
+    this.postgres = postgres;
+  }
+
+  /**
+   * @param dataDirectory keep the data here across runs; null for a throw-away database
+   * @param port 0 for any free port
+   */
+  static EmbeddedDatabase start(Path dataDirectory, int port) {
+    try {
+      // The server unpacks its binaries under java.io.tmpdir; a configured one may not exist yet.
+      Files.createDirectories(Path.of(System.getProperty("java.io.tmpdir")));
+      EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder().setPort(port)
+          // Enough connections for four services' pools and their LISTEN connections.
+          .setServerConfig("max_connections", "200");
+      if (dataDirectory != null) {
+        builder.setDataDirectory(dataDirectory).setCleanDataDirectory(false);
+      }
+      EmbeddedPostgres pg = builder.start();
+      LOG.info(() -> "embedded PostgreSQL on 127.0.0.1:" + pg.getPort()
+          + (dataDirectory != null ? " (data in " + dataDirectory + ")" : " (throw-away data)"));
+      return new EmbeddedDatabase(pg);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot start the embedded PostgreSQL", e);
+    }
+  }
+
+  String jdbcUrl() {
+    return postgres.getJdbcUrl("postgres", "postgres");
+  }
+
+  String user() {
+    return "postgres";
+  }
+
+  @Override
+  public void close() {
+    try {
+      postgres.close();
+    } catch (IOException e) {
+      LOG.warning(() -> "embedded PostgreSQL did not stop cleanly: " + e.getMessage());
+    }
+  }
+}

@@ -1,0 +1,101 @@
+package dev.headroom.app;
+
+import dev.headroom.signal.app.SignalApp;
+import dev.headroom.signal.app.SignalConfig;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.ArrayDeque;
+import java.util.Base64;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Every Headroom service in one JVM on one PostgreSQL, each on its own ports and schema, calling each other
+ * through in-process channels (the same client code as between separate deployments, see
+ * {@code PeerChannels}). This is what `./headroom run` starts.
+ */
+public final class Platform implements AutoCloseable {
+  private static final Logger LOG = Logger.getLogger(Platform.class.getName());
+
+  /** Default ports per service when the environment does not set them: gRPC 710n, HTTP 720n. */
+  static final Map<String, Integer> DEFAULT_GRPC_PORTS = Map.of("signal", 7101, "scoring", 7102, "prompt", 7103,
+      "crm", 7104);
+
+  private final Deque<AutoCloseable> resources = new ArrayDeque<>();
+  private final Map<String, Endpoints> endpoints = new LinkedHashMap<>();
+
+  /** Where one running service listens. */
+  public record Endpoints(int grpcPort, int httpPort) {}
+
+  private Platform() {}
+
+  /**
+   * Starts the platform. Without {@code HEADROOM_DATABASE_URL} in {@code env} an embedded PostgreSQL is started
+   * (data kept in {@code HEADROOM_DATA_DIR} when set).
+   */
+  public static Platform start(Map<String, String> env) {
+    Platform platform = new Platform();
+    try {
+      platform.startAll(env);
+      return platform;
+    } catch (RuntimeException e) {
+      platform.close();
+      throw e;
+    }
+  }
+
+  private void startAll(Map<String, String> callerEnv) {
+    Map<String, String> env = new HashMap<>(callerEnv);
+    if (!env.containsKey("HEADROOM_DATABASE_URL")) {
+      String dataDir = env.get("HEADROOM_DATA_DIR");
+      EmbeddedDatabase db = EmbeddedDatabase.start(dataDir == null ? null : Path.of(dataDir), 0);
+      resources.push(db);
+      env.put("HEADROOM_DATABASE_URL", db.jdbcUrl());
+      env.put("HEADROOM_DATABASE_USER", db.user());
+      env.put("HEADROOM_DATABASE_PASSWORD", "");
+    }
+    if (!env.containsKey("HEADROOM_PAGING_SECRET")) {
+      // Page tokens then stop working across restarts, which is acceptable for a local platform only.
+      byte[] secret = new byte[32];
+      new SecureRandom().nextBytes(secret);
+      env.put("HEADROOM_PAGING_SECRET", Base64.getEncoder().encodeToString(secret));
+      LOG.warning("HEADROOM_PAGING_SECRET is not set: using a random one for this run");
+    }
+    for (String service : DEFAULT_GRPC_PORTS.keySet()) {
+      String upper = service.toUpperCase(java.util.Locale.ROOT);
+      int grpc = DEFAULT_GRPC_PORTS.get(service);
+      env.putIfAbsent("HEADROOM_" + upper + "_GRPC_PORT", Integer.toString(grpc));
+      env.putIfAbsent("HEADROOM_" + upper + "_HTTP_PORT", Integer.toString(grpc + 100));
+      env.putIfAbsent("HEADROOM_" + upper + "_GRPC_IN_PROCESS_ALIAS", service);
+      env.putIfAbsent("HEADROOM_PEERS_" + upper, "in-process:" + service);
+    }
+
+    SignalApp signal = SignalApp.start(SignalConfig.load(env), Clock.systemUTC(), null, true);
+    resources.push(signal);
+    endpoints.put("signal", new Endpoints(signal.grpcPort(), signal.httpPort()));
+    LOG.info(() -> "Headroom is up: " + endpoints);
+  }
+
+  /** The services that run, in start order, with their ports. */
+  public Map<String, Endpoints> endpoints() {
+    return Map.copyOf(endpoints);
+  }
+
+  /** Stops the services in reverse start order, then the embedded database. */
+  @Override
+  public void close() {
+    while (!resources.isEmpty()) {
+      AutoCloseable r = resources.pop();
+      try {
+        r.close();
+      } catch (Exception e) {
+        LOG.log(Level.WARNING, "stopping " + r.getClass().getSimpleName() + " failed", e);
+      }
+    }
+  }
+}
