@@ -1,5 +1,7 @@
 package dev.headroom.app;
 
+import dev.headroom.scoring.app.ScoringApp;
+import dev.headroom.scoring.app.ScoringConfig;
 import dev.headroom.signal.app.SignalApp;
 import dev.headroom.signal.app.SignalConfig;
 import java.nio.file.Path;
@@ -10,6 +12,7 @@ import java.util.Base64;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -67,18 +70,29 @@ public final class Platform implements AutoCloseable {
       LOG.warning("HEADROOM_PAGING_SECRET is not set: using a random one for this run");
     }
     for (String service : DEFAULT_GRPC_PORTS.keySet()) {
-      String upper = service.toUpperCase(java.util.Locale.ROOT);
+      String upper = service.toUpperCase(Locale.ROOT);
       int grpc = DEFAULT_GRPC_PORTS.get(service);
-      env.putIfAbsent("HEADROOM_" + upper + "_GRPC_PORT", Integer.toString(grpc));
-      env.putIfAbsent("HEADROOM_" + upper + "_HTTP_PORT", Integer.toString(grpc + 100));
-      env.putIfAbsent("HEADROOM_" + upper + "_GRPC_IN_PROCESS_ALIAS", service);
+      putDefault(env, upper, "GRPC_PORT", Integer.toString(grpc));
+      putDefault(env, upper, "HTTP_PORT", Integer.toString(grpc + 100));
+      putDefault(env, upper, "GRPC_IN_PROCESS_ALIAS", service);
       env.putIfAbsent("HEADROOM_PEERS_" + upper, "in-process:" + service);
     }
 
+    // Upstream first: scoring's watch of signal-service connects in-process as soon as it starts.
     SignalApp signal = SignalApp.start(SignalConfig.load(env), Clock.systemUTC(), null, true);
     resources.push(signal);
     endpoints.put("signal", new Endpoints(signal.grpcPort(), signal.httpPort()));
+    ScoringApp scoring = ScoringApp.start(ScoringConfig.load(env), Clock.systemUTC(), null, true);
+    resources.push(scoring);
+    endpoints.put("scoring", new Endpoints(scoring.grpcPort(), scoring.httpPort()));
     LOG.info(() -> "Headroom is up: " + endpoints);
+  }
+
+  /** Sets {@code HEADROOM_<SERVICE>_<KEY>} unless the caller set it or its shared {@code HEADROOM_<KEY>}. */
+  private static void putDefault(Map<String, String> env, String service, String key, String value) {
+    if (!env.containsKey("HEADROOM_" + key)) {
+      env.putIfAbsent("HEADROOM_" + service + "_" + key, value);
+    }
   }
 
   /** The services that run, in start order, with their ports. */

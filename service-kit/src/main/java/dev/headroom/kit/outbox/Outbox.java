@@ -1,6 +1,8 @@
 package dev.headroom.kit.outbox;
 
 import dev.headroom.kit.error.DomainException;
+import java.sql.SQLException;
+import java.sql.Types;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -49,6 +51,9 @@ public final class Outbox {
     return schema;
   }
 
+  /** One entry to append: its key (e.g. the account id) and its serialized payload. */
+  public record NewEntry(String key, byte[] payload) {}
+
   /**
    * Appends an entry inside the caller's open transaction and returns its sequence number.
    *
@@ -56,30 +61,58 @@ public final class Outbox {
    *     with the change it announces)
    */
   public long append(Handle handle, String stream, String key, byte[] payload) {
+    return appendAll(handle, stream, List.of(new NewEntry(key, payload)));
+  }
+
+  /**
+   * Appends entries in order inside the caller's open transaction, in three statements whatever their number
+   * (bulk publishers such as a re-score of every account would otherwise pay round trips per entry). Returns the
+   * sequence number of the last one, 0 when {@code entries} is empty.
+   *
+   * @throws IllegalStateException when {@code handle} is not in a transaction
+   */
+  public long appendAll(Handle handle, String stream, List<NewEntry> entries) {
     if (!handle.isInTransaction()) {
       throw new IllegalStateException("Outbox.append must run inside the caller's transaction");
     }
-    long seq = handle.createQuery("""
-            INSERT INTO %s.outbox_stream (stream, last_seq) VALUES (:stream, 1)
-            ON CONFLICT (stream) DO UPDATE SET last_seq = outbox_stream.last_seq + 1
+    int n = entries.size();
+    if (n == 0) {
+      return 0;
+    }
+    // Advancing the counter by n takes the stream's row lock until commit: the whole range commits in order.
+    long last = handle.createQuery("""
+            INSERT INTO %s.outbox_stream (stream, last_seq) VALUES (:stream, :n)
+            ON CONFLICT (stream) DO UPDATE SET last_seq = outbox_stream.last_seq + EXCLUDED.last_seq
             RETURNING last_seq""".formatted(schema))
         .bind("stream", stream)
+        .bind("n", (long) n)
         .mapTo(Long.class)
         .one();
-    handle.createUpdate("""
-            INSERT INTO %s.outbox (stream, seq, entry_key, payload) VALUES (:stream, :seq, :key, :payload)"""
-            .formatted(schema))
-        .bind("stream", stream)
-        .bind("seq", seq)
-        .bind("key", key)
-        .bind("payload", payload)
-        .execute();
+    String[] keys = new String[n];
+    byte[][] payloads = new byte[n][];
+    for (int i = 0; i < n; i++) {
+      keys[i] = entries.get(i).key();
+      payloads[i] = entries.get(i).payload();
+    }
+    try {
+      handle.createUpdate("""
+              INSERT INTO %s.outbox (stream, seq, entry_key, payload)
+              SELECT :stream, :first + u.ord - 1, u.k, u.p
+              FROM unnest(:keys, :payloads) WITH ORDINALITY AS u(k, p, ord)""".formatted(schema))
+          .bind("stream", stream)
+          .bind("first", last - n + 1)
+          .bindArray("keys", String.class, (Object[]) keys)
+          .bindBySqlType("payloads", handle.getConnection().createArrayOf("bytea", payloads), Types.ARRAY)
+          .execute();
+    } catch (SQLException e) {
+      throw new IllegalStateException("cannot bind outbox payloads", e);
+    }
     handle.createQuery("SELECT pg_notify(:channel, :stream)")
         .bind("channel", channel())
         .bind("stream", stream)
         .mapTo(String.class)
         .findOne();
-    return seq;
+    return last;
   }
 
   /** Committed entries with {@code seq > afterSeq}, oldest first, at most {@code limit}. */

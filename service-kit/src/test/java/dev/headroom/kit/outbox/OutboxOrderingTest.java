@@ -37,13 +37,15 @@ class OutboxOrderingTest {
       Outbox outbox = new Outbox("ordering", db.jdbi());
       int writers = 8;
       int perWriter = 40;
+      // Even writers append one entry per transaction, odd writers two at once through appendAll.
+      long total = (long) (writers / 2) * perWriter * 3;
       AtomicBoolean writing = new AtomicBoolean(true);
       List<String> seen = new ArrayList<>();
       ExecutorService pool = Executors.newFixedThreadPool(writers + 1);
       try {
         Future<?> reader = pool.submit(() -> {
           long cursor = 0;
-          while (writing.get() || cursor < (long) writers * perWriter) {
+          while (writing.get() || cursor < total) {
             for (OutboxEntry e : outbox.read("s", cursor, 16)) {
               assertEquals(cursor + 1, e.seq(), "sequence numbers are dense and read in order");
               seen.add(e.key());
@@ -59,7 +61,12 @@ class OutboxOrderingTest {
             for (int i = 0; i < perWriter; i++) {
               String key = writer + "-" + i;
               db.jdbi().useTransaction(h -> {
-                outbox.append(h, "s", key, key.getBytes(StandardCharsets.UTF_8));
+                if (writer % 2 == 0) {
+                  outbox.append(h, "s", key, key.getBytes(StandardCharsets.UTF_8));
+                } else {
+                  outbox.appendAll(h, "s", List.of(new Outbox.NewEntry(key, key.getBytes(StandardCharsets.UTF_8)),
+                      new Outbox.NewEntry(key + "'", new byte[] {7})));
+                }
                 // Hold the transaction open a little so commits interleave with other appenders and the reader.
                 Thread.sleep(ThreadLocalRandom.current().nextInt(3));
               });
@@ -79,11 +86,14 @@ class OutboxOrderingTest {
       for (int w = 0; w < writers; w++) {
         for (int i = 0; i < perWriter; i++) {
           expected.add(w + "-" + i);
+          if (w % 2 == 1) {
+            expected.add(w + "-" + i + "'");
+          }
         }
       }
       assertEquals(expected.size(), seen.size(), "no duplicates, nothing skipped");
       assertEquals(expected, new HashSet<>(seen));
-      assertEquals((long) writers * perWriter, outbox.lastSeq("s"));
+      assertEquals(total, outbox.lastSeq("s"));
     }
   }
 
