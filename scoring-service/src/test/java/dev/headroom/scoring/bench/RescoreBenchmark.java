@@ -48,7 +48,7 @@ import org.postgresql.copy.CopyIn;
 /**
  * Load harness (not a test): how long activating a model takes to re-score N accounts end to end (read snapshots,
  * compute, persist current + history, publish to the outbox), and the latency from a signal change to the
- * WatchScores message with a real signal-service. See scripts/rescore-bench.sh for how to run it.
+ * WatchScores message with a real signal-service. Run it with `./headroom bench rescore --accounts 1000000 --changes 300`.
  *
  * <pre>
  *   --accounts N     accounts seeded with stored snapshots (default 1,000,000)
