@@ -25,7 +25,9 @@ public record SignalConfig(
         EvaluationQueue.Settings evaluator,
         EvaluationScheduler.Settings scheduler,
         Duration evaluateTimeout,
-        OutboxWatch.Settings watch) {
+        OutboxWatch.Settings watch,
+        long timelineCacheFacts,
+        Duration rollupCompactInterval) {
 
     public static SignalConfig load(Map<String, String> env) {
         return from(KitConfig.load("signal", "signal.yaml", SignalConfig.class.getClassLoader(), env));
@@ -58,7 +60,9 @@ public record SignalConfig(
                 c.duration("evaluation.evaluate-timeout", Duration.ofSeconds(60)),
                 new OutboxWatch.Settings(c.integer("outbox.watch-batch-size", 256, 1, 10_000),
                         c.duration("outbox.watch-poll-interval", Duration.ofSeconds(2)),
-                        c.integer("outbox.watch-threads", 2, 1, 64)));
+                        c.integer("outbox.watch-threads", 2, 1, 64)),
+                c.integer("evaluation.timeline-cache-facts", 1_000_000, 0, 100_000_000),
+                c.duration("events.rollup-compact-interval", Duration.ofSeconds(1)));
     }
 
     @Override

@@ -60,9 +60,21 @@ public final class AccountEvaluator {
     private final Outbox outbox;
     private final AccountChange.Encoder encoder;
     private final Clock clock;
+    private final TimelineCache timelines;
+    private final Map<String, Persisted> persisted = new java.util.concurrent.ConcurrentHashMap<>();
 
     public AccountEvaluator(Jdbi jdbi, AccountService accounts, CatalogService catalog, RuleService rules,
             SignalEngine engine, Outbox outbox, AccountChange.Encoder encoder, Clock clock) {
+        this(jdbi, accounts, catalog, rules, engine, outbox, encoder, clock, 0);
+    }
+
+    /**
+     * @param timelineCacheFacts how many facts the background evaluation may keep cached across accounts (0 = no
+     *                           cache: every evaluation reads the account's facts)
+     */
+    public AccountEvaluator(Jdbi jdbi, AccountService accounts, CatalogService catalog, RuleService rules,
+            SignalEngine engine, Outbox outbox, AccountChange.Encoder encoder, Clock clock, long timelineCacheFacts) {
+        this.timelines = new TimelineCache(timelineCacheFacts);
         this.jdbi = jdbi;
         this.accounts = accounts;
         this.catalog = catalog;
@@ -81,85 +93,308 @@ public final class AccountEvaluator {
      *                          evaluation sees it again (debouncing)
      */
     public Outcome evaluateAndPersist(String accountId, LongPredicate mayPublishMetrics) {
-        AccountView account = accounts.find(accountId).orElse(null);
+        return evaluateAndPersist(accountId, mayPublishMetrics, false);
+    }
+
+    /**
+     * @param mayShortcut the account was marked by an ingest commit only: when the evaluation equals what this
+     *                    process last stored for it (same open signals, same metrics or a deferred metrics
+     *                    change, same activation), nothing would be written, so the transaction is skipped.
+     *                    Sweeps, account changes and EvaluateSignals always take the full path.
+     */
+    public Outcome evaluateAndPersist(String accountId, LongPredicate mayPublishMetrics, boolean mayShortcut) {
+        Object r = prepare(accountId, mayPublishMetrics, mayShortcut);
+        if (r instanceof Outcome o) {
+            return o;
+        }
+        Prepared p = (Prepared) r;
+        Persisted[] stored = new Persisted[1];
+        Outcome outcome = jdbi.inTransaction(h -> {
+            List<Outbox.NewEntry> entries = new ArrayList<>(1);
+            Outcome o = persist(h, p, mayPublishMetrics, stored, entries);
+            appendOutbox(h, entries);
+            return o;
+        });
+        remember(accountId, stored[0]);
+        return outcome;
+    }
+
+    /**
+     * Several accounts at once: each is evaluated as by {@link #evaluateAndPersist(String, LongPredicate, boolean)},
+     * and those with something to store are stored in one transaction (accounts locked in id order), so a
+     * burst of dirty accounts costs one commit and one WAL flush instead of one each. When that transaction fails,
+     * each account is retried in its own transaction, so one bad account does not hold back the others.
+     *
+     * @return per account id: its {@link Outcome}, or the RuntimeException its evaluation failed with
+     */
+    public Map<String, Object> evaluateAndPersistAll(List<String> accountIds,
+            java.util.function.Function<String, LongPredicate> mayPublishMetrics,
+            java.util.function.Predicate<String> mayShortcut) {
+        Map<String, Object> results = new LinkedHashMap<>();
+        java.util.TreeMap<String, Prepared> toStore = new java.util.TreeMap<>();
+        for (String id : accountIds) {
+            try {
+                Object r = prepare(id, mayPublishMetrics.apply(id), mayShortcut.test(id));
+                if (r instanceof Prepared p) {
+                    toStore.put(id, p);
+                } else {
+                    results.put(id, r);
+                }
+            } catch (RuntimeException e) {
+                results.put(id, e);
+            }
+        }
+        if (toStore.isEmpty()) {
+            return results;
+        }
+        Map<String, Persisted> stored = new LinkedHashMap<>();
+        Map<String, Outcome> outcomes;
+        try {
+            outcomes = jdbi.inTransaction(h -> {
+                Map<String, Outcome> out = new LinkedHashMap<>();
+                List<Outbox.NewEntry> entries = new ArrayList<>(toStore.size());
+                for (Prepared p : toStore.values()) {
+                    Persisted[] one = new Persisted[1];
+                    out.put(p.account().accountId(),
+                            persist(h, p, mayPublishMetrics.apply(p.account().accountId()), one, entries));
+                    stored.put(p.account().accountId(), one[0]);
+                }
+                appendOutbox(h, entries);
+                return out;
+            });
+        } catch (RuntimeException e) {
+            for (String id : toStore.keySet()) {
+                try {
+                    results.put(id, evaluateAndPersist(id, mayPublishMetrics.apply(id), false));
+                } catch (RuntimeException e1) {
+                    results.put(id, e1);
+                }
+            }
+            return results;
+        }
+        stored.forEach(this::remember);
+        results.putAll(outcomes);
+        return results;
+    }
+
+    /**
+     * Appends the transaction's announcements at its very end, all at once: appending takes the stream's counter
+     * row lock until commit, so appending per account in a multi-account transaction made the other evaluator
+     * thread wait for the whole transaction (a profile showed ~70% of the evaluator's time blocked there).
+     */
+    private void appendOutbox(org.jdbi.v3.core.Handle h, List<Outbox.NewEntry> entries) {
+        if (!entries.isEmpty()) {
+            outbox.appendAll(h, AccountChange.STREAM, entries);
+        }
+    }
+
+    private record Prepared(AccountView account, Instant t, Map<SignalType, SignalRule> ruleSet, Evaluation ev,
+                            byte[] metricsHash) {}
+
+    /** The evaluation, and either its final {@link Outcome} (nothing to store) or a {@link Prepared} to store. */
+    private Object prepare(String accountId, LongPredicate mayPublishMetrics, boolean mayShortcut) {
+        AccountView account = mayShortcut ? cachedAccount(accountId) : fresh(accountId);
         if (account == null || account.provisional()) {
             return Outcome.skipped(accountId); // nothing is evaluated until the account exists
         }
         Instant t = clock.instant();
         Map<SignalType, SignalRule> ruleSet = rules.current();
-        Evaluation ev = evaluate(account, t, ruleSet);
+        List<UsageFact> facts = timelines.timeline(accountId, this::loadFacts);
+        Evaluation ev = engine.evaluate(new AccountTimeline(account.toDomain(), catalog.snapshot(), facts), ruleSet, t);
         byte[] metricsHash = fingerprint(ev);
-        return jdbi.inTransaction(h -> {
-            SignalDao dao = h.attach(SignalDao.class);
-            dao.lockAccount(accountId);
-            Map<SignalType, SignalDao.OccurrenceRow> open = new EnumMap<>(SignalType.class);
-            for (SignalDao.OccurrenceRow r : dao.openForUpdate(accountId)) {
-                open.put(SignalType.valueOf(r.signalType()), r);
+        Persisted last = mayShortcut ? persisted.get(accountId) : null;
+        if (last != null && Objects.equals(ev.metrics().activatedAt(), account.activatedAt())
+                && last.sameSignals(ev, ruleSet)) {
+            if (Arrays.equals(last.metricsHash(), metricsHash)) {
+                return new Outcome(accountId, 0, null, false);
             }
-            SignalDao.StateRow state = dao.stateForUpdate(accountId).orElse(null);
-            List<SignalType> changed = new ArrayList<>();
-            Map<SignalType, SignalDao.OccurrenceRow> after = new LinkedHashMap<>();
-            for (SignalState s : ev.signals()) {
-                SignalRule rule = ruleSet.get(s.type());
-                long version = rule == null ? 0 : rule.version();
-                SignalDao.OccurrenceRow prev = open.remove(s.type());
-                SignalDao.OccurrenceRow row = new SignalDao.OccurrenceRow(prev == null ? 0 : prev.signalId(), accountId,
-                        s.type().name(), s.status().name(), utc(s.since()), null, evidenceJson(s.evidence()),
-                        s.constituents().stream().map(Enum::name).toList(), version);
-                if (prev == null) {
-                    long id = dao.insert(row);
-                    row = new SignalDao.OccurrenceRow(id, accountId, row.signalType(), row.status(), row.since(), null,
-                            row.evidenceJson(), row.constituents(), version);
-                    changed.add(s.type());
-                } else {
-                    boolean statusChanged = !prev.status().equals(row.status());
-                    if (statusChanged || !prev.since().toInstant().equals(s.since())
-                            || !sameJson(prev.evidenceJson(), row.evidenceJson())
-                            || !prev.constituents().equals(row.constituents()) || prev.ruleVersion() != version) {
-                        dao.update(row);
-                    }
-                    if (statusChanged) {
-                        changed.add(s.type());
-                    }
-                }
-                after.put(s.type(), row);
+            if (!mayPublishMetrics.test(System.nanoTime())) {
+                return new Outcome(accountId, 0, null, true); // the debounce re-marks it when its window ends
             }
-            for (SignalDao.OccurrenceRow gone : open.values()) {
-                dao.resolve(gone.signalId(), utc(t));
-                changed.add(SignalType.valueOf(gone.signalType()));
-            }
-            boolean metricsChanged = state == null || state.metricsHash() == null
-                    || !Arrays.equals(state.metricsHash(), metricsHash);
-            boolean accountChanged = state != null && state.accountDirty();
-            AccountChange.Kind kind = !changed.isEmpty() ? AccountChange.Kind.SIGNALS
-                    : accountChanged || state == null ? AccountChange.Kind.ACCOUNT
-                    : metricsChanged ? AccountChange.Kind.METRICS : null;
-            boolean deferred = false;
-            if (kind == AccountChange.Kind.METRICS && !mayPublishMetrics.test(System.nanoTime())) {
-                kind = null;
-                deferred = true;
-            } else {
-                dao.saveState(accountId, metricsHash, utc(t));
-            }
-            if (ev.metrics().activatedAt() != null || account.activatedAt() != null) {
-                h.attach(AccountDao.class).setActivatedAt(accountId, utc(ev.metrics().activatedAt()));
-            }
-            if (kind != null) {
-                AccountView shown = withActivation(account, ev.metrics().activatedAt());
-                List<SignalView> signals = after.values().stream().map(AccountEvaluator::toView).toList();
-                UsageSnapshotView snapshot = new UsageSnapshotView(accountId, t, shown, ev.metrics(), signals);
-                changed.sort(null);
-                outbox.append(h, AccountChange.STREAM, accountId,
-                        encoder.encode(new AccountChange(accountId, kind, t, snapshot, List.copyOf(changed))));
-            }
-            return new Outcome(accountId, changed.size(), kind, deferred);
-        });
+        }
+        persisted.remove(accountId);
+        return new Prepared(account, t, ruleSet, ev, metricsHash);
     }
 
-    /** The engine's evaluation of an existing account at {@code t}. */
+    /** Stores one prepared evaluation in the caller's transaction. */
+    private Outcome persist(org.jdbi.v3.core.Handle h, Prepared p, LongPredicate mayPublishMetrics,
+            Persisted[] stored, List<Outbox.NewEntry> outboxEntries) {
+        AccountView account = p.account();
+        String accountId = account.accountId();
+        Instant t = p.t();
+        Map<SignalType, SignalRule> ruleSet = p.ruleSet();
+        Evaluation ev = p.ev();
+        byte[] metricsHash = p.metricsHash();
+        SignalDao dao = h.attach(SignalDao.class);
+        dao.lockAccount(accountId);
+        Map<SignalType, SignalDao.OccurrenceRow> open = new EnumMap<>(SignalType.class);
+        for (SignalDao.OccurrenceRow r : dao.openForUpdate(accountId)) {
+            open.put(SignalType.valueOf(r.signalType()), r);
+        }
+        SignalDao.StateRow state = dao.stateForUpdate(accountId).orElse(null);
+        List<SignalType> changed = new ArrayList<>();
+        Map<SignalType, SignalDao.OccurrenceRow> after = new LinkedHashMap<>();
+        for (SignalState s : ev.signals()) {
+            SignalRule rule = ruleSet.get(s.type());
+            long version = rule == null ? 0 : rule.version();
+            SignalDao.OccurrenceRow prev = open.remove(s.type());
+            SignalDao.OccurrenceRow row = new SignalDao.OccurrenceRow(prev == null ? 0 : prev.signalId(), accountId,
+                    s.type().name(), s.status().name(), utc(s.since()), null, evidenceJson(s.evidence()),
+                    s.constituents().stream().map(Enum::name).toList(), version);
+            if (prev == null) {
+                long id = dao.insert(row);
+                row = new SignalDao.OccurrenceRow(id, accountId, row.signalType(), row.status(), row.since(), null,
+                        row.evidenceJson(), row.constituents(), version);
+                changed.add(s.type());
+            } else {
+                boolean statusChanged = !prev.status().equals(row.status());
+                if (statusChanged || !prev.since().toInstant().equals(s.since())
+                        || !sameJson(prev.evidenceJson(), row.evidenceJson())
+                        || !prev.constituents().equals(row.constituents()) || prev.ruleVersion() != version) {
+                    dao.update(row);
+                }
+                if (statusChanged) {
+                    changed.add(s.type());
+                }
+            }
+            after.put(s.type(), row);
+        }
+        for (SignalDao.OccurrenceRow gone : open.values()) {
+            dao.resolve(gone.signalId(), utc(t));
+            changed.add(SignalType.valueOf(gone.signalType()));
+        }
+        boolean metricsChanged = state == null || state.metricsHash() == null
+                || !Arrays.equals(state.metricsHash(), metricsHash);
+        boolean accountChanged = state != null && state.accountDirty();
+        AccountChange.Kind kind = !changed.isEmpty() ? AccountChange.Kind.SIGNALS
+                : accountChanged || state == null ? AccountChange.Kind.ACCOUNT
+                : metricsChanged ? AccountChange.Kind.METRICS : null;
+        boolean deferred = false;
+        if (kind == AccountChange.Kind.METRICS && !mayPublishMetrics.test(System.nanoTime())) {
+            kind = null;
+            deferred = true;
+        } else {
+            dao.saveState(accountId, metricsHash, utc(t));
+        }
+        Map<SignalType, SignalDao.OccurrenceRow> openAfter = new EnumMap<>(SignalType.class);
+        openAfter.putAll(after);
+        boolean writesActivation = ev.metrics().activatedAt() != null || account.activatedAt() != null;
+        stored[0] = new Persisted(openAfter,
+                deferred ? (state == null ? null : state.metricsHash()) : metricsHash,
+                writesActivation ? java.util.Optional.ofNullable(ev.metrics().activatedAt()) : null);
+        if (writesActivation) {
+            h.attach(AccountDao.class).setActivatedAt(accountId, utc(ev.metrics().activatedAt()));
+        }
+        if (kind != null) {
+            AccountView shown = withActivation(account, ev.metrics().activatedAt());
+            List<SignalView> signals = after.values().stream().map(AccountEvaluator::toView).toList();
+            UsageSnapshotView snapshot = new UsageSnapshotView(accountId, t, shown, ev.metrics(), signals);
+            changed.sort(null);
+            outboxEntries.add(new Outbox.NewEntry(accountId,
+                    encoder.encode(new AccountChange(accountId, kind, t, snapshot, List.copyOf(changed)))));
+        }
+        return new Outcome(accountId, changed.size(), kind, deferred);
+    }
+
+    /** The account as last read, for evaluations marked by ingest; read again after {@link #ACCOUNT_TTL_NANOS}. */
+    private AccountView cachedAccount(String accountId) {
+        CachedAccount c = accountViews.get(accountId);
+        if (c != null && System.nanoTime() - c.readAt() < ACCOUNT_TTL_NANOS) {
+            return c.view();
+        }
+        return fresh(accountId);
+    }
+
+    private AccountView fresh(String accountId) {
+        long readAt = System.nanoTime();
+        AccountView v = accounts.find(accountId).orElse(null);
+        if (v != null) {
+            if (accountViews.size() >= MAX_PERSISTED) {
+                accountViews.clear();
+            }
+            accountViews.put(accountId, new CachedAccount(v, readAt));
+        }
+        return v;
+    }
+
+    /**
+     * Account views (account row + subscription history) kept between evaluations that ingest triggers: dropped
+     * by this instance's PutAccount/PutUser ({@link #factsChanged}), re-read at least every 30 s (the same bound
+     * within which catalog and rule changes of another instance are picked up), and never used by sweeps,
+     * account changes or EvaluateSignals, which read the account fresh.
+     */
+    private record CachedAccount(AccountView view, long readAt) {}
+
+    private static final long ACCOUNT_TTL_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+    private final Map<String, CachedAccount> accountViews = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private void remember(String accountId, Persisted p) {
+        if (p == null) {
+            return;
+        }
+        if (p.activatedAt() != null) {
+            accountViews.computeIfPresent(accountId, (k, c) -> new CachedAccount(
+                    withActivation(c.view(), p.activatedAt().orElse(null)), c.readAt()));
+        }
+        if (persisted.size() >= MAX_PERSISTED) {
+            persisted.clear();
+        }
+        persisted.put(accountId, p); // committed
+    }
+
+    private static final int MAX_PERSISTED = 500_000;
+
+    /**
+     * What this process last committed for an account: its open signal rows and the stored metrics fingerprint
+     * (null when unknown). Only ever a shortcut: dropped before every full evaluation, on account/user changes,
+     * and when the map grows past {@link #MAX_PERSISTED}.
+     */
+    private record Persisted(Map<SignalType, SignalDao.OccurrenceRow> open, byte[] metricsHash,
+                             java.util.Optional<Instant> activatedAt) {
+        boolean sameSignals(Evaluation ev, Map<SignalType, SignalRule> ruleSet) {
+            if (ev.signals().size() != open.size()) {
+                return false;
+            }
+            for (SignalState s : ev.signals()) {
+                SignalDao.OccurrenceRow row = open.get(s.type());
+                SignalRule rule = ruleSet.get(s.type());
+                if (row == null || !row.status().equals(s.status().name())
+                        || !row.since().toInstant().equals(s.since())
+                        || row.ruleVersion() != (rule == null ? 0 : rule.version())
+                        || !row.constituents().equals(s.constituents().stream().map(Enum::name).toList())
+                        || !row.evidenceJson().equals(evidenceJson(s.evidence()))) {
+                    return false;
+                }
+            }
+            return true;
+        }
+    }
+
+    /** The engine's evaluation of an existing account at {@code t}, from the stored facts. */
     Evaluation evaluate(AccountView account, Instant t, Map<SignalType, SignalRule> ruleSet) {
-        List<UsageFact> facts = jdbi.withExtension(FactDao.class, dao -> dao.timeline(account.accountId()));
+        List<UsageFact> facts = loadFacts(account.accountId());
         return engine.evaluate(new AccountTimeline(account.toDomain(), catalog.snapshot(), facts), ruleSet, t);
+    }
+
+    private List<UsageFact> loadFacts(String accountId) {
+        return jdbi.withExtension(FactDao.class, dao -> dao.timeline(accountId));
+    }
+
+    /** Facts just committed by the ingest path, per account: keeps cached timelines current. */
+    public void factsCommitted(Map<String, List<UsageFact>> factsByAccount) {
+        factsByAccount.forEach(timelines::offer);
+    }
+
+    /** Facts of the account were written outside the ingest path (PutUser): its cached timeline is dropped. */
+    public void factsChanged(String accountId) {
+        timelines.invalidate(accountId);
+        persisted.remove(accountId);
+        accountViews.remove(accountId);
+    }
+
+    /** Cache statistics: hits, misses, cached facts. */
+    public long[] timelineCacheStats() {
+        return new long[] {timelines.hits(), timelines.misses(), timelines.cachedFacts()};
     }
 
     /**

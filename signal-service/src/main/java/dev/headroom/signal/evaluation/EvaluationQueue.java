@@ -47,6 +47,8 @@ public final class EvaluationQueue implements AutoCloseable {
     private final Map<String, List<CompletableFuture<AccountEvaluator.Outcome>>> waiters = new ConcurrentHashMap<>();
     private final Map<String, Long> lastMetricsPublish = new ConcurrentHashMap<>();
     private final Map<String, Boolean> deferred = new ConcurrentHashMap<>();
+    /** Dirty accounts a worker takes at once: evaluated one by one, stored in one transaction (one commit). */
+    static final int BATCH = 32;
     private final List<BlockingQueue<String>> stripes = new ArrayList<>();
     private final List<Thread> workers = new ArrayList<>();
     private final ScheduledExecutorService timers;
@@ -168,27 +170,55 @@ public final class EvaluationQueue implements AutoCloseable {
             if (id == null) {
                 continue;
             }
-            Long commit = dirty.remove(id);
-            List<CompletableFuture<AccountEvaluator.Outcome>> ws = waiters.remove(id);
+            List<String> ids = new ArrayList<>(BATCH);
+            ids.add(id);
+            q.drainTo(ids, BATCH - 1);
+            Map<String, Long> commits = new java.util.HashMap<>();
+            Map<String, List<CompletableFuture<AccountEvaluator.Outcome>>> ws = new java.util.HashMap<>();
+            for (String x : ids) {
+                Long commit = dirty.remove(x);
+                commits.put(x, commit == null ? 0L : commit);
+                List<CompletableFuture<AccountEvaluator.Outcome>> w = waiters.remove(x);
+                if (w != null) {
+                    ws.put(x, w);
+                }
+            }
             long start = System.nanoTime();
+            Map<String, Object> results;
             try {
-                AccountEvaluator.Outcome o = evaluator.evaluateAndPersist(id, now -> mayPublishMetrics(id, now));
-                long end = System.nanoTime();
-                evaluationTime.record(end - start, TimeUnit.NANOSECONDS);
-                if (o.signalsChanged() > 0 && commit != null && commit != 0L) {
-                    detectionLag.record(end - commit, TimeUnit.NANOSECONDS);
-                }
-                if (o.published() == AccountChange.Kind.METRICS) {
-                    lastMetricsPublish.put(id, end);
-                }
-                if (ws != null) {
-                    ws.forEach(w -> w.complete(o));
-                }
+                results = evaluator.evaluateAndPersistAll(ids, x -> now -> mayPublishMetrics(x, now),
+                        x -> commits.get(x) != 0L);
             } catch (RuntimeException e) {
-                failures.increment();
-                LOG.log(Level.WARNING, "evaluation of an account failed; it will be retried by the next sweep", e);
-                if (ws != null) {
-                    ws.forEach(w -> w.completeExceptionally(e));
+                results = new java.util.HashMap<>();
+                for (String x : ids) {
+                    results.put(x, e);
+                }
+            }
+            long end = System.nanoTime();
+            long each = (end - start) / ids.size();
+            for (String x : ids) {
+                Object r = results.get(x);
+                List<CompletableFuture<AccountEvaluator.Outcome>> w = ws.get(x);
+                if (r instanceof AccountEvaluator.Outcome o) {
+                    evaluationTime.record(each, TimeUnit.NANOSECONDS);
+                    long commit = commits.get(x);
+                    if (o.signalsChanged() > 0 && commit != 0L) {
+                        detectionLag.record(end - commit, TimeUnit.NANOSECONDS);
+                    }
+                    if (o.published() == AccountChange.Kind.METRICS) {
+                        lastMetricsPublish.put(x, end);
+                    }
+                    if (w != null) {
+                        w.forEach(f -> f.complete(o));
+                    }
+                } else {
+                    RuntimeException e = r instanceof RuntimeException re ? re
+                            : new IllegalStateException("no evaluation result for an account");
+                    failures.increment();
+                    LOG.log(Level.WARNING, "evaluation of an account failed; it will be retried by the next sweep", e);
+                    if (w != null) {
+                        w.forEach(f -> f.completeExceptionally(e));
+                    }
                 }
             }
         }

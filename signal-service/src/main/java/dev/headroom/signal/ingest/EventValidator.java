@@ -162,7 +162,10 @@ public final class EventValidator {
                 if (quantity.compareTo(MAX_QUANTITY) > 0) {
                     return bad("payload.quantity", "implausibly large (more than 10^15); send the increment, not a running total or timestamp");
                 }
-                quantity = quantity.signum() == 0 ? BigDecimal.ZERO : quantity.stripTrailingZeros();
+                // The form PostgreSQL's numeric gives back (no exponent), so a fact is the same object whether it
+                // was just validated or read from usage_fact.
+                quantity = quantity.signum() == 0 ? BigDecimal.ZERO
+                        : new BigDecimal(quantity.stripTrailingZeros().toPlainString());
             }
             case WORKFLOW_COMPLETED -> {
                 Problem p = requiredString(payload, "workflow_key");
@@ -207,13 +210,32 @@ public final class EventValidator {
                 key = p.value;
             }
         }
-        UsageFact fact = new UsageFact(eventId, accountId, userId, e.occurredAt(), kind, role, team, key, quantity);
+        UsageFact fact = new UsageFact(eventId, accountId, userId, toMicros(e.occurredAt()), kind, role, team, key,
+                quantity);
         String payloadJson = Json.canonical(payload);
         byte[] hash = contentHash(accountId, userId, kind.name(), payloadJson, e.occurredAt());
         return new Valid(new ValidatedEvent(index, fact, payloadJson, hash));
     }
 
     private record Problem(String value, ItemProblem problem) {}
+
+    /**
+     * The instant as timestamptz stores it: microseconds, rounded half to even like PostgreSQL's input
+     * conversion does. Done here so the fact the evaluator caches, the day partition chosen and the stored row
+     * agree to the microsecond (the content hash still covers the instant exactly as sent).
+     */
+    static Instant toMicros(Instant t) {
+        int nanos = t.getNano();
+        int rem = nanos % 1_000;
+        if (rem == 0) {
+            return t;
+        }
+        long micros = nanos / 1_000;
+        if (rem > 500 || (rem == 500 && (micros & 1) == 1)) {
+            micros++;
+        }
+        return Instant.ofEpochSecond(t.getEpochSecond(), micros * 1_000);
+    }
 
     private static Problem requiredString(Map<String, Object> payload, String name) {
         Object v = payload.get(name);
@@ -229,31 +251,58 @@ public final class EventValidator {
 
     /** Identity of an event for idempotency: everything but the id itself, with the payload in canonical form. */
     static byte[] contentHash(String accountId, String userId, String kind, String canonicalPayload, Instant at) {
+        MessageDigest md = SHA256.get();
+        part(md, accountId);
+        part(md, userId == null ? "\u0000" : "u" + userId);
+        part(md, kind);
+        part(md, canonicalPayload);
+        part(md, at.getEpochSecond() + "." + at.getNano());
+        return md.digest(); // digest() also resets it for the next use on this thread
+    }
+
+    /** One digest per thread: {@code MessageDigest.getInstance} costs a provider lookup per call. */
+    private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
         try {
-            MessageDigest md = MessageDigest.getInstance("SHA-256");
-            for (String part : new String[] {accountId, userId == null ? "\u0000" : "u" + userId, kind,
-                    canonicalPayload, at.getEpochSecond() + "." + at.getNano()}) {
-                byte[] b = part.getBytes(StandardCharsets.UTF_8);
-                md.update((byte) (b.length >>> 24));
-                md.update((byte) (b.length >>> 16));
-                md.update((byte) (b.length >>> 8));
-                md.update((byte) b.length);
-                md.update(b);
-            }
-            return md.digest();
+            return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException ex) {
             throw new IllegalStateException(ex);
         }
+    });
+
+    private static void part(MessageDigest md, String part) {
+        byte[] b = part.getBytes(StandardCharsets.UTF_8);
+        md.update((byte) (b.length >>> 24));
+        md.update((byte) (b.length >>> 16));
+        md.update((byte) (b.length >>> 8));
+        md.update((byte) b.length);
+        md.update(b);
     }
 
     private static boolean containsNul(Object v) {
-        return switch (v) {
-            case String s -> s.indexOf('\u0000') >= 0;
-            case Map<?, ?> m -> m.entrySet().stream()
-                    .anyMatch(e -> containsNul(String.valueOf(e.getKey())) || containsNul(e.getValue()));
-            case java.util.List<?> l -> l.stream().anyMatch(EventValidator::containsNul);
-            case null, default -> false;
-        };
+        switch (v) {
+            case String s -> {
+                return s.indexOf('\u0000') >= 0;
+            }
+            case Map<?, ?> m -> {
+                for (Map.Entry<?, ?> e : m.entrySet()) {
+                    if (containsNul(String.valueOf(e.getKey())) || containsNul(e.getValue())) {
+                        return true;
+                    }
+                }
+                return false;
+            }
+            case java.util.List<?> l -> {
+                for (Object o : l) {
+                    if (containsNul(o)) {
+                        return true;
+                    }
+                }
+                return false;
+            }
+            case null, default -> {
+                return false;
+            }
+        }
     }
 
     private static boolean requiresUser(EventKind kind) {

@@ -16,13 +16,13 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
+import java.util.LinkedHashMap;
+import dev.headroom.signal.domain.UsageFact;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.BiConsumer;
 import org.jdbi.v3.core.ConnectionException;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.JdbiException;
@@ -56,16 +56,27 @@ public final class IngestService {
     private final EventPartitions partitions;
     private final Clock clock;
     private final Duration rawRetention;
-    private final BiConsumer<Set<String>, Long> onCommitted;
+    private final Committed onCommitted;
+
+    /** Told after each commit with accepted events. */
+    @FunctionalInterface
+    public interface Committed {
+        /**
+         * @param factsByAccount the accepted facts per account (in the batch's order)
+         * @param commitNanos    {@code System.nanoTime()} of the commit
+         */
+        void committed(Map<String, List<UsageFact>> factsByAccount, long commitNanos);
+    }
     private final MeterRegistry registry;
     private final Timer batchTimer;
     private final Map<String, Counter> counters = new ConcurrentHashMap<>();
+    private final EventStore.KnownAccounts knownAccounts = new EventStore.KnownAccounts();
 
     /**
-     * @param onCommitted receives the accounts with accepted events and the commit's {@code System.nanoTime()}
+     * @param onCommitted receives the accepted facts per account and the commit's {@code System.nanoTime()}
      */
     public IngestService(Jdbi jdbi, CatalogService catalog, EventPartitions partitions, Clock clock,
-            Duration rawRetention, BiConsumer<Set<String>, Long> onCommitted, MeterRegistry registry) {
+            Duration rawRetention, Committed onCommitted, MeterRegistry registry) {
         this.jdbi = jdbi;
         this.catalog = catalog;
         this.partitions = partitions;
@@ -117,7 +128,7 @@ public final class IngestService {
             }
             try {
                 partitions.ensure(days);
-                claims = jdbi.inTransaction(h -> EventStore.store(h, candidates, receivedAt, horizon));
+                claims = jdbi.inTransaction(h -> EventStore.store(h, candidates, receivedAt, horizon, knownAccounts));
             } catch (ConnectionException e) {
                 throw unavailable(e);
             } catch (JdbiException e) {
@@ -128,12 +139,12 @@ public final class IngestService {
             }
         }
         long committed = System.nanoTime();
-        Set<String> touched = new LinkedHashSet<>();
+        Map<String, List<UsageFact>> touched = new LinkedHashMap<>();
         for (ValidatedEvent ve : candidates) {
             EventStore.Claim c = claims.get(ve.fact().eventId());
             results[ve.index()] = toResult(ve, c);
             if (c == EventStore.Claim.ACCEPTED) {
-                touched.add(ve.fact().accountId());
+                touched.computeIfAbsent(ve.fact().accountId(), k -> new ArrayList<>(4)).add(ve.fact());
             }
         }
         for (ValidatedEvent ve : repeats) {
@@ -166,7 +177,8 @@ public final class IngestService {
             count("duplicate", "").increment(duplicates - 1);
         }
         if (!touched.isEmpty()) {
-            onCommitted.accept(touched, committed);
+            knownAccounts.committed(touched.keySet());
+            onCommitted.committed(touched, committed);
         }
         batchTimer.record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
         return new BatchResult(List.of(results), accepted, duplicates, rejected);

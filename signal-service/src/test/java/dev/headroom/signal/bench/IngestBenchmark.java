@@ -6,11 +6,11 @@ import com.google.protobuf.Value;
 import dev.headroom.api.common.v1.Money;
 import dev.headroom.api.signal.v1.*;
 import dev.headroom.kit.config.KitConfig;
-import dev.headroom.kit.testing.PostgresServer;
-import dev.headroom.kit.testing.TestDatabase;
 import dev.headroom.signal.app.SignalApp;
 import dev.headroom.signal.app.SignalConfig;
 import io.grpc.ManagedChannel;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.distribution.CountAtBucket;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import java.io.StringReader;
 import java.nio.file.Files;
@@ -60,8 +60,9 @@ public final class IngestBenchmark {
         System.setProperty("java.io.tmpdir", tmp.toString());
         java.util.logging.Logger.getLogger("").setLevel(java.util.logging.Level.WARNING);
 
-        TestDatabase db = PostgresServer.shared().createDatabase();
-        var s = db.settings("signal");
+        DurablePostgres pg = DurablePostgres.start(tmp);
+        var s = pg.settings();
+        tune(s.url(), s.user(), s.password());
         Map<String, String> env = new HashMap<>();
         env.put("HEADROOM_SIGNAL_DATABASE_URL", s.url());
         env.put("HEADROOM_SIGNAL_DATABASE_USER", s.user());
@@ -82,12 +83,13 @@ public final class IngestBenchmark {
         try {
             seed(stub);
             long t0 = System.nanoTime();
-            ExecutorService pool = Executors.newFixedThreadPool(4);
+            int putters = 16; // durable commits: concurrency lets PostgreSQL flush many PutAccounts per fsync
+            ExecutorService pool = Executors.newFixedThreadPool(putters);
             List<Future<?>> puts = new ArrayList<>();
-            for (int w = 0; w < 4; w++) {
+            for (int w = 0; w < putters; w++) {
                 int worker = w;
                 puts.add(pool.submit(() -> {
-                    for (int i = worker; i < ACCOUNTS; i += 4) {
+                    for (int i = worker; i < ACCOUNTS; i += putters) {
                         stub.putAccount(PutAccountRequest.newBuilder().setAccount(Account.newBuilder()
                                 .setAccountId(account(i)).setName("Account " + i).setCurrencyCode("USD")
                                 .addSubscriptions(Subscription.newBuilder().setProductKey("core").setPlanKey("pro")
@@ -101,25 +103,42 @@ public final class IngestBenchmark {
             }
             pool.shutdown();
             System.out.printf("created %d accounts in %.1f s%n", ACCOUNTS, (System.nanoTime() - t0) / 1e9);
+            // Start from a quiet evaluator (the account creations queued one evaluation each), bounded.
+            double settle = drain(app, 120);
+            System.out.printf("evaluator settled after account creation in %.1f s (queue depth %d)%n", settle,
+                    app.evaluator().depth());
+
+            // The floor first, while nothing else runs: the same rows through plain COPY on the same server.
+            copyBaseline(s.url(), s.user(), s.password(), Math.min(seconds, 20));
 
             // Warm-up: JIT and partitions.
             send(stub, batch(new SplittableRandom(7), "warm", 0));
             send(stub, batch(new SplittableRandom(8), "warm", 1));
 
+            Timer evals = app.meterRegistry().find("signal.rule.evaluations").timer();
+            Timer lag = app.meterRegistry().find("signal.detection.lag").timer();
+            long evals0 = evals.count();
+            CountAtBucket[] lag0 = lag.takeSnapshot().histogramCounts();
             List<Long> latencies = Collections.synchronizedList(new ArrayList<>());
             AtomicLong accepted = new AtomicLong();
             AtomicLong failed = new AtomicLong();
             ExecutorService load = Executors.newFixedThreadPool(clients);
+            java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+            AtomicLong clientCpu = new AtomicLong();
+            var os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+            long jvmCpu0 = os.getProcessCpuTime();
+            double pgCpu0 = pg.cpuSeconds();
             long start = System.nanoTime();
             long end = start + TimeUnit.SECONDS.toNanos(seconds);
             List<Future<?>> fs = new ArrayList<>();
             for (int c = 0; c < clients; c++) {
                 int client = c;
                 fs.add(load.submit(() -> {
+                    long cpu0 = threads.getCurrentThreadCpuTime();
                     SplittableRandom rnd = new SplittableRandom(1000 + client);
                     int n = 0;
                     while (System.nanoTime() < end) {
-                        IngestEventsRequest req = batch(rnd, "c" + client, n++);
+                        IngestEventsRequest req = batch(rnd, "c" + client, n++); // built in the window: counted below
                         long b0 = System.nanoTime();
                         try {
                             accepted.addAndGet(send(stub, req));
@@ -128,12 +147,16 @@ public final class IngestBenchmark {
                             failed.incrementAndGet();
                         }
                     }
+                    clientCpu.addAndGet(threads.getCurrentThreadCpuTime() - cpu0);
                 }));
             }
             for (Future<?> f : fs) {
                 f.get();
             }
             long elapsed = System.nanoTime() - start;
+            double jvmCores = (os.getProcessCpuTime() - jvmCpu0) / (double) elapsed;
+            double pgCores = (pg.cpuSeconds() - pgCpu0) * 1e9 / elapsed;
+            double clientCores = clientCpu.get() / (double) elapsed;
             load.shutdown();
             List<Long> sorted = new ArrayList<>(latencies);
             Collections.sort(sorted);
@@ -142,15 +165,95 @@ public final class IngestBenchmark {
                     clients, seconds, sorted.size(), BATCH, accepted.get(), failed.get());
             System.out.printf("  sustained %.0f events/s; batch latency p50 %.1f ms, p99 %.1f ms, max %.1f ms%n",
                     eps, pct(sorted, 0.50), pct(sorted, 0.99), sorted.isEmpty() ? 0 : sorted.get(sorted.size() - 1) / 1e6);
-            System.out.printf("  evaluator queue depth at end: %d%n", app.evaluator().depth());
+            System.out.printf("  CPU during the load (of %d cores): service JVM %.2f, load-generator threads (building batches) %.2f,"
+                    + " PostgreSQL %.2f%n", Runtime.getRuntime().availableProcessors(), jvmCores - clientCores,
+                    clientCores, pgCores);
+            long evalsDuring = evals.count() - evals0;
+            int depthAtEnd = app.evaluator().depth();
+            CountAtBucket[] lag1 = lag.takeSnapshot().histogramCounts();
+            System.out.printf("  evaluator: %.0f evaluations/s during the load; queue depth at end %d%n",
+                    evalsDuring / (elapsed / 1e9), depthAtEnd);
+            System.out.printf("  detection lag (commit -> signal change persisted), %d changes: p50 <= %.0f ms,"
+                    + " p99 <= %.0f ms (histogram bucket bounds)%n", lagCount(lag0, lag1),
+                    lagPct(lag0, lag1, 0.50), lagPct(lag0, lag1, 0.99));
+            double drained = drain(app, 60);
+            System.out.printf("  evaluator caught up %.1f s after the load ended (queue depth %d)%n", drained,
+                    app.evaluator().depth());
 
-            copyBaseline(s.url(), s.user(), s.password(), Math.min(seconds, 20));
+            // Detection lag under normal load: 20 fresh accounts each get the 5 paywall hits that complete
+            // PREMIUM_FEATURE_DEMAND, in one small batch, with nothing else running.
+            for (int i = 0; i < 20; i++) {
+                stub.putAccount(PutAccountRequest.newBuilder().setAccount(Account.newBuilder()
+                        .setAccountId("probe-" + i).setName("Probe " + i).setCurrencyCode("USD")
+                        .addSubscriptions(Subscription.newBuilder().setProductKey("core").setPlanKey("pro")
+                                .setSeatsPurchased(10).setSince(ts(Instant.now().minus(90, ChronoUnit.DAYS)))))
+                        .build());
+            }
+            drain(app, 30);
+            CountAtBucket[] probe0 = lag.takeSnapshot().histogramCounts();
+            IngestEventsRequest.Builder probe = IngestEventsRequest.newBuilder();
+            Instant now = Instant.now();
+            for (int i = 0; i < 20; i++) {
+                for (int k = 0; k < 5; k++) {
+                    probe.addEvents(UsageEvent.newBuilder().setEventId("probe-" + i + "-" + k).setAccountId("probe-" + i)
+                            .setUserId("u" + k).setKind("PAYWALL_HIT").setOccurredAt(ts(now.minusSeconds(60 - k)))
+                            .setPayload(Struct.newBuilder().putFields("feature_key", str("audit_log"))));
+                }
+            }
+            send(stub, probe.build());
+            drain(app, 10);
+            Thread.sleep(500);
+            CountAtBucket[] probe1 = lag.takeSnapshot().histogramCounts();
+            System.out.printf("  detection lag under normal load (%d signal changes): p50 <= %.0f ms, p99 <= %.0f ms%n",
+                    lagCount(probe0, probe1), lagPct(probe0, probe1, 0.50), lagPct(probe0, probe1, 0.99));
         } finally {
             channel.shutdownNow();
             app.close();
-            db.drop();
+            pg.close();
         }
         System.exit(0);
+    }
+
+    /** Prints the server settings that matter for the numbers (see {@link DurablePostgres} for why). */
+    private static void tune(String url, String user, String password) throws Exception {
+        try (Connection c = user.isEmpty() ? DriverManager.getConnection(url) : DriverManager.getConnection(url, user, password);
+                Statement st = c.createStatement();
+                var rs = st.executeQuery("SELECT string_agg(name || '=' || setting || coalesce(unit, ''), ', ' ORDER BY name)"
+                        + " FROM pg_settings WHERE name IN ('synchronous_commit', 'fsync', 'full_page_writes', 'max_wal_size',"
+                        + " 'checkpoint_timeout', 'shared_buffers', 'wal_buffers', 'server_version')")) {
+            rs.next();
+            System.out.println("postgresql: " + rs.getString(1));
+        }
+    }
+
+    /** Waits until the evaluator's queue is empty (at most {@code maxSeconds}); returns the seconds waited. */
+    private static double drain(SignalApp app, int maxSeconds) throws InterruptedException {
+        long t0 = System.nanoTime();
+        long deadline = t0 + TimeUnit.SECONDS.toNanos(maxSeconds);
+        int quiet = 0;
+        while (System.nanoTime() < deadline && quiet < 3) {
+            quiet = app.evaluator().depth() == 0 ? quiet + 1 : 0;
+            Thread.sleep(50);
+        }
+        return (System.nanoTime() - t0) / 1e9;
+    }
+
+    private static long lagCount(CountAtBucket[] before, CountAtBucket[] after) {
+        return after.length == 0 ? 0 : (long) (after[after.length - 1].count() - before[before.length - 1].count());
+    }
+
+    /** The upper bound (ms) of the histogram bucket holding the p-th detection lag recorded between the snapshots. */
+    private static double lagPct(CountAtBucket[] before, CountAtBucket[] after, double p) {
+        long total = lagCount(before, after);
+        if (total == 0) {
+            return 0;
+        }
+        for (int i = 0; i < after.length; i++) {
+            if (after[i].count() - before[i].count() >= Math.ceil(p * total)) {
+                return after[i].bucket(TimeUnit.MILLISECONDS);
+            }
+        }
+        return Double.POSITIVE_INFINITY;
     }
 
     private static double pct(List<Long> sorted, double p) {

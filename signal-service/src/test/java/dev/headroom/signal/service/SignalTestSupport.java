@@ -64,8 +64,13 @@ final class SignalTestSupport implements AutoCloseable {
     }
 
     static SignalTestSupport start(TestDatabase db) {
+        return start(db, Clock.systemUTC());
+    }
+
+    /** With a clock the test controls: evaluation instants and "now" come from it. */
+    static SignalTestSupport start(TestDatabase db, Clock clock) {
         String name = "signal-test-" + UUID.randomUUID();
-        SignalApp app = SignalApp.start(config(db), Clock.systemUTC(), name, true);
+        SignalApp app = SignalApp.start(config(db), clock, name, true);
         return new SignalTestSupport(app, InProcessChannelBuilder.forName(name).build());
     }
 

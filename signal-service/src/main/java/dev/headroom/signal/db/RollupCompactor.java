@@ -1,0 +1,91 @@
+package dev.headroom.signal.db;
+
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.jdbi.v3.core.Jdbi;
+
+/**
+ * Folds the rollup increments the ingest path appends to {@code daily_rollup_delta} into {@code daily_rollup}.
+ *
+ * <p>One transaction per round deletes a bounded slice of increments and upserts their sums, so an increment is
+ * counted exactly once: it is either still in the delta table or already in the rollup, never both, never
+ * neither (a crash rolls the round back). Increments committed while a round runs are not in its snapshot and go
+ * into the next round. Rounds of several instances are serialized by a transaction-level advisory lock (a round
+ * that does not get it is skipped), and upserts run in key order.
+ */
+public final class RollupCompactor implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(RollupCompactor.class.getName());
+    private static final long LOCK_KEY = 0x5349474e414c5232L; // "SIGNALR2"
+    static final int MAX_ROWS_PER_ROUND = 200_000;
+
+    private final Jdbi jdbi;
+    private final Duration interval;
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "signal-rollup-compactor");
+        t.setDaemon(true);
+        return t;
+    });
+
+    public RollupCompactor(Jdbi jdbi, Duration interval) {
+        this.jdbi = jdbi;
+        this.interval = interval;
+    }
+
+    public RollupCompactor start() {
+        timer.scheduleWithFixedDelay(() -> {
+            try {
+                int n;
+                do {
+                    n = compact();
+                } while (n == MAX_ROWS_PER_ROUND);
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "rollup compaction failed; the increments stay and the next round retries", e);
+            }
+        }, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
+        return this;
+    }
+
+    /** One round: folds up to {@link #MAX_ROWS_PER_ROUND} increments; returns how many were folded. */
+    public int compact() {
+        return jdbi.inTransaction(h -> {
+            if (!h.createQuery("SELECT pg_try_advisory_xact_lock(:k)").bind("k", LOCK_KEY).mapTo(Boolean.class).one()) {
+                return 0; // another instance is compacting
+            }
+            return h.createQuery("""
+                            WITH moved AS (
+                              DELETE FROM daily_rollup_delta
+                              WHERE ctid IN (SELECT ctid FROM daily_rollup_delta LIMIT :max)
+                              RETURNING account_id, day, metric, key, value
+                            ),
+                            up AS (
+                              INSERT INTO daily_rollup (account_id, day, metric, key, value)
+                              SELECT account_id, day, metric, key, sum(value) FROM moved
+                              GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4
+                              ON CONFLICT (account_id, day, metric, key)
+                              DO UPDATE SET value = daily_rollup.value + EXCLUDED.value
+                            )
+                            SELECT count(*) FROM moved""")
+                    .bind("max", MAX_ROWS_PER_ROUND)
+                    .mapTo(Integer.class)
+                    .one();
+        });
+    }
+
+    /** Stops the timer and folds what is left (best effort: the increments are durable either way). */
+    @Override
+    public void close() {
+        timer.shutdown(); // lets a running round finish (it holds a pooled connection)
+        try {
+            timer.awaitTermination(10, TimeUnit.SECONDS);
+            compact();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            LOG.log(Level.FINE, "final rollup compaction skipped", e);
+        }
+    }
+}

@@ -1,0 +1,194 @@
+package dev.headroom.signal.evaluation;
+
+import dev.headroom.signal.domain.UsageFact;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * A bounded LRU of per-account timelines (facts in {@link UsageFact#TIMELINE_ORDER}) for the background
+ * evaluator, so an evaluation does not reload every fact of the account.
+ *
+ * <p>Kept equal to the database by construction:
+ * <ul>
+ *   <li>an entry is created (state "loading") <em>before</em> its facts are read from the database, and every fact
+ *       committed afterwards is offered to it by the ingest path right after its commit; offers that arrive while
+ *       loading are buffered and merged after the load. A fact committed before the entry existed is in the
+ *       load; one committed after is offered. Facts that are both are merged once: an entry is a set keyed by
+ *       (occurred_at, event_id), the usage_fact primary key within an account.</li>
+ *   <li>late and out-of-order facts are inserted at their place in the order (binary search), not appended.</li>
+ *   <li>anything else that writes facts (PutUser) invalidates the account's entry; an invalidation during a load
+ *       keeps the loaded list out of the cache.</li>
+ * </ul>
+ * Bounded by the total number of cached facts: least recently evaluated accounts are evicted first.
+ */
+final class TimelineCache {
+
+    private static final class Entry {
+        List<UsageFact> facts; // sorted; null while loading
+        List<UsageFact> pending = new ArrayList<>(); // offered since, in any order; merged by the evaluation
+    }
+
+    /** The timeline order without the boxing and lambdas of {@link UsageFact#TIMELINE_ORDER} (same result). */
+    static final Comparator<UsageFact> ORDER = (a, b) -> {
+        int c = a.occurredAt().compareTo(b.occurredAt());
+        return c != 0 ? c : a.eventId().compareTo(b.eventId());
+    };
+
+    private final long maxFacts;
+    private final LinkedHashMap<String, Entry> entries = new LinkedHashMap<>(1024, 0.75f, true);
+    private long cachedFacts;
+    private long hits;
+    private long misses;
+
+    TimelineCache(long maxFacts) {
+        this.maxFacts = maxFacts;
+    }
+
+    /** The account's facts (a snapshot), from the cache or loaded with {@code loader}. */
+    List<UsageFact> timeline(String accountId, Function<String, List<UsageFact>> loader) {
+        if (maxFacts <= 0) {
+            return loader.apply(accountId);
+        }
+        Entry e;
+        synchronized (this) {
+            e = entries.get(accountId);
+            if (e != null && e.facts != null) {
+                hits++;
+                if (!e.pending.isEmpty()) {
+                    int offered = e.pending.size();
+                    cachedFacts += merge(e.facts, e.pending) - offered;
+                    e.pending = new ArrayList<>();
+                }
+                return List.copyOf(e.facts);
+            }
+            misses++;
+            if (e == null) {
+                e = new Entry();
+                entries.put(accountId, e);
+            }
+        }
+        List<UsageFact> loaded;
+        try {
+            loaded = new ArrayList<>(loader.apply(accountId));
+        } catch (RuntimeException ex) {
+            synchronized (this) {
+                if (entries.get(accountId) == e && e.facts == null) {
+                    entries.remove(accountId);
+                }
+            }
+            throw ex;
+        }
+        synchronized (this) {
+            if (entries.get(accountId) != e || e.facts != null) {
+                return loaded; // invalidated (or loaded by someone else) meanwhile: use it once, do not cache
+            }
+            cachedFacts -= e.pending.size();
+            merge(loaded, e.pending);
+            e.pending = new ArrayList<>();
+            e.facts = loaded;
+            cachedFacts += loaded.size();
+            evict();
+            return List.copyOf(loaded);
+        }
+    }
+
+    /** Facts of {@code accountId} that were just committed. */
+    synchronized void offer(String accountId, List<UsageFact> facts) {
+        Entry e = entries.get(accountId);
+        if (e == null) {
+            return; // not cached: the next load reads them
+        }
+        // O(batch) under the lock: the ingest thread only appends; the evaluation merges (coalesced).
+        e.pending.addAll(facts);
+        cachedFacts += facts.size();
+        evict();
+    }
+
+    synchronized void invalidate(String accountId) {
+        Entry e = entries.remove(accountId);
+        if (e != null) {
+            cachedFacts -= (e.facts == null ? 0 : e.facts.size()) + e.pending.size();
+        }
+    }
+
+    synchronized void clear() {
+        entries.clear();
+        cachedFacts = 0;
+    }
+
+    synchronized long hits() {
+        return hits;
+    }
+
+    synchronized long misses() {
+        return misses;
+    }
+
+    synchronized long cachedFacts() {
+        return cachedFacts;
+    }
+
+    private void evict() {
+        Iterator<Map.Entry<String, Entry>> it = entries.entrySet().iterator();
+        while (cachedFacts > maxFacts && it.hasNext()) {
+            Entry e = it.next().getValue();
+            if (e.facts == null) {
+                continue; // being loaded: its loader installs it
+            }
+            cachedFacts -= e.facts.size() + e.pending.size();
+            it.remove();
+        }
+    }
+
+    /**
+     * Merges the facts of {@code add} (any order, may repeat facts already present) into sorted {@code into}, keeping
+     * it sorted and free of repeats; returns how many were added. Appends in place when everything is newer,
+     * otherwise one linear merge.
+     */
+    static int merge(List<UsageFact> into, List<UsageFact> add) {
+        if (add.isEmpty()) {
+            return 0;
+        }
+        List<UsageFact> sorted = new ArrayList<>(add);
+        sorted.sort(ORDER);
+        int n = into.size();
+        if (n == 0 || ORDER.compare(into.get(n - 1), sorted.get(0)) < 0) {
+            UsageFact prev = null;
+            int added = 0;
+            for (UsageFact f : sorted) {
+                if (prev == null || ORDER.compare(prev, f) != 0) {
+                    into.add(f);
+                    added++;
+                }
+                prev = f;
+            }
+            return added;
+        }
+        List<UsageFact> out = new ArrayList<>(n + sorted.size());
+        int i = 0;
+        int j = 0;
+        while (i < n || j < sorted.size()) {
+            UsageFact next;
+            if (j >= sorted.size()) {
+                next = into.get(i++);
+            } else if (i >= n) {
+                next = sorted.get(j++);
+            } else {
+                int c = ORDER.compare(into.get(i), sorted.get(j));
+                next = c <= 0 ? into.get(i++) : sorted.get(j++);
+            }
+            if (out.isEmpty() || ORDER.compare(out.get(out.size() - 1), next) != 0) {
+                out.add(next);
+            }
+        }
+        int added = out.size() - n;
+        into.clear();
+        into.addAll(out);
+        return added;
+    }
+}
