@@ -1,6 +1,5 @@
 package dev.headroom.scoring.db;
 
-import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -87,6 +86,45 @@ public final class RescoreStore {
         ps.unwrap(PGStatement.class).setPrepareThreshold(0);
     }
 
+    /** The columns of score rows as parallel arrays, for set-based statements over {@code unnest}. */
+    private record Columns(String[] ids, Long[] revisions, Integer[] scores, String[] bands, String[] motions,
+            Integer[] masks, Long[] versions, Timestamp[] asOf, Timestamp[] computedAt, Double[][] fractions,
+            byte[][] payloads) {
+
+        static Columns of(List<ScoreDao.ScoreRow> rows) {
+            int n = rows.size();
+            Columns c = new Columns(new String[n], new Long[n], new Integer[n], new String[n], new String[n],
+                    new Integer[n], new Long[n], new Timestamp[n], new Timestamp[n], new Double[5][n], new byte[n][]);
+            for (int i = 0; i < n; i++) {
+                ScoreDao.ScoreRow r = rows.get(i);
+                c.ids[i] = r.accountId();
+                c.revisions[i] = r.revision();
+                c.scores[i] = r.score();
+                c.bands[i] = r.band();
+                c.motions[i] = r.motion();
+                c.masks[i] = r.typesMask();
+                c.versions[i] = r.modelVersion();
+                c.asOf[i] = Timestamp.from(r.asOf().toInstant());
+                c.computedAt[i] = Timestamp.from(r.computedAt().toInstant());
+                c.fractions[0][i] = r.fCapacity();
+                c.fractions[1][i] = r.fFeature();
+                c.fractions[2][i] = r.fEngagement();
+                c.fractions[3][i] = r.fGrowth();
+                c.fractions[4][i] = r.fValue();
+                c.payloads[i] = r.scorePb();
+            }
+            return c;
+        }
+
+        /** Binds the five category fractions and then the encoded scores, from parameter {@code p} on. */
+        void bindFractionsAndPayloads(Connection c, PreparedStatement ps, int p) throws SQLException {
+            for (Double[] col : fractions) {
+                ps.setArray(p++, c.createArrayOf("float8", col));
+            }
+            ps.setArray(p, c.createArrayOf("bytea", payloads));
+        }
+    }
+
     /**
      * Replaces current rows whose revision is still {@code expectedRevisions[i]} (a row the change consumer rewrote
      * meanwhile is newer and stays) and returns the account ids actually written.
@@ -94,37 +132,10 @@ public final class RescoreStore {
     public Set<String> writeCurrent(Handle h, List<ScoreDao.ScoreRow> rows, long[] expectedRevisions)
             throws SQLException {
         Connection c = h.getConnection();
-        int n = rows.size();
-        String[] ids = new String[n];
-        Long[] revisions = new Long[n];
-        Long[] expected = new Long[n];
-        Integer[] scores = new Integer[n];
-        String[] bands = new String[n];
-        String[] motions = new String[n];
-        Integer[] masks = new Integer[n];
-        Long[] versions = new Long[n];
-        Timestamp[] asOf = new Timestamp[n];
-        Timestamp[] computedAt = new Timestamp[n];
-        Double[][] f = new Double[5][n];
-        byte[][] pb = new byte[n][];
-        for (int i = 0; i < n; i++) {
-            ScoreDao.ScoreRow r = rows.get(i);
-            ids[i] = r.accountId();
-            revisions[i] = r.revision();
+        Columns cols = Columns.of(rows);
+        Long[] expected = new Long[rows.size()];
+        for (int i = 0; i < expected.length; i++) {
             expected[i] = expectedRevisions[i];
-            scores[i] = r.score();
-            bands[i] = r.band();
-            motions[i] = r.motion();
-            masks[i] = r.typesMask();
-            versions[i] = r.modelVersion();
-            asOf[i] = Timestamp.from(r.asOf().toInstant());
-            computedAt[i] = Timestamp.from(r.computedAt().toInstant());
-            f[0][i] = r.fCapacity();
-            f[1][i] = r.fFeature();
-            f[2][i] = r.fEngagement();
-            f[3][i] = r.fGrowth();
-            f[4][i] = r.fValue();
-            pb[i] = r.scorePb();
         }
         String sql = """
                 UPDATE %s.score_current AS c SET revision = u.revision, score = u.score, band = u.band,
@@ -141,20 +152,17 @@ public final class RescoreStore {
         Set<String> written = new HashSet<>();
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             int p = 1;
-            ps.setArray(p++, c.createArrayOf("text", ids));
-            ps.setArray(p++, c.createArrayOf("int8", revisions));
+            ps.setArray(p++, c.createArrayOf("text", cols.ids()));
+            ps.setArray(p++, c.createArrayOf("int8", cols.revisions()));
             ps.setArray(p++, c.createArrayOf("int8", expected));
-            ps.setArray(p++, c.createArrayOf("int4", scores));
-            ps.setArray(p++, c.createArrayOf("text", bands));
-            ps.setArray(p++, c.createArrayOf("text", motions));
-            ps.setArray(p++, c.createArrayOf("int4", masks));
-            ps.setArray(p++, c.createArrayOf("int8", versions));
-            ps.setArray(p++, c.createArrayOf("timestamptz", asOf));
-            ps.setArray(p++, c.createArrayOf("timestamptz", computedAt));
-            for (Double[] col : f) {
-                ps.setArray(p++, c.createArrayOf("float8", col));
-            }
-            ps.setArray(p, bytea(c, pb));
+            ps.setArray(p++, c.createArrayOf("int4", cols.scores()));
+            ps.setArray(p++, c.createArrayOf("text", cols.bands()));
+            ps.setArray(p++, c.createArrayOf("text", cols.motions()));
+            ps.setArray(p++, c.createArrayOf("int4", cols.masks()));
+            ps.setArray(p++, c.createArrayOf("int8", cols.versions()));
+            ps.setArray(p++, c.createArrayOf("timestamptz", cols.asOf()));
+            ps.setArray(p++, c.createArrayOf("timestamptz", cols.computedAt()));
+            cols.bindFractionsAndPayloads(c, ps, p);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     written.add(rs.getString(1));
@@ -170,32 +178,7 @@ public final class RescoreStore {
             return;
         }
         Connection c = h.getConnection();
-        int n = rows.size();
-        String[] ids = new String[n];
-        Integer[] scores = new Integer[n];
-        String[] bands = new String[n];
-        String[] motions = new String[n];
-        Long[] versions = new Long[n];
-        Timestamp[] asOf = new Timestamp[n];
-        Timestamp[] computedAt = new Timestamp[n];
-        Double[][] f = new Double[5][n];
-        byte[][] pb = new byte[n][];
-        for (int i = 0; i < n; i++) {
-            ScoreDao.ScoreRow r = rows.get(i);
-            ids[i] = r.accountId();
-            scores[i] = r.score();
-            bands[i] = r.band();
-            motions[i] = r.motion();
-            versions[i] = r.modelVersion();
-            asOf[i] = Timestamp.from(r.asOf().toInstant());
-            computedAt[i] = Timestamp.from(r.computedAt().toInstant());
-            f[0][i] = r.fCapacity();
-            f[1][i] = r.fFeature();
-            f[2][i] = r.fEngagement();
-            f[3][i] = r.fGrowth();
-            f[4][i] = r.fValue();
-            pb[i] = r.scorePb();
-        }
+        Columns cols = Columns.of(rows);
         String sql = """
                 INSERT INTO %s.score_history (account_id, score, band, motion, model_version, as_of, computed_at,
                   f_capacity, f_feature, f_engagement, f_growth, f_value, score_pb)
@@ -204,22 +187,15 @@ public final class RescoreStore {
                 .formatted(schema);
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             int p = 1;
-            ps.setArray(p++, c.createArrayOf("text", ids));
-            ps.setArray(p++, c.createArrayOf("int4", scores));
-            ps.setArray(p++, c.createArrayOf("text", bands));
-            ps.setArray(p++, c.createArrayOf("text", motions));
-            ps.setArray(p++, c.createArrayOf("int8", versions));
-            ps.setArray(p++, c.createArrayOf("timestamptz", asOf));
-            ps.setArray(p++, c.createArrayOf("timestamptz", computedAt));
-            for (Double[] col : f) {
-                ps.setArray(p++, c.createArrayOf("float8", col));
-            }
-            ps.setArray(p, bytea(c, pb));
+            ps.setArray(p++, c.createArrayOf("text", cols.ids()));
+            ps.setArray(p++, c.createArrayOf("int4", cols.scores()));
+            ps.setArray(p++, c.createArrayOf("text", cols.bands()));
+            ps.setArray(p++, c.createArrayOf("text", cols.motions()));
+            ps.setArray(p++, c.createArrayOf("int8", cols.versions()));
+            ps.setArray(p++, c.createArrayOf("timestamptz", cols.asOf()));
+            ps.setArray(p++, c.createArrayOf("timestamptz", cols.computedAt()));
+            cols.bindFractionsAndPayloads(c, ps, p);
             ps.executeUpdate();
         }
-    }
-
-    static Array bytea(Connection c, byte[][] values) throws SQLException {
-        return c.createArrayOf("bytea", values);
     }
 }
