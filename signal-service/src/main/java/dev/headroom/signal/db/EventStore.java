@@ -32,9 +32,9 @@ import org.jdbi.v3.core.Handle;
  *       that rolls back releases its ids (a rejected event never consumes its id).</li>
  *   <li>only the claimed rows go on to {@code usage_fact} (the engine's typed facts), {@code event_raw} (the day
  *       partitions, when inside retention), {@code account_seen} (only for ids this process has not seen yet) and
- *       {@code daily_rollup_delta} (the batch's rollup increments, aggregated per account, day, metric and key by
- *       the same statement; appended, so no shared row is locked: {@link RollupCompactor} folds them into
- *       {@code daily_rollup} about once a second).</li>
+ *       {@code daily_rollup_delta_batch} (the batch's rollup increments, aggregated per account, day, metric and
+ *       key by the same statement, as one row of parallel arrays per batch (V3 migration); appended, so no shared
+ *       row is locked: {@link RollupCompactor} folds them into {@code daily_rollup} about once a second).</li>
  * </ol>
  * Ids that were already taken are then looked up once, by {@code = ANY(array)}, to answer DUPLICATE (same content
  * hash) or ALREADY_EXISTS. Compared with the former five statements (ids, two text COPYs, two upserts from arrays)
@@ -74,14 +74,19 @@ public final class EventStore {
               ON CONFLICT DO NOTHING
             ),
             u AS (
-              INSERT INTO daily_rollup_delta (account_id, day, metric, key, value)
-              SELECT account_id, day, metric, key, sum(v) FROM (
-                SELECT account_id, (occurred_at AT TIME ZONE 'UTC')::date AS day, kind AS metric,
-                       coalesce(key, '') AS key, 1::numeric AS v FROM a
-                UNION ALL
-                SELECT account_id, (occurred_at AT TIME ZONE 'UTC')::date, 'METER_QUANTITY', coalesce(key, ''), quantity
-                FROM a WHERE quantity IS NOT NULL
-              ) x GROUP BY 1, 2, 3, 4
+              INSERT INTO daily_rollup_delta_batch (account_ids, days, metrics, keys, vals)
+              SELECT array_agg(account_id), array_agg(day), array_agg(metric), array_agg(key), array_agg(v)
+              FROM (
+                SELECT account_id, day, metric, key, sum(v) AS v FROM (
+                  SELECT account_id, (occurred_at AT TIME ZONE 'UTC')::date AS day, kind AS metric,
+                         coalesce(key, '') AS key, 1::numeric AS v FROM a
+                  UNION ALL
+                  SELECT account_id, (occurred_at AT TIME ZONE 'UTC')::date, 'METER_QUANTITY', coalesce(key, ''),
+                         quantity
+                  FROM a WHERE quantity IS NOT NULL
+                ) x GROUP BY 1, 2, 3, 4
+              ) g
+              HAVING count(*) > 0
             )
             SELECT event_id FROM d""";
 

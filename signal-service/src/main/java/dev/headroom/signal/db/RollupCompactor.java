@@ -9,7 +9,8 @@ import java.util.logging.Logger;
 import org.jdbi.v3.core.Jdbi;
 
 /**
- * Folds the rollup increments the ingest path appends to {@code daily_rollup_delta} into {@code daily_rollup}.
+ * Folds the rollup increments the ingest path appends to {@code daily_rollup_delta_batch} (one row of parallel
+ * arrays per ingest batch, see the V3 migration) into {@code daily_rollup}.
  *
  * <p>One transaction per round deletes a bounded slice of increments and upserts their sums, so an increment is
  * counted exactly once: it is either still in the delta table or already in the rollup, never both, never
@@ -20,7 +21,8 @@ import org.jdbi.v3.core.Jdbi;
 public final class RollupCompactor implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(RollupCompactor.class.getName());
     private static final long LOCK_KEY = 0x5349474e414c5232L; // "SIGNALR2"
-    static final int MAX_ROWS_PER_ROUND = 200_000;
+    /** Batch rows (one per ingest batch, up to about 1,200 increments each) folded per round. */
+    static final int MAX_ROWS_PER_ROUND = 200;
 
     private final Jdbi jdbi;
     private final Duration interval;
@@ -49,17 +51,21 @@ public final class RollupCompactor implements AutoCloseable {
         return this;
     }
 
-    /** One round: folds up to {@link #MAX_ROWS_PER_ROUND} increments; returns how many were folded. */
+    /** One round: folds up to {@link #MAX_ROWS_PER_ROUND} batch rows of increments; returns how many were folded. */
     public int compact() {
         return jdbi.inTransaction(h -> {
             if (!h.createQuery("SELECT pg_try_advisory_xact_lock(:k)").bind("k", LOCK_KEY).mapTo(Boolean.class).one()) {
                 return 0; // another instance is compacting
             }
             return h.createQuery("""
-                            WITH moved AS (
-                              DELETE FROM daily_rollup_delta
-                              WHERE ctid IN (SELECT ctid FROM daily_rollup_delta LIMIT :max)
-                              RETURNING account_id, day, metric, key, value
+                            WITH b AS (
+                              DELETE FROM daily_rollup_delta_batch
+                              WHERE ctid IN (SELECT ctid FROM daily_rollup_delta_batch LIMIT :max)
+                              RETURNING account_ids, days, metrics, keys, vals
+                            ),
+                            moved AS (
+                              SELECT u.* FROM b, unnest(b.account_ids, b.days, b.metrics, b.keys, b.vals)
+                                AS u(account_id, day, metric, key, value)
                             ),
                             up AS (
                               INSERT INTO daily_rollup (account_id, day, metric, key, value)
@@ -68,7 +74,7 @@ public final class RollupCompactor implements AutoCloseable {
                               ON CONFLICT (account_id, day, metric, key)
                               DO UPDATE SET value = daily_rollup.value + EXCLUDED.value
                             )
-                            SELECT count(*) FROM moved""")
+                            SELECT count(*) FROM b""")
                     .bind("max", MAX_ROWS_PER_ROUND)
                     .mapTo(Integer.class)
                     .one();
