@@ -1,5 +1,6 @@
 package dev.headroom.app;
 
+import dev.headroom.kit.db.DurableServerSettings;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -31,19 +32,9 @@ final class EmbeddedDatabase implements AutoCloseable {
       Files.createDirectories(Path.of(System.getProperty("java.io.tmpdir")));
       EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder().setPort(port)
           // Enough connections for four services' pools and their LISTEN connections.
-          .setServerConfig("max_connections", "200")
-          // The embedded server starts with fsync and synchronous commit off (it is made for tests). Headroom
-          // acknowledges only what is durably committed, so the platform runs with PostgreSQL's durable defaults.
-          .setServerConfig("fsync", "on")
-          .setServerConfig("synchronous_commit", "on")
-          .setServerConfig("full_page_writes", "on")
-          // Write-heavy ingestion: keep hot indexes in memory, give a 1,000-event batch's WAL room, and avoid
-          // checkpoints every few seconds under load (each one forces full-page images).
-          .setServerConfig("shared_buffers", "512MB")
-          .setServerConfig("wal_buffers", "16MB")
-          .setServerConfig("max_wal_size", "4GB")
-          .setServerConfig("checkpoint_timeout", "15min")
-          .setServerConfig("checkpoint_completion_target", "0.9");
+          .setServerConfig("max_connections", "200");
+      // The library starts PostgreSQL non-durable (made for tests); Headroom acknowledges only what is committed.
+      DurableServerSettings.SETTINGS.forEach(builder::setServerConfig);
       if (dataDirectory != null) {
         builder.setDataDirectory(dataDirectory).setCleanDataDirectory(false);
       }

@@ -56,7 +56,8 @@ import org.postgresql.copy.CopyIn;
  *   --threads N      re-score compute workers (default: cores)
  *   --changes N      signal changes for the latency run (default 300; 0 skips it)
  * </pre>
- * Uses HEADROOM_TEST_DATABASE_URL when set, else embedded PostgreSQL (as the tests do).
+ * Uses HEADROOM_TEST_DATABASE_URL when set, else embedded PostgreSQL (as the tests do; durable when
+ * HEADROOM_TEST_DATABASE_DURABLE=true, which `./headroom bench` sets).
  */
 public final class RescoreBenchmark {
     /** Held so the level set on it is not lost to garbage collection. */

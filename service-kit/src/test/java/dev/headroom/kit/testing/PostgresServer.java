@@ -1,5 +1,6 @@
 package dev.headroom.kit.testing;
 
+import dev.headroom.kit.db.DurableServerSettings;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -71,7 +72,7 @@ public final class PostgresServer {
       Runtime.getRuntime().addShutdownHook(new Thread(c::stop, "pg-container-stop"));
       return new PostgresServer(c.getJdbcUrl(), c.getUsername(), c.getPassword(), "testcontainers");
     }
-    return startEmbedded();
+    return startEmbedded("true".equalsIgnoreCase(env.get("HEADROOM_TEST_DATABASE_DURABLE")));
   }
 
   private static boolean dockerAvailable() {
@@ -82,13 +83,21 @@ public final class PostgresServer {
     }
   }
 
-  private static PostgresServer startEmbedded() {
+  /**
+   * @param durable benchmarks measure what production commits cost: fsync and synchronous commit on (tests keep
+   *     the library's fast, non-durable defaults; none of them depends on surviving a crash of the machine)
+   */
+  private static PostgresServer startEmbedded(boolean durable) {
     try {
       // Surefire points java.io.tmpdir into target/tmp, which nothing else creates; embedded PostgreSQL
       // unpacks its binaries and data directory there.
       Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
       Files.createDirectories(tmp);
-      EmbeddedPostgres pg = EmbeddedPostgres.builder().setRegisterShutdownHook(false).start();
+      EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder().setRegisterShutdownHook(false);
+      if (durable) {
+        DurableServerSettings.SETTINGS.forEach(builder::setServerConfig);
+      }
+      EmbeddedPostgres pg = builder.start();
       Runtime.getRuntime().addShutdownHook(new Thread(() -> {
         try {
           pg.close();
@@ -96,7 +105,7 @@ public final class PostgresServer {
           // the JVM is exiting; the data directory is in target/ and goes with the next clean
         }
       }, "embedded-pg-stop"));
-      LOG.info("started embedded PostgreSQL on port " + pg.getPort());
+      LOG.info("started embedded PostgreSQL on port " + pg.getPort() + (durable ? " (durable)" : ""));
       return new PostgresServer(pg.getJdbcUrl("postgres", "postgres"), "postgres", "", "embedded");
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start embedded PostgreSQL", e);

@@ -1,6 +1,7 @@
 package dev.headroom.signal.bench;
 
 import dev.headroom.kit.db.DatabaseSettings;
+import dev.headroom.kit.db.DurableServerSettings;
 import dev.headroom.kit.testing.PostgresServer;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -20,17 +21,7 @@ import java.util.stream.Stream;
  * {@code -F} (fsync off) and {@code synchronous_commit=off}; a commit there is not durable, which flatters the
  * service and the COPY baseline alike and is not what the product promises. This starts the same PostgreSQL
  * binaries (unpacked by the embedded server) as a second, private server with the durability defaults restored
- * and a few realistic write-load settings:
- *
- * <ul>
- *   <li>{@code fsync=on}, {@code synchronous_commit=on}, {@code full_page_writes=on}: PostgreSQL's defaults.</li>
- *   <li>{@code shared_buffers=512MB} (default 128MB): the hot indexes of a sustained load stay in memory.</li>
- *   <li>{@code wal_buffers=16MB}: one 1,000-event batch writes about 1-2 MB of WAL; the auto value (1/32 of 128MB)
- *       makes backends write WAL out themselves mid-transaction.</li>
- *   <li>{@code max_wal_size=4GB}, {@code checkpoint_timeout=15min}, {@code checkpoint_completion_target=0.9}: the
- *       1 GB default is filled in well under a minute at this rate, and every forced checkpoint makes the next
- *       change of each page write a full-page image.</li>
- * </ul>
+ * and the settings Headroom runs its own servers with ({@link DurableServerSettings}).
  * It listens on 127.0.0.1 only, lives in {@code target/tmp} and is stopped and deleted when the JVM exits.
  */
 final class DurablePostgres implements AutoCloseable {
@@ -64,10 +55,8 @@ final class DurablePostgres implements AutoCloseable {
         List<String> cmd = new ArrayList<>(wrap);
         cmd.addAll(List.of(bin.resolve("postgres").toString(), "-D", data.toString(), "-p", Integer.toString(port),
                 "-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories=" + data,
-                "-c", "max_connections=100", "-c", "timezone=UTC",
-                "-c", "fsync=on", "-c", "synchronous_commit=on", "-c", "full_page_writes=on",
-                "-c", "shared_buffers=512MB", "-c", "wal_buffers=16MB",
-                "-c", "max_wal_size=4GB", "-c", "checkpoint_timeout=15min", "-c", "checkpoint_completion_target=0.9"));
+                "-c", "max_connections=100", "-c", "timezone=UTC"));
+        DurableServerSettings.SETTINGS.forEach((k, v) -> cmd.addAll(List.of("-c", k + "=" + v)));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(data.resolve("server.log").toFile()).start();
         DurablePostgres pg = new DurablePostgres(p, data, port);
