@@ -82,6 +82,12 @@ public final class RescoreBenchmark {
         System.out.printf("cores=%d accounts=%,d batch=%d threads=%d changes=%d%n",
                 Runtime.getRuntime().availableProcessors(), accounts, batch, threads, changes);
         TestDatabase db = PostgresServer.shared().createDatabase();
+        try (var c = java.sql.DriverManager.getConnection(db.url(), db.user(), db.password());
+             var rs = c.createStatement().executeQuery(
+                     "SELECT current_setting('fsync'), current_setting('synchronous_commit')")) {
+            rs.next();
+            System.out.printf("postgresql: fsync=%s synchronous_commit=%s%n", rs.getString(1), rs.getString(2));
+        }
         RealSignal signal = RealSignal.start(Map.of());
         signal.putCatalog();
         Map<String, String> env = new HashMap<>(Fixtures.env(db, signal.address()));
