@@ -112,45 +112,55 @@ public final class ScoreProtos {
     }
 
     // ---- enums ----------------------------------------------------------------------------------------------
+    // Proto enum values are the domain names behind the enum's prefix (READINESS_BAND_READY <-> READY). Callers
+    // reject UNSPECIFIED and UNRECOGNIZED before mapping: they have no domain value.
+
+    private static <P extends Enum<P>> P toProto(Class<P> protoType, String prefix, Enum<?> value) {
+        return Enum.valueOf(protoType, prefix + value.name());
+    }
+
+    private static <D extends Enum<D>> D fromProto(Class<D> domainType, String prefix, Enum<?> value) {
+        return Enum.valueOf(domainType, value.name().substring(prefix.length()));
+    }
 
     public static dev.headroom.api.common.v1.ReadinessBand band(ReadinessBand b) {
-        return dev.headroom.api.common.v1.ReadinessBand.valueOf("READINESS_BAND_" + b.name());
+        return toProto(dev.headroom.api.common.v1.ReadinessBand.class, "READINESS_BAND_", b);
     }
 
     public static ReadinessBand band(dev.headroom.api.common.v1.ReadinessBand b) {
-        return ReadinessBand.valueOf(b.name().substring("READINESS_BAND_".length()));
+        return fromProto(ReadinessBand.class, "READINESS_BAND_", b);
     }
 
     public static dev.headroom.api.common.v1.RecommendedMotion motion(RecommendedMotion m) {
-        return dev.headroom.api.common.v1.RecommendedMotion.valueOf("RECOMMENDED_MOTION_" + m.name());
+        return toProto(dev.headroom.api.common.v1.RecommendedMotion.class, "RECOMMENDED_MOTION_", m);
     }
 
     public static RecommendedMotion motion(dev.headroom.api.common.v1.RecommendedMotion m) {
-        return RecommendedMotion.valueOf(m.name().substring("RECOMMENDED_MOTION_".length()));
+        return fromProto(RecommendedMotion.class, "RECOMMENDED_MOTION_", m);
     }
 
     public static dev.headroom.api.common.v1.ExpansionType type(ExpansionType t) {
-        return dev.headroom.api.common.v1.ExpansionType.valueOf("EXPANSION_TYPE_" + t.name());
+        return toProto(dev.headroom.api.common.v1.ExpansionType.class, "EXPANSION_TYPE_", t);
     }
 
     public static ExpansionType type(dev.headroom.api.common.v1.ExpansionType t) {
-        return ExpansionType.valueOf(t.name().substring("EXPANSION_TYPE_".length()));
+        return fromProto(ExpansionType.class, "EXPANSION_TYPE_", t);
     }
 
     public static dev.headroom.api.common.v1.SignalType signalType(SignalType t) {
-        return dev.headroom.api.common.v1.SignalType.valueOf("SIGNAL_TYPE_" + t.name());
+        return toProto(dev.headroom.api.common.v1.SignalType.class, "SIGNAL_TYPE_", t);
     }
 
     public static SignalType signalType(dev.headroom.api.common.v1.SignalType t) {
-        return SignalType.valueOf(t.name().substring("SIGNAL_TYPE_".length()));
+        return fromProto(SignalType.class, "SIGNAL_TYPE_", t);
     }
 
     public static dev.headroom.api.scoring.v1.ScoreCategory category(ScoreCategory c) {
-        return dev.headroom.api.scoring.v1.ScoreCategory.valueOf("SCORE_CATEGORY_" + c.name());
+        return toProto(dev.headroom.api.scoring.v1.ScoreCategory.class, "SCORE_CATEGORY_", c);
     }
 
     public static ScoreCategory category(dev.headroom.api.scoring.v1.ScoreCategory c) {
-        return ScoreCategory.valueOf(c.name().substring("SCORE_CATEGORY_".length()));
+        return fromProto(ScoreCategory.class, "SCORE_CATEGORY_", c);
     }
 
     // ---- values ---------------------------------------------------------------------------------------------
