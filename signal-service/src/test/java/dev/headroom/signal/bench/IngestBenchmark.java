@@ -48,6 +48,7 @@ import org.postgresql.PGConnection;
 public final class IngestBenchmark {
     private static final int ACCOUNTS = 10_000;
     private static final int BATCH = 1_000;
+    private static final int WARMUP_SECONDS = 15;
 
     public static void main(String[] args) throws Exception {
         int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 60;
@@ -111,14 +112,10 @@ public final class IngestBenchmark {
             // The floor first, while nothing else runs: the same rows through plain COPY on the same server.
             copyBaseline(s.url(), s.user(), s.password(), Math.min(seconds, 20));
 
-            // Warm-up: JIT and partitions.
-            send(stub, batch(new SplittableRandom(7), "warm", 0));
-            send(stub, batch(new SplittableRandom(8), "warm", 1));
-
+            // The clients run WARMUP_SECONDS before the measured window (JIT, partitions, caches): a sustained
+            // rate is the steady state, not the first seconds of a cold JVM.
             Timer evals = app.meterRegistry().find("signal.rule.evaluations").timer();
             Timer lag = app.meterRegistry().find("signal.detection.lag").timer();
-            long evals0 = evals.count();
-            CountAtBucket[] lag0 = lag.takeSnapshot().histogramCounts();
             List<Long> latencies = Collections.synchronizedList(new ArrayList<>());
             AtomicLong accepted = new AtomicLong();
             AtomicLong failed = new AtomicLong();
@@ -126,23 +123,28 @@ public final class IngestBenchmark {
             java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
             AtomicLong clientCpu = new AtomicLong();
             var os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
-            long jvmCpu0 = os.getProcessCpuTime();
-            double pgCpu0 = pg.cpuSeconds();
-            long start = System.nanoTime();
+            long start = System.nanoTime() + TimeUnit.SECONDS.toNanos(WARMUP_SECONDS);
             long end = start + TimeUnit.SECONDS.toNanos(seconds);
             List<Future<?>> fs = new ArrayList<>();
             for (int c = 0; c < clients; c++) {
                 int client = c;
                 fs.add(load.submit(() -> {
-                    long cpu0 = threads.getCurrentThreadCpuTime();
                     SplittableRandom rnd = new SplittableRandom(1000 + client);
                     int n = 0;
+                    long cpu0 = -1;
                     while (System.nanoTime() < end) {
                         IngestEventsRequest req = batch(rnd, "c" + client, n++); // built in the window: counted below
                         long b0 = System.nanoTime();
+                        boolean measured = b0 >= start;
+                        if (measured && cpu0 < 0) {
+                            cpu0 = threads.getCurrentThreadCpuTime();
+                        }
                         try {
-                            accepted.addAndGet(send(stub, req));
-                            latencies.add(System.nanoTime() - b0);
+                            long ok = send(stub, req);
+                            if (measured) {
+                                accepted.addAndGet(ok);
+                                latencies.add(System.nanoTime() - b0);
+                            }
                         } catch (RuntimeException e) {
                             failed.incrementAndGet();
                         }
@@ -150,10 +152,17 @@ public final class IngestBenchmark {
                     clientCpu.addAndGet(threads.getCurrentThreadCpuTime() - cpu0);
                 }));
             }
+            Thread.sleep(Math.max(0, TimeUnit.NANOSECONDS.toMillis(start - System.nanoTime())));
+            long jvmCpu0 = os.getProcessCpuTime();
+            double pgCpu0 = pg.cpuSeconds();
+            long evals0 = evals.count();
+            CountAtBucket[] lag0 = lag.takeSnapshot().histogramCounts();
+            resetStatements(s.url(), s.user(), s.password());
             for (Future<?> f : fs) {
                 f.get();
             }
             long elapsed = System.nanoTime() - start;
+            String statements = topStatements(s.url(), s.user(), s.password(), elapsed);
             double jvmCores = (os.getProcessCpuTime() - jvmCpu0) / (double) elapsed;
             double pgCores = (pg.cpuSeconds() - pgCpu0) * 1e9 / elapsed;
             double clientCores = clientCpu.get() / (double) elapsed;
@@ -168,6 +177,7 @@ public final class IngestBenchmark {
             System.out.printf("  CPU during the load (of %d cores): service JVM %.2f, load-generator threads (building batches) %.2f,"
                     + " PostgreSQL %.2f%n", Runtime.getRuntime().availableProcessors(), jvmCores - clientCores,
                     clientCores, pgCores);
+            System.out.print(statements);
             long evalsDuring = evals.count() - evals0;
             int depthAtEnd = app.evaluator().depth();
             CountAtBucket[] lag1 = lag.takeSnapshot().histogramCounts();
@@ -216,7 +226,7 @@ public final class IngestBenchmark {
 
     /** Prints the server settings that matter for the numbers (see {@link DurablePostgres} for why). */
     private static void tune(String url, String user, String password) throws Exception {
-        try (Connection c = user.isEmpty() ? DriverManager.getConnection(url) : DriverManager.getConnection(url, user, password);
+        try (Connection c = connect(url, user, password);
                 Statement st = c.createStatement();
                 var rs = st.executeQuery("SELECT string_agg(name || '=' || setting || coalesce(unit, ''), ', ' ORDER BY name)"
                         + " FROM pg_settings WHERE name IN ('synchronous_commit', 'fsync', 'full_page_writes', 'max_wal_size',"
@@ -224,6 +234,32 @@ public final class IngestBenchmark {
             rs.next();
             System.out.println("postgresql: " + rs.getString(1));
         }
+    }
+
+    private static Connection connect(String url, String user, String password) throws Exception {
+        return user.isEmpty() ? DriverManager.getConnection(url) : DriverManager.getConnection(url, user, password);
+    }
+
+    private static void resetStatements(String url, String user, String password) throws Exception {
+        try (Connection c = connect(url, user, password); Statement st = c.createStatement()) {
+            st.execute("SELECT pg_stat_statements_reset()");
+        }
+    }
+
+    /** PostgreSQL's busiest statements since the reset: where the server's time went during the window. */
+    private static String topStatements(String url, String user, String password, long elapsedNanos) throws Exception {
+        StringBuilder out = new StringBuilder("  PostgreSQL time by statement (share of one core, calls/s, mean ms):\n");
+        try (Connection c = connect(url, user, password); Statement st = c.createStatement();
+                var rs = st.executeQuery("SELECT total_exec_time, calls, mean_exec_time,"
+                        + " regexp_replace(left(query, 200), '\\s+', ' ', 'g') FROM pg_stat_statements"
+                        + " ORDER BY total_exec_time DESC LIMIT 8")) {
+            double secs = elapsedNanos / 1e9;
+            while (rs.next()) {
+                out.append(String.format("    %5.2f %8.1f %8.2f  %s%n", rs.getDouble(1) / 1000 / secs,
+                        rs.getLong(2) / secs, rs.getDouble(3), rs.getString(4)));
+            }
+        }
+        return out.toString();
     }
 
     /** Waits until the evaluator's queue is empty (at most {@code maxSeconds}); returns the seconds waited. */
@@ -338,7 +374,7 @@ public final class IngestBenchmark {
 
     /** The floor: the same fact rows COPYed by one connection into a table shaped like usage_fact. */
     private static void copyBaseline(String url, String user, String password, int seconds) throws Exception {
-        try (Connection c = user.isEmpty() ? DriverManager.getConnection(url) : DriverManager.getConnection(url, user, password)) {
+        try (Connection c = connect(url, user, password)) {
             try (Statement st = c.createStatement()) {
                 st.execute("CREATE TABLE signal.bench_copy (LIKE signal.usage_fact INCLUDING ALL)");
             }
