@@ -47,3 +47,13 @@ FROM (SELECT account_id, day, metric, key, value FROM daily_rollup
       UNION ALL
       SELECT account_id, day, metric, key, value FROM daily_rollup_delta) r
 GROUP BY account_id, day, metric, key;
+
+-- A batch row of rollup increments (about 1,200 entries per 1,000 events) is written once and read once by the
+-- compactor: compressing it on the way in (pglz, about 1 % of the server's CPU under the ingest benchmark) and
+-- decompressing it on the way out buys nothing for a row that lives a second. Stored out of line, uncompressed.
+ALTER TABLE daily_rollup_delta_batch
+    ALTER COLUMN account_ids SET STORAGE EXTERNAL,
+    ALTER COLUMN days        SET STORAGE EXTERNAL,
+    ALTER COLUMN metrics     SET STORAGE EXTERNAL,
+    ALTER COLUMN keys        SET STORAGE EXTERNAL,
+    ALTER COLUMN vals        SET STORAGE EXTERNAL;
