@@ -13,11 +13,8 @@ import dev.headroom.api.signal.v1.UsageSnapshot;
 import dev.headroom.kit.testing.PostgresExtension;
 import dev.headroom.kit.testing.PostgresServer;
 import dev.headroom.kit.testing.TestDatabase;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -36,47 +33,23 @@ class ReplayEquivalenceTest {
     private static final Instant START = Instant.parse("2026-06-01T00:00:00Z");
     private static final int DAYS = 90;
 
-    /** A clock the test moves forward, as time passes for the service that lives through the history. */
-    private static final class MovableClock extends Clock {
-        private volatile Instant now;
-
-        MovableClock(Instant now) {
-            this.now = now;
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    }
-
     @Test
     void replayingNinetyDaysAtFullSpeedGivesTheSignalsOfLivingThroughThem() throws Exception {
         List<List<UsageEvent>> days = history(new Random(42));
         Instant end = START.plus(Duration.ofDays(DAYS));
 
-        MovableClock clock = new MovableClock(START);
+        SignalTestSupport.MovableClock clock = new SignalTestSupport.MovableClock(START);
         List<Signal> lived;
         UsageSnapshot livedSnapshot;
         try (SignalTestSupport live = SignalTestSupport.start(LIVED.database(), clock)) {
             live.seedCatalog();
             live.putAccount("acme", "pro", 12, START.minus(Duration.ofDays(120)));
             for (int d = 0; d < DAYS; d++) {
-                clock.now = START.plus(Duration.ofDays(d + 1)).minusSeconds(1);
+                clock.set(START.plus(Duration.ofDays(d + 1)).minusSeconds(1));
                 ingest(live, days.get(d));
                 live.stub.evaluateSignals(EvaluateSignalsRequest.newBuilder().setAccountId("acme").build());
             }
-            clock.now = end;
+            clock.set(end);
             live.stub.evaluateSignals(EvaluateSignalsRequest.newBuilder().setAccountId("acme").build());
             lived = current(live);
             livedSnapshot = snapshot(live, end);
@@ -85,7 +58,7 @@ class ReplayEquivalenceTest {
         List<Signal> replayed;
         UsageSnapshot replayedSnapshot;
         TestDatabase replayedDatabase = PostgresServer.shared().createDatabase();
-        try (SignalTestSupport replay = SignalTestSupport.start(replayedDatabase, new MovableClock(end))) {
+        try (SignalTestSupport replay = SignalTestSupport.start(replayedDatabase, new SignalTestSupport.MovableClock(end))) {
             replay.seedCatalog();
             replay.putAccount("acme", "pro", 12, START.minus(Duration.ofDays(120)));
             // All 90 days at once, newest day first: arrival order must not matter either.

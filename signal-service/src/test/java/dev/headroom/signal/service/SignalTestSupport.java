@@ -27,6 +27,8 @@ import io.grpc.inprocess.InProcessChannelBuilder;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
@@ -45,7 +47,40 @@ final class SignalTestSupport implements AutoCloseable {
         this.stub = SignalServiceGrpc.newBlockingStub(channel).withDeadlineAfter(60, TimeUnit.SECONDS);
     }
 
+    /** A clock the test moves forward, as time passes for the service. */
+    static final class MovableClock extends Clock {
+        private volatile Instant now;
+
+        MovableClock(Instant now) {
+            this.now = now;
+        }
+
+        void set(Instant instant) {
+            now = instant;
+        }
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+    }
+
     static SignalConfig config(TestDatabase db) {
+        return config(db, Map.of());
+    }
+
+    /** The test configuration with {@code overrides} (environment variable names) on top. */
+    static SignalConfig config(TestDatabase db, Map<String, String> overrides) {
         var s = db.settings("signal");
         Map<String, String> env = new HashMap<>();
         env.put("HEADROOM_SIGNAL_DATABASE_URL", s.url());
@@ -60,6 +95,7 @@ final class SignalTestSupport implements AutoCloseable {
         env.put("HEADROOM_SIGNAL_EVALUATION_FIRST_SWEEP_DELAY", "1h");
         env.put("HEADROOM_SIGNAL_EVALUATION_METRICS_DEBOUNCE", "200ms");
         env.put("HEADROOM_SIGNAL_OUTBOX_WATCH_POLL_INTERVAL", "200ms");
+        env.putAll(overrides);
         return SignalConfig.from(KitConfig.load("signal", "signal.yaml", SignalTestSupport.class.getClassLoader(), env));
     }
 
@@ -69,8 +105,12 @@ final class SignalTestSupport implements AutoCloseable {
 
     /** With a clock the test controls: evaluation instants and "now" come from it. */
     static SignalTestSupport start(TestDatabase db, Clock clock) {
+        return start(config(db), clock);
+    }
+
+    static SignalTestSupport start(SignalConfig config, Clock clock) {
         String name = "signal-test-" + UUID.randomUUID();
-        SignalApp app = SignalApp.start(config(db), clock, name, true);
+        SignalApp app = SignalApp.start(config, clock, name, true);
         return new SignalTestSupport(app, InProcessChannelBuilder.forName(name).build());
     }
 
