@@ -31,9 +31,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
@@ -388,24 +386,8 @@ class SignalServiceTest {
     @Test
     void seatUtilizationFiresEndToEndAndIsWatched() throws Exception {
         String acct = "seats-acct";
-        long cursor = lastCursor();
-        BlockingQueue<WatchAccountChangesResponse> changes = new LinkedBlockingQueue<>();
-        var watchStub = SignalServiceGrpc.newStub(svc.channel);
-        io.grpc.Context.CancellableContext ctx = io.grpc.Context.current().withCancellation();
-        ctx.run(() -> watchStub.watchAccountChanges(WatchAccountChangesRequest.newBuilder().setAfterCursor(cursor)
-                .build(), new StreamObserver<>() {
-                    @Override
-                    public void onNext(WatchAccountChangesResponse v) {
-                        changes.add(v);
-                    }
-
-                    @Override
-                    public void onError(Throwable t) {}
-
-                    @Override
-                    public void onCompleted() {}
-                }));
-        try {
+        long cursor = svc.lastCursor();
+        try (SignalTestSupport.Watch watch = svc.watch(cursor)) {
             svc.putAccount(acct, "pro", 5, NOW.minus(40, ChronoUnit.DAYS));
             Instant added = NOW.minus(20, ChronoUnit.DAYS);
             IngestEventsRequest.Builder b = IngestEventsRequest.newBuilder();
@@ -432,7 +414,7 @@ class SignalServiceTest {
             WatchAccountChangesResponse signalChange = null;
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
             while (signalChange == null && System.nanoTime() < deadline) {
-                WatchAccountChangesResponse c = changes.poll(1, TimeUnit.SECONDS);
+                WatchAccountChangesResponse c = watch.changes.poll(1, TimeUnit.SECONDS);
                 if (c != null && c.getAccountId().equals(acct) && c.getKind() == ChangeKind.CHANGE_KIND_SIGNALS) {
                     signalChange = c;
                 }
@@ -450,14 +432,7 @@ class SignalServiceTest {
                     ListAccountSignalsRequest.newBuilder().setAccountId(acct).setIncludeHistory(true).build())
                     .getHistoryList().stream().anyMatch(s -> s.getType() == SignalType.SIGNAL_TYPE_SEAT_UTILIZATION_HIGH
                             && s.getStatus() == SignalStatus.SIGNAL_STATUS_RESOLVED && s.hasResolvedAt()));
-        } finally {
-            ctx.cancel(null);
         }
-    }
-
-    private static long lastCursor() {
-        return svc.app.database().jdbi().withHandle(h -> h.createQuery(
-                "SELECT COALESCE(max(last_seq), 0) FROM outbox_stream").mapTo(Long.class).one());
     }
 
     @Test

@@ -18,12 +18,16 @@ import dev.headroom.api.signal.v1.PutProductRequest;
 import dev.headroom.api.signal.v1.SignalServiceGrpc;
 import dev.headroom.api.signal.v1.Subscription;
 import dev.headroom.api.signal.v1.UsageEvent;
+import dev.headroom.api.signal.v1.WatchAccountChangesRequest;
+import dev.headroom.api.signal.v1.WatchAccountChangesResponse;
 import dev.headroom.kit.config.KitConfig;
 import dev.headroom.kit.testing.TestDatabase;
 import dev.headroom.signal.app.SignalApp;
 import dev.headroom.signal.app.SignalConfig;
+import io.grpc.Context;
 import io.grpc.ManagedChannel;
 import io.grpc.inprocess.InProcessChannelBuilder;
+import io.grpc.stub.StreamObserver;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -32,6 +36,8 @@ import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
@@ -73,6 +79,44 @@ final class SignalTestSupport implements AutoCloseable {
         public Instant instant() {
             return now;
         }
+    }
+
+    /** A live WatchAccountChanges stream: its messages queue up until the test takes them; close cancels it. */
+    final class Watch implements AutoCloseable {
+        final BlockingQueue<WatchAccountChangesResponse> changes = new LinkedBlockingQueue<>();
+        private final Context.CancellableContext context = Context.current().withCancellation();
+
+        private Watch(long afterCursor) {
+            context.run(() -> SignalServiceGrpc.newStub(channel).watchAccountChanges(
+                    WatchAccountChangesRequest.newBuilder().setAfterCursor(afterCursor).build(), new StreamObserver<>() {
+                        @Override
+                        public void onNext(WatchAccountChangesResponse v) {
+                            changes.add(v);
+                        }
+
+                        @Override
+                        public void onError(Throwable t) {}
+
+                        @Override
+                        public void onCompleted() {}
+                    }));
+        }
+
+        @Override
+        public void close() {
+            context.cancel(null);
+        }
+    }
+
+    /** Watches the changes after {@code afterCursor}. */
+    Watch watch(long afterCursor) {
+        return new Watch(afterCursor);
+    }
+
+    /** The cursor of the latest change written so far (0 when none). */
+    long lastCursor() {
+        return app.database().jdbi().withHandle(h -> h.createQuery(
+                "SELECT COALESCE(max(last_seq), 0) FROM outbox_stream").mapTo(Long.class).one());
     }
 
     static SignalConfig config(TestDatabase db) {
