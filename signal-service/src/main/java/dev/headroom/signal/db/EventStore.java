@@ -42,7 +42,7 @@ import org.jdbi.v3.core.Handle;
  * no shared row is locked, and {@link RollupCompactor} folds them into {@code daily_rollup} about once a second.
  * Summing in Java rather than in the statement took about a fifth of the statement's server time off
  * (PostgreSQL's hash aggregate over text keys and numerics was ~5.5 of 26.6 ms per 1,000 events, idle server).
-  */
+ */
 public final class EventStore {
 
     /** What happened to one candidate inside the transaction. */

@@ -146,10 +146,14 @@ public final class IngestBenchmark {
                                 latencies.add(System.nanoTime() - b0);
                             }
                         } catch (RuntimeException e) {
-                            failed.incrementAndGet();
+                            if (measured) {
+                                failed.incrementAndGet();
+                            }
                         }
                     }
-                    clientCpu.addAndGet(threads.getCurrentThreadCpuTime() - cpu0);
+                    if (cpu0 >= 0) {
+                        clientCpu.addAndGet(threads.getCurrentThreadCpuTime() - cpu0);
+                    }
                 }));
             }
             Thread.sleep(Math.max(0, TimeUnit.NANOSECONDS.toMillis(start - System.nanoTime())));
