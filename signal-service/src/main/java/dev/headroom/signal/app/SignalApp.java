@@ -92,14 +92,14 @@ public final class SignalApp implements AutoCloseable {
                     new SignalEngine(config.engine()), outbox, change -> ProtoMapper.change(change).toByteArray(),
                     clock, config.timelineCacheFacts());
             evaluatorRef.set(evaluator);
-            EvaluationQueue queue = new EvaluationQueue(evaluator, config.evaluator(), registry);
+            EvaluationQueue queue = new EvaluationQueue(evaluator, config.evaluator(), config.ingestLoad(), registry);
             queueRef.set(queue);
             IngestService ingest = new IngestService(jdbi, catalog, partitions, clock,
                     config.scheduler().rawRetention(), (facts, committedAt) -> {
                         evaluator.factsCommitted(facts); // before the mark, so the evaluation sees them
                         queue.markDirty(facts.keySet(), committedAt);
-                    }, registry);
-            RollupCompactor compactor = new RollupCompactor(jdbi, config.rollupCompactInterval());
+                    }, config.ingestLoad(), registry);
+            RollupCompactor compactor = new RollupCompactor(jdbi, config.rollupCompactInterval(), config.ingestLoad());
             EvaluationScheduler scheduler = new EvaluationScheduler(accounts, catalog, rules, queue, partitions,
                     outbox, clock, config.scheduler(), config.evaluator().queueCapacity());
             schedulerRef.set(scheduler);

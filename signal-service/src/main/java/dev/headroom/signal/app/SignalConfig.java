@@ -9,6 +9,7 @@ import dev.headroom.kit.outbox.OutboxWatch;
 import dev.headroom.signal.engine.EngineSettings;
 import dev.headroom.signal.evaluation.EvaluationQueue;
 import dev.headroom.signal.evaluation.EvaluationScheduler;
+import dev.headroom.signal.ingest.IngestLoad;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
@@ -27,7 +28,8 @@ public record SignalConfig(
         Duration evaluateTimeout,
         OutboxWatch.Settings watch,
         long timelineCacheFacts,
-        Duration rollupCompactInterval) {
+        Duration rollupCompactInterval,
+        IngestLoad ingestLoad) {
 
     public static SignalConfig load(Map<String, String> env) {
         return from(KitConfig.load("signal", "signal.yaml", SignalConfig.class.getClassLoader(), env));
@@ -63,7 +65,9 @@ public record SignalConfig(
                         c.duration("outbox.watch-poll-interval", Duration.ofSeconds(2)),
                         c.integer("outbox.watch-threads", 2, 1, 64)),
                 c.integer("evaluation.timeline-cache-facts", 1_000_000, 0, 100_000_000),
-                c.duration("events.rollup-compact-interval", Duration.ofSeconds(1)));
+                c.duration("events.rollup-compact-interval", Duration.ofSeconds(1)),
+                new IngestLoad(c.integer("background.percent-under-ingest-load", 25, 1, 100) / 100.0,
+                        c.integer("background.ingest-saturated-batches", 2, 1, 1_000)));
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.headroom.signal.evaluation;
 
 import dev.headroom.kit.error.DomainException;
+import dev.headroom.signal.ingest.IngestLoad;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -53,6 +54,7 @@ public final class EvaluationQueue implements AutoCloseable {
     private final List<Thread> workers = new ArrayList<>();
     private final ScheduledExecutorService timers;
     private final AccountEvaluator evaluator;
+    private final IngestLoad ingestLoad;
     private final Settings settings;
     private final Timer detectionLag;
     private final Timer evaluationTime;
@@ -60,8 +62,10 @@ public final class EvaluationQueue implements AutoCloseable {
     private final Counter failures;
     private volatile boolean running = true;
 
-    public EvaluationQueue(AccountEvaluator evaluator, Settings settings, MeterRegistry registry) {
+    public EvaluationQueue(AccountEvaluator evaluator, Settings settings, IngestLoad ingestLoad,
+            MeterRegistry registry) {
         this.evaluator = evaluator;
+        this.ingestLoad = ingestLoad;
         this.settings = settings;
         int perStripe = Math.max(1, settings.queueCapacity() / settings.threads());
         for (int i = 0; i < settings.threads(); i++) {
@@ -220,6 +224,9 @@ public final class EvaluationQueue implements AutoCloseable {
                         w.forEach(f -> f.completeExceptionally(e));
                     }
                 }
+            }
+            if (!ingestLoad.yieldAfter(end - start)) {
+                return; // interrupted: closing
             }
         }
     }

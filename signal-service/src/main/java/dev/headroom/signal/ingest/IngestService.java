@@ -67,6 +67,7 @@ public final class IngestService {
          */
         void committed(Map<String, List<UsageFact>> factsByAccount, long commitNanos);
     }
+    private final IngestLoad load;
     private final MeterRegistry registry;
     private final Timer batchTimer;
     private final Map<String, Counter> counters = new ConcurrentHashMap<>();
@@ -76,13 +77,14 @@ public final class IngestService {
      * @param onCommitted receives the accepted facts per account and the commit's {@code System.nanoTime()}
      */
     public IngestService(Jdbi jdbi, CatalogService catalog, EventPartitions partitions, Clock clock,
-            Duration rawRetention, Committed onCommitted, MeterRegistry registry) {
+            Duration rawRetention, Committed onCommitted, IngestLoad load, MeterRegistry registry) {
         this.jdbi = jdbi;
         this.catalog = catalog;
         this.partitions = partitions;
         this.clock = clock;
         this.rawRetention = rawRetention;
         this.onCommitted = onCommitted;
+        this.load = load;
         this.registry = registry;
         this.batchTimer = Timer.builder("signal.ingest.batch")
                 .description("Time to validate and commit one batch of events")
@@ -180,7 +182,9 @@ public final class IngestService {
             knownAccounts.committed(touched.keySet());
             onCommitted.committed(touched, committed);
         }
-        batchTimer.record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
+        long elapsed = System.nanoTime() - start;
+        batchTimer.record(elapsed, java.util.concurrent.TimeUnit.NANOSECONDS);
+        load.batchFinished(elapsed);
         return new BatchResult(List.of(results), accepted, duplicates, rejected);
     }
 

@@ -182,6 +182,8 @@ public final class IngestBenchmark {
                     + " PostgreSQL %.2f%n", Runtime.getRuntime().availableProcessors(), jvmCores - clientCores,
                     clientCores, pgCores);
             System.out.print(statements);
+            long pendingIncrements = pendingRollupIncrements(s.url(), s.user(), s.password());
+            long loadEnded = System.nanoTime();
             long evalsDuring = evals.count() - evals0;
             int depthAtEnd = app.evaluator().depth();
             CountAtBucket[] lag1 = lag.takeSnapshot().histogramCounts();
@@ -193,6 +195,13 @@ public final class IngestBenchmark {
             double drained = drain(app, 60);
             System.out.printf("  evaluator caught up %.1f s after the load ended (queue depth %d)%n", drained,
                     app.evaluator().depth());
+            long deadline = loadEnded + TimeUnit.SECONDS.toNanos(180);
+            long left;
+            while ((left = pendingRollupIncrements(s.url(), s.user(), s.password())) > 0 && System.nanoTime() < deadline) {
+                Thread.sleep(200);
+            }
+            System.out.printf("  rollups: %d increments not yet folded when the load ended, all folded %.1f s after it"
+                    + " (%d left)%n", pendingIncrements, (System.nanoTime() - loadEnded) / 1e9, left);
 
             // Detection lag under normal load: 20 fresh accounts each get the 5 paywall hits that complete
             // PREMIUM_FEATURE_DEMAND, in one small batch, with nothing else running.
@@ -264,6 +273,16 @@ public final class IngestBenchmark {
             }
         }
         return out.toString();
+    }
+
+    /** Rollup increments appended by ingest and not yet folded into daily_rollup by the compactor. */
+    private static long pendingRollupIncrements(String url, String user, String password) throws Exception {
+        try (Connection c = connect(url, user, password); Statement st = c.createStatement();
+                var rs = st.executeQuery("SELECT coalesce(sum(cardinality(account_ids)), 0)"
+                        + " FROM signal.daily_rollup_delta_batch")) {
+            rs.next();
+            return rs.getLong(1);
+        }
     }
 
     /** Waits until the evaluator's queue is empty (at most {@code maxSeconds}); returns the seconds waited. */

@@ -11,6 +11,7 @@ import dev.headroom.api.signal.v1.IngestEventsResponse;
 import dev.headroom.api.signal.v1.UsageEvent;
 import dev.headroom.kit.testing.PostgresExtension;
 import dev.headroom.signal.db.RollupCompactor;
+import dev.headroom.signal.ingest.IngestLoad;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -117,7 +118,7 @@ class IngestStorageTest {
         String current = "SELECT account_id, day, metric, key, value FROM daily_rollup_current WHERE account_id LIKE 'st-%'";
         assertEquals(0, differences(FROM_FACTS, current), "the exact view equals the facts at any time");
 
-        RollupCompactor compactor = new RollupCompactor(jdbi, Duration.ofHours(1));
+        RollupCompactor compactor = new RollupCompactor(jdbi, Duration.ofHours(1), IngestLoad.NONE);
         compactor.compact();
         compactor.compact(); // nothing left: folds nothing twice
         String folded = "SELECT account_id, day, metric, key, value FROM daily_rollup WHERE account_id LIKE 'st-%'";
