@@ -1,6 +1,7 @@
 package dev.headroom.signal.evaluation;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 
 import dev.headroom.signal.domain.EventKind;
 import dev.headroom.signal.domain.UsageFact;
@@ -45,6 +46,26 @@ class TimelineCacheTest {
         }
         assertEquals(sorted(db), cache.timeline("a", id -> { throw new AssertionError("cached"); }));
         assertEquals(db.size(), cache.cachedFacts());
+    }
+
+    @Test
+    void offeredFactsKeepOneCopyOfTheirRepeatedStrings() {
+        TimelineCache cache = new TimelineCache(1_000);
+        cache.timeline("acct", id -> List.of());
+        // Each batch decodes its own copies of the same account, user, team and key.
+        for (int i = 0; i < 3; i++) {
+            cache.offer("acct", List.of(new UsageFact("f" + i, new String("acct"), new String("user-1"),
+                    T0.plusSeconds(i), EventKind.FEATURE_USED, null, new String("team-1"), new String("reports"), null)));
+        }
+        List<UsageFact> cached = cache.timeline("acct", id -> { throw new AssertionError("cached"); });
+        assertEquals(List.of("f0", "f1", "f2"), cached.stream().map(UsageFact::eventId).toList());
+        assertEquals("user-1", cached.get(2).userId());
+        for (UsageFact f : cached) {
+            assertSame(cached.get(0).accountId(), f.accountId());
+            assertSame(cached.get(0).userId(), f.userId());
+            assertSame(cached.get(0).team(), f.team());
+            assertSame(cached.get(0).key(), f.key());
+        }
     }
 
     @Test
