@@ -92,6 +92,7 @@ public final class SignalApp implements AutoCloseable {
                     new SignalEngine(config.engine()), outbox, change -> ProtoMapper.change(change).toByteArray(),
                     clock, config.timelineCacheFacts());
             evaluatorRef.set(evaluator);
+            config.ingestLoad().registerMetrics(registry);
             EvaluationQueue queue = new EvaluationQueue(evaluator, config.evaluator(), config.ingestLoad(), registry);
             queueRef.set(queue);
             IngestService ingest = new IngestService(jdbi, catalog, partitions, clock,

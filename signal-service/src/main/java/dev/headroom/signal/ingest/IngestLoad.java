@@ -1,5 +1,8 @@
 package dev.headroom.signal.ingest;
 
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
@@ -28,6 +31,7 @@ public final class IngestLoad {
     private final LongSupplier nanoTime;
     /** Sum of the durations of finished ingest batches: its growth per second is the mean batches in flight. */
     private final AtomicLong busyNanos = new AtomicLong();
+    private final AtomicLong pausedNanos = new AtomicLong();
     private volatile Sample last;
     private volatile boolean saturated;
 
@@ -80,6 +84,17 @@ public final class IngestLoad {
         return Math.min(MAX_PAUSE_NANOS, (long) (workNanos * (1 - share) / share));
     }
 
+    /** Registers {@code signal.ingest.saturated} (1 while background work gives way) and the pause time it took. */
+    public void registerMetrics(MeterRegistry registry) {
+        Gauge.builder("signal.ingest.saturated", this, l -> l.saturated() ? 1 : 0)
+                .description("1 while ingest is saturated and background work (evaluation, rollup folding) gives way")
+                .register(registry);
+        FunctionCounter.builder("signal.background.paused", pausedNanos, n -> n.get() / 1e9)
+                .description("Time evaluator and rollup compactor spent pausing for a saturated ingest path")
+                .baseUnit("seconds")
+                .register(registry);
+    }
+
     /** Sleeps {@link #pauseAfterNanos(long)}; returns false if interrupted (the interrupt flag is set again). */
     public boolean yieldAfter(long workNanos) {
         long pause = pauseAfterNanos(workNanos);
@@ -88,6 +103,7 @@ public final class IngestLoad {
         }
         try {
             TimeUnit.NANOSECONDS.sleep(pause);
+            pausedNanos.addAndGet(pause);
             return true;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -189,6 +189,9 @@ public final class IngestBenchmark {
             CountAtBucket[] lag1 = lag.takeSnapshot().histogramCounts();
             System.out.printf("  evaluator: %.0f evaluations/s during the load; queue depth at end %d%n",
                     evalsDuring / (elapsed / 1e9), depthAtEnd);
+            System.out.printf("  background work (evaluator + rollup compactor) paused %.1f s for the saturated ingest"
+                    + " path since the start%n", app.meterRegistry().get("signal.background.paused").functionCounter()
+                    .count());
             System.out.printf("  detection lag (commit -> signal change persisted), %d changes: p50 <= %.0f ms,"
                     + " p99 <= %.0f ms (histogram bucket bounds)%n", lagCount(lag0, lag1),
                     lagPct(lag0, lag1, 0.50), lagPct(lag0, lag1, 0.99));

@@ -563,4 +563,22 @@ class SignalServiceTest {
         assertEquals(400, bad.statusCode());
         assertNotEquals(500, bad.statusCode());
     }
+    @Test
+    void operatorsSeeIngestOutcomesAndWhetherBackgroundWorkIsGivingWay() throws Exception {
+        ingest(event("obs-1", "obs-acct", "u1", Instant.parse("2025-01-02T08:00:00Z"), "USER_ACTIVE", Map.of()),
+                event("obs-1", "obs-acct", "u1", Instant.parse("2025-01-02T08:00:00Z"), "USER_ACTIVE", Map.of()),
+                event("obs-2", "obs-acct", "u1", Instant.parse("2025-01-02T08:00:00Z"), "NO_SUCH_KIND", Map.of()));
+        HttpResponse<String> res = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + svc.app.httpPort() + "/observe/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, res.statusCode());
+        String body = res.body();
+        assertTrue(body.lines().anyMatch(l -> l.startsWith("signal_events_total{") && l.contains("outcome=\"rejected\"")
+                && l.contains("reason=\"kind\"")), "rejections by field are counted");
+        // A test's trickle of events never saturates ingestion: background work runs at full speed.
+        assertTrue(body.lines().anyMatch(l -> l.startsWith("signal_ingest_saturated{") && l.endsWith(" 0.0")),
+                "ingest is reported not saturated");
+        assertTrue(body.lines().anyMatch(l -> l.startsWith("signal_background_paused_seconds_total{")
+                && l.endsWith(" 0.0")), "background work has not paused");
+    }
 }
