@@ -22,6 +22,7 @@ import dev.headroom.signal.evaluation.SignalReader;
 import dev.headroom.signal.grpc.ProtoMapper;
 import dev.headroom.signal.grpc.SignalGrpcService;
 import dev.headroom.signal.http.EventsRoute;
+import dev.headroom.signal.ingest.IngestLoad;
 import dev.headroom.signal.ingest.IngestService;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
@@ -92,15 +93,16 @@ public final class SignalApp implements AutoCloseable {
                     new SignalEngine(config.engine()), outbox, change -> ProtoMapper.change(change).toByteArray(),
                     clock, config.timelineCacheFacts());
             evaluatorRef.set(evaluator);
-            config.ingestLoad().registerMetrics(registry);
-            EvaluationQueue queue = new EvaluationQueue(evaluator, config.evaluator(), config.ingestLoad(), registry);
+            IngestLoad ingestLoad = new IngestLoad(config.background());
+            ingestLoad.registerMetrics(registry);
+            EvaluationQueue queue = new EvaluationQueue(evaluator, config.evaluator(), ingestLoad, registry);
             queueRef.set(queue);
             IngestService ingest = new IngestService(jdbi, catalog, partitions, clock,
                     config.scheduler().rawRetention(), (facts, committedAt) -> {
                         evaluator.factsCommitted(facts); // before the mark, so the evaluation sees them
                         queue.markDirty(facts.keySet(), committedAt);
-                    }, config.ingestLoad(), registry);
-            RollupCompactor compactor = new RollupCompactor(jdbi, config.rollupCompactInterval(), config.ingestLoad());
+                    }, ingestLoad, registry);
+            RollupCompactor compactor = new RollupCompactor(jdbi, config.rollupCompactInterval(), ingestLoad);
             EvaluationScheduler scheduler = new EvaluationScheduler(accounts, catalog, rules, queue, partitions,
                     outbox, clock, config.scheduler(), config.evaluator().queueCapacity());
             schedulerRef.set(scheduler);

@@ -29,7 +29,7 @@ public record SignalConfig(
         OutboxWatch.Settings watch,
         long timelineCacheFacts,
         Duration rollupCompactInterval,
-        IngestLoad ingestLoad) {
+        IngestLoad.Settings background) {
 
     public static SignalConfig load(Map<String, String> env) {
         return from(KitConfig.load("signal", "signal.yaml", SignalConfig.class.getClassLoader(), env));
@@ -66,7 +66,7 @@ public record SignalConfig(
                         c.integer("outbox.watch-threads", 2, 1, 64)),
                 c.integer("evaluation.timeline-cache-facts", 1_000_000, 0, 100_000_000),
                 c.duration("events.rollup-compact-interval", Duration.ofSeconds(1)),
-                new IngestLoad(c.integer("background.percent-under-ingest-load", 25, 1, 100) / 100.0,
+                new IngestLoad.Settings(c.integer("background.percent-under-ingest-load", 25, 1, 100) / 100.0,
                         c.integer("background.ingest-saturated-batches", 2, 1, 1_000)));
     }
 

@@ -1,12 +1,12 @@
 package dev.headroom.signal.db;
 
+import dev.headroom.signal.ingest.IngestLoad;
 import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-import dev.headroom.signal.ingest.IngestLoad;
 import org.jdbi.v3.core.Jdbi;
 
 /**

@@ -2,8 +2,8 @@ package dev.headroom.signal.evaluation;
 
 import dev.headroom.signal.domain.UsageFact;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -19,15 +19,27 @@ import java.util.function.LongSupplier;
  */
 public final class IngestLoad {
 
+    /**
+     * @param share                the fraction of its time a background worker may work while ingest is saturated
+     *                             (0 < share <= 1; 1 never pauses)
+     * @param saturatedConcurrency the mean number of ingest batches in flight from which ingest counts as saturated
+     */
+    public record Settings(double share, double saturatedConcurrency) {
+        public Settings {
+            if (!(share > 0 && share <= 1) || !(saturatedConcurrency > 0)) {
+                throw new IllegalArgumentException("share must be in (0, 1] and saturatedConcurrency > 0");
+            }
+        }
+    }
+
     /** Gives no way at all: for tests and tools that have no ingest path. */
-    public static final IngestLoad NONE = new IngestLoad(1.0, Double.POSITIVE_INFINITY);
+    public static final IngestLoad NONE = new IngestLoad(new Settings(1.0, Double.POSITIVE_INFINITY));
 
     private static final long WINDOW_NANOS = TimeUnit.SECONDS.toNanos(1);
     /** The longest single pause, so that a closing worker is not held long. */
     private static final long MAX_PAUSE_NANOS = TimeUnit.SECONDS.toNanos(5);
 
-    private final double share;
-    private final double saturatedConcurrency;
+    private final Settings settings;
     private final LongSupplier nanoTime;
     /** Sum of the durations of finished ingest batches: its growth per second is the mean batches in flight. */
     private final AtomicLong busyNanos = new AtomicLong();
@@ -37,21 +49,12 @@ public final class IngestLoad {
 
     private record Sample(long at, long busyNanos) {}
 
-    /**
-     * @param share                the fraction of its time a background worker may work while ingest is saturated
-     *                             (0 < share <= 1; 1 never pauses)
-     * @param saturatedConcurrency the mean number of ingest batches in flight from which ingest counts as saturated
-     */
-    public IngestLoad(double share, double saturatedConcurrency) {
-        this(share, saturatedConcurrency, System::nanoTime);
+    public IngestLoad(Settings settings) {
+        this(settings, System::nanoTime);
     }
 
-    IngestLoad(double share, double saturatedConcurrency, LongSupplier nanoTime) {
-        if (!(share > 0 && share <= 1) || !(saturatedConcurrency > 0)) {
-            throw new IllegalArgumentException("share must be in (0, 1] and saturatedConcurrency > 0");
-        }
-        this.share = share;
-        this.saturatedConcurrency = saturatedConcurrency;
+    IngestLoad(Settings settings, LongSupplier nanoTime) {
+        this.settings = settings;
         this.nanoTime = nanoTime;
         this.last = new Sample(nanoTime.getAsLong(), 0);
     }
@@ -67,7 +70,7 @@ public final class IngestLoad {
         Sample s = last;
         if (now - s.at() >= WINDOW_NANOS) {
             long busy = busyNanos.get();
-            saturated = busy - s.busyNanos() >= saturatedConcurrency * (now - s.at());
+            saturated = busy - s.busyNanos() >= settings.saturatedConcurrency() * (now - s.at());
             last = new Sample(now, busy);
         }
         return saturated;
@@ -78,6 +81,7 @@ public final class IngestLoad {
      * saturated, else enough to keep the worker at {@code share} of its time (at most 5 s).
      */
     public long pauseAfterNanos(long workNanos) {
+        double share = settings.share();
         if (share >= 1 || !saturated()) {
             return 0;
         }

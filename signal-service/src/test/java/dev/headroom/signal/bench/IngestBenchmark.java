@@ -200,7 +200,8 @@ public final class IngestBenchmark {
                     app.evaluator().depth());
             long deadline = loadEnded + TimeUnit.SECONDS.toNanos(180);
             long left;
-            while ((left = pendingRollupIncrements(s.url(), s.user(), s.password())) > 0 && System.nanoTime() < deadline) {
+            while ((left = pendingRollupIncrements(s.url(), s.user(), s.password())) > 0
+                    && System.nanoTime() < deadline) {
                 Thread.sleep(200);
             }
             System.out.printf("  rollups: %d increments not yet folded when the load ended, all folded %.1f s after it"

@@ -15,7 +15,7 @@ class IngestLoadTest {
     private static final long MS = TimeUnit.MILLISECONDS.toNanos(1);
 
     private final AtomicLong now = new AtomicLong(1_000 * MS);
-    private final IngestLoad load = new IngestLoad(0.25, 2, now::get);
+    private final IngestLoad load = new IngestLoad(new IngestLoad.Settings(0.25, 2), now::get);
 
     /** {@code batches} batches of {@code eachMs} finish within the next second. */
     private void second(int batches, long eachMs) {
@@ -61,7 +61,7 @@ class IngestLoadTest {
 
     @Test
     void aFullShareTurnsTheRuleOff() {
-        IngestLoad off = new IngestLoad(1.0, 2, now::get);
+        IngestLoad off = new IngestLoad(new IngestLoad.Settings(1.0, 2), now::get);
         for (int i = 0; i < 40; i++) {
             off.batchFinished(130 * MS);
         }
@@ -72,8 +72,8 @@ class IngestLoadTest {
 
     @Test
     void rejectsShareOutsideZeroToOne() {
-        assertThrows(IllegalArgumentException.class, () -> new IngestLoad(0, 2));
-        assertThrows(IllegalArgumentException.class, () -> new IngestLoad(1.5, 2));
-        assertThrows(IllegalArgumentException.class, () -> new IngestLoad(0.5, 0));
+        assertThrows(IllegalArgumentException.class, () -> new IngestLoad.Settings(0, 2));
+        assertThrows(IllegalArgumentException.class, () -> new IngestLoad.Settings(1.5, 2));
+        assertThrows(IllegalArgumentException.class, () -> new IngestLoad.Settings(0.5, 0));
     }
 }
