@@ -70,6 +70,7 @@ public final class IngestService {
     private final IngestLoad load;
     private final MeterRegistry registry;
     private final Timer batchTimer;
+    private final Timer storeTimer;
     private final Map<String, Counter> counters = new ConcurrentHashMap<>();
     private final EventStore.KnownAccounts knownAccounts = new EventStore.KnownAccounts();
 
@@ -88,6 +89,10 @@ public final class IngestService {
         this.registry = registry;
         this.batchTimer = Timer.builder("signal.ingest.batch")
                 .description("Time to validate and commit one batch of events")
+                .publishPercentileHistogram()
+                .register(registry);
+        this.storeTimer = Timer.builder("signal.ingest.store")
+                .description("The database's share of a batch: from its first statement to its commit")
                 .publishPercentileHistogram()
                 .register(registry);
     }
@@ -128,9 +133,11 @@ public final class IngestService {
                     days.add(d);
                 }
             }
+            long storeStart = System.nanoTime();
             try {
                 partitions.ensure(days);
                 claims = jdbi.inTransaction(h -> EventStore.store(h, candidates, receivedAt, horizon, knownAccounts));
+                storeTimer.record(System.nanoTime() - storeStart, java.util.concurrent.TimeUnit.NANOSECONDS);
             } catch (ConnectionException e) {
                 throw unavailable(e);
             } catch (JdbiException e) {

@@ -111,12 +111,15 @@ public final class IngestBenchmark {
 
             // The floor first, while nothing else runs: the same rows through plain COPY on the same server.
             copyBaseline(s.url(), s.user(), s.password(), Math.min(seconds, 20));
+            startFromSteadyState(s.url(), s.user(), s.password());
 
             // The clients run WARMUP_SECONDS before the measured window (JIT, partitions, caches): a sustained
             // rate is the steady state, not the first seconds of a cold JVM.
             Timer evals = app.meterRegistry().find("signal.rule.evaluations").timer();
             Timer lag = app.meterRegistry().find("signal.detection.lag").timer();
-            List<Long> latencies = Collections.synchronizedList(new ArrayList<>());
+            Timer serverBatch = app.meterRegistry().find("signal.ingest.batch").timer();
+            Timer serverStore = app.meterRegistry().find("signal.ingest.store").timer();
+            List<long[]> latencies = Collections.synchronizedList(new ArrayList<>()); // {start offset, latency} ns
             AtomicLong accepted = new AtomicLong();
             AtomicLong failed = new AtomicLong();
             ExecutorService load = Executors.newFixedThreadPool(clients);
@@ -143,7 +146,7 @@ public final class IngestBenchmark {
                             long ok = send(stub, req);
                             if (measured) {
                                 accepted.addAndGet(ok);
-                                latencies.add(System.nanoTime() - b0);
+                                latencies.add(new long[] {b0 - start, System.nanoTime() - b0});
                             }
                         } catch (RuntimeException e) {
                             if (measured) {
@@ -161,17 +164,26 @@ public final class IngestBenchmark {
             double pgCpu0 = pg.cpuSeconds();
             long evals0 = evals.count();
             CountAtBucket[] lag0 = lag.takeSnapshot().histogramCounts();
+            CountAtBucket[] batch0 = serverBatch.takeSnapshot().histogramCounts();
+            CountAtBucket[] store0 = serverStore.takeSnapshot().histogramCounts();
             resetStatements(s.url(), s.user(), s.password());
+            WaitSampler waits = new WaitSampler(s.url(), s.user(), s.password());
             for (Future<?> f : fs) {
                 f.get();
             }
             long elapsed = System.nanoTime() - start;
+            waits.close();
+            CountAtBucket[] batch1 = serverBatch.takeSnapshot().histogramCounts();
+            CountAtBucket[] store1 = serverStore.takeSnapshot().histogramCounts();
             String statements = topStatements(s.url(), s.user(), s.password(), elapsed);
             double jvmCores = (os.getProcessCpuTime() - jvmCpu0) / (double) elapsed;
             double pgCores = (pg.cpuSeconds() - pgCpu0) * 1e9 / elapsed;
             double clientCores = clientCpu.get() / (double) elapsed;
             load.shutdown();
-            List<Long> sorted = new ArrayList<>(latencies);
+            List<Long> sorted = new ArrayList<>();
+            for (long[] l : latencies) {
+                sorted.add(l[1]);
+            }
             Collections.sort(sorted);
             double eps = accepted.get() / (elapsed / 1e9);
             System.out.printf("gRPC ingest: %d clients, %d s, %d batches of %d, %d events accepted, %d failed batches%n",
@@ -181,7 +193,13 @@ public final class IngestBenchmark {
             System.out.printf("  CPU during the load (of %d cores): service JVM %.2f, load-generator threads (building batches) %.2f,"
                     + " PostgreSQL %.2f%n", Runtime.getRuntime().availableProcessors(), jvmCores - clientCores,
                     clientCores, pgCores);
+            System.out.printf("  in the service (histogram bucket bounds): whole batch p50 <= %.0f ms, p99 <= %.0f ms;"
+                    + " its database share (first statement to commit) p50 <= %.0f ms, p99 <= %.0f ms%n",
+                    histPct(batch0, batch1, 0.50), histPct(batch0, batch1, 0.99), histPct(store0, store1, 0.50),
+                    histPct(store0, store1, 0.99));
+            System.out.print(slowBatches(latencies, 250));
             System.out.print(statements);
+            System.out.print(waits.report(10));
             long pendingIncrements = pendingRollupIncrements(s.url(), s.user(), s.password());
             long loadEnded = System.nanoTime();
             long evalsDuring = evals.count() - evals0;
@@ -193,8 +211,8 @@ public final class IngestBenchmark {
                     + " path since the start%n", app.meterRegistry().get("signal.background.paused").functionCounter()
                     .count());
             System.out.printf("  detection lag (commit -> signal change persisted), %d changes: p50 <= %.0f ms,"
-                    + " p99 <= %.0f ms (histogram bucket bounds)%n", lagCount(lag0, lag1),
-                    lagPct(lag0, lag1, 0.50), lagPct(lag0, lag1, 0.99));
+                    + " p99 <= %.0f ms (histogram bucket bounds)%n", histCount(lag0, lag1),
+                    histPct(lag0, lag1, 0.50), histPct(lag0, lag1, 0.99));
             double drained = drain(app, 60);
             System.out.printf("  evaluator caught up %.1f s after the load ended (queue depth %d)%n", drained,
                     app.evaluator().depth());
@@ -232,7 +250,7 @@ public final class IngestBenchmark {
             Thread.sleep(500);
             CountAtBucket[] probe1 = lag.takeSnapshot().histogramCounts();
             System.out.printf("  detection lag under normal load (%d signal changes): p50 <= %.0f ms, p99 <= %.0f ms%n",
-                    lagCount(probe0, probe1), lagPct(probe0, probe1, 0.50), lagPct(probe0, probe1, 0.99));
+                    histCount(probe0, probe1), histPct(probe0, probe1, 0.50), histPct(probe0, probe1, 0.99));
         } finally {
             channel.shutdownNow();
             app.close();
@@ -241,16 +259,75 @@ public final class IngestBenchmark {
         System.exit(0);
     }
 
+    /**
+     * The batches slower than {@code thresholdMs}, grouped into bursts (batches starting less than a second apart):
+     * a burst of several clients' batches at once is a stall of the whole write path (a WAL flush held up by the
+     * kernel writing back dirty pages, for one), scattered ones are queueing.
+     */
+    private static String slowBatches(List<long[]> latencies, long thresholdMs) {
+        List<long[]> slow = new ArrayList<>();
+        for (long[] l : latencies) {
+            if (l[1] > thresholdMs * 1_000_000) {
+                slow.add(l);
+            }
+        }
+        slow.sort((a, b) -> Long.compare(a[0], b[0]));
+        StringBuilder out = new StringBuilder(String.format("  batches over %d ms: %d of %d", thresholdMs, slow.size(),
+                latencies.size()));
+        String sep = "; by start time (s into the window: count, slowest ms): ";
+        int i = 0;
+        while (i < slow.size()) {
+            int j = i;
+            long worst = slow.get(i)[1];
+            while (j + 1 < slow.size() && slow.get(j + 1)[0] - slow.get(j)[0] < 1_000_000_000L) {
+                worst = Math.max(worst, slow.get(++j)[1]);
+            }
+            out.append(sep).append(String.format("%.1f: %d, %.0f", slow.get(i)[0] / 1e9, j - i + 1, worst / 1e6));
+            sep = " | ";
+            i = j + 1;
+        }
+        return out.append('\n').toString();
+    }
+
+    /**
+     * Drops the COPY table and checkpoints after writing about 1.5 GB of WAL, so that the load meets the server
+     * in the state it has after running for a while: the set-up's dirty pages are on disk instead of being
+     * written back by the kernel in the middle of the window, and WAL segments are recycled. On a fresh server
+     * every new 16 MB segment is created and zero-filled by a committing backend while all other committers wait
+     * (a single such fsync took 750 ms here, right when the kernel was writing back). The load then pays for the
+     * full-page images of the first change of every page after a checkpoint, the costlier part of a cycle.
+     */
+    private static void startFromSteadyState(String url, String user, String password) throws Exception {
+        long t0 = System.nanoTime();
+        try (Connection c = connect(url, user, password); Statement st = c.createStatement()) {
+            st.execute("DROP TABLE signal.bench_copy");
+            st.execute("CREATE TABLE signal.bench_wal AS SELECT g, repeat('x', 1000) AS filler"
+                    + " FROM generate_series(1, 1500000) g");
+            st.execute("DROP TABLE signal.bench_wal");
+            st.execute("CHECKPOINT");
+        }
+        System.out.printf("WAL warmed up and checkpointed before the load in %.1f s%n", (System.nanoTime() - t0) / 1e9);
+    }
+
     /** Prints the server settings that matter for the numbers (see {@link DurablePostgres} for why). */
     private static void tune(String url, String user, String password) throws Exception {
         try (Connection c = connect(url, user, password);
                 Statement st = c.createStatement();
                 var rs = st.executeQuery("SELECT string_agg(name || '=' || setting || coalesce(unit, ''), ', ' ORDER BY name)"
-                        + " FROM pg_settings WHERE name IN ('synchronous_commit', 'fsync', 'full_page_writes', 'max_wal_size',"
+                        + " FROM pg_settings WHERE name IN ('synchronous_commit', 'fsync', 'full_page_writes',"
+                        + " 'max_wal_size', 'min_wal_size',"
                         + " 'checkpoint_timeout', 'shared_buffers', 'wal_buffers', 'server_version')")) {
             rs.next();
             System.out.println("postgresql: " + rs.getString(1));
         }
+        // The kernel's writeback settings decide how large its bursts of writing back dirty data are (see README).
+        StringBuilder vm = new StringBuilder("host writeback:");
+        for (String k : List.of("dirty_background_bytes", "dirty_background_ratio", "dirty_expire_centisecs")) {
+            Path f = Path.of("/proc/sys/vm", k);
+            // not Files.readString: it trusts the file size, which /proc reports as 0
+            vm.append(' ').append(k).append('=').append(Files.isReadable(f) ? Files.readAllLines(f).get(0) : "?");
+        }
+        System.out.println(vm);
     }
 
     private static Connection connect(String url, String user, String password) throws Exception {
@@ -301,13 +378,13 @@ public final class IngestBenchmark {
         return (System.nanoTime() - t0) / 1e9;
     }
 
-    private static long lagCount(CountAtBucket[] before, CountAtBucket[] after) {
+    private static long histCount(CountAtBucket[] before, CountAtBucket[] after) {
         return after.length == 0 ? 0 : (long) (after[after.length - 1].count() - before[before.length - 1].count());
     }
 
-    /** The upper bound (ms) of the histogram bucket holding the p-th detection lag recorded between the snapshots. */
-    private static double lagPct(CountAtBucket[] before, CountAtBucket[] after, double p) {
-        long total = lagCount(before, after);
+    /** The upper bound (ms) of the histogram bucket holding the p-th value recorded between the snapshots. */
+    private static double histPct(CountAtBucket[] before, CountAtBucket[] after, double p) {
+        long total = histCount(before, after);
         if (total == 0) {
             return 0;
         }
