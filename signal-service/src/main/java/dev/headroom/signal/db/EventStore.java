@@ -55,7 +55,8 @@ public final class EventStore {
             INSERT INTO daily_rollup_delta_batch (account_ids, days, metrics, keys, vals)
             VALUES (?::text[], ?::date[], ?::text[], ?::text[], ?::numeric[])""";
 
-    private static final String STORE_SQL = """
+    /** The claim and the writes of the claimed rows; {@link #STORE_SQL} and {@link #STORE_AND_SEE_SQL} end it. */
+    private static final String CLAIM_AND_WRITE = """
             WITH s AS (
               SELECT * FROM unnest(?::text[], ?::bytea[], ?::text[], ?::text[], ?::timestamptz[], ?::text[],
                                    ?::text[], ?::text[], ?::text[], ?::numeric[], ?::text[])
@@ -76,7 +77,17 @@ public final class EventStore {
               INSERT INTO event_raw (event_id, account_id, user_id, occurred_at, kind, payload, received_at)
               SELECT event_id, account_id, user_id, occurred_at, kind, payload::jsonb, ?::timestamptz FROM a
               WHERE occurred_at >= ?::timestamptz
-            ),
+            )""";
+
+    private static final String STORE_SQL = CLAIM_AND_WRITE + "\nSELECT event_id FROM d";
+
+    /**
+     * {@link #STORE_SQL} for a batch with accounts this process has not seen yet: their {@code account_seen} rows
+     * too. Most batches only have known accounts and leave this part out: filtering the claimed rows against an
+     * empty array still took about 1.5 of 56 ms per 1,000 events (auto_explain, under load).
+     */
+    private static final String STORE_AND_SEE_SQL = CLAIM_AND_WRITE + """
+            ,
             n AS (
               INSERT INTO account_seen (account_id)
               SELECT DISTINCT account_id FROM a WHERE account_id = ANY(?::text[]) ORDER BY 1
@@ -173,7 +184,8 @@ public final class EventStore {
             st.execute("SET LOCAL synchronous_commit = on");
         }
         List<String> inserted = new ArrayList<>(n);
-        try (PreparedStatement ps = c.prepareStatement(STORE_SQL)) {
+        boolean sees = !unknownAccounts.isEmpty();
+        try (PreparedStatement ps = c.prepareStatement(sees ? STORE_AND_SEE_SQL : STORE_SQL)) {
             int p = 1;
             ps.setArray(p++, c.createArrayOf("text", ids));
             ps.setArray(p++, c.createArrayOf("bytea", hashes));
@@ -188,7 +200,9 @@ public final class EventStore {
             ps.setArray(p++, c.createArrayOf("text", payloads));
             ps.setString(p++, receivedAt.toString());
             ps.setString(p++, rawHorizon.atStartOfDay(ZoneOffset.UTC).toInstant().toString());
-            ps.setArray(p, c.createArrayOf("text", unknownAccounts.toArray(String[]::new)));
+            if (sees) {
+                ps.setArray(p, c.createArrayOf("text", unknownAccounts.toArray(String[]::new)));
+            }
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     inserted.add(rs.getString(1));
