@@ -71,6 +71,7 @@ public final class IngestService {
     private final MeterRegistry registry;
     private final Timer batchTimer;
     private final Timer storeTimer;
+    private final Counter claimRaces;
     private final Map<String, Counter> counters = new ConcurrentHashMap<>();
     private final EventStore.KnownAccounts knownAccounts = new EventStore.KnownAccounts();
 
@@ -90,6 +91,9 @@ public final class IngestService {
         this.batchTimer = Timer.builder("signal.ingest.batch")
                 .description("Time to validate and commit one batch of events")
                 .publishPercentileHistogram()
+                .register(registry);
+        this.claimRaces = Counter.builder("signal.ingest.claim.races")
+                .description("Batches stored a second time because a concurrent batch committed one of their event ids")
                 .register(registry);
         this.storeTimer = Timer.builder("signal.ingest.store")
                 .description("The database's share of a batch: from its first statement to its commit")
@@ -136,7 +140,7 @@ public final class IngestService {
             long storeStart = System.nanoTime();
             try {
                 partitions.ensure(days);
-                claims = jdbi.inTransaction(h -> EventStore.store(h, candidates, receivedAt, horizon, knownAccounts));
+                claims = store(candidates, receivedAt, horizon);
                 storeTimer.record(System.nanoTime() - storeStart, java.util.concurrent.TimeUnit.NANOSECONDS);
             } catch (ConnectionException e) {
                 throw unavailable(e);
@@ -193,6 +197,19 @@ public final class IngestService {
         batchTimer.record(elapsed, java.util.concurrent.TimeUnit.NANOSECONDS);
         load.batchFinished(elapsed);
         return new BatchResult(List.of(results), accepted, duplicates, rejected);
+    }
+
+    /** One transaction, claiming optimistically; if a concurrent batch won an id meanwhile, once more, waiting. */
+    private Map<String, EventStore.Claim> store(List<ValidatedEvent> candidates, Instant receivedAt,
+            LocalDate horizon) {
+        try {
+            return jdbi.inTransaction(h -> EventStore.store(h, candidates, receivedAt, horizon, knownAccounts,
+                    EventStore.Claiming.OPTIMISTIC));
+        } catch (EventStore.ClaimRace race) {
+            claimRaces.increment();
+            return jdbi.inTransaction(h -> EventStore.store(h, candidates, receivedAt, horizon, knownAccounts,
+                    EventStore.Claiming.WAITING));
+        }
     }
 
     private static EventResult toResult(ValidatedEvent ve, EventStore.Claim c) {

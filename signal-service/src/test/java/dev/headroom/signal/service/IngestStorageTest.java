@@ -20,6 +20,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -129,6 +134,40 @@ class IngestStorageTest {
         assertEquals(0, differences(FROM_FACTS, current));
         assertEquals(1, count("SELECT count(*) FROM daily_rollup WHERE account_id = 'st-1' AND metric = 'METER_QUANTITY'"
                 + " AND day = (TIMESTAMPTZ '" + NOW + "' AT TIME ZONE 'UTC')::date AND value > 10"));
+    }
+
+    /**
+     * A batch claims its ids optimistically (a plain insert of the ids not yet taken); when another transaction
+     * commits one of them first, the insert fails on the unique key and the batch is stored again, waiting. The
+     * client sees one answer per event either way, and only the winner's content is kept.
+     */
+    @Test
+    void aBatchThatLosesTheRaceForAnIdStillAnswersEveryEvent() throws Exception {
+        svc.putAccount("st-race", "pro", 10, NOW.minus(60, ChronoUnit.DAYS));
+        double racesBefore = svc.app.meterRegistry().get("signal.ingest.claim.races").counter().count();
+        ExecutorService client = Executors.newSingleThreadExecutor();
+        try (Handle other = jdbi.open()) {
+            other.begin();
+            other.execute("INSERT INTO event_dedupe (event_id, content_hash) VALUES ('st-race-1', '\\x00')");
+            Future<IngestEventsResponse> racing = client.submit(() -> ingest(List.of(
+                    SignalTestSupport.event("st-race-1", "st-race", "u1", NOW, "USER_ACTIVE", Map.of()),
+                    SignalTestSupport.event("st-race-2", "st-race", "u1", NOW, "USER_ACTIVE", Map.of()))));
+            // the batch's insert now waits on the other transaction's uncommitted id
+            SignalTestSupport.await("the batch waits on the uncommitted id", Duration.ofSeconds(10),
+                    () -> count("SELECT count(*) FROM pg_stat_activity WHERE wait_event = 'transactionid'"
+                            + " AND query LIKE '%event_dedupe%'") > 0);
+            other.commit();
+
+            IngestEventsResponse r = racing.get(10, TimeUnit.SECONDS);
+            assertEquals(EventOutcome.EVENT_OUTCOME_REJECTED, r.getResults(0).getOutcome(),
+                    "the id went to the other transaction, with other content");
+            assertEquals(EventOutcome.EVENT_OUTCOME_ACCEPTED, r.getResults(1).getOutcome());
+        } finally {
+            client.shutdownNow();
+        }
+        assertEquals(racesBefore + 1, svc.app.meterRegistry().get("signal.ingest.claim.races").counter().count());
+        assertEquals(0, count("SELECT count(*) FROM usage_fact WHERE event_id = 'st-race-1'"));
+        assertEquals(1, count("SELECT count(*) FROM usage_fact WHERE event_id = 'st-race-2'"));
     }
 
     @Test
