@@ -88,7 +88,7 @@ public final class EventStore {
         }
     }
 
-    /** Another transaction committed one of the batch's ids after it looked: store it again, {@link Claiming#WAITING}. */
+    /** Another transaction committed one of the batch's ids after it looked: store again, {@link Claiming#WAITING}. */
     public static final class ClaimRace extends RuntimeException {
         ClaimRace(SQLException cause) {
             super("a concurrent batch claimed one of the event ids first", cause);
