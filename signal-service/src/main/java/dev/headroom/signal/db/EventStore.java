@@ -98,9 +98,12 @@ public final class EventStore {
     /** The claim ($CLAIM, one of {@link Claiming}) and the writes of the claimed rows. */
     private static final String CLAIM_AND_WRITE = """
             WITH s AS (
-              SELECT * FROM unnest(?::text[], ?::bytea[], ?::text[], ?::text[], ?::timestamptz[], ?::text[],
-                                   ?::text[], ?::text[], ?::text[], ?::numeric[], ?::text[])
-                AS t(event_id, content_hash, account_id, user_id, occurred_at, kind, role, team, key, quantity, payload)
+              SELECT event_id, content_hash, account_id, user_id,
+                     timestamptz 'epoch' + occurred_us * interval '1 microsecond' AS occurred_at,
+                     kind, role, team, key, quantity, payload
+              FROM unnest(?::text[], ?::bytea[], ?::text[], ?::text[], ?::int8[], ?::text[],
+                          ?::text[], ?::text[], ?::text[], ?::numeric[], ?::text[])
+                AS t(event_id, content_hash, account_id, user_id, occurred_us, kind, role, team, key, quantity, payload)
             ),
             d AS (
             $CLAIM
@@ -189,7 +192,7 @@ public final class EventStore {
         byte[][] hashes = new byte[n][];
         String[] accounts = new String[n];
         String[] users = new String[n];
-        String[] times = new String[n];
+        Long[] micros = new Long[n];
         String[] kinds = new String[n];
         String[] roles = new String[n];
         String[] teams = new String[n];
@@ -205,7 +208,9 @@ public final class EventStore {
             hashes[i] = e.contentHash();
             accounts[i] = f.accountId();
             users[i] = f.userId();
-            times[i] = f.occurredAt().toString();
+            // Epoch microseconds (facts are already rounded to them): a binary int8 array costs neither Java's
+            // instant formatting nor PostgreSQL's timestamp parsing, 1,000 of each per batch.
+            micros[i] = f.occurredAt().getEpochSecond() * 1_000_000L + f.occurredAt().getNano() / 1_000;
             kinds[i] = f.kind().name();
             roles[i] = f.role() == null ? null : f.role().name();
             teams[i] = f.team();
@@ -230,7 +235,7 @@ public final class EventStore {
             ps.setArray(p++, c.createArrayOf("bytea", hashes));
             ps.setArray(p++, c.createArrayOf("text", accounts));
             ps.setArray(p++, c.createArrayOf("text", users));
-            ps.setArray(p++, c.createArrayOf("text", times));
+            ps.setArray(p++, c.createArrayOf("int8", micros));
             ps.setArray(p++, c.createArrayOf("text", kinds));
             ps.setArray(p++, c.createArrayOf("text", roles));
             ps.setArray(p++, c.createArrayOf("text", teams));

@@ -382,7 +382,7 @@ public final class AccountEvaluator {
 
     /** Facts just committed by the ingest path, per account: keeps cached timelines current. */
     public void factsCommitted(Map<String, List<UsageFact>> factsByAccount) {
-        factsByAccount.forEach(timelines::offer);
+        timelines.offer(factsByAccount);
     }
 
     /** Facts of the account were written outside the ingest path (PutUser): its cached timeline is dropped. */

@@ -125,15 +125,13 @@ public final class EvaluationQueue implements AutoCloseable {
         if (!running) {
             return false;
         }
-        boolean[] added = new boolean[1];
-        dirty.compute(accountId, (k, prev) -> {
-            if (prev == null) {
-                added[0] = true;
-                return commitNanos;
+        // putIfAbsent reads a present key without locking its bin (compute always locks): under a firehose most
+        // accounts of a batch are still queued from an earlier one.
+        Long prev = dirty.putIfAbsent(accountId, commitNanos);
+        if (prev != null) {
+            if (prev == 0L && commitNanos != 0L) {
+                dirty.replace(accountId, 0L, commitNanos); // keep the earliest known commit
             }
-            return prev == 0L ? commitNanos : prev; // keep the earliest known commit
-        });
-        if (!added[0]) {
             return true;
         }
         if (!stripe(accountId).offer(accountId)) {

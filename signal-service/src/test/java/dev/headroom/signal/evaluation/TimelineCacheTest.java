@@ -8,6 +8,7 @@ import dev.headroom.signal.domain.UsageFact;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
@@ -39,7 +40,7 @@ class TimelineCacheTest {
             if (round % 7 == 0) {
                 batch.add(db.get(rnd.nextInt(db.size()))); // a fact offered twice (load + offer overlap)
             }
-            cache.offer("a", batch);
+            cache.offer(Map.of("a", batch));
             if (round % 3 == 0) {
                 assertEquals(sorted(db), cache.timeline("a", id -> { throw new AssertionError("cached"); }));
             }
@@ -54,8 +55,8 @@ class TimelineCacheTest {
         cache.timeline("acct", id -> List.of());
         // Each batch decodes its own copies of the same account, user, team and key.
         for (int i = 0; i < 3; i++) {
-            cache.offer("acct", List.of(new UsageFact("f" + i, new String("acct"), new String("user-1"),
-                    T0.plusSeconds(i), EventKind.FEATURE_USED, null, new String("team-1"), new String("reports"), null)));
+            cache.offer(Map.of("acct", List.of(new UsageFact("f" + i, new String("acct"), new String("user-1"),
+                    T0.plusSeconds(i), EventKind.FEATURE_USED, null, new String("team-1"), new String("reports"), null))));
         }
         List<UsageFact> cached = cache.timeline("acct", id -> { throw new AssertionError("cached"); });
         assertEquals(List.of("f0", "f1", "f2"), cached.stream().map(UsageFact::eventId).toList());
@@ -76,8 +77,8 @@ class TimelineCacheTest {
         List<UsageFact> got = cache.timeline("a", id -> {
             List<UsageFact> snapshot = sorted(db); // the query's snapshot ...
             db.add(during);                         // ... then a batch commits and offers its fact
-            cache.offer("a", List.of(during));
-            cache.offer("a", List.of(db.get(0)));   // and a fact that was in the snapshot already
+            cache.offer(Map.of("a", List.of(during)));
+            cache.offer(Map.of("a", List.of(db.get(0)))); // and a fact that was in the snapshot already
             return snapshot;
         });
         assertEquals(sorted(db), got);
