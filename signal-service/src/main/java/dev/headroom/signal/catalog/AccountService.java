@@ -259,7 +259,10 @@ public final class AccountService {
     private static FactDao.FactRow fact(UserInput in, EventKind kind, Instant at, Role role, String team) {
         Instant t = at.truncatedTo(ChronoUnit.MICROS);
         return new FactDao.FactRow(in.accountId(), utc(t),
-                "putuser/" + in.userId() + "/" + kind.name() + "/" + ChronoUnit.MICROS.between(Instant.EPOCH, t),
+                // Derived from the change, so a retried PutUser adds nothing; account-scoped, as event ids are
+                // unique across all accounts (usage_fact's key).
+                "putuser/" + in.accountId() + "/" + in.userId() + "/" + kind.name() + "/"
+                        + ChronoUnit.MICROS.between(Instant.EPOCH, t),
                 in.userId(), kind.name(), role == null ? null : role.name(), team, null, null);
     }
 

@@ -29,12 +29,12 @@ import org.jdbi.v3.core.Handle;
  * <p>The batch travels as column arrays into one statement whose data-modifying CTEs run in this order (the main
  * query reads the claim CTE to the end before PostgreSQL runs the others):
  * <ol>
- *   <li>{@code event_dedupe}: claims the ids in id order (see {@link Claiming}); a concurrent batch with the same
- *       id waits for the first to commit, so the first accepted wins, and a batch that rolls back releases its
- *       ids (a rejected event never consumes its id).</li>
- *   <li>only the claimed rows go on to {@code usage_fact} (the engine's typed facts), {@code event_raw} (the day
- *       partitions, when inside retention) and {@code account_seen} (only for ids this process has not seen
- *       yet).</li>
+ *   <li>{@code usage_fact} (the engine's typed facts, keyed by event id since the V5 migration): inserting the
+ *       facts claims their ids, in id order (see {@link Claiming}); a concurrent batch with the same id waits for
+ *       the first to commit, so the first accepted wins, and a batch that rolls back releases its ids (a rejected
+ *       event never consumes its id).</li>
+ *   <li>only the claimed rows go on to {@code event_raw} (the day partitions, when inside retention) and
+ *       {@code account_seen} (only for ids this process has not seen yet).</li>
  * </ol>
  * Ids that were already taken are then looked up once, by {@code = ANY(array)}, to answer DUPLICATE (same content
  * hash) or ALREADY_EXISTS. Last, the rollup increments of the claimed events, summed here per account, UTC day,
@@ -56,7 +56,7 @@ public final class EventStore {
             VALUES (?::text[], ?::date[], ?::text[], ?::text[], ?::numeric[])""";
 
     /**
-     * How the batch claims its ids in {@code event_dedupe}. {@code ON CONFLICT DO NOTHING} is safe against any
+     * How the batch claims its ids in {@code usage_fact}. {@code ON CONFLICT DO NOTHING} is safe against any
      * concurrent batch, but it takes a speculative-insertion lock and writes a confirmation record for every row:
      * a 1,000-id claim took 28.6 ms that way and 21.0 ms as a plain insert of the ids not found (4 concurrent
      * claims, mean of 3 rounds of 60). So a batch first claims optimistically, and only when another transaction
@@ -66,17 +66,17 @@ public final class EventStore {
     public enum Claiming {
         /** Plain insert of the ids not already taken; a race with a concurrent batch throws {@link ClaimRace}. */
         OPTIMISTIC("""
-                INSERT INTO event_dedupe (event_id, content_hash)
-                SELECT event_id, content_hash FROM s
-                WHERE NOT EXISTS (SELECT 1 FROM event_dedupe e WHERE e.event_id = s.event_id)
+                INSERT INTO usage_fact (%s)
+                SELECT %s FROM s
+                WHERE NOT EXISTS (SELECT 1 FROM usage_fact u WHERE u.event_id = s.event_id)
                 ORDER BY event_id
-                RETURNING event_id"""),
+                RETURNING event_id""".formatted(FACT_COLUMNS, FACT_COLUMNS)),
         /** Waits for a concurrent batch holding the same id: the first to commit wins, a rollback frees the id. */
         WAITING("""
-                INSERT INTO event_dedupe (event_id, content_hash)
-                SELECT event_id, content_hash FROM s ORDER BY event_id
+                INSERT INTO usage_fact (%s)
+                SELECT %s FROM s ORDER BY event_id
                 ON CONFLICT (event_id) DO NOTHING
-                RETURNING event_id""");
+                RETURNING event_id""".formatted(FACT_COLUMNS, FACT_COLUMNS));
 
         private final String storeSql;
         private final String storeAndSeeSql;
@@ -95,6 +95,9 @@ public final class EventStore {
         }
     }
 
+    private static final String FACT_COLUMNS =
+            "account_id, occurred_at, event_id, user_id, kind, role, team, key, quantity, content_hash";
+
     /** The claim ($CLAIM, one of {@link Claiming}) and the writes of the claimed rows. */
     private static final String CLAIM_AND_WRITE = """
             WITH s AS (
@@ -109,10 +112,6 @@ public final class EventStore {
             $CLAIM
             ),
             a AS (SELECT s.* FROM s JOIN d USING (event_id)),
-            f AS (
-              INSERT INTO usage_fact (account_id, occurred_at, event_id, user_id, kind, role, team, key, quantity)
-              SELECT account_id, occurred_at, event_id, user_id, kind, role, team, key, quantity FROM a
-            ),
             r AS (
               INSERT INTO event_raw (event_id, account_id, user_id, occurred_at, kind, payload, received_at)
               SELECT event_id, account_id, user_id, occurred_at, kind, payload::jsonb, ?::timestamptz FROM a
@@ -175,7 +174,7 @@ public final class EventStore {
                 throw new org.jdbi.v3.core.ConnectionException(e);
             }
             if (claiming == Claiming.OPTIMISTIC && "23505".equals(e.getSQLState())) {
-                throw new ClaimRace(e); // unique_violation: only event_dedupe's key can be violated here
+                throw new ClaimRace(e); // unique_violation: only usage_fact's key can be violated here
             }
             throw new IllegalStateException("storing the batch failed (SQLState " + e.getSQLState() + ")", e);
         }
@@ -264,7 +263,7 @@ public final class EventStore {
                 }
             }
             try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT event_id, content_hash FROM event_dedupe WHERE event_id = ANY(?::text[])")) {
+                    "SELECT event_id, content_hash FROM usage_fact WHERE event_id = ANY(?::text[])")) {
                 Array arr = c.createArrayOf("text", taken.toArray(String[]::new));
                 ps.setArray(1, arr);
                 try (ResultSet rs = ps.executeQuery()) {

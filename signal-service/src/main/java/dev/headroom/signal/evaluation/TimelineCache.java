@@ -20,7 +20,7 @@ import java.util.function.Function;
  *       committed afterwards is offered to it by the ingest path right after its commit; offers that arrive while
  *       loading are buffered and merged after the load. A fact committed before the entry existed is in the
  *       load; one committed after is offered. Facts that are both are merged once: an entry is a set keyed by
- *       (occurred_at, event_id), the usage_fact primary key within an account.</li>
+ *       (occurred_at, event_id), unique within an account as event ids are.</li>
  *   <li>late and out-of-order facts are inserted at their place in the order (binary search), not appended.</li>
  *   <li>anything else that writes facts (PutUser) invalidates the account's entry; an invalidation during a load
  *       keeps the loaded list out of the cache.</li>

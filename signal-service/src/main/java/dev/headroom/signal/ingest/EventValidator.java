@@ -249,8 +249,11 @@ public final class EventValidator {
         return new Problem(s, null);
     }
 
-    /** Identity of an event for idempotency: everything but the id itself, with the payload in canonical form. */
-    static byte[] contentHash(String accountId, String userId, String kind, String canonicalPayload, Instant at) {
+    /**
+     * Identity of an event for idempotency: everything but the id itself, with the payload in canonical form. Stored
+     * with every accepted fact, so it must never change for the same event.
+     */
+    public static byte[] contentHash(String accountId, String userId, String kind, String canonicalPayload, Instant at) {
         MessageDigest md = SHA256.get();
         part(md, accountId);
         part(md, userId == null ? "\u0000" : "u" + userId);

@@ -111,7 +111,9 @@ class IngestStorageTest {
         assertEquals(EventOutcome.EVENT_OUTCOME_REJECTED, conflict.getResults(0).getOutcome());
 
         assertEquals(43, count("SELECT count(*) FROM usage_fact WHERE event_id LIKE 'st-%'"));
-        assertEquals(43, count("SELECT count(*) FROM event_dedupe WHERE event_id LIKE 'st-%'"));
+        assertEquals(43, count("SELECT count(*) FROM usage_fact"
+                + " WHERE event_id LIKE 'st-%' AND content_hash IS NOT NULL"),
+                "each accepted event keeps the hash that tells a resend from a conflict");
         assertEquals(42, count("SELECT count(*) FROM event_raw WHERE event_id LIKE 'st-%'"));
         assertEquals(1, count("SELECT count(*) FROM event_raw WHERE event_id = 'st-m2' AND payload->>'meter_key' = 'api_calls'"));
         assertEquals(2, count("SELECT count(*) FROM account_seen WHERE account_id IN ('st-1', 'st-2')"));
@@ -148,14 +150,15 @@ class IngestStorageTest {
         ExecutorService client = Executors.newSingleThreadExecutor();
         try (Handle other = jdbi.open()) {
             other.begin();
-            other.execute("INSERT INTO event_dedupe (event_id, content_hash) VALUES ('st-race-1', '\\x00')");
+            other.execute("INSERT INTO usage_fact (account_id, occurred_at, event_id, kind, content_hash)"
+                    + " VALUES ('st-race-other', now(), 'st-race-1', 'USER_ACTIVE', '\\x00')");
             Future<IngestEventsResponse> racing = client.submit(() -> ingest(List.of(
                     SignalTestSupport.event("st-race-1", "st-race", "u1", NOW, "USER_ACTIVE", Map.of()),
                     SignalTestSupport.event("st-race-2", "st-race", "u1", NOW, "USER_ACTIVE", Map.of()))));
             // the batch's insert now waits on the other transaction's uncommitted id
             SignalTestSupport.await("the batch waits on the uncommitted id", Duration.ofSeconds(10),
                     () -> count("SELECT count(*) FROM pg_stat_activity WHERE wait_event = 'transactionid'"
-                            + " AND query LIKE '%event_dedupe%'") > 0);
+                            + " AND query LIKE '%usage_fact%'") > 0);
             other.commit();
 
             IngestEventsResponse r = racing.get(10, TimeUnit.SECONDS);
@@ -166,7 +169,8 @@ class IngestStorageTest {
             client.shutdownNow();
         }
         assertEquals(racesBefore + 1, svc.app.meterRegistry().get("signal.ingest.claim.races").counter().count());
-        assertEquals(0, count("SELECT count(*) FROM usage_fact WHERE event_id = 'st-race-1'"));
+        assertEquals(0, count("SELECT count(*) FROM usage_fact"
+                + " WHERE event_id = 'st-race-1' AND account_id = 'st-race'"));
         assertEquals(1, count("SELECT count(*) FROM usage_fact WHERE event_id = 'st-race-2'"));
     }
 

@@ -6,8 +6,10 @@ import dev.headroom.api.signal.v1.EventOutcome;
 import dev.headroom.api.signal.v1.IngestEventsRequest;
 import dev.headroom.api.signal.v1.IngestEventsResponse;
 import dev.headroom.api.signal.v1.ListAccountsRequest;
+import dev.headroom.api.signal.v1.ListUsersRequest;
 import dev.headroom.kit.db.Database;
 import dev.headroom.kit.testing.PostgresExtension;
+import dev.headroom.signal.ingest.EventValidator;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
@@ -18,9 +20,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * An operator upgrading a signal schema that already holds data: migrations after V3 (byte-order identifiers)
- * keep every accepted event, its idempotency, the rollups (folded and pending) and the accounts, and the service
- * runs on the upgraded schema.
+ * An operator upgrading a signal schema that already holds data: migrations after V3 (byte-order identifiers, facts
+ * keyed by their event id) keep every accepted event, its idempotency, the users, the rollups (folded and pending)
+ * and the accounts, and the service runs on the upgraded schema.
  */
 class SchemaUpgradeTest {
     @RegisterExtension
@@ -47,10 +49,17 @@ class SchemaUpgradeTest {
                             + " VALUES (?, 'core', ?::timestamptz, 'pro', 10)", id, NOW.minus(30, ChronoUnit.DAYS).toString());
                     h.execute("INSERT INTO account_seen (account_id) VALUES (?)", id);
                 }
-                h.execute("INSERT INTO event_dedupe (event_id, content_hash) VALUES ('old-1', '\\x01'), ('old-2', '\\x02')");
+                h.execute("INSERT INTO event_dedupe (event_id, content_hash)"
+                        + " VALUES ('old-1', '\\x01'), ('old-2', '\\x02'), ('old-3', ?)", EventValidator.contentHash("alpha", "u3", "USER_ACTIVE", "{}", NOW));
                 h.execute("INSERT INTO usage_fact (account_id, occurred_at, event_id, user_id, kind) VALUES"
                         + " ('alpha', ?::timestamptz, 'old-1', 'u1', 'USER_ACTIVE'),"
-                        + " ('alpha', ?::timestamptz, 'old-2', 'u2', 'USER_ACTIVE')", NOW.toString(), NOW.toString());
+                        + " ('alpha', ?::timestamptz, 'old-2', 'u2', 'USER_ACTIVE'),"
+                        + " ('alpha', ?::timestamptz, 'old-3', 'u3', 'USER_ACTIVE')",
+                        NOW.toString(), NOW.toString(), NOW.toString());
+                // A user added through PutUser before its fact ids were account-scoped.
+                h.execute("INSERT INTO usage_fact (account_id, occurred_at, event_id, user_id, kind, role) VALUES"
+                        + " ('alpha', ?::timestamptz, ?, 'u5', 'USER_ADDED', 'ADMIN')", NOW.toString(),
+                        "putuser/u5/USER_ADDED/" + ChronoUnit.MICROS.between(Instant.EPOCH, NOW));
                 // One increment already folded, one still pending in a batch row.
                 h.execute("INSERT INTO daily_rollup (account_id, day, metric, key, value)"
                         + " VALUES ('alpha', ?::date, 'USER_ACTIVE', '', 1)", day);
@@ -65,7 +74,10 @@ class SchemaUpgradeTest {
                     + " ('account_id', 'event_id') AND table_name NOT LIKE 'outbox%' AND table_name NOT LIKE 'event_raw_p%'")
                     .mapTo(String.class).list()), "every account and event id column compares as bytes");
             assertEquals(2, activeUsersRollup(jdbi), "folded and pending rollup increments both count");
-            assertEquals(2, number(jdbi, "SELECT count(*) FROM usage_fact WHERE account_id = 'alpha'"));
+            assertEquals(4, number(jdbi, "SELECT count(*) FROM usage_fact WHERE account_id = 'alpha'"));
+            assertEquals(1, number(jdbi, "SELECT count(*) FROM usage_fact"
+                    + " WHERE event_id = 'putuser/alpha/u5/USER_ADDED/" + ChronoUnit.MICROS.between(Instant.EPOCH, NOW)
+                    + "'"), "PutUser fact ids are account-scoped");
         }
 
         SignalTestSupport svc = SignalTestSupport.start(PG.database());
@@ -76,10 +88,15 @@ class SchemaUpgradeTest {
             IngestEventsResponse r = svc.stub.ingestEvents(IngestEventsRequest.newBuilder()
                     .addEvents(SignalTestSupport.event("old-1", "alpha", "u9", NOW, "USER_ACTIVE", Map.of()))
                     .addEvents(SignalTestSupport.event("new-1", "alpha", "u3", NOW, "USER_ACTIVE", Map.of()))
+                    .addEvents(SignalTestSupport.event("old-3", "alpha", "u3", NOW, "USER_ACTIVE", Map.of()))
                     .build());
             assertEquals(EventOutcome.EVENT_OUTCOME_REJECTED, r.getResults(0).getOutcome(),
                     "an id accepted before the upgrade is still taken");
             assertEquals(EventOutcome.EVENT_OUTCOME_ACCEPTED, r.getResults(1).getOutcome());
+            assertEquals(EventOutcome.EVENT_OUTCOME_DUPLICATE, r.getResults(2).getOutcome(),
+                    "an identical resend of an event accepted before the upgrade is still a duplicate");
+            assertEquals(List.of("u5"), svc.stub.listUsers(ListUsersRequest.newBuilder().setAccountId("alpha").build())
+                    .getUsersList().stream().map(u -> u.getUserId()).toList(), "the user added before the upgrade");
             Jdbi jdbi = svc.app.database().jdbi();
             assertEquals(3, activeUsersRollup(jdbi), "the new event's increment joins the migrated ones");
         } finally {
