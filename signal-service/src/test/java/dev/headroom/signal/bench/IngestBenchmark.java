@@ -168,10 +168,13 @@ public final class IngestBenchmark {
             CountAtBucket[] store0 = serverStore.takeSnapshot().histogramCounts();
             resetStatements(s.url(), s.user(), s.password());
             WaitSampler waits = new WaitSampler(s.url(), s.user(), s.password());
+            long windowStartUptime = java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime();
+            GcPauses gc = new GcPauses();
             for (Future<?> f : fs) {
                 f.get();
             }
             long elapsed = System.nanoTime() - start;
+            gc.close();
             waits.close();
             CountAtBucket[] batch1 = serverBatch.takeSnapshot().histogramCounts();
             CountAtBucket[] store1 = serverStore.takeSnapshot().histogramCounts();
@@ -200,6 +203,7 @@ public final class IngestBenchmark {
             System.out.print(slowBatches(latencies, 250));
             System.out.print(statements);
             System.out.print(waits.report(10));
+            System.out.print(gc.report(windowStartUptime, 40));
             long pendingIncrements = pendingRollupIncrements(s.url(), s.user(), s.password());
             long loadEnded = System.nanoTime();
             long evalsDuring = evals.count() - evals0;
