@@ -23,8 +23,10 @@ final class GcPauses implements AutoCloseable {
 
     GcPauses() {
         for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
-            // G1's concurrent cycle reports the length of its concurrent phases: the application keeps running.
-            if (gc instanceof NotificationEmitter emitter && !gc.getName().contains("Concurrent")) {
+            // G1's concurrent cycle and ZGC's cycles report the length of concurrent work: the application keeps
+            // running meanwhile. Only pauses count here.
+            String name = gc.getName();
+            if (gc instanceof NotificationEmitter emitter && !name.contains("Concurrent") && !name.contains("Cycles")) {
                 emitter.addNotificationListener(listener, null, null);
                 emitters.add(emitter);
             }
