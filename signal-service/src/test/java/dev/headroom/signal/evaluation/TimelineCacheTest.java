@@ -50,6 +50,36 @@ class TimelineCacheTest {
     }
 
     @Test
+    void anAccountWhoseOffersPileUpWithoutAnEvaluationIsReloadedInsteadOfKept() {
+        TimelineCache cache = new TimelineCache(1_000_000);
+        List<UsageFact> db = new ArrayList<>(List.of(fact("e0", 0)));
+        cache.timeline("a", id -> sorted(db));
+        int piled = 0;
+        while (piled < TimelineCache.MIN_PENDING_TO_DROP) {
+            UsageFact f = fact("p" + piled, 1 + piled);
+            db.add(f);
+            cache.offer(Map.of("a", List.of(f)));
+            piled++;
+        }
+        assertEquals(1 + piled, cache.cachedFacts(), "up to the bound the offers are kept");
+        assertEquals(sorted(db), cache.timeline("a", id -> { throw new AssertionError("cached"); }));
+
+        int loaded = db.size(); // merged by that evaluation: the bound is now the loaded size
+        for (int i = 0; i <= loaded; i++) { // the evaluator gives way to ingest: offers pile up
+            UsageFact f = fact("q" + i, 10_000 + i);
+            db.add(f);
+            cache.offer(Map.of("a", List.of(f)));
+        }
+        assertEquals(0, cache.cachedFacts(), "the piled-up account is no longer held");
+        int[] loads = {0};
+        assertEquals(sorted(db), cache.timeline("a", id -> {
+            loads[0]++;
+            return sorted(db);
+        }));
+        assertEquals(1, loads[0], "its next evaluation reads it from the database");
+    }
+
+    @Test
     void offeredFactsKeepOneCopyOfTheirRepeatedStrings() {
         TimelineCache cache = new TimelineCache(1_000);
         cache.timeline("acct", id -> List.of());
