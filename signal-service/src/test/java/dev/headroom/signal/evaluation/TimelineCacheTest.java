@@ -52,21 +52,22 @@ class TimelineCacheTest {
     @Test
     void anAccountWhoseOffersPileUpWithoutAnEvaluationIsReloadedInsteadOfKept() {
         TimelineCache cache = new TimelineCache(1_000_000);
-        List<UsageFact> db = new ArrayList<>(List.of(fact("e0", 0)));
+        List<UsageFact> db = new ArrayList<>();
+        for (int i = 0; i < 8 * 100; i++) { // a large account: its bound is an eighth of its facts, 100
+            db.add(fact("e" + i, i));
+        }
         cache.timeline("a", id -> sorted(db));
-        int piled = 0;
-        while (piled < TimelineCache.MIN_PENDING_TO_DROP) {
-            UsageFact f = fact("p" + piled, 1 + piled);
+        for (int i = 0; i < 100; i++) {
+            UsageFact f = fact("p" + i, 10_000 + i);
             db.add(f);
             cache.offer(Map.of("a", List.of(f)));
-            piled++;
         }
-        assertEquals(1 + piled, cache.cachedFacts(), "up to the bound the offers are kept");
+        assertEquals(db.size(), cache.cachedFacts(), "up to the bound the offers are kept");
         assertEquals(sorted(db), cache.timeline("a", id -> { throw new AssertionError("cached"); }));
 
-        int loaded = db.size(); // merged by that evaluation: the bound is now the loaded size
-        for (int i = 0; i <= loaded; i++) { // the evaluator gives way to ingest: offers pile up
-            UsageFact f = fact("q" + i, 10_000 + i);
+        int bound = db.size() / 8; // the evaluation merged them: the account is larger now
+        for (int i = 0; i <= bound; i++) { // the evaluator gives way to ingest: offers pile up
+            UsageFact f = fact("q" + i, 20_000 + i);
             db.add(f);
             cache.offer(Map.of("a", List.of(f)));
         }
