@@ -11,6 +11,7 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -209,7 +210,7 @@ public final class EventStore {
             users[i] = f.userId();
             // Epoch microseconds (facts are already rounded to them): a binary int8 array costs neither Java's
             // instant formatting nor PostgreSQL's timestamp parsing, 1,000 of each per batch.
-            micros[i] = f.occurredAt().getEpochSecond() * 1_000_000L + f.occurredAt().getNano() / 1_000;
+            micros[i] = ChronoUnit.MICROS.between(Instant.EPOCH, f.occurredAt());
             kinds[i] = f.kind().name();
             roles[i] = f.role() == null ? null : f.role().name();
             teams[i] = f.team();

@@ -127,8 +127,7 @@ final class TimelineCache {
             }
             if (e.facts != null && e.pending.size() + batch.getValue().size()
                     > Math.max(MAX_PENDING, e.facts.size() / 8)) {
-                entries.remove(batch.getKey());
-                cachedFacts -= e.facts.size() + e.pending.size();
+                invalidate(batch.getKey());
                 continue;
             }
             // O(batch): the ingest thread only appends; the evaluation merges (coalesced).
@@ -146,7 +145,7 @@ final class TimelineCache {
     synchronized void invalidate(String accountId) {
         Entry e = entries.remove(accountId);
         if (e != null) {
-            cachedFacts -= (e.facts == null ? 0 : e.facts.size()) + e.pending.size();
+            cachedFacts -= size(e);
         }
     }
 
@@ -186,6 +185,11 @@ final class TimelineCache {
         return s == null ? null : strings.computeIfAbsent(s, k -> k);
     }
 
+    /** The facts an entry counts for in {@link #cachedFacts}: loaded and offered. */
+    private static long size(Entry e) {
+        return (e.facts == null ? 0 : e.facts.size()) + e.pending.size();
+    }
+
     private void evict() {
         Iterator<Map.Entry<String, Entry>> it = entries.entrySet().iterator();
         while (cachedFacts > maxFacts && it.hasNext()) {
@@ -193,7 +197,7 @@ final class TimelineCache {
             if (e.facts == null) {
                 continue; // being loaded: its loader installs it
             }
-            cachedFacts -= e.facts.size() + e.pending.size();
+            cachedFacts -= size(e);
             it.remove();
         }
     }
