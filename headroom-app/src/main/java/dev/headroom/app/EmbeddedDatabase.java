@@ -9,9 +9,9 @@ import java.nio.file.Path;
 import java.util.logging.Logger;
 
 /**
- * The PostgreSQL that `./headroom run` starts when no {@code HEADROOM_DATABASE_URL} is given: a real server
- * (embedded binaries, no Docker), so the newcomer's platform behaves like production. With a data directory the
- * data survives restarts; without one it starts empty every time.
+ * The PostgreSQL that `./headroom run` starts when no {@code HEADROOM_DATABASE_URL} is given: a
+ * real server (embedded binaries, no Docker), so the newcomer's platform behaves like production.
+ * With a data directory the data survives restarts; without one it starts empty every time.
  */
 final class EmbeddedDatabase implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(EmbeddedDatabase.class.getName());
@@ -30,17 +30,25 @@ final class EmbeddedDatabase implements AutoCloseable {
     try {
       // The server unpacks its binaries under java.io.tmpdir; a configured one may not exist yet.
       Files.createDirectories(Path.of(System.getProperty("java.io.tmpdir")));
-      EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder().setPort(port)
-          // Enough connections for four services' pools and their LISTEN connections.
-          .setServerConfig("max_connections", "200");
-      // The library starts PostgreSQL non-durable (made for tests); Headroom acknowledges only what is committed.
+      EmbeddedPostgres.Builder builder =
+          EmbeddedPostgres.builder()
+              .setPort(port)
+              // Enough connections for four services' pools and their LISTEN connections.
+              .setServerConfig("max_connections", "200");
+      // The library starts PostgreSQL non-durable (made for tests); Headroom acknowledges only what
+      // is committed.
       DurableServerSettings.SETTINGS.forEach(builder::setServerConfig);
       if (dataDirectory != null) {
         builder.setDataDirectory(dataDirectory).setCleanDataDirectory(false);
       }
       EmbeddedPostgres pg = builder.start();
-      LOG.info(() -> "embedded PostgreSQL on 127.0.0.1:" + pg.getPort()
-          + (dataDirectory != null ? " (data in " + dataDirectory + ")" : " (throw-away data)"));
+      LOG.info(
+          () ->
+              "embedded PostgreSQL on 127.0.0.1:"
+                  + pg.getPort()
+                  + (dataDirectory != null
+                      ? " (data in " + dataDirectory + ")"
+                      : " (throw-away data)"));
       return new EmbeddedDatabase(pg);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start the embedded PostgreSQL", e);

@@ -5,8 +5,9 @@ import dev.headroom.scoring.app.ScoringServiceMain;
 import dev.headroom.signal.app.SignalServiceMain;
 
 /**
- * The one entry point of the Headroom image: {@code all} (default) runs the whole platform in this JVM, a service
- * name runs just that service against the configured PostgreSQL (one deployment per service in production).
+ * The one entry point of the Headroom image: {@code all} (default) runs the whole platform in this
+ * JVM, a service name runs just that service against the configured PostgreSQL (one deployment per
+ * service in production).
  */
 public final class HeadroomApp {
   private HeadroomApp() {}
@@ -27,16 +28,22 @@ public final class HeadroomApp {
 
   private static String usage() {
     return """
-        usage: headroom-app [all|signal|scoring]
-          all      every service in one JVM; embedded PostgreSQL unless HEADROOM_DATABASE_URL is set
-          signal   the signal service alone (HEADROOM_DATABASE_URL required)
-          scoring  the scoring service alone (HEADROOM_DATABASE_URL and HEADROOM_PEERS_SIGNAL required)""";
+    usage: headroom-app [all|signal|scoring]
+      all      every service in one JVM; embedded PostgreSQL unless HEADROOM_DATABASE_URL is set
+      signal   the signal service alone (HEADROOM_DATABASE_URL required)
+      scoring  the scoring service alone (HEADROOM_DATABASE_URL and HEADROOM_PEERS_SIGNAL required)\
+    """;
   }
 
   private static void runAll() throws InterruptedException {
     Platform platform = Platform.start(System.getenv());
-    platform.endpoints().forEach((service, e) -> System.out.printf(
-        "%-8s gRPC 127.0.0.1:%d   HTTP http://127.0.0.1:%d/observe/health%n", service, e.grpcPort(), e.httpPort()));
+    platform
+        .endpoints()
+        .forEach(
+            (service, e) ->
+                System.out.printf(
+                    "%-8s gRPC 127.0.0.1:%d   HTTP http://127.0.0.1:%d/observe/health%n",
+                    service, e.grpcPort(), e.httpPort()));
     System.out.println("Headroom is running. Ctrl-C stops it.");
     RunUntilStopped.await("Headroom", platform);
   }

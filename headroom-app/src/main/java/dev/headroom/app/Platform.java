@@ -18,16 +18,16 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Every Headroom service in one JVM on one PostgreSQL, each on its own ports and schema, calling each other
- * through in-process channels (the same client code as between separate deployments, see
+ * Every Headroom service in one JVM on one PostgreSQL, each on its own ports and schema, calling
+ * each other through in-process channels (the same client code as between separate deployments, see
  * {@code PeerChannels}). This is what `./headroom run` starts.
  */
 public final class Platform implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(Platform.class.getName());
 
   /** Default ports per service when the environment does not set them: gRPC 710n, HTTP 720n. */
-  static final Map<String, Integer> DEFAULT_GRPC_PORTS = Map.of("signal", 7101, "scoring", 7102, "prompt", 7103,
-      "crm", 7104);
+  static final Map<String, Integer> DEFAULT_GRPC_PORTS =
+      Map.of("signal", 7101, "scoring", 7102, "prompt", 7103, "crm", 7104);
 
   private final Deque<AutoCloseable> resources = new ArrayDeque<>();
   private final Map<String, Endpoints> endpoints = new LinkedHashMap<>();
@@ -38,8 +38,8 @@ public final class Platform implements AutoCloseable {
   private Platform() {}
 
   /**
-   * Starts the platform. Without {@code HEADROOM_DATABASE_URL} in {@code env} an embedded PostgreSQL is started
-   * (data kept in {@code HEADROOM_DATA_DIR} when set).
+   * Starts the platform. Without {@code HEADROOM_DATABASE_URL} in {@code env} an embedded
+   * PostgreSQL is started (data kept in {@code HEADROOM_DATA_DIR} when set).
    */
   public static Platform start(Map<String, String> env) {
     Platform platform = new Platform();
@@ -63,7 +63,8 @@ public final class Platform implements AutoCloseable {
       env.put("HEADROOM_DATABASE_PASSWORD", "");
     }
     if (!env.containsKey("HEADROOM_PAGING_SECRET")) {
-      // Page tokens then stop working across restarts, which is acceptable for a local platform only.
+      // Page tokens then stop working across restarts, which is acceptable for a local platform
+      // only.
       byte[] secret = new byte[32];
       new SecureRandom().nextBytes(secret);
       env.put("HEADROOM_PAGING_SECRET", Base64.getEncoder().encodeToString(secret));
@@ -88,8 +89,12 @@ public final class Platform implements AutoCloseable {
     LOG.info(() -> "Headroom is up: " + endpoints);
   }
 
-  /** Sets {@code HEADROOM_<SERVICE>_<KEY>} unless the caller set it or its shared {@code HEADROOM_<KEY>}. */
-  private static void putDefault(Map<String, String> env, String service, String key, String value) {
+  /**
+   * Sets {@code HEADROOM_<SERVICE>_<KEY>} unless the caller set it or its shared {@code
+   * HEADROOM_<KEY>}.
+   */
+  private static void putDefault(
+      Map<String, String> env, String service, String key, String value) {
     if (!env.containsKey("HEADROOM_" + key)) {
       env.putIfAbsent("HEADROOM_" + service + "_" + key, value);
     }

@@ -13,7 +13,7 @@ class EmbeddedDatabaseTest {
   @Test
   void runsWithDurableCommits() throws Exception {
     try (EmbeddedDatabase db = EmbeddedDatabase.start(null, 0);
-         Connection c = DriverManager.getConnection(db.jdbcUrl(), db.user(), "")) {
+        Connection c = DriverManager.getConnection(db.jdbcUrl(), db.user(), "")) {
       assertEquals("on", setting(c, "fsync"));
       assertEquals("on", setting(c, "synchronous_commit"));
       assertEquals("on", setting(c, "full_page_writes"));

@@ -17,10 +17,10 @@ import dev.headroom.api.signal.v1.PutPlanRequest;
 import dev.headroom.api.signal.v1.PutProductRequest;
 import dev.headroom.api.signal.v1.SignalServiceGrpc;
 import dev.headroom.api.signal.v1.Subscription;
-import io.grpc.StatusRuntimeException;
 import dev.headroom.kit.testing.Await;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
+import io.grpc.StatusRuntimeException;
 import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.health.v1.HealthGrpc;
@@ -34,69 +34,118 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
- * What `./headroom run` does, as a newcomer would see it: the platform starts on its own embedded PostgreSQL,
- * every service reports healthy and answers over TCP, scoring follows signal-service, and it stops cleanly.
+ * What `./headroom run` does, as a newcomer would see it: the platform starts on its own embedded
+ * PostgreSQL, every service reports healthy and answers over TCP, scoring follows signal-service,
+ * and it stops cleanly.
  */
 class PlatformTest {
 
   @Test
   void runsOnAnEmbeddedDatabaseAndServesOverTcp() throws Exception {
-    // Random ports so the test never collides with a running platform; no HEADROOM_DATABASE_URL on purpose.
-    Map<String, String> env = Map.of("HEADROOM_GRPC_PORT", "0", "HEADROOM_HTTP_PORT", "0",
-        "HEADROOM_HTTP_HOST", "127.0.0.1");
+    // Random ports so the test never collides with a running platform; no HEADROOM_DATABASE_URL on
+    // purpose.
+    Map<String, String> env =
+        Map.of(
+            "HEADROOM_GRPC_PORT",
+            "0",
+            "HEADROOM_HTTP_PORT",
+            "0",
+            "HEADROOM_HTTP_HOST",
+            "127.0.0.1");
     try (Platform platform = Platform.start(env)) {
       Platform.Endpoints signal = platform.endpoints().get("signal");
-      assertTrue(signal.grpcPort() > 0 && signal.httpPort() > 0, "signal listens on TCP: " + signal);
+      assertTrue(
+          signal.grpcPort() > 0 && signal.httpPort() > 0, "signal listens on TCP: " + signal);
 
-      ManagedChannel channel = ManagedChannelBuilder.forAddress("127.0.0.1", signal.grpcPort()).usePlaintext()
-          .build();
+      ManagedChannel channel =
+          ManagedChannelBuilder.forAddress("127.0.0.1", signal.grpcPort()).usePlaintext().build();
       try {
         var health = HealthGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS);
-        Await.until("signal SERVING", () -> health.check(HealthCheckRequest.getDefaultInstance()).getStatus()
-            == ServingStatus.SERVING);
+        Await.until(
+            "signal SERVING",
+            () ->
+                health.check(HealthCheckRequest.getDefaultInstance()).getStatus()
+                    == ServingStatus.SERVING);
 
-        var stub = SignalServiceGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS);
-        stub.putProduct(PutProductRequest.newBuilder().setProduct(Product.newBuilder().setProductKey("core")
-            .setDisplayName("Core")).build());
-        stub.putPlan(PutPlanRequest.newBuilder().setPlan(Plan.newBuilder().setPlanKey("team").setProductKey("core")
-            .setTierRank(1).setDisplayName("Team").setIncludedSeats(5)
-            .setSeatPriceMonthly(Money.newBuilder().setCurrencyCode("USD").setMinorUnits(1500))
-            .setBasePriceMonthly(Money.newBuilder().setCurrencyCode("USD"))).build());
-        stub.putAccount(PutAccountRequest.newBuilder().setAccount(Account.newBuilder().setAccountId("acme")
-            .setName("Acme").setCurrencyCode("USD").addSubscriptions(Subscription.newBuilder()
-                .setProductKey("core").setPlanKey("team").setSeatsPurchased(10)
-                .setSince(Timestamp.newBuilder().setSeconds(Instant.now().minusSeconds(86_400).getEpochSecond()))))
-            .build());
+        var stub =
+            SignalServiceGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS);
+        stub.putProduct(
+            PutProductRequest.newBuilder()
+                .setProduct(Product.newBuilder().setProductKey("core").setDisplayName("Core"))
+                .build());
+        stub.putPlan(
+            PutPlanRequest.newBuilder()
+                .setPlan(
+                    Plan.newBuilder()
+                        .setPlanKey("team")
+                        .setProductKey("core")
+                        .setTierRank(1)
+                        .setDisplayName("Team")
+                        .setIncludedSeats(5)
+                        .setSeatPriceMonthly(
+                            Money.newBuilder().setCurrencyCode("USD").setMinorUnits(1500))
+                        .setBasePriceMonthly(Money.newBuilder().setCurrencyCode("USD")))
+                .build());
+        stub.putAccount(
+            PutAccountRequest.newBuilder()
+                .setAccount(
+                    Account.newBuilder()
+                        .setAccountId("acme")
+                        .setName("Acme")
+                        .setCurrencyCode("USD")
+                        .addSubscriptions(
+                            Subscription.newBuilder()
+                                .setProductKey("core")
+                                .setPlanKey("team")
+                                .setSeatsPurchased(10)
+                                .setSince(
+                                    Timestamp.newBuilder()
+                                        .setSeconds(
+                                            Instant.now().minusSeconds(86_400).getEpochSecond()))))
+                .build());
       } finally {
         channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
       }
 
       // scoring-service follows signal-service in-process and scores the new account.
       Platform.Endpoints scoring = platform.endpoints().get("scoring");
-      ManagedChannel scoringChannel = ManagedChannelBuilder.forAddress("127.0.0.1", scoring.grpcPort())
-          .usePlaintext().build();
+      ManagedChannel scoringChannel =
+          ManagedChannelBuilder.forAddress("127.0.0.1", scoring.grpcPort()).usePlaintext().build();
       try {
         var scores = ScoringServiceGrpc.newBlockingStub(scoringChannel);
-        Await.until("acme scored", () -> {
-          try {
-            return scores.withDeadlineAfter(5, TimeUnit.SECONDS)
-                .getScore(GetScoreRequest.newBuilder().setAccountId("acme").build()).getScore().getAccountId()
-                .equals("acme");
-          } catch (StatusRuntimeException e) {
-            return false;
-          }
-        });
-        Score score = scores.withDeadlineAfter(5, TimeUnit.SECONDS)
-            .getScore(GetScoreRequest.newBuilder().setAccountId("acme").build()).getScore();
-        assertEquals(ReadinessBand.READINESS_BAND_NOT_READY, score.getBand(), "no usage yet: not ready");
+        Await.until(
+            "acme scored",
+            () -> {
+              try {
+                return scores
+                    .withDeadlineAfter(5, TimeUnit.SECONDS)
+                    .getScore(GetScoreRequest.newBuilder().setAccountId("acme").build())
+                    .getScore()
+                    .getAccountId()
+                    .equals("acme");
+              } catch (StatusRuntimeException e) {
+                return false;
+              }
+            });
+        Score score =
+            scores
+                .withDeadlineAfter(5, TimeUnit.SECONDS)
+                .getScore(GetScoreRequest.newBuilder().setAccountId("acme").build())
+                .getScore();
+        assertEquals(
+            ReadinessBand.READINESS_BAND_NOT_READY, score.getBand(), "no usage yet: not ready");
         assertEquals(1, score.getModelVersion());
       } finally {
         scoringChannel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
       }
 
-      HttpResponse<String> observed = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-              URI.create("http://127.0.0.1:" + signal.httpPort() + "/observe/health")).build(),
-          HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> observed =
+          HttpClient.newHttpClient()
+              .send(
+                  HttpRequest.newBuilder(
+                          URI.create("http://127.0.0.1:" + signal.httpPort() + "/observe/health"))
+                      .build(),
+                  HttpResponse.BodyHandlers.ofString());
       assertEquals(200, observed.statusCode(), observed.body());
     }
   }

@@ -22,10 +22,11 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Runs one service: readiness monitor, gRPC server (health, reflection, interceptors) and Helidon HTTP server
- * (health, metrics, the service's routes), with one Prometheus registry per service instance. {@link #close()}
- * stops in the order that loses nothing: readiness off, gRPC drain (with its beforeDrain hooks), HTTP, then the
- * resources the service handed over (outbox listener, database) in reverse order of registration.
+ * Runs one service: readiness monitor, gRPC server (health, reflection, interceptors) and Helidon
+ * HTTP server (health, metrics, the service's routes), with one Prometheus registry per service
+ * instance. {@link #close()} stops in the order that loses nothing: readiness off, gRPC drain (with
+ * its beforeDrain hooks), HTTP, then the resources the service handed over (outbox listener,
+ * database) in reverse order of registration.
  */
 public final class ServiceHost implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(ServiceHost.class.getName());
@@ -42,8 +43,11 @@ public final class ServiceHost implements AutoCloseable {
     this.service = b.service;
     this.registry = b.registry != null ? b.registry : newMeterRegistry(service);
     this.readiness = new ReadinessMonitor(b.checks, b.readinessInterval);
-    GrpcServer.Builder gb = GrpcServer.builder(service).settings(b.grpcSettings).readiness(readiness)
-        .meterRegistry(registry);
+    GrpcServer.Builder gb =
+        GrpcServer.builder(service)
+            .settings(b.grpcSettings)
+            .readiness(readiness)
+            .meterRegistry(registry);
     if (b.inProcessName != null) {
       gb.inProcess(b.inProcessName);
     }
@@ -55,7 +59,8 @@ public final class ServiceHost implements AutoCloseable {
     b.beforeDrain.forEach(gb::beforeDrain);
     this.grpc = gb.build();
     if (b.httpSettings != null) {
-      HttpServer.Builder hb = HttpServer.builder(b.httpSettings).readiness(readiness).metrics(registry);
+      HttpServer.Builder hb =
+          HttpServer.builder(b.httpSettings).readiness(readiness).metrics(registry);
       b.routes.forEach(hb::routes);
       this.http = hb.build();
     } else {
@@ -65,9 +70,9 @@ public final class ServiceHost implements AutoCloseable {
   }
 
   /**
-   * A Prometheus registry tagged {@code service=<service>}. Services that register their own meters before the
-   * host is built create it here and pass it to {@link Builder#meterRegistry}: the tag must be configured before
-   * the first meter exists, or Micrometer ignores it for earlier meters.
+   * A Prometheus registry tagged {@code service=<service>}. Services that register their own meters
+   * before the host is built create it here and pass it to {@link Builder#meterRegistry}: the tag
+   * must be configured before the first meter exists, or Micrometer ignores it for earlier meters.
    */
   public static PrometheusMeterRegistry newMeterRegistry(String service) {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -85,8 +90,12 @@ public final class ServiceHost implements AutoCloseable {
     if (http != null) {
       http.start();
     }
-    LOG.info(() -> service + " started: grpc " + (grpc.port() < 0 ? "in-process" : grpc.port())
-        + (http != null ? ", http " + http.port() : ""));
+    LOG.info(
+        () ->
+            service
+                + " started: grpc "
+                + (grpc.port() < 0 ? "in-process" : grpc.port())
+                + (http != null ? ", http " + http.port() : ""));
     return this;
   }
 
@@ -132,7 +141,8 @@ public final class ServiceHost implements AutoCloseable {
       try {
         r.close();
       } catch (Exception e) {
-        LOG.log(Level.WARNING, service + ": closing " + r.getClass().getSimpleName() + " failed", e);
+        LOG.log(
+            Level.WARNING, service + ": closing " + r.getClass().getSimpleName() + " failed", e);
       }
     }
   }
@@ -161,13 +171,18 @@ public final class ServiceHost implements AutoCloseable {
       return this;
     }
 
-    /** Serve gRPC in-process under {@code name} (all-in-one app, tests) instead of on a TCP port. */
+    /**
+     * Serve gRPC in-process under {@code name} (all-in-one app, tests) instead of on a TCP port.
+     */
     public Builder inProcess(String name) {
       this.inProcessName = name;
       return this;
     }
 
-    /** Serve on TCP as configured and also in-process under {@code name}, for sibling services in one JVM. */
+    /**
+     * Serve on TCP as configured and also in-process under {@code name}, for sibling services in
+     * one JVM.
+     */
     public Builder alsoInProcess(String name) {
       this.alsoInProcessName = name;
       return this;
@@ -214,13 +229,19 @@ public final class ServiceHost implements AutoCloseable {
       return this;
     }
 
-    /** Runs after health goes NOT_SERVING, before gRPC stops accepting (e.g. {@code outboxWatch::close}). */
+    /**
+     * Runs after health goes NOT_SERVING, before gRPC stops accepting (e.g. {@code
+     * outboxWatch::close}).
+     */
     public Builder beforeDrain(Runnable hook) {
       beforeDrain.add(hook);
       return this;
     }
 
-    /** Closed after both servers stopped, last registered first (register the database before its users). */
+    /**
+     * Closed after both servers stopped, last registered first (register the database before its
+     * users).
+     */
     public Builder closeOnShutdown(AutoCloseable resource) {
       resources.push(resource);
       return this;

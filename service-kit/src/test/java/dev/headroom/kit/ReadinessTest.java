@@ -19,7 +19,10 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** Health reflects the database: unhealthy and NOT_SERVING while it is unreachable, healthy again after. */
+/**
+ * Health reflects the database: unhealthy and NOT_SERVING while it is unreachable, healthy again
+ * after.
+ */
 class ReadinessTest {
   @RegisterExtension static final PostgresExtension PG = new PostgresExtension();
 
@@ -27,10 +30,13 @@ class ReadinessTest {
   void healthFollowsTheDatabase() throws Exception {
     HttpClient http = HttpClient.newHttpClient();
     try (ServiceHost host = KitTestService.start(KitTestService.env(PG.database()))) {
-      ManagedChannel ch = ManagedChannelBuilder.forAddress("127.0.0.1", host.grpcPort()).usePlaintext().build();
+      ManagedChannel ch =
+          ManagedChannelBuilder.forAddress("127.0.0.1", host.grpcPort()).usePlaintext().build();
       var health = HealthGrpc.newBlockingStub(ch);
-      HttpRequest req = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + host.httpPort() + "/observe/health"))
-          .build();
+      HttpRequest req =
+          HttpRequest.newBuilder(
+                  URI.create("http://127.0.0.1:" + host.httpPort() + "/observe/health"))
+              .build();
       try {
         assertEquals(200, http.send(req, HttpResponse.BodyHandlers.ofString()).statusCode());
 
@@ -39,17 +45,23 @@ class ReadinessTest {
         assertEquals(503, down.statusCode(), down.body());
         assertTrue(down.body().contains("DOWN"), down.body());
         // The HTTP check ran the probe; the gRPC health service saw the same result.
-        assertEquals(ServingStatus.NOT_SERVING, health.check(HealthCheckRequest.getDefaultInstance()).getStatus());
+        assertEquals(
+            ServingStatus.NOT_SERVING,
+            health.check(HealthCheckRequest.getDefaultInstance()).getStatus());
 
         PG.database().makeReachable();
-        Await.until("HTTP health recovers", () -> {
-          try {
-            return http.send(req, HttpResponse.BodyHandlers.ofString()).statusCode() == 200;
-          } catch (Exception e) {
-            return false;
-          }
-        });
-        assertEquals(ServingStatus.SERVING, health.check(HealthCheckRequest.getDefaultInstance()).getStatus());
+        Await.until(
+            "HTTP health recovers",
+            () -> {
+              try {
+                return http.send(req, HttpResponse.BodyHandlers.ofString()).statusCode() == 200;
+              } catch (Exception e) {
+                return false;
+              }
+            });
+        assertEquals(
+            ServingStatus.SERVING,
+            health.check(HealthCheckRequest.getDefaultInstance()).getStatus());
       } finally {
         PG.database().makeReachable();
         ch.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);

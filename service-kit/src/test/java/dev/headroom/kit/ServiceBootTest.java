@@ -40,7 +40,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** A service built with the kit, booted on random ports and used over real TCP like a client would. */
+/**
+ * A service built with the kit, booted on random ports and used over real TCP like a client would.
+ */
 class ServiceBootTest {
   @RegisterExtension static final PostgresExtension PG = new PostgresExtension();
 
@@ -63,7 +65,8 @@ class ServiceBootTest {
   }
 
   private static HttpResponse<String> get(String path) throws Exception {
-    return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + host.httpPort() + path)).build(),
+    return HTTP.send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + host.httpPort() + path)).build(),
         HttpResponse.BodyHandlers.ofString());
   }
 
@@ -72,30 +75,41 @@ class ServiceBootTest {
     assertTrue(host.grpcPort() > 0);
     assertTrue(host.httpPort() > 0);
     var health = HealthGrpc.newBlockingStub(channel);
-    dev.headroom.kit.testing.Await.until("overall SERVING", () -> health.check(HealthCheckRequest.getDefaultInstance())
-        .getStatus() == HealthCheckResponse.ServingStatus.SERVING);
-    assertEquals(HealthCheckResponse.ServingStatus.SERVING, health.check(HealthCheckRequest.newBuilder()
-        .setService("headroom.kittest.v1.WidgetService").build()).getStatus());
+    dev.headroom.kit.testing.Await.until(
+        "overall SERVING",
+        () ->
+            health.check(HealthCheckRequest.getDefaultInstance()).getStatus()
+                == HealthCheckResponse.ServingStatus.SERVING);
+    assertEquals(
+        HealthCheckResponse.ServingStatus.SERVING,
+        health
+            .check(
+                HealthCheckRequest.newBuilder()
+                    .setService("headroom.kittest.v1.WidgetService")
+                    .build())
+            .getStatus());
   }
 
   @Test
   void listsItsServicesThroughReflection() throws Exception {
     CompletableFuture<List<ServiceResponse>> result = new CompletableFuture<>();
-    StreamObserver<ServerReflectionRequest> req = ServerReflectionGrpc.newStub(channel).serverReflectionInfo(
-        new StreamObserver<>() {
-          @Override
-          public void onNext(ServerReflectionResponse r) {
-            result.complete(r.getListServicesResponse().getServiceList());
-          }
+    StreamObserver<ServerReflectionRequest> req =
+        ServerReflectionGrpc.newStub(channel)
+            .serverReflectionInfo(
+                new StreamObserver<>() {
+                  @Override
+                  public void onNext(ServerReflectionResponse r) {
+                    result.complete(r.getListServicesResponse().getServiceList());
+                  }
 
-          @Override
-          public void onError(Throwable t) {
-            result.completeExceptionally(t);
-          }
+                  @Override
+                  public void onError(Throwable t) {
+                    result.completeExceptionally(t);
+                  }
 
-          @Override
-          public void onCompleted() {}
-        });
+                  @Override
+                  public void onCompleted() {}
+                });
     req.onNext(ServerReflectionRequest.newBuilder().setListServices("*").build());
     req.onCompleted();
     Set<String> names = new HashSet<>();
@@ -113,32 +127,51 @@ class ServiceBootTest {
 
   @Test
   void badRequestIsInvalidArgumentWithEveryFieldViolation() throws Exception {
-    StatusRuntimeException e = assertThrows(StatusRuntimeException.class,
-        () -> widgets.createWidget(CreateWidgetRequest.newBuilder().setName("").setQuantity(0).build()));
+    StatusRuntimeException e =
+        assertThrows(
+            StatusRuntimeException.class,
+            () ->
+                widgets.createWidget(
+                    CreateWidgetRequest.newBuilder().setName("").setQuantity(0).build()));
     assertEquals(Status.Code.INVALID_ARGUMENT, e.getStatus().getCode());
     com.google.rpc.Status st = StatusProto.fromThrowable(e);
-    BadRequest br = st.getDetailsList().stream().filter(a -> a.is(BadRequest.class)).findFirst().orElseThrow()
-        .unpack(BadRequest.class);
-    assertEquals(List.of("name", "quantity"),
+    BadRequest br =
+        st.getDetailsList().stream()
+            .filter(a -> a.is(BadRequest.class))
+            .findFirst()
+            .orElseThrow()
+            .unpack(BadRequest.class);
+    assertEquals(
+        List.of("name", "quantity"),
         br.getFieldViolationsList().stream().map(BadRequest.FieldViolation::getField).toList());
   }
 
   @Test
   void duplicateIsAlreadyExists() {
     widgets.createWidget(CreateWidgetRequest.newBuilder().setName("dup").setQuantity(1).build());
-    StatusRuntimeException e = assertThrows(StatusRuntimeException.class,
-        () -> widgets.createWidget(CreateWidgetRequest.newBuilder().setName("dup").setQuantity(1).build()));
+    StatusRuntimeException e =
+        assertThrows(
+            StatusRuntimeException.class,
+            () ->
+                widgets.createWidget(
+                    CreateWidgetRequest.newBuilder().setName("dup").setQuantity(1).build()));
     assertEquals(Status.Code.ALREADY_EXISTS, e.getStatus().getCode());
   }
 
   @Test
   void unexpectedFailureIsInternalWithIncidentAndNoInternals() throws Exception {
-    StatusRuntimeException e = assertThrows(StatusRuntimeException.class,
-        () -> widgets.createWidget(CreateWidgetRequest.newBuilder().setName("boom").setQuantity(1).build()));
+    StatusRuntimeException e =
+        assertThrows(
+            StatusRuntimeException.class,
+            () ->
+                widgets.createWidget(
+                    CreateWidgetRequest.newBuilder().setName("boom").setQuantity(1).build()));
     assertEquals(Status.Code.INTERNAL, e.getStatus().getCode());
     String desc = e.getStatus().getDescription();
     assertTrue(desc.contains("incident"), desc);
-    assertFalse(desc.contains("hunter2") || desc.contains("IllegalState") || desc.contains("at dev."), desc);
+    assertFalse(
+        desc.contains("hunter2") || desc.contains("IllegalState") || desc.contains("at dev."),
+        desc);
     ErrorInfo info = StatusProto.fromThrowable(e).getDetails(0).unpack(ErrorInfo.class);
     assertTrue(desc.contains(info.getMetadataOrThrow("incident_id")));
     assertFalse(StatusProto.fromThrowable(e).toString().contains("hunter2"));
@@ -152,35 +185,56 @@ class ServiceBootTest {
     List<String> seen = new java.util.ArrayList<>();
     String token = "";
     do {
-      ListWidgetsResponse page = widgets.listWidgets(
-          ListWidgetsRequest.newBuilder().setPageSize(2).setPageToken(token).build());
+      ListWidgetsResponse page =
+          widgets.listWidgets(
+              ListWidgetsRequest.newBuilder().setPageSize(2).setPageToken(token).build());
       page.getWidgetsList().forEach(w -> seen.add(w.getName()));
       token = page.getNextPageToken();
     } while (!token.isEmpty());
     assertTrue(seen.containsAll(List.of("p-a", "p-b", "p-c")), seen.toString());
     assertEquals(seen.stream().sorted().distinct().toList(), seen);
 
-    String valid = widgets.listWidgets(ListWidgetsRequest.newBuilder().setPageSize(1).build()).getNextPageToken();
+    String valid =
+        widgets
+            .listWidgets(ListWidgetsRequest.newBuilder().setPageSize(1).build())
+            .getNextPageToken();
     String tampered = valid.substring(0, valid.length() - 2) + (valid.endsWith("AA") ? "BB" : "AA");
-    StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> widgets.listWidgets(
-        ListWidgetsRequest.newBuilder().setPageSize(1).setPageToken(tampered).build()));
+    StatusRuntimeException e =
+        assertThrows(
+            StatusRuntimeException.class,
+            () ->
+                widgets.listWidgets(
+                    ListWidgetsRequest.newBuilder().setPageSize(1).setPageToken(tampered).build()));
     assertEquals(Status.Code.INVALID_ARGUMENT, e.getStatus().getCode());
     assertTrue(e.getStatus().getDescription().contains("page_token"));
   }
 
   @Test
   void exposesPerRpcMetricsAndServiceRoutes() throws Exception {
-    widgets.createWidget(CreateWidgetRequest.newBuilder().setName("metered").setQuantity(3).build());
-    assertThrows(StatusRuntimeException.class,
+    widgets.createWidget(
+        CreateWidgetRequest.newBuilder().setName("metered").setQuantity(3).build());
+    assertThrows(
+        StatusRuntimeException.class,
         () -> widgets.createWidget(CreateWidgetRequest.newBuilder().setQuantity(3).build()));
     HttpResponse<String> r = get("/observe/metrics");
     assertEquals(200, r.statusCode());
     String body = r.body();
-    assertTrue(body.lines().anyMatch(l -> l.startsWith("grpc_server_calls_seconds_count")
-        && l.contains("method=\"headroom.kittest.v1.WidgetService/CreateWidget\"") && l.contains("code=\"OK\"")),
+    assertTrue(
+        body.lines()
+            .anyMatch(
+                l ->
+                    l.startsWith("grpc_server_calls_seconds_count")
+                        && l.contains("method=\"headroom.kittest.v1.WidgetService/CreateWidget\"")
+                        && l.contains("code=\"OK\"")),
         body);
-    assertTrue(body.lines().anyMatch(l -> l.startsWith("grpc_server_calls_seconds_count")
-        && l.contains("CreateWidget") && l.contains("code=\"INVALID_ARGUMENT\"")), body);
+    assertTrue(
+        body.lines()
+            .anyMatch(
+                l ->
+                    l.startsWith("grpc_server_calls_seconds_count")
+                        && l.contains("CreateWidget")
+                        && l.contains("code=\"INVALID_ARGUMENT\"")),
+        body);
     assertTrue(body.contains("grpc_server_calls_seconds_bucket"), "latency histogram exported");
 
     HttpResponse<String> count = get("/admin/widgets/count");

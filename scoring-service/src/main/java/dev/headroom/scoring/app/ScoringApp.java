@@ -27,124 +27,143 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
 
 /**
- * One running scoring service, wired with plain constructors: database (migrated, seed model), the consumer of
- * signal-service's account changes, the background re-scorer, gRPC + HTTP served by the kit's {@link ServiceHost}.
- * Used by {@link ScoringServiceMain}, the all-in-one app and the tests alike.
+ * One running scoring service, wired with plain constructors: database (migrated, seed model), the
+ * consumer of signal-service's account changes, the background re-scorer, gRPC + HTTP served by the
+ * kit's {@link ServiceHost}. Used by {@link ScoringServiceMain}, the all-in-one app and the tests
+ * alike.
  */
 public final class ScoringApp implements AutoCloseable {
-    private final ServiceHost host;
-    private final Database database;
-    private final SignalChangeConsumer consumer;
-    private final Rescorer rescorer;
-    private final Models models;
+  private final ServiceHost host;
+  private final Database database;
+  private final SignalChangeConsumer consumer;
+  private final Rescorer rescorer;
+  private final Models models;
 
-    private ScoringApp(ServiceHost host, Database database, SignalChangeConsumer consumer, Rescorer rescorer,
-            Models models) {
-        this.host = host;
-        this.database = database;
-        this.consumer = consumer;
-        this.rescorer = rescorer;
-        this.models = models;
+  private ScoringApp(
+      ServiceHost host,
+      Database database,
+      SignalChangeConsumer consumer,
+      Rescorer rescorer,
+      Models models) {
+    this.host = host;
+    this.database = database;
+    this.consumer = consumer;
+    this.rescorer = rescorer;
+    this.models = models;
+  }
+
+  /**
+   * @param inProcessName serve gRPC in-process under this name instead of TCP; null for TCP
+   * @param withHttp start the Helidon server (health, metrics)
+   */
+  public static ScoringApp start(
+      ScoringConfig config, Clock clock, String inProcessName, boolean withHttp) {
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    Database db = new Database("scoring", config.database());
+    PeerChannels peers = new PeerChannels(config.kit());
+    try {
+      db.migrate();
+      var jdbi = db.jdbi();
+      ScoringMetrics metrics = new ScoringMetrics(registry);
+      Paging paging = new Paging(new PageTokens(config.pagingSecret()), 100, 1000);
+      Outbox outbox = new Outbox(db.schema(), jdbi);
+      CursorStore cursors = new CursorStore(db.schema(), jdbi);
+      Models models = new Models(jdbi, clock);
+      ManagedChannel signal = peers.channel("signal");
+      CatalogCache catalog =
+          new CatalogCache(
+              signal,
+              config.coreProductKey(),
+              config.catalogDeadline(),
+              config.catalogRefreshInterval());
+      Rescorer rescorer =
+          new Rescorer(
+              jdbi, db.schema(), outbox, models, catalog, metrics, clock, config.rescore());
+      models.onActivated(rescorer::start);
+      ScoreRecorder recorder =
+          new ScoreRecorder(
+              jdbi, outbox, cursors, SignalChangeConsumer.NAME, models, metrics, clock);
+      SignalChangeConsumer consumer =
+          new SignalChangeConsumer(signal, cursors, catalog, recorder, Backoff.defaults());
+
+      OutboxListener listener =
+          new OutboxListener(db::openDedicatedConnection, outbox.channel(), Backoff.defaults());
+      OutboxWatch watch =
+          new OutboxWatch(outbox, listener, new ErrorMapper("scoring"), config.watch());
+      OutboxPruner pruner = new OutboxPruner(outbox, config.pruner());
+      ScoringGrpcService grpc =
+          new ScoringGrpcService(
+              new ScoreQueries(jdbi, paging),
+              models,
+              new Outcomes(jdbi, paging, models, clock),
+              watch,
+              clock);
+
+      ServiceHost.Builder hb =
+          ServiceHost.builder("scoring")
+              .grpc(config.grpc())
+              .meterRegistry(registry)
+              .readinessCheck(db.readinessCheck())
+              .addService(grpc)
+              .beforeDrain(watch::close)
+              .beforeDrain(consumer::close)
+              .closeOnShutdown(db)
+              .closeOnShutdown(peers)
+              .closeOnShutdown(listener)
+              .closeOnShutdown(pruner)
+              .closeOnShutdown(catalog)
+              .closeOnShutdown(rescorer);
+      if (inProcessName != null) {
+        hb.inProcess(inProcessName);
+      }
+      if (withHttp) {
+        hb.http(config.http());
+      }
+      ServiceHost host = hb.build();
+      listener.start();
+      pruner.start();
+      host.start();
+      consumer.start();
+      rescorer.resumeUnfinished();
+      return new ScoringApp(host, db, consumer, rescorer, models);
+    } catch (RuntimeException e) {
+      peers.close();
+      db.close();
+      throw e;
     }
+  }
 
-    /**
-     * @param inProcessName serve gRPC in-process under this name instead of TCP; null for TCP
-     * @param withHttp start the Helidon server (health, metrics)
-     */
-    public static ScoringApp start(ScoringConfig config, Clock clock, String inProcessName, boolean withHttp) {
-        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        Database db = new Database("scoring", config.database());
-        PeerChannels peers = new PeerChannels(config.kit());
-        try {
-            db.migrate();
-            var jdbi = db.jdbi();
-            ScoringMetrics metrics = new ScoringMetrics(registry);
-            Paging paging = new Paging(new PageTokens(config.pagingSecret()), 100, 1000);
-            Outbox outbox = new Outbox(db.schema(), jdbi);
-            CursorStore cursors = new CursorStore(db.schema(), jdbi);
-            Models models = new Models(jdbi, clock);
-            ManagedChannel signal = peers.channel("signal");
-            CatalogCache catalog = new CatalogCache(signal, config.coreProductKey(), config.catalogDeadline(),
-                    config.catalogRefreshInterval());
-            Rescorer rescorer = new Rescorer(jdbi, db.schema(), outbox,
-                    models, catalog, metrics, clock, config.rescore());
-            models.onActivated(rescorer::start);
-            ScoreRecorder recorder = new ScoreRecorder(jdbi, outbox, cursors, SignalChangeConsumer.NAME, models,
-                    metrics, clock);
-            SignalChangeConsumer consumer = new SignalChangeConsumer(signal, cursors, catalog, recorder,
-                    Backoff.defaults());
+  public int grpcPort() {
+    return host.grpcPort();
+  }
 
-            OutboxListener listener = new OutboxListener(db::openDedicatedConnection, outbox.channel(),
-                    Backoff.defaults());
-            OutboxWatch watch = new OutboxWatch(outbox, listener, new ErrorMapper("scoring"), config.watch());
-            OutboxPruner pruner = new OutboxPruner(outbox, config.pruner());
-            ScoringGrpcService grpc = new ScoringGrpcService(new ScoreQueries(jdbi, paging), models,
-                    new Outcomes(jdbi, paging, models, clock), watch, clock);
+  public int httpPort() {
+    return host.httpPort();
+  }
 
-            ServiceHost.Builder hb = ServiceHost.builder("scoring")
-                    .grpc(config.grpc())
-                    .meterRegistry(registry)
-                    .readinessCheck(db.readinessCheck())
-                    .addService(grpc)
-                    .beforeDrain(watch::close)
-                    .beforeDrain(consumer::close)
-                    .closeOnShutdown(db)
-                    .closeOnShutdown(peers)
-                    .closeOnShutdown(listener)
-                    .closeOnShutdown(pruner)
-                    .closeOnShutdown(catalog)
-                    .closeOnShutdown(rescorer);
-            if (inProcessName != null) {
-                hb.inProcess(inProcessName);
-            }
-            if (withHttp) {
-                hb.http(config.http());
-            }
-            ServiceHost host = hb.build();
-            listener.start();
-            pruner.start();
-            host.start();
-            consumer.start();
-            rescorer.resumeUnfinished();
-            return new ScoringApp(host, db, consumer, rescorer, models);
-        } catch (RuntimeException e) {
-            peers.close();
-            db.close();
-            throw e;
-        }
-    }
+  public PrometheusMeterRegistry meterRegistry() {
+    return host.meterRegistry();
+  }
 
-    public int grpcPort() {
-        return host.grpcPort();
-    }
+  public Database database() {
+    return database;
+  }
 
-    public int httpPort() {
-        return host.httpPort();
-    }
+  /** The last signal-service cursor the change consumer saved. */
+  public long consumerPosition() {
+    return consumer.position();
+  }
 
-    public PrometheusMeterRegistry meterRegistry() {
-        return host.meterRegistry();
-    }
+  public boolean rescoreRunning() {
+    return rescorer.running();
+  }
 
-    public Database database() {
-        return database;
-    }
+  public Models models() {
+    return models;
+  }
 
-    /** The last signal-service cursor the change consumer saved. */
-    public long consumerPosition() {
-        return consumer.position();
-    }
-
-    public boolean rescoreRunning() {
-        return rescorer.running();
-    }
-
-    public Models models() {
-        return models;
-    }
-
-    @Override
-    public void close() {
-        host.close();
-    }
+  @Override
+  public void close() {
+    host.close();
+  }
 }

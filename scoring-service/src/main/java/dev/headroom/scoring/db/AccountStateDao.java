@@ -8,25 +8,35 @@ import org.jdbi.v3.sqlobject.customizer.BindMethods;
 import org.jdbi.v3.sqlobject.statement.SqlQuery;
 import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 
-/** The latest usage snapshot per account (encoded upstream message), the input of every score and re-score. */
+/**
+ * The latest usage snapshot per account (encoded upstream message), the input of every score and
+ * re-score.
+ */
 @RegisterConstructorMapper(AccountStateDao.StateRow.class)
 public interface AccountStateDao {
 
-    record StateRow(String accountId, long upstreamCursor, OffsetDateTime asOf, String currency, byte[] snapshot,
-                    OffsetDateTime updatedAt) {}
+  record StateRow(
+      String accountId,
+      long upstreamCursor,
+      OffsetDateTime asOf,
+      String currency,
+      byte[] snapshot,
+      OffsetDateTime updatedAt) {}
 
-    @SqlQuery("SELECT * FROM account_state WHERE account_id = :id")
-    Optional<StateRow> get(@Bind("id") String accountId);
+  @SqlQuery("SELECT * FROM account_state WHERE account_id = :id")
+  Optional<StateRow> get(@Bind("id") String accountId);
 
-    /** Serializes concurrent deliveries for one account (a redelivery racing a reconnect). */
-    @SqlQuery("SELECT * FROM account_state WHERE account_id = :id FOR UPDATE")
-    Optional<StateRow> getForUpdate(@Bind("id") String accountId);
+  /** Serializes concurrent deliveries for one account (a redelivery racing a reconnect). */
+  @SqlQuery("SELECT * FROM account_state WHERE account_id = :id FOR UPDATE")
+  Optional<StateRow> getForUpdate(@Bind("id") String accountId);
 
-    @SqlUpdate("""
-            INSERT INTO account_state (account_id, upstream_cursor, as_of, currency, snapshot, updated_at)
-            VALUES (:accountId, :upstreamCursor, :asOf, :currency, :snapshot, :updatedAt)
-            ON CONFLICT (account_id) DO UPDATE SET upstream_cursor = EXCLUDED.upstream_cursor,
-              as_of = EXCLUDED.as_of, currency = EXCLUDED.currency, snapshot = EXCLUDED.snapshot,
-              updated_at = EXCLUDED.updated_at""")
-    void upsert(@BindMethods StateRow row);
+  @SqlUpdate(
+      """
+      INSERT INTO account_state (account_id, upstream_cursor, as_of, currency, snapshot, updated_at)
+      VALUES (:accountId, :upstreamCursor, :asOf, :currency, :snapshot, :updatedAt)
+      ON CONFLICT (account_id) DO UPDATE SET upstream_cursor = EXCLUDED.upstream_cursor,
+        as_of = EXCLUDED.as_of, currency = EXCLUDED.currency, snapshot = EXCLUDED.snapshot,
+        updated_at = EXCLUDED.updated_at\
+      """)
+  void upsert(@BindMethods StateRow row);
 }

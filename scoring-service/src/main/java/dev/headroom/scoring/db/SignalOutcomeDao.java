@@ -12,54 +12,84 @@ import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 /** Outcomes and the signals they are measured against. */
 public interface SignalOutcomeDao {
 
-    /** Fractions are null when no score preceded the outcome. */
-    record OutcomeRow(String outcomeId, String accountId, String result, String expansionType, String arrCurrency,
-                      long arrMinor, OffsetDateTime occurredAt, String source, String externalRef,
-                      Integer precedingScore, String precedingBand, Double fCapacity, Double fFeature,
-                      Double fEngagement, Double fGrowth, Double fValue, OffsetDateTime recordedAt) {}
+  /** Fractions are null when no score preceded the outcome. */
+  record OutcomeRow(
+      String outcomeId,
+      String accountId,
+      String result,
+      String expansionType,
+      String arrCurrency,
+      long arrMinor,
+      OffsetDateTime occurredAt,
+      String source,
+      String externalRef,
+      Integer precedingScore,
+      String precedingBand,
+      Double fCapacity,
+      Double fFeature,
+      Double fEngagement,
+      Double fGrowth,
+      Double fValue,
+      OffsetDateTime recordedAt) {}
 
-    record FiredRow(String accountId, String signalType, OffsetDateTime since, String band, String motion) {}
+  record FiredRow(
+      String accountId, String signalType, OffsetDateTime since, String band, String motion) {}
 
-    @SqlQuery("SELECT * FROM outcome WHERE outcome_id = :id")
-    @RegisterConstructorMapper(OutcomeRow.class)
-    Optional<OutcomeRow> outcome(@Bind("id") String outcomeId);
+  @SqlQuery("SELECT * FROM outcome WHERE outcome_id = :id")
+  @RegisterConstructorMapper(OutcomeRow.class)
+  Optional<OutcomeRow> outcome(@Bind("id") String outcomeId);
 
-    /** Returns 0 when a concurrent request inserted the same id first. */
-    @SqlUpdate("""
-            INSERT INTO outcome (outcome_id, account_id, result, expansion_type, arr_currency, arr_minor, occurred_at,
-              source, external_ref, preceding_score, preceding_band, f_capacity, f_feature, f_engagement, f_growth,
-              f_value, recorded_at)
-            VALUES (:outcomeId, :accountId, :result, :expansionType, :arrCurrency, :arrMinor, :occurredAt, :source,
-              :externalRef, :precedingScore, :precedingBand, :fCapacity, :fFeature, :fEngagement, :fGrowth, :fValue,
-              :recordedAt)
-            ON CONFLICT (outcome_id) DO NOTHING""")
-    int insertOutcome(@BindMethods OutcomeRow row);
+  /** Returns 0 when a concurrent request inserted the same id first. */
+  @SqlUpdate(
+      """
+      INSERT INTO outcome (outcome_id, account_id, result, expansion_type, arr_currency, arr_minor, occurred_at,
+        source, external_ref, preceding_score, preceding_band, f_capacity, f_feature, f_engagement, f_growth,
+        f_value, recorded_at)
+      VALUES (:outcomeId, :accountId, :result, :expansionType, :arrCurrency, :arrMinor, :occurredAt, :source,
+        :externalRef, :precedingScore, :precedingBand, :fCapacity, :fFeature, :fEngagement, :fGrowth, :fValue,
+        :recordedAt)
+      ON CONFLICT (outcome_id) DO NOTHING\
+      """)
+  int insertOutcome(@BindMethods OutcomeRow row);
 
-    /** Newest first by (occurred_at, outcome_id), keyset after the given pair; empty account id for all. */
-    @SqlQuery("""
-            SELECT * FROM outcome
-            WHERE (:account = '' OR account_id = :account)
-              AND (:first OR (occurred_at, outcome_id) < (:afterAt, :afterId))
-            ORDER BY occurred_at DESC, outcome_id DESC LIMIT :limit""")
-    @RegisterConstructorMapper(OutcomeRow.class)
-    List<OutcomeRow> outcomes(@Bind("account") String accountId, @Bind("first") boolean first,
-            @Bind("afterAt") OffsetDateTime afterAt, @Bind("afterId") String afterId, @Bind("limit") int limit);
+  /**
+   * Newest first by (occurred_at, outcome_id), keyset after the given pair; empty account id for
+   * all.
+   */
+  @SqlQuery(
+      """
+      SELECT * FROM outcome
+      WHERE (:account = '' OR account_id = :account)
+        AND (:first OR (occurred_at, outcome_id) < (:afterAt, :afterId))
+      ORDER BY occurred_at DESC, outcome_id DESC LIMIT :limit\
+      """)
+  @RegisterConstructorMapper(OutcomeRow.class)
+  List<OutcomeRow> outcomes(
+      @Bind("account") String accountId,
+      @Bind("first") boolean first,
+      @Bind("afterAt") OffsetDateTime afterAt,
+      @Bind("afterId") String afterId,
+      @Bind("limit") int limit);
 
-    @SqlQuery("SELECT * FROM outcome ORDER BY outcome_id")
-    @RegisterConstructorMapper(OutcomeRow.class)
-    List<OutcomeRow> allOutcomes();
+  @SqlQuery("SELECT * FROM outcome ORDER BY outcome_id")
+  @RegisterConstructorMapper(OutcomeRow.class)
+  List<OutcomeRow> allOutcomes();
 
-    @SqlUpdate("""
-            INSERT INTO fired_signal (account_id, signal_type, since, band, motion, first_seen_at)
-            VALUES (:accountId, :signalType, :since, :band, :motion, :at)
-            ON CONFLICT DO NOTHING""")
-    void recordFired(@BindMethods FiredRow row, @Bind("at") OffsetDateTime firstSeenAt);
+  @SqlUpdate(
+      """
+      INSERT INTO fired_signal (account_id, signal_type, since, band, motion, first_seen_at)
+      VALUES (:accountId, :signalType, :since, :band, :motion, :at)
+      ON CONFLICT DO NOTHING\
+      """)
+  void recordFired(@BindMethods FiredRow row, @Bind("at") OffsetDateTime firstSeenAt);
 
-    @SqlQuery("""
-            SELECT account_id, signal_type, since, band, motion FROM fired_signal
-            WHERE (CAST(:since AS timestamptz) IS NULL OR since >= :since)
-              AND (CAST(:until AS timestamptz) IS NULL OR since < :until)
-            ORDER BY account_id, signal_type, since""")
-    @RegisterConstructorMapper(FiredRow.class)
-    List<FiredRow> fired(@Bind("since") OffsetDateTime since, @Bind("until") OffsetDateTime until);
+  @SqlQuery(
+      """
+      SELECT account_id, signal_type, since, band, motion FROM fired_signal
+      WHERE (CAST(:since AS timestamptz) IS NULL OR since >= :since)
+        AND (CAST(:until AS timestamptz) IS NULL OR since < :until)
+      ORDER BY account_id, signal_type, since\
+      """)
+  @RegisterConstructorMapper(FiredRow.class)
+  List<FiredRow> fired(@Bind("since") OffsetDateTime since, @Bind("until") OffsetDateTime until);
 }

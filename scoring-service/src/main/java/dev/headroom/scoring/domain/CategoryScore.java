@@ -14,21 +14,31 @@ import java.util.Objects;
  * @param inputs metric name to exact decimal value, in a stable order
  * @param explanation the formula with the values filled in, for people
  */
-public record CategoryScore(ScoreCategory category, Rational points, Rational fraction, int maxPoints,
-                            Map<String, String> inputs, String explanation) {
-    /** Decimal places shown when the points have no finite decimal expansion (25 × 17/30 = 14.166667). */
-    public static final int DISPLAY_SCALE = 6;
+public record CategoryScore(
+    ScoreCategory category,
+    Rational points,
+    Rational fraction,
+    int maxPoints,
+    Map<String, String> inputs,
+    String explanation) {
+  /**
+   * Decimal places shown when the points have no finite decimal expansion (25 × 17/30 = 14.166667).
+   */
+  public static final int DISPLAY_SCALE = 6;
 
-    public CategoryScore {
-        Objects.requireNonNull(category, "category");
-        Objects.requireNonNull(points, "points");
-        Objects.requireNonNull(fraction, "fraction");
-        Objects.requireNonNull(explanation, "explanation");
-        inputs = Collections.unmodifiableMap(new LinkedHashMap<>(inputs));
-    }
+  public CategoryScore {
+    Objects.requireNonNull(category, "category");
+    Objects.requireNonNull(points, "points");
+    Objects.requireNonNull(fraction, "fraction");
+    Objects.requireNonNull(explanation, "explanation");
+    inputs = Collections.unmodifiableMap(new LinkedHashMap<>(inputs));
+  }
 
-    /** The points as a decimal: exact when it terminates (21.25), else rounded half-up to {@value #DISPLAY_SCALE} places. */
-    public BigDecimal pointsDecimal() {
-        return points.toDecimal(DISPLAY_SCALE);
-    }
+  /**
+   * The points as a decimal: exact when it terminates (21.25), else rounded half-up to {@value
+   * #DISPLAY_SCALE} places.
+   */
+  public BigDecimal pointsDecimal() {
+    return points.toDecimal(DISPLAY_SCALE);
+  }
 }

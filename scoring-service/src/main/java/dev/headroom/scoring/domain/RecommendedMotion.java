@@ -1,25 +1,28 @@
 package dev.headroom.scoring.domain;
 
-/** Who should act on an opportunity. Declaration order is seniority: a later constant outranks an earlier one. */
+/**
+ * Who should act on an opportunity. Declaration order is seniority: a later constant outranks an
+ * earlier one.
+ */
 public enum RecommendedMotion {
-    /** No active expansion type: nothing to route. */
-    NONE(""),
-    SELF_SERVE("Product+CS"),
-    INSIDE_SALES("Inside sales"),
-    FIELD_SALES("Account executive");
+  /** No active expansion type: nothing to route. */
+  NONE(""),
+  SELF_SERVE("Product+CS"),
+  INSIDE_SALES("Inside sales"),
+  FIELD_SALES("Account executive");
 
-    private final String owner;
+  private final String owner;
 
-    RecommendedMotion(String owner) {
-        this.owner = owner;
-    }
+  RecommendedMotion(String owner) {
+    this.owner = owner;
+  }
 
-    /** The owner shown to sales and CS; empty for {@link #NONE}. */
-    public String owner() {
-        return owner;
-    }
+  /** The owner shown to sales and CS; empty for {@link #NONE}. */
+  public String owner() {
+    return owner;
+  }
 
-    public RecommendedMotion moreSenior(RecommendedMotion other) {
-        return other.ordinal() > ordinal() ? other : this;
-    }
+  public RecommendedMotion moreSenior(RecommendedMotion other) {
+    return other.ordinal() > ordinal() ? other : this;
+  }
 }

@@ -4,7 +4,37 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import dev.headroom.api.common.v1.ExpansionType;
 import dev.headroom.api.common.v1.ReadinessBand;
 import dev.headroom.api.common.v1.RecommendedMotion;
-import dev.headroom.api.scoring.v1.*;
+import dev.headroom.api.scoring.v1.ActivateModelRequest;
+import dev.headroom.api.scoring.v1.ActivateModelResponse;
+import dev.headroom.api.scoring.v1.CategoryWeight;
+import dev.headroom.api.scoring.v1.CreateModelRequest;
+import dev.headroom.api.scoring.v1.CreateModelResponse;
+import dev.headroom.api.scoring.v1.FitModelRequest;
+import dev.headroom.api.scoring.v1.FitModelResponse;
+import dev.headroom.api.scoring.v1.GetModelRequest;
+import dev.headroom.api.scoring.v1.GetModelResponse;
+import dev.headroom.api.scoring.v1.GetScoreRequest;
+import dev.headroom.api.scoring.v1.GetScoreResponse;
+import dev.headroom.api.scoring.v1.GetSignalPerformanceRequest;
+import dev.headroom.api.scoring.v1.GetSignalPerformanceResponse;
+import dev.headroom.api.scoring.v1.ListModelsRequest;
+import dev.headroom.api.scoring.v1.ListModelsResponse;
+import dev.headroom.api.scoring.v1.ListOutcomesRequest;
+import dev.headroom.api.scoring.v1.ListOutcomesResponse;
+import dev.headroom.api.scoring.v1.ListScoreHistoryRequest;
+import dev.headroom.api.scoring.v1.ListScoreHistoryResponse;
+import dev.headroom.api.scoring.v1.ListScoresRequest;
+import dev.headroom.api.scoring.v1.ListScoresResponse;
+import dev.headroom.api.scoring.v1.Model;
+import dev.headroom.api.scoring.v1.Outcome;
+import dev.headroom.api.scoring.v1.OutcomeSource;
+import dev.headroom.api.scoring.v1.RecordOutcomeRequest;
+import dev.headroom.api.scoring.v1.RecordOutcomeResponse;
+import dev.headroom.api.scoring.v1.Score;
+import dev.headroom.api.scoring.v1.ScoreCategory;
+import dev.headroom.api.scoring.v1.ScoringServiceGrpc;
+import dev.headroom.api.scoring.v1.WatchScoresRequest;
+import dev.headroom.api.scoring.v1.WatchScoresResponse;
 import dev.headroom.kit.error.DomainException;
 import dev.headroom.kit.error.FieldViolation;
 import dev.headroom.kit.outbox.OutboxEntry;
@@ -35,308 +65,394 @@ import java.util.Set;
 
 /** The ScoringService contract: validates, maps to the domain, delegates, maps back. */
 public final class ScoringGrpcService extends ScoringServiceGrpc.ScoringServiceImplBase {
-    /** The outbox stream of score changes. */
-    public static final String SCORES_STREAM = "scores";
-    private static final Duration MAX_FUTURE_SKEW = Duration.ofHours(24);
+  /** The outbox stream of score changes. */
+  public static final String SCORES_STREAM = "scores";
 
-    private final ScoreQueries queries;
-    private final Models models;
-    private final Outcomes outcomes;
-    private final OutboxWatch watch;
-    private final Clock clock;
+  private static final Duration MAX_FUTURE_SKEW = Duration.ofHours(24);
 
-    public ScoringGrpcService(ScoreQueries queries, Models models, Outcomes outcomes, OutboxWatch watch, Clock clock) {
-        this.queries = queries;
-        this.models = models;
-        this.outcomes = outcomes;
-        this.watch = watch;
-        this.clock = clock;
+  private final ScoreQueries queries;
+  private final Models models;
+  private final Outcomes outcomes;
+  private final OutboxWatch watch;
+  private final Clock clock;
+
+  public ScoringGrpcService(
+      ScoreQueries queries, Models models, Outcomes outcomes, OutboxWatch watch, Clock clock) {
+    this.queries = queries;
+    this.models = models;
+    this.outcomes = outcomes;
+    this.watch = watch;
+    this.clock = clock;
+  }
+
+  // ---- scores
+  // ---------------------------------------------------------------------------------------------
+
+  @Override
+  public void getScore(GetScoreRequest req, StreamObserver<GetScoreResponse> obs) {
+    requireId("account_id", req.getAccountId());
+    reply(
+        obs,
+        GetScoreResponse.newBuilder().setScore(parse(queries.get(req.getAccountId()))).build());
+  }
+
+  @Override
+  public void listScores(ListScoresRequest req, StreamObserver<ListScoresResponse> obs) {
+    DomainException.Violations v = new DomainException.Violations();
+    Set<dev.headroom.scoring.domain.ReadinessBand> bands =
+        EnumSet.noneOf(dev.headroom.scoring.domain.ReadinessBand.class);
+    for (int i = 0; i < req.getBandsCount(); i++) {
+      ReadinessBand b = req.getBands(i);
+      if (b == ReadinessBand.READINESS_BAND_UNSPECIFIED || b == ReadinessBand.UNRECOGNIZED) {
+        v.add("bands[" + i + "]", "must be a band");
+      } else {
+        bands.add(ScoreProtos.band(b));
+      }
     }
-
-    // ---- scores ---------------------------------------------------------------------------------------------
-
-    @Override
-    public void getScore(GetScoreRequest req, StreamObserver<GetScoreResponse> obs) {
-        requireId("account_id", req.getAccountId());
-        reply(obs, GetScoreResponse.newBuilder().setScore(parse(queries.get(req.getAccountId()))).build());
+    Set<dev.headroom.scoring.domain.ExpansionType> types =
+        EnumSet.noneOf(dev.headroom.scoring.domain.ExpansionType.class);
+    for (int i = 0; i < req.getTypesCount(); i++) {
+      ExpansionType t = req.getTypes(i);
+      if (t == ExpansionType.EXPANSION_TYPE_UNSPECIFIED || t == ExpansionType.UNRECOGNIZED) {
+        v.add("types[" + i + "]", "must be an expansion type");
+      } else {
+        types.add(ScoreProtos.type(t));
+      }
     }
-
-    @Override
-    public void listScores(ListScoresRequest req, StreamObserver<ListScoresResponse> obs) {
-        DomainException.Violations v = new DomainException.Violations();
-        Set<dev.headroom.scoring.domain.ReadinessBand> bands = EnumSet.noneOf(dev.headroom.scoring.domain.ReadinessBand.class);
-        for (int i = 0; i < req.getBandsCount(); i++) {
-            ReadinessBand b = req.getBands(i);
-            if (b == ReadinessBand.READINESS_BAND_UNSPECIFIED || b == ReadinessBand.UNRECOGNIZED) {
-                v.add("bands[" + i + "]", "must be a band");
-            } else {
-                bands.add(ScoreProtos.band(b));
-            }
-        }
-        Set<dev.headroom.scoring.domain.ExpansionType> types = EnumSet.noneOf(dev.headroom.scoring.domain.ExpansionType.class);
-        for (int i = 0; i < req.getTypesCount(); i++) {
-            ExpansionType t = req.getTypes(i);
-            if (t == ExpansionType.EXPANSION_TYPE_UNSPECIFIED || t == ExpansionType.UNRECOGNIZED) {
-                v.add("types[" + i + "]", "must be an expansion type");
-            } else {
-                types.add(ScoreProtos.type(t));
-            }
-        }
-        Set<dev.headroom.scoring.domain.RecommendedMotion> motions = EnumSet.noneOf(dev.headroom.scoring.domain.RecommendedMotion.class);
-        for (int i = 0; i < req.getMotionsCount(); i++) {
-            RecommendedMotion m = req.getMotions(i);
-            if (m == RecommendedMotion.RECOMMENDED_MOTION_UNSPECIFIED || m == RecommendedMotion.UNRECOGNIZED) {
-                v.add("motions[" + i + "]", "must be a motion");
-            } else {
-                motions.add(ScoreProtos.motion(m));
-            }
-        }
-        v.check(req.getMinScore() >= 0 && req.getMinScore() <= 100, "min_score", "must be within 0-100");
-        v.throwIfAny();
-        ScoreQueries.Page page = queries.list(new ScoreQueries.Filter(bands, types, motions, req.getMinScore()),
-                req.getPageSize(), req.getPageToken());
-        ListScoresResponse.Builder b = ListScoresResponse.newBuilder().setNextPageToken(page.nextPageToken());
-        page.scores().forEach(s -> b.addScores(parse(s)));
-        reply(obs, b.build());
+    Set<dev.headroom.scoring.domain.RecommendedMotion> motions =
+        EnumSet.noneOf(dev.headroom.scoring.domain.RecommendedMotion.class);
+    for (int i = 0; i < req.getMotionsCount(); i++) {
+      RecommendedMotion m = req.getMotions(i);
+      if (m == RecommendedMotion.RECOMMENDED_MOTION_UNSPECIFIED
+          || m == RecommendedMotion.UNRECOGNIZED) {
+        v.add("motions[" + i + "]", "must be a motion");
+      } else {
+        motions.add(ScoreProtos.motion(m));
+      }
     }
+    v.check(
+        req.getMinScore() >= 0 && req.getMinScore() <= 100, "min_score", "must be within 0-100");
+    v.throwIfAny();
+    ScoreQueries.Page page =
+        queries.list(
+            new ScoreQueries.Filter(bands, types, motions, req.getMinScore()),
+            req.getPageSize(),
+            req.getPageToken());
+    ListScoresResponse.Builder b =
+        ListScoresResponse.newBuilder().setNextPageToken(page.nextPageToken());
+    page.scores().forEach(s -> b.addScores(parse(s)));
+    reply(obs, b.build());
+  }
 
-    @Override
-    public void listScoreHistory(ListScoreHistoryRequest req, StreamObserver<ListScoreHistoryResponse> obs) {
-        requireId("account_id", req.getAccountId());
-        ScoreQueries.Page page = queries.history(req.getAccountId(), req.getPageSize(), req.getPageToken());
-        ListScoreHistoryResponse.Builder b = ListScoreHistoryResponse.newBuilder()
-                .setNextPageToken(page.nextPageToken());
-        page.scores().forEach(s -> b.addScores(parse(s)));
-        reply(obs, b.build());
+  @Override
+  public void listScoreHistory(
+      ListScoreHistoryRequest req, StreamObserver<ListScoreHistoryResponse> obs) {
+    requireId("account_id", req.getAccountId());
+    ScoreQueries.Page page =
+        queries.history(req.getAccountId(), req.getPageSize(), req.getPageToken());
+    ListScoreHistoryResponse.Builder b =
+        ListScoreHistoryResponse.newBuilder().setNextPageToken(page.nextPageToken());
+    page.scores().forEach(s -> b.addScores(parse(s)));
+    reply(obs, b.build());
+  }
+
+  @Override
+  public void watchScores(WatchScoresRequest req, StreamObserver<WatchScoresResponse> obs) {
+    if (req.getAfterCursor() < 0) {
+      throw DomainException.InvalidArgument.of("after_cursor", "must be >= 0");
     }
+    watch.watch(SCORES_STREAM, req.getAfterCursor(), obs, ScoringGrpcService::change);
+  }
 
-    @Override
-    public void watchScores(WatchScoresRequest req, StreamObserver<WatchScoresResponse> obs) {
-        if (req.getAfterCursor() < 0) {
-            throw DomainException.InvalidArgument.of("after_cursor", "must be >= 0");
-        }
-        watch.watch(SCORES_STREAM, req.getAfterCursor(), obs, ScoringGrpcService::change);
+  private static WatchScoresResponse change(OutboxEntry e) {
+    try {
+      return WatchScoresResponse.parseFrom(e.payload()).toBuilder().setCursor(e.seq()).build();
+    } catch (InvalidProtocolBufferException ex) {
+      throw new IllegalStateException("corrupt outbox payload at seq " + e.seq(), ex);
     }
+  }
 
-    private static WatchScoresResponse change(OutboxEntry e) {
-        try {
-            return WatchScoresResponse.parseFrom(e.payload()).toBuilder().setCursor(e.seq()).build();
-        } catch (InvalidProtocolBufferException ex) {
-            throw new IllegalStateException("corrupt outbox payload at seq " + e.seq(), ex);
-        }
+  // ---- outcomes
+  // -------------------------------------------------------------------------------------------
+
+  @Override
+  public void recordOutcome(RecordOutcomeRequest req, StreamObserver<RecordOutcomeResponse> obs) {
+    Outcome o = req.getOutcome();
+    DomainException.Violations v = new DomainException.Violations();
+    checkId(v, "outcome.outcome_id", o.getOutcomeId());
+    checkId(v, "outcome.account_id", o.getAccountId());
+    v.check(
+        o.getResult() == dev.headroom.api.scoring.v1.OutcomeResult.OUTCOME_RESULT_WON
+            || o.getResult() == dev.headroom.api.scoring.v1.OutcomeResult.OUTCOME_RESULT_LOST,
+        "outcome.result",
+        "must be WON or LOST");
+    v.check(
+        o.getExpansionType() != ExpansionType.EXPANSION_TYPE_UNSPECIFIED
+            && o.getExpansionType() != ExpansionType.UNRECOGNIZED,
+        "outcome.expansion_type",
+        "must be an expansion type");
+    Instant now = clock.instant();
+    if (!o.hasOccurredAt()) {
+      v.add("outcome.occurred_at", "must be set");
+    } else if (ScoreProtos.instant(o.getOccurredAt()).isAfter(now.plus(MAX_FUTURE_SKEW))) {
+      v.add("outcome.occurred_at", "must not be more than 24 h in the future");
     }
-
-    // ---- outcomes -------------------------------------------------------------------------------------------
-
-    @Override
-    public void recordOutcome(RecordOutcomeRequest req, StreamObserver<RecordOutcomeResponse> obs) {
-        Outcome o = req.getOutcome();
-        DomainException.Violations v = new DomainException.Violations();
-        checkId(v, "outcome.outcome_id", o.getOutcomeId());
-        checkId(v, "outcome.account_id", o.getAccountId());
-        v.check(o.getResult() == dev.headroom.api.scoring.v1.OutcomeResult.OUTCOME_RESULT_WON
-                || o.getResult() == dev.headroom.api.scoring.v1.OutcomeResult.OUTCOME_RESULT_LOST,
-                "outcome.result", "must be WON or LOST");
-        v.check(o.getExpansionType() != ExpansionType.EXPANSION_TYPE_UNSPECIFIED
-                && o.getExpansionType() != ExpansionType.UNRECOGNIZED, "outcome.expansion_type",
-                "must be an expansion type");
-        Instant now = clock.instant();
-        if (!o.hasOccurredAt()) {
-            v.add("outcome.occurred_at", "must be set");
-        } else if (ScoreProtos.instant(o.getOccurredAt()).isAfter(now.plus(MAX_FUTURE_SKEW))) {
-            v.add("outcome.occurred_at", "must not be more than 24 h in the future");
-        }
-        v.check(o.getArrDelta().getMinorUnits() >= 0, "outcome.arr_delta.minor_units", "must not be negative");
-        String currency = o.getArrDelta().getCurrencyCode();
-        v.check(currency.isEmpty() || currency.matches("[A-Z]{3}"), "outcome.arr_delta.currency_code",
-                "must be an ISO 4217 code");
-        v.check(o.getResult() != dev.headroom.api.scoring.v1.OutcomeResult.OUTCOME_RESULT_LOST
-                || o.getArrDelta().getMinorUnits() == 0, "outcome.arr_delta.minor_units", "must be 0 for a lost outcome");
-        v.check(o.getSource() != OutcomeSource.UNRECOGNIZED, "outcome.source", "unknown source");
-        v.check(o.getExternalRef().length() <= 256, "outcome.external_ref", "at most 256 characters");
-        v.throwIfAny();
-        Outcomes.Recorded r = outcomes.record(new Outcomes.NewOutcome(o.getOutcomeId(), o.getAccountId(),
+    v.check(
+        o.getArrDelta().getMinorUnits() >= 0,
+        "outcome.arr_delta.minor_units",
+        "must not be negative");
+    String currency = o.getArrDelta().getCurrencyCode();
+    v.check(
+        currency.isEmpty() || currency.matches("[A-Z]{3}"),
+        "outcome.arr_delta.currency_code",
+        "must be an ISO 4217 code");
+    v.check(
+        o.getResult() != dev.headroom.api.scoring.v1.OutcomeResult.OUTCOME_RESULT_LOST
+            || o.getArrDelta().getMinorUnits() == 0,
+        "outcome.arr_delta.minor_units",
+        "must be 0 for a lost outcome");
+    v.check(o.getSource() != OutcomeSource.UNRECOGNIZED, "outcome.source", "unknown source");
+    v.check(o.getExternalRef().length() <= 256, "outcome.external_ref", "at most 256 characters");
+    v.throwIfAny();
+    Outcomes.Recorded r =
+        outcomes.record(
+            new Outcomes.NewOutcome(
+                o.getOutcomeId(),
+                o.getAccountId(),
                 o.getResult() == dev.headroom.api.scoring.v1.OutcomeResult.OUTCOME_RESULT_WON
-                        ? OutcomeResult.WON : OutcomeResult.LOST,
-                ScoreProtos.type(o.getExpansionType()), new Money(currency, o.getArrDelta().getMinorUnits()),
-                ScoreProtos.instant(o.getOccurredAt()), o.getSource().name(), o.getExternalRef()));
-        reply(obs, RecordOutcomeResponse.newBuilder().setOutcome(outcome(r.row())).setDuplicate(r.duplicate())
-                .build());
-    }
+                    ? OutcomeResult.WON
+                    : OutcomeResult.LOST,
+                ScoreProtos.type(o.getExpansionType()),
+                new Money(currency, o.getArrDelta().getMinorUnits()),
+                ScoreProtos.instant(o.getOccurredAt()),
+                o.getSource().name(),
+                o.getExternalRef()));
+    reply(
+        obs,
+        RecordOutcomeResponse.newBuilder()
+            .setOutcome(outcome(r.row()))
+            .setDuplicate(r.duplicate())
+            .build());
+  }
 
-    @Override
-    public void listOutcomes(ListOutcomesRequest req, StreamObserver<ListOutcomesResponse> obs) {
-        Outcomes.Page<OutcomeRow> page = outcomes.list(req.getAccountId(), req.getPageSize(), req.getPageToken());
-        ListOutcomesResponse.Builder b = ListOutcomesResponse.newBuilder().setNextPageToken(page.nextPageToken());
-        page.items().forEach(r -> b.addOutcomes(outcome(r)));
-        reply(obs, b.build());
-    }
+  @Override
+  public void listOutcomes(ListOutcomesRequest req, StreamObserver<ListOutcomesResponse> obs) {
+    Outcomes.Page<OutcomeRow> page =
+        outcomes.list(req.getAccountId(), req.getPageSize(), req.getPageToken());
+    ListOutcomesResponse.Builder b =
+        ListOutcomesResponse.newBuilder().setNextPageToken(page.nextPageToken());
+    page.items().forEach(r -> b.addOutcomes(outcome(r)));
+    reply(obs, b.build());
+  }
 
-    private static Outcome outcome(OutcomeRow r) {
-        Outcome.Builder b = Outcome.newBuilder()
-                .setOutcomeId(r.outcomeId())
-                .setAccountId(r.accountId())
-                .setResult(dev.headroom.api.scoring.v1.OutcomeResult.valueOf("OUTCOME_RESULT_" + r.result()))
-                .setExpansionType(ScoreProtos.type(dev.headroom.scoring.domain.ExpansionType.valueOf(r.expansionType())))
-                .setArrDelta(dev.headroom.api.common.v1.Money.newBuilder().setCurrencyCode(r.arrCurrency())
-                        .setMinorUnits(r.arrMinor()))
-                .setOccurredAt(ScoreProtos.ts(r.occurredAt().toInstant()))
-                .setSource(OutcomeSource.valueOf(r.source()))
-                .setExternalRef(r.externalRef());
-        if (r.precedingScore() != null) {
-            b.setPrecedingScore(r.precedingScore())
-                    .setPrecedingBand(ScoreProtos.band(dev.headroom.scoring.domain.ReadinessBand.valueOf(r.precedingBand())));
-        }
-        return b.build();
+  private static Outcome outcome(OutcomeRow r) {
+    Outcome.Builder b =
+        Outcome.newBuilder()
+            .setOutcomeId(r.outcomeId())
+            .setAccountId(r.accountId())
+            .setResult(
+                dev.headroom.api.scoring.v1.OutcomeResult.valueOf("OUTCOME_RESULT_" + r.result()))
+            .setExpansionType(
+                ScoreProtos.type(
+                    dev.headroom.scoring.domain.ExpansionType.valueOf(r.expansionType())))
+            .setArrDelta(
+                dev.headroom.api.common.v1.Money.newBuilder()
+                    .setCurrencyCode(r.arrCurrency())
+                    .setMinorUnits(r.arrMinor()))
+            .setOccurredAt(ScoreProtos.ts(r.occurredAt().toInstant()))
+            .setSource(OutcomeSource.valueOf(r.source()))
+            .setExternalRef(r.externalRef());
+    if (r.precedingScore() != null) {
+      b.setPrecedingScore(r.precedingScore())
+          .setPrecedingBand(
+              ScoreProtos.band(
+                  dev.headroom.scoring.domain.ReadinessBand.valueOf(r.precedingBand())));
     }
+    return b.build();
+  }
 
-    @Override
-    public void getSignalPerformance(GetSignalPerformanceRequest req,
-            StreamObserver<GetSignalPerformanceResponse> obs) {
-        Duration window = req.hasConversionWindow()
-                ? Duration.ofSeconds(req.getConversionWindow().getSeconds(), req.getConversionWindow().getNanos())
-                : PerformanceQuery.DEFAULT_CONVERSION_WINDOW;
-        dev.headroom.scoring.domain.learning.PerformanceGrouping grouping = switch (req.getGrouping()) {
-            case PERFORMANCE_GROUPING_BAND -> dev.headroom.scoring.domain.learning.PerformanceGrouping.BAND;
-            case PERFORMANCE_GROUPING_MOTION -> dev.headroom.scoring.domain.learning.PerformanceGrouping.MOTION;
-            case PERFORMANCE_GROUPING_SIGNAL_TYPE, PERFORMANCE_GROUPING_UNSPECIFIED ->
-                    dev.headroom.scoring.domain.learning.PerformanceGrouping.SIGNAL_TYPE;
-            case UNRECOGNIZED -> throw DomainException.InvalidArgument.of("grouping", "unknown grouping");
+  @Override
+  public void getSignalPerformance(
+      GetSignalPerformanceRequest req, StreamObserver<GetSignalPerformanceResponse> obs) {
+    Duration window =
+        req.hasConversionWindow()
+            ? Duration.ofSeconds(
+                req.getConversionWindow().getSeconds(), req.getConversionWindow().getNanos())
+            : PerformanceQuery.DEFAULT_CONVERSION_WINDOW;
+    dev.headroom.scoring.domain.learning.PerformanceGrouping grouping =
+        switch (req.getGrouping()) {
+          case PERFORMANCE_GROUPING_BAND ->
+              dev.headroom.scoring.domain.learning.PerformanceGrouping.BAND;
+          case PERFORMANCE_GROUPING_MOTION ->
+              dev.headroom.scoring.domain.learning.PerformanceGrouping.MOTION;
+          case PERFORMANCE_GROUPING_SIGNAL_TYPE, PERFORMANCE_GROUPING_UNSPECIFIED ->
+              dev.headroom.scoring.domain.learning.PerformanceGrouping.SIGNAL_TYPE;
+          case UNRECOGNIZED ->
+              throw DomainException.InvalidArgument.of("grouping", "unknown grouping");
         };
-        PerformanceQuery query = new PerformanceQuery(
-                req.hasSince() ? Optional.of(ScoreProtos.instant(req.getSince())) : Optional.empty(),
-                req.hasUntil() ? Optional.of(ScoreProtos.instant(req.getUntil())) : Optional.empty(),
-                window, grouping);
-        GetSignalPerformanceResponse.Builder b = GetSignalPerformanceResponse.newBuilder();
-        for (SignalPerformance p : outcomes.performance(query)) {
-            dev.headroom.api.scoring.v1.SignalPerformance.Builder row = dev.headroom.api.scoring.v1.SignalPerformance
-                    .newBuilder()
-                    .setSignalType(ScoreProtos.signalType(p.signalType()))
-                    .setFired(p.fired())
-                    .setConverted(p.converted())
-                    .setConversionRate(p.conversionRate())
-                    .setConversionRateLow(p.conversionRateLow())
-                    .setConversionRateHigh(p.conversionRateHigh())
-                    .setMedianDaysToExpansion(p.medianDaysToExpansion());
-            p.band().ifPresent(x -> row.setBand(ScoreProtos.band(x)));
-            p.motion().ifPresent(x -> row.setMotion(ScoreProtos.motion(x)));
-            p.averageArrDelta().ifPresent(m -> row.setAverageArrDelta(ScoreProtos.money(m)));
-            b.addRows(row);
-        }
-        reply(obs, b.build());
+    PerformanceQuery query =
+        new PerformanceQuery(
+            req.hasSince() ? Optional.of(ScoreProtos.instant(req.getSince())) : Optional.empty(),
+            req.hasUntil() ? Optional.of(ScoreProtos.instant(req.getUntil())) : Optional.empty(),
+            window,
+            grouping);
+    GetSignalPerformanceResponse.Builder b = GetSignalPerformanceResponse.newBuilder();
+    for (SignalPerformance p : outcomes.performance(query)) {
+      dev.headroom.api.scoring.v1.SignalPerformance.Builder row =
+          dev.headroom.api.scoring.v1.SignalPerformance.newBuilder()
+              .setSignalType(ScoreProtos.signalType(p.signalType()))
+              .setFired(p.fired())
+              .setConverted(p.converted())
+              .setConversionRate(p.conversionRate())
+              .setConversionRateLow(p.conversionRateLow())
+              .setConversionRateHigh(p.conversionRateHigh())
+              .setMedianDaysToExpansion(p.medianDaysToExpansion());
+      p.band().ifPresent(x -> row.setBand(ScoreProtos.band(x)));
+      p.motion().ifPresent(x -> row.setMotion(ScoreProtos.motion(x)));
+      p.averageArrDelta().ifPresent(m -> row.setAverageArrDelta(ScoreProtos.money(m)));
+      b.addRows(row);
     }
+    reply(obs, b.build());
+  }
 
-    // ---- models ---------------------------------------------------------------------------------------------
+  // ---- models
+  // ---------------------------------------------------------------------------------------------
 
-    @Override
-    public void listModels(ListModelsRequest req, StreamObserver<ListModelsResponse> obs) {
-        ListModelsResponse.Builder b = ListModelsResponse.newBuilder();
-        models.list().forEach(m -> b.addModels(ModelProtos.model(m)));
-        reply(obs, b.build());
+  @Override
+  public void listModels(ListModelsRequest req, StreamObserver<ListModelsResponse> obs) {
+    ListModelsResponse.Builder b = ListModelsResponse.newBuilder();
+    models.list().forEach(m -> b.addModels(ModelProtos.model(m)));
+    reply(obs, b.build());
+  }
+
+  @Override
+  public void getModel(GetModelRequest req, StreamObserver<GetModelResponse> obs) {
+    reply(
+        obs,
+        GetModelResponse.newBuilder()
+            .setModel(ModelProtos.model(models.get(req.getVersion())))
+            .build());
+  }
+
+  @Override
+  public void createModel(CreateModelRequest req, StreamObserver<CreateModelResponse> obs) {
+    Model m = req.getModel();
+    List<dev.headroom.scoring.domain.CategoryWeight> weights = new ArrayList<>();
+    List<FieldViolation> violations = new ArrayList<>();
+    for (int i = 0; i < m.getWeightsCount(); i++) {
+      CategoryWeight w = m.getWeights(i);
+      if (w.getCategory() == ScoreCategory.SCORE_CATEGORY_UNSPECIFIED
+          || w.getCategory() == ScoreCategory.UNRECOGNIZED) {
+        violations.add(
+            new FieldViolation("model.weights[" + i + "].category", "must be a category"));
+        weights.add(null);
+      } else {
+        weights.add(
+            new dev.headroom.scoring.domain.CategoryWeight(
+                ScoreProtos.category(w.getCategory()), w.getMaxPoints()));
+      }
     }
-
-    @Override
-    public void getModel(GetModelRequest req, StreamObserver<GetModelResponse> obs) {
-        reply(obs, GetModelResponse.newBuilder().setModel(ModelProtos.model(models.get(req.getVersion()))).build());
+    for (FieldViolation fv :
+        ScoringModel.violations(
+            weights,
+            m.getPremiumAttemptsForFullPoints(),
+            m.getGrowthPointsPerNewUser(),
+            m.getExpectedWorkflowsPerSeat(),
+            m.getFieldSalesArrThreshold().getMinorUnits())) {
+      if (fv.description().equals("must be set")) {
+        continue; // reported above with the reason
+      }
+      violations.add(new FieldViolation("model." + fv.field(), fv.description()));
     }
-
-    @Override
-    public void createModel(CreateModelRequest req, StreamObserver<CreateModelResponse> obs) {
-        Model m = req.getModel();
-        List<dev.headroom.scoring.domain.CategoryWeight> weights = new ArrayList<>();
-        List<FieldViolation> violations = new ArrayList<>();
-        for (int i = 0; i < m.getWeightsCount(); i++) {
-            CategoryWeight w = m.getWeights(i);
-            if (w.getCategory() == ScoreCategory.SCORE_CATEGORY_UNSPECIFIED
-                    || w.getCategory() == ScoreCategory.UNRECOGNIZED) {
-                violations.add(new FieldViolation("model.weights[" + i + "].category", "must be a category"));
-                weights.add(null);
-            } else {
-                weights.add(new dev.headroom.scoring.domain.CategoryWeight(ScoreProtos.category(w.getCategory()),
-                        w.getMaxPoints()));
-            }
-        }
-        for (FieldViolation fv : ScoringModel.violations(weights, m.getPremiumAttemptsForFullPoints(),
-                m.getGrowthPointsPerNewUser(), m.getExpectedWorkflowsPerSeat(),
-                m.getFieldSalesArrThreshold().getMinorUnits())) {
-            if (fv.description().equals("must be set")) {
-                continue; // reported above with the reason
-            }
-            violations.add(new FieldViolation("model." + fv.field(), fv.description()));
-        }
-        if (req.getRequestId().length() > 128) {
-            violations.add(new FieldViolation("request_id", "at most 128 characters"));
-        }
-        if (!violations.isEmpty()) {
-            throw new DomainException.InvalidArgument(violations);
-        }
-        ScoringModel candidate = ScoringModel.validated(0, weights, m.getPremiumAttemptsForFullPoints(),
-                m.getGrowthPointsPerNewUser(), m.getExpectedWorkflowsPerSeat(),
-                m.getFieldSalesArrThreshold().getMinorUnits());
-        ModelRow row = models.propose(Models.draft(candidate, "MANUAL",
-                m.getFieldSalesArrThreshold().getCurrencyCode(), m.getDescription(),
-                req.getRequestId().isEmpty() ? null : req.getRequestId(), fingerprint(m)));
-        reply(obs, CreateModelResponse.newBuilder().setModel(ModelProtos.model(row)).build());
+    if (req.getRequestId().length() > 128) {
+      violations.add(new FieldViolation("request_id", "at most 128 characters"));
     }
-
-    @Override
-    public void fitModel(FitModelRequest req, StreamObserver<FitModelResponse> obs) {
-        if (!(req.getHoldoutFraction() >= 0)) {
-            throw DomainException.InvalidArgument.of("holdout_fraction", "must be in (0, 0.5]");
-        }
-        FitOptions options = FitOptions.fromRequest(req.getHoldoutFraction(), req.getSeed());
-        ModelRow row = outcomes.fit(options, req.getRequestId().isEmpty() ? null : req.getRequestId());
-        FitModelResponse.Builder b = FitModelResponse.newBuilder().setModel(ModelProtos.model(row));
-        for (int i = 0; i < row.coefficientNames().size(); i++) {
-            b.putCoefficients(row.coefficientNames().get(i), row.coefficientValues().get(i));
-        }
-        for (int i = 0; i < row.warningFields().size(); i++) {
-            b.addWarnings(ModelProtos.warning(row.warningFields().get(i), row.warningDescriptions().get(i)));
-        }
-        reply(obs, b.build());
+    if (!violations.isEmpty()) {
+      throw new DomainException.InvalidArgument(violations);
     }
+    ScoringModel candidate =
+        ScoringModel.validated(
+            0,
+            weights,
+            m.getPremiumAttemptsForFullPoints(),
+            m.getGrowthPointsPerNewUser(),
+            m.getExpectedWorkflowsPerSeat(),
+            m.getFieldSalesArrThreshold().getMinorUnits());
+    ModelRow row =
+        models.propose(
+            Models.draft(
+                candidate,
+                "MANUAL",
+                m.getFieldSalesArrThreshold().getCurrencyCode(),
+                m.getDescription(),
+                req.getRequestId().isEmpty() ? null : req.getRequestId(),
+                fingerprint(m)));
+    reply(obs, CreateModelResponse.newBuilder().setModel(ModelProtos.model(row)).build());
+  }
 
-    @Override
-    public void activateModel(ActivateModelRequest req, StreamObserver<ActivateModelResponse> obs) {
-        if (req.getVersion() <= 0) {
-            throw DomainException.InvalidArgument.of("version", "must be positive");
-        }
-        reply(obs, ActivateModelResponse.newBuilder()
-                .setModel(ModelProtos.model(models.activate(req.getVersion(), req.getActor()))).build());
+  @Override
+  public void fitModel(FitModelRequest req, StreamObserver<FitModelResponse> obs) {
+    if (!(req.getHoldoutFraction() >= 0)) {
+      throw DomainException.InvalidArgument.of("holdout_fraction", "must be in (0, 0.5]");
     }
-
-    // ---- helpers --------------------------------------------------------------------------------------------
-
-    private static String fingerprint(Model m) {
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(m.toByteArray());
-            return HexFormat.of().formatHex(digest);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+    FitOptions options = FitOptions.fromRequest(req.getHoldoutFraction(), req.getSeed());
+    ModelRow row = outcomes.fit(options, req.getRequestId().isEmpty() ? null : req.getRequestId());
+    FitModelResponse.Builder b = FitModelResponse.newBuilder().setModel(ModelProtos.model(row));
+    for (int i = 0; i < row.coefficientNames().size(); i++) {
+      b.putCoefficients(row.coefficientNames().get(i), row.coefficientValues().get(i));
     }
-
-    private static void requireId(String field, String id) {
-        DomainException.Violations v = new DomainException.Violations();
-        checkId(v, field, id);
-        v.throwIfAny();
+    for (int i = 0; i < row.warningFields().size(); i++) {
+      b.addWarnings(
+          ModelProtos.warning(row.warningFields().get(i), row.warningDescriptions().get(i)));
     }
+    reply(obs, b.build());
+  }
 
-    private static void checkId(DomainException.Violations v, String field, String id) {
-        v.check(!id.isBlank(), field, "must not be empty");
-        v.check(id.length() <= 128, field, "at most 128 characters");
+  @Override
+  public void activateModel(ActivateModelRequest req, StreamObserver<ActivateModelResponse> obs) {
+    if (req.getVersion() <= 0) {
+      throw DomainException.InvalidArgument.of("version", "must be positive");
     }
+    reply(
+        obs,
+        ActivateModelResponse.newBuilder()
+            .setModel(ModelProtos.model(models.activate(req.getVersion(), req.getActor())))
+            .build());
+  }
 
-    private static Score parse(byte[] bytes) {
-        try {
-            return Score.parseFrom(bytes);
-        } catch (InvalidProtocolBufferException e) {
-            throw new IllegalStateException("corrupt stored score", e);
-        }
-    }
+  // ---- helpers
+  // --------------------------------------------------------------------------------------------
 
-    private static <T> void reply(StreamObserver<T> obs, T message) {
-        obs.onNext(message);
-        obs.onCompleted();
+  private static String fingerprint(Model m) {
+    try {
+      byte[] digest = MessageDigest.getInstance("SHA-256").digest(m.toByteArray());
+      return HexFormat.of().formatHex(digest);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
     }
+  }
+
+  private static void requireId(String field, String id) {
+    DomainException.Violations v = new DomainException.Violations();
+    checkId(v, field, id);
+    v.throwIfAny();
+  }
+
+  private static void checkId(DomainException.Violations v, String field, String id) {
+    v.check(!id.isBlank(), field, "must not be empty");
+    v.check(id.length() <= 128, field, "at most 128 characters");
+  }
+
+  private static Score parse(byte[] bytes) {
+    try {
+      return Score.parseFrom(bytes);
+    } catch (InvalidProtocolBufferException e) {
+      throw new IllegalStateException("corrupt stored score", e);
+    }
+  }
+
+  private static <T> void reply(StreamObserver<T> obs, T message) {
+    obs.onNext(message);
+    obs.onCompleted();
+  }
 }

@@ -4,9 +4,9 @@ import dev.headroom.scoring.domain.PlanCatalog;
 
 /** The host's plan catalog as last read from signal-service. */
 public interface CatalogSource {
-    /** The cached catalog, loading it first if it never was. */
-    PlanCatalog current();
+  /** The cached catalog, loading it first if it never was. */
+  PlanCatalog current();
 
-    /** Re-reads it now. */
-    void refresh();
+  /** Re-reads it now. */
+  void refresh();
 }

@@ -16,67 +16,78 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A scripted signal-service for API tests: serves a fixed catalog and a change stream the test appends to, so
- * scores can be driven by exact metrics. The end-to-end test uses the real signal-service instead.
+ * A scripted signal-service for API tests: serves a fixed catalog and a change stream the test
+ * appends to, so scores can be driven by exact metrics. The end-to-end test uses the real
+ * signal-service instead.
  */
 public final class FakeSignalService extends SignalServiceGrpc.SignalServiceImplBase {
-    private final List<WatchAccountChangesResponse> changes = new ArrayList<>();
-    private volatile Catalog catalog;
+  private final List<WatchAccountChangesResponse> changes = new ArrayList<>();
+  private volatile Catalog catalog;
 
-    public FakeSignalService(Catalog catalog) {
-        this.catalog = catalog;
-    }
+  public FakeSignalService(Catalog catalog) {
+    this.catalog = catalog;
+  }
 
-    public void setCatalog(Catalog catalog) {
-        this.catalog = catalog;
-    }
+  public void setCatalog(Catalog catalog) {
+    this.catalog = catalog;
+  }
 
-    /** Appends a change carrying {@code snapshot}; returns its cursor. */
-    public synchronized long publish(UsageSnapshot snapshot, ChangeKind kind) {
-        long cursor = changes.size() + 1;
-        changes.add(WatchAccountChangesResponse.newBuilder().setCursor(cursor).setAccountId(snapshot.getAccountId())
-                .setKind(kind).setChangedAt(ScoreProtos.ts(Instant.now())).setSnapshot(snapshot).build());
-        notifyAll();
-        return cursor;
-    }
+  /** Appends a change carrying {@code snapshot}; returns its cursor. */
+  public synchronized long publish(UsageSnapshot snapshot, ChangeKind kind) {
+    long cursor = changes.size() + 1;
+    changes.add(
+        WatchAccountChangesResponse.newBuilder()
+            .setCursor(cursor)
+            .setAccountId(snapshot.getAccountId())
+            .setKind(kind)
+            .setChangedAt(ScoreProtos.ts(Instant.now()))
+            .setSnapshot(snapshot)
+            .build());
+    notifyAll();
+    return cursor;
+  }
 
-    public synchronized long lastCursor() {
-        return changes.size();
-    }
+  public synchronized long lastCursor() {
+    return changes.size();
+  }
 
-    @Override
-    public void getCatalog(GetCatalogRequest request, StreamObserver<GetCatalogResponse> obs) {
-        obs.onNext(GetCatalogResponse.newBuilder().setCatalog(catalog).build());
-        obs.onCompleted();
-    }
+  @Override
+  public void getCatalog(GetCatalogRequest request, StreamObserver<GetCatalogResponse> obs) {
+    obs.onNext(GetCatalogResponse.newBuilder().setCatalog(catalog).build());
+    obs.onCompleted();
+  }
 
-    @Override
-    public void watchAccountChanges(WatchAccountChangesRequest request,
-            StreamObserver<WatchAccountChangesResponse> responseObserver) {
-        ServerCallStreamObserver<WatchAccountChangesResponse> obs =
-                (ServerCallStreamObserver<WatchAccountChangesResponse>) responseObserver;
-        Thread sender = new Thread(() -> {
-            long next = request.getAfterCursor() + 1;
-            try {
+  @Override
+  public void watchAccountChanges(
+      WatchAccountChangesRequest request,
+      StreamObserver<WatchAccountChangesResponse> responseObserver) {
+    ServerCallStreamObserver<WatchAccountChangesResponse> obs =
+        (ServerCallStreamObserver<WatchAccountChangesResponse>) responseObserver;
+    Thread sender =
+        new Thread(
+            () -> {
+              long next = request.getAfterCursor() + 1;
+              try {
                 while (!obs.isCancelled()) {
-                    WatchAccountChangesResponse change;
-                    synchronized (this) {
-                        while (changes.size() < next && !obs.isCancelled()) {
-                            wait(50);
-                        }
-                        if (obs.isCancelled()) {
-                            return;
-                        }
-                        change = changes.get((int) next - 1);
+                  WatchAccountChangesResponse change;
+                  synchronized (this) {
+                    while (changes.size() < next && !obs.isCancelled()) {
+                      wait(50);
                     }
-                    obs.onNext(change);
-                    next++;
+                    if (obs.isCancelled()) {
+                      return;
+                    }
+                    change = changes.get((int) next - 1);
+                  }
+                  obs.onNext(change);
+                  next++;
                 }
-            } catch (InterruptedException | RuntimeException e) {
+              } catch (InterruptedException | RuntimeException e) {
                 // the call is gone
-            }
-        }, "fake-signal-watch");
-        sender.setDaemon(true);
-        sender.start();
-    }
+              }
+            },
+            "fake-signal-watch");
+    sender.setDaemon(true);
+    sender.start();
+  }
 }

@@ -1,6 +1,9 @@
 package dev.headroom.kit.config;
 
-/** A configuration value is missing or malformed; the message always names the key and where it came from. */
+/**
+ * A configuration value is missing or malformed; the message always names the key and where it came
+ * from.
+ */
 public final class ConfigException extends RuntimeException {
   private final String key;
 

@@ -17,12 +17,14 @@ import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
 
 /**
- * A service's configuration, read once at startup: YAML defaults overridden by environment variables.
+ * A service's configuration, read once at startup: YAML defaults overridden by environment
+ * variables.
  *
- * <p>Key {@code grpc.port} of service {@code signal} is looked up as {@code HEADROOM_SIGNAL_GRPC_PORT}, then as the
- * shared {@code HEADROOM_GRPC_PORT}, then in the YAML defaults. The shared form lets one variable such as
- * {@code HEADROOM_DATABASE_URL} serve every service of an all-in-one deployment while a service-specific variable
- * still wins. Services read this into their own records once in {@code main}; nothing here is global.
+ * <p>Key {@code grpc.port} of service {@code signal} is looked up as {@code
+ * HEADROOM_SIGNAL_GRPC_PORT}, then as the shared {@code HEADROOM_GRPC_PORT}, then in the YAML
+ * defaults. The shared form lets one variable such as {@code HEADROOM_DATABASE_URL} serve every
+ * service of an all-in-one deployment while a service-specific variable still wins. Services read
+ * this into their own records once in {@code main}; nothing here is global.
  */
 public final class KitConfig {
   private static final Pattern SIMPLE_DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)");
@@ -45,11 +47,16 @@ public final class KitConfig {
     this.env = Map.copyOf(env);
   }
 
-  /** Reads the defaults from a YAML classpath resource (e.g. {@code signal.yaml}) and applies {@code env} on top. */
-  public static KitConfig load(String service, String resource, ClassLoader loader, Map<String, String> env) {
+  /**
+   * Reads the defaults from a YAML classpath resource (e.g. {@code signal.yaml}) and applies {@code
+   * env} on top.
+   */
+  public static KitConfig load(
+      String service, String resource, ClassLoader loader, Map<String, String> env) {
     try (InputStream in = loader.getResourceAsStream(resource)) {
       if (in == null) {
-        throw new ConfigException(resource, "configuration resource not found on the classpath: " + resource);
+        throw new ConfigException(
+            resource, "configuration resource not found on the classpath: " + resource);
       }
       // SafeConstructor: configuration never instantiates arbitrary classes.
       Object root = new Yaml(new SafeConstructor(new LoaderOptions())).load(in);
@@ -66,13 +73,18 @@ public final class KitConfig {
     }
   }
 
-  private static void flatten(String prefix, Map<?, ?> map, Map<String, String> out, String resource) {
+  private static void flatten(
+      String prefix, Map<?, ?> map, Map<String, String> out, String resource) {
     for (Map.Entry<?, ?> e : map.entrySet()) {
       String key = prefix.isEmpty() ? String.valueOf(e.getKey()) : prefix + "." + e.getKey();
       switch (e.getValue()) {
-        case null -> { /* an explicit null means "no default": the key stays required */ }
+        case null -> {
+          /* an explicit null means "no default": the key stays required */
+        }
         case Map<?, ?> nested -> flatten(key, nested, out, resource);
-        case List<?> list -> throw new ConfigException(key, resource + ": lists are not supported (key " + key + ")");
+        case List<?> list ->
+            throw new ConfigException(
+                key, resource + ": lists are not supported (key " + key + ")");
         case Object scalar -> out.put(key, String.valueOf(scalar));
       }
     }
@@ -82,7 +94,10 @@ public final class KitConfig {
     return service;
   }
 
-  /** Environment variable that overrides {@code key} for this service, e.g. {@code HEADROOM_SIGNAL_GRPC_PORT}. */
+  /**
+   * Environment variable that overrides {@code key} for this service, e.g. {@code
+   * HEADROOM_SIGNAL_GRPC_PORT}.
+   */
   public String serviceEnvName(String key) {
     return "HEADROOM_" + envPart(service) + "_" + envPart(key);
   }
@@ -111,8 +126,16 @@ public final class KitConfig {
   }
 
   private Raw required(String key) {
-    return raw(key).orElseThrow(() -> new ConfigException(key,
-        "missing configuration key '" + key + "' (set " + serviceEnvName(key) + " or add it to the defaults)"));
+    return raw(key)
+        .orElseThrow(
+            () ->
+                new ConfigException(
+                    key,
+                    "missing configuration key '"
+                        + key
+                        + "' (set "
+                        + serviceEnvName(key)
+                        + " or add it to the defaults)"));
   }
 
   public boolean has(String key) {
@@ -143,8 +166,16 @@ public final class KitConfig {
   public int integer(String key, int fallback, int min, int max) {
     int v = integer(key, fallback);
     if (v < min || v > max) {
-      throw new ConfigException(key, "configuration key '" + key + "' must be between " + min + " and " + max
-          + " but was " + v);
+      throw new ConfigException(
+          key,
+          "configuration key '"
+              + key
+              + "' must be between "
+              + min
+              + " and "
+              + max
+              + " but was "
+              + v);
     }
     return v;
   }
@@ -153,8 +184,16 @@ public final class KitConfig {
     try {
       return Integer.parseInt(raw.value());
     } catch (NumberFormatException e) {
-      throw new ConfigException(key, "configuration key '" + key + "' from " + raw.source()
-          + " must be an integer but was '" + raw.value() + "'", e);
+      throw new ConfigException(
+          key,
+          "configuration key '"
+              + key
+              + "' from "
+              + raw.source()
+              + " must be an integer but was '"
+              + raw.value()
+              + "'",
+          e);
     }
   }
 
@@ -170,8 +209,16 @@ public final class KitConfig {
     return switch (raw.value().toLowerCase(Locale.ROOT)) {
       case "true", "yes", "on", "1" -> true;
       case "false", "no", "off", "0" -> false;
-      default -> throw new ConfigException(key, "configuration key '" + key + "' from " + raw.source()
-          + " must be true or false but was '" + raw.value() + "'");
+      default ->
+          throw new ConfigException(
+              key,
+              "configuration key '"
+                  + key
+                  + "' from "
+                  + raw.source()
+                  + " must be true or false but was '"
+                  + raw.value()
+                  + "'");
     };
   }
 
@@ -183,7 +230,10 @@ public final class KitConfig {
     return raw(key).map(r -> parseDuration(key, r)).orElse(fallback);
   }
 
-  /** Accepts {@code 250ms}, {@code 5s}, {@code 2m}, {@code 1h}, {@code 7d} or ISO-8601 ({@code PT5S}). */
+  /**
+   * Accepts {@code 250ms}, {@code 5s}, {@code 2m}, {@code 1h}, {@code 7d} or ISO-8601 ({@code
+   * PT5S}).
+   */
   private static Duration parseDuration(String key, Raw raw) {
     String v = raw.value().toLowerCase(Locale.ROOT);
     Matcher m = SIMPLE_DURATION.matcher(v);
@@ -205,8 +255,16 @@ public final class KitConfig {
       }
       return d;
     } catch (DateTimeParseException | NumberFormatException e) {
-      throw new ConfigException(key, "configuration key '" + key + "' from " + raw.source()
-          + " must be a non-negative duration like 500ms, 5s, 2m or PT5S but was '" + raw.value() + "'", e);
+      throw new ConfigException(
+          key,
+          "configuration key '"
+              + key
+              + "' from "
+              + raw.source()
+              + " must be a non-negative duration like 500ms, 5s, 2m or PT5S but was '"
+              + raw.value()
+              + "'",
+          e);
     }
   }
 
@@ -218,7 +276,10 @@ public final class KitConfig {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof KitConfig k && k.service.equals(service) && k.defaults.equals(defaults) && k.env.equals(env);
+    return o instanceof KitConfig k
+        && k.service.equals(service)
+        && k.defaults.equals(defaults)
+        && k.env.equals(env);
   }
 
   @Override

@@ -18,13 +18,15 @@ import org.jdbi.v3.postgres.PostgresPlugin;
 import org.jdbi.v3.sqlobject.SqlObjectPlugin;
 
 /**
- * One service's database: a bounded Hikari pool on the service's own schema, Flyway migrations and a Jdbi.
+ * One service's database: a bounded Hikari pool on the service's own schema, Flyway migrations and
+ * a Jdbi.
  *
- * <p>{@link #migrate()} applies two migration sets into the service schema, each with its own history table:
- * the kit's tables (outbox, outbox_stream, consumer_cursor) from {@code classpath:dev/headroom/kit/db/migration}
- * tracked in {@code kit_schema_history}, then the service's own from {@code classpath:db/migration/<service>}
- * tracked in the default {@code flyway_schema_history}. Separate histories keep the kit's version numbers from
- * colliding with a service's {@code V1__...}, so services include the outbox by doing nothing at all.
+ * <p>{@link #migrate()} applies two migration sets into the service schema, each with its own
+ * history table: the kit's tables (outbox, outbox_stream, consumer_cursor) from {@code
+ * classpath:dev/headroom/kit/db/migration} tracked in {@code kit_schema_history}, then the
+ * service's own from {@code classpath:db/migration/<service>} tracked in the default {@code
+ * flyway_schema_history}. Separate histories keep the kit's version numbers from colliding with a
+ * service's {@code V1__...}, so services include the outbox by doing nothing at all.
  */
 public final class Database implements AutoCloseable {
   private final String service;
@@ -45,14 +47,19 @@ public final class Database implements AutoCloseable {
     hc.setMaximumPoolSize(settings.poolSize());
     hc.setMinimumIdle(Math.min(2, settings.poolSize()));
     hc.setConnectionTimeout(settings.connectionTimeout().toMillis());
-    hc.setValidationTimeout(Math.max(250, Math.min(settings.connectionTimeout().toMillis(), 2_000)));
+    hc.setValidationTimeout(
+        Math.max(250, Math.min(settings.connectionTimeout().toMillis(), 2_000)));
     hc.setSchema(settings.schema());
-    // Start even when the database is down: the process must come up and report NOT_SERVING instead of crashing,
+    // Start even when the database is down: the process must come up and report NOT_SERVING instead
+    // of crashing,
     // so orchestration sees an unready pod rather than a crash loop.
     hc.setInitializationFailTimeout(-1);
     hc.addDataSourceProperty("ApplicationName", "headroom-" + service);
     this.dataSource = new HikariDataSource(hc);
-    this.jdbi = Jdbi.create(dataSource).installPlugin(new SqlObjectPlugin()).installPlugin(new PostgresPlugin());
+    this.jdbi =
+        Jdbi.create(dataSource)
+            .installPlugin(new SqlObjectPlugin())
+            .installPlugin(new PostgresPlugin());
   }
 
   public String service() {
@@ -75,7 +82,10 @@ public final class Database implements AutoCloseable {
     return settings.schema();
   }
 
-  /** Applies the kit's tables and then {@code classpath:db/migration/<service>}; returns the service's result. */
+  /**
+   * Applies the kit's tables and then {@code classpath:db/migration/<service>}; returns the
+   * service's result.
+   */
   public MigrateResult migrate() {
     return migrate("classpath:db/migration/" + service);
   }
@@ -93,8 +103,10 @@ public final class Database implements AutoCloseable {
         .dataSource(dataSource)
         .schemas(settings.schema())
         .createSchemas(true)
-        // The schema already holds the kit's tables, which Flyway would refuse as "non-empty without history";
-        // a baseline at version 0 records that state and still applies every service migration from V1.
+        // The schema already holds the kit's tables, which Flyway would refuse as "non-empty
+        // without history";
+        // a baseline at version 0 records that state and still applies every service migration from
+        // V1.
         .baselineOnMigrate(true)
         .baselineVersion("0")
         .locations(serviceLocation)
@@ -104,8 +116,8 @@ public final class Database implements AutoCloseable {
   }
 
   /**
-   * A connection outside the pool, for long-lived sessions such as LISTEN that would otherwise pin a pooled
-   * connection forever. The caller closes it.
+   * A connection outside the pool, for long-lived sessions such as LISTEN that would otherwise pin
+   * a pooled connection forever. The caller closes it.
    */
   public Connection openDedicatedConnection() throws SQLException {
     Properties p = new Properties();
@@ -114,13 +126,17 @@ public final class Database implements AutoCloseable {
       p.setProperty("password", settings.password());
     }
     p.setProperty("ApplicationName", "headroom-" + service + "-listen");
-    p.setProperty("connectTimeout", Long.toString(Math.max(1, settings.connectionTimeout().toSeconds())));
+    p.setProperty(
+        "connectTimeout", Long.toString(Math.max(1, settings.connectionTimeout().toSeconds())));
     Connection c = DriverManager.getConnection(settings.url(), p);
     c.setSchema(settings.schema());
     return c;
   }
 
-  /** Readiness: a {@code SELECT 1} bounded by the pool's connection timeout and the probe statement timeout. */
+  /**
+   * Readiness: a {@code SELECT 1} bounded by the pool's connection timeout and the probe statement
+   * timeout.
+   */
   public ReadinessCheck readinessCheck() {
     return new ReadinessCheck() {
       @Override
@@ -130,7 +146,8 @@ public final class Database implements AutoCloseable {
 
       @Override
       public CheckResult check() {
-        try (Connection c = dataSource.getConnection(); Statement st = c.createStatement()) {
+        try (Connection c = dataSource.getConnection();
+            Statement st = c.createStatement()) {
           st.setQueryTimeout((int) Math.max(1, settings.probeTimeout().toSeconds()));
           try (ResultSet rs = st.executeQuery("SELECT 1")) {
             rs.next();
@@ -138,7 +155,8 @@ public final class Database implements AutoCloseable {
           return CheckResult.up(name());
         } catch (SQLException e) {
           // Only the SQL state goes into the detail: messages may echo connection strings.
-          return CheckResult.down(name(), "database unreachable (SQLState " + e.getSQLState() + ")");
+          return CheckResult.down(
+              name(), "database unreachable (SQLState " + e.getSQLState() + ")");
         }
       }
     };

@@ -8,21 +8,28 @@ import java.util.Objects;
  * Connection settings for one service's schema.
  *
  * @param url JDBC URL ({@code jdbc:postgresql://host:5432/headroom})
- * @param schema the service's own schema; Flyway creates it and every connection uses it as search_path
+ * @param schema the service's own schema; Flyway creates it and every connection uses it as
+ *     search_path
  * @param poolSize upper bound on pooled connections (Hikari maximumPoolSize)
- * @param connectionTimeout how long a caller waits for a pooled connection; also bounds how long a readiness
- *     probe can hang when the database is unreachable
+ * @param connectionTimeout how long a caller waits for a pooled connection; also bounds how long a
+ *     readiness probe can hang when the database is unreachable
  * @param probeTimeout statement timeout of the readiness {@code SELECT 1}
  */
 public record DatabaseSettings(
-    String url, String user, String password, String schema, int poolSize,
-    Duration connectionTimeout, Duration probeTimeout) {
+    String url,
+    String user,
+    String password,
+    String schema,
+    int poolSize,
+    Duration connectionTimeout,
+    Duration probeTimeout) {
 
   public DatabaseSettings {
     Objects.requireNonNull(url, "url");
     Objects.requireNonNull(schema, "schema");
     if (!schema.matches("[a-z_][a-z0-9_]*")) {
-      // The schema name is interpolated into DDL and search_path, so only plain identifiers are accepted.
+      // The schema name is interpolated into DDL and search_path, so only plain identifiers are
+      // accepted.
       throw new IllegalArgumentException("schema must be a lower-case SQL identifier: " + schema);
     }
     if (poolSize < 1 || poolSize > 200) {
@@ -34,9 +41,9 @@ public record DatabaseSettings(
   }
 
   /**
-   * Reads {@code database.url}, {@code database.user}, {@code database.password}, {@code database.schema}
-   * (default: the service name), {@code database.pool-size}, {@code database.connection-timeout},
-   * {@code database.probe-timeout}.
+   * Reads {@code database.url}, {@code database.user}, {@code database.password}, {@code
+   * database.schema} (default: the service name), {@code database.pool-size}, {@code
+   * database.connection-timeout}, {@code database.probe-timeout}.
    */
   public static DatabaseSettings from(KitConfig config) {
     return new DatabaseSettings(
@@ -50,12 +57,21 @@ public record DatabaseSettings(
   }
 
   public DatabaseSettings withSchema(String otherSchema) {
-    return new DatabaseSettings(url, user, password, otherSchema, poolSize, connectionTimeout, probeTimeout);
+    return new DatabaseSettings(
+        url, user, password, otherSchema, poolSize, connectionTimeout, probeTimeout);
   }
 
   @Override
   public String toString() {
     // Never print the password (records would by default).
-    return "DatabaseSettings[url=" + url + ", user=" + user + ", schema=" + schema + ", poolSize=" + poolSize + "]";
+    return "DatabaseSettings[url="
+        + url
+        + ", user="
+        + user
+        + ", schema="
+        + schema
+        + ", poolSize="
+        + poolSize
+        + "]";
   }
 }

@@ -7,13 +7,14 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The errors a service's domain core may raise on purpose, each mapping to one canonical gRPC code through
- * {@link ErrorMapper}. Sealed so the mapper's {@code switch} is exhaustive: adding a kind without a mapping does
- * not compile.
+ * The errors a service's domain core may raise on purpose, each mapping to one canonical gRPC code
+ * through {@link ErrorMapper}. Sealed so the mapper's {@code switch} is exhaustive: adding a kind
+ * without a mapping does not compile.
  *
- * <p>{@code reason} is a stable UPPER_SNAKE identifier clients may branch on (google.rpc.ErrorInfo.reason);
- * the message is for humans and must not contain secrets or payloads. Stack traces are not captured: these are
- * expected outcomes, not bugs, and they are never logged with a trace nor sent to a client.
+ * <p>{@code reason} is a stable UPPER_SNAKE identifier clients may branch on
+ * (google.rpc.ErrorInfo.reason); the message is for humans and must not contain secrets or
+ * payloads. Stack traces are not captured: these are expected outcomes, not bugs, and they are
+ * never logged with a trace nor sent to a client.
  */
 public abstract sealed class DomainException extends RuntimeException {
   private final String reason;
@@ -36,7 +37,10 @@ public abstract sealed class DomainException extends RuntimeException {
     return metadata;
   }
 
-  /** The request is malformed; the client must change it. Carries every violation found, not just the first. */
+  /**
+   * The request is malformed; the client must change it. Carries every violation found, not just
+   * the first.
+   */
   public static final class InvalidArgument extends DomainException {
     private final List<FieldViolation> violations;
 
@@ -44,7 +48,10 @@ public abstract sealed class DomainException extends RuntimeException {
       this("INVALID_ARGUMENT", violations);
     }
 
-    /** With a more specific reason than INVALID_ARGUMENT, e.g. BATCH_TOO_LARGE or INVALID_PAGE_TOKEN. */
+    /**
+     * With a more specific reason than INVALID_ARGUMENT, e.g. BATCH_TOO_LARGE or
+     * INVALID_PAGE_TOKEN.
+     */
     public InvalidArgument(String reason, List<FieldViolation> violations) {
       super(reason, summary(violations), Map.of());
       if (violations.isEmpty()) {
@@ -62,8 +69,12 @@ public abstract sealed class DomainException extends RuntimeException {
     }
 
     private static String summary(List<FieldViolation> vs) {
-      return vs.isEmpty() ? "invalid request"
-          : "invalid request: " + vs.get(0).field() + ": " + vs.get(0).description()
+      return vs.isEmpty()
+          ? "invalid request"
+          : "invalid request: "
+              + vs.get(0).field()
+              + ": "
+              + vs.get(0).description()
               + (vs.size() > 1 ? " (and " + (vs.size() - 1) + " more)" : "");
     }
   }
@@ -71,7 +82,9 @@ public abstract sealed class DomainException extends RuntimeException {
   /** The named resource does not exist (or the caller may not know it does). */
   public static final class NotFound extends DomainException {
     public NotFound(String resourceType, String resourceName) {
-      super("NOT_FOUND", resourceType + " not found: " + resourceName,
+      super(
+          "NOT_FOUND",
+          resourceType + " not found: " + resourceName,
           Map.of("resource_type", resourceType, "resource_name", resourceName));
     }
   }
@@ -79,12 +92,16 @@ public abstract sealed class DomainException extends RuntimeException {
   /** A create collided with an existing resource. */
   public static final class AlreadyExists extends DomainException {
     public AlreadyExists(String resourceType, String resourceName) {
-      super("ALREADY_EXISTS", resourceType + " already exists: " + resourceName,
+      super(
+          "ALREADY_EXISTS",
+          resourceType + " already exists: " + resourceName,
           Map.of("resource_type", resourceType, "resource_name", resourceName));
     }
   }
 
-  /** The system is not in a state where this request can succeed; retrying unchanged will not help. */
+  /**
+   * The system is not in a state where this request can succeed; retrying unchanged will not help.
+   */
   public static final class FailedPrecondition extends DomainException {
     public FailedPrecondition(String reason, String message) {
       super(reason, message, Map.of());
@@ -109,7 +126,10 @@ public abstract sealed class DomainException extends RuntimeException {
     }
   }
 
-  /** A quota or capacity bound was hit; {@code retryAfter} becomes google.rpc.RetryInfo when present. */
+  /**
+   * A quota or capacity bound was hit; {@code retryAfter} becomes google.rpc.RetryInfo when
+   * present.
+   */
   public static final class ResourceExhausted extends DomainException {
     private final Duration retryAfter;
 

@@ -13,11 +13,13 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Turns whatever a handler throws (or passes to {@code onError}) into the status {@link ErrorMapper} chooses.
+ * Turns whatever a handler throws (or passes to {@code onError}) into the status {@link
+ * ErrorMapper} chooses.
  *
- * <p>Both paths matter: a handler that throws from a listener callback would otherwise surface as UNKNOWN
- * ("Application error processing RPC"), and one that calls {@code responseObserver.onError(domainException)}
- * would surface as UNKNOWN with no details. Neither tells the client what to fix.
+ * <p>Both paths matter: a handler that throws from a listener callback would otherwise surface as
+ * UNKNOWN ("Application error processing RPC"), and one that calls {@code
+ * responseObserver.onError(domainException)} would surface as UNKNOWN with no details. Neither
+ * tells the client what to fix.
  */
 public final class ErrorMappingInterceptor implements ServerInterceptor {
   private static final Logger LOG = Logger.getLogger(ErrorMappingInterceptor.class.getName());
@@ -71,14 +73,16 @@ public final class ErrorMappingInterceptor implements ServerInterceptor {
         try {
           super.onCancel();
         } catch (RuntimeException e) {
-          // The client is gone; nothing to send, but an exception here is still a bug worth logging.
+          // The client is gone; nothing to send, but an exception here is still a bug worth
+          // logging.
           LOG.log(Level.WARNING, "handler failed in onCancel", e);
         }
       }
     };
   }
 
-  private static final class MappingCall<Q, R> extends ForwardingServerCall.SimpleForwardingServerCall<Q, R> {
+  private static final class MappingCall<Q, R>
+      extends ForwardingServerCall.SimpleForwardingServerCall<Q, R> {
     private final ErrorMapper mapper;
     private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -93,7 +97,9 @@ public final class ErrorMappingInterceptor implements ServerInterceptor {
         return;
       }
       Throwable cause = status.getCause();
-      if (!status.isOk() && cause != null && !(cause instanceof StatusRuntimeException)
+      if (!status.isOk()
+          && cause != null
+          && !(cause instanceof StatusRuntimeException)
           && (cause instanceof DomainException || status.getCode() == Status.Code.UNKNOWN)) {
         StatusRuntimeException mapped = mapper.toStatusException(cause);
         Metadata merged = new Metadata();

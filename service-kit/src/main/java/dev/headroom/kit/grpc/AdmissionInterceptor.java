@@ -16,10 +16,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Bounds the calls a server works on at once. Beyond the bound a call is refused immediately with
- * RESOURCE_EXHAUSTED (reason SERVER_OVERLOADED), which clients treat as "back off and retry", instead of queueing
- * without limit and timing out for everyone. Because grpc-java serializes each call's callbacks, an admitted call
- * holds at most one task in the server executor's queue, so a limit no larger than the queue capacity keeps
- * admitted calls from ever being rejected by the executor.
+ * RESOURCE_EXHAUSTED (reason SERVER_OVERLOADED), which clients treat as "back off and retry",
+ * instead of queueing without limit and timing out for everyone. Because grpc-java serializes each
+ * call's callbacks, an admitted call holds at most one task in the server executor's queue, so a
+ * limit no larger than the queue capacity keeps admitted calls from ever being rejected by the
+ * executor.
  */
 public final class AdmissionInterceptor implements ServerInterceptor {
   private final Semaphore permits;
@@ -41,21 +42,31 @@ public final class AdmissionInterceptor implements ServerInterceptor {
   public <Q, R> ServerCall.Listener<Q> interceptCall(
       ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
     if (!permits.tryAcquire()) {
-      StatusRuntimeException refused = StatusProto.toStatusRuntimeException(com.google.rpc.Status.newBuilder()
-          .setCode(Code.RESOURCE_EXHAUSTED.getNumber())
-          .setMessage("server is at its limit of " + limit + " concurrent calls; retry with backoff")
-          .addDetails(Any.pack(ErrorInfo.newBuilder().setReason("SERVER_OVERLOADED")
-              .setDomain(ErrorMapper.DOMAIN).build()))
-          .build());
+      StatusRuntimeException refused =
+          StatusProto.toStatusRuntimeException(
+              com.google.rpc.Status.newBuilder()
+                  .setCode(Code.RESOURCE_EXHAUSTED.getNumber())
+                  .setMessage(
+                      "server is at its limit of "
+                          + limit
+                          + " concurrent calls; retry with backoff")
+                  .addDetails(
+                      Any.pack(
+                          ErrorInfo.newBuilder()
+                              .setReason("SERVER_OVERLOADED")
+                              .setDomain(ErrorMapper.DOMAIN)
+                              .build()))
+                  .build());
       call.close(refused.getStatus(), refused.getTrailers());
       return new ServerCall.Listener<>() {};
     }
     AtomicBoolean released = new AtomicBoolean();
-    Runnable release = () -> {
-      if (released.compareAndSet(false, true)) {
-        permits.release();
-      }
-    };
+    Runnable release =
+        () -> {
+          if (released.compareAndSet(false, true)) {
+            permits.release();
+          }
+        };
     ServerCall.Listener<Q> delegate;
     try {
       delegate = next.startCall(call, headers);

@@ -14,9 +14,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Records every RPC as {@code grpc.server.calls} (a timer: count and latency histogram) tagged with the full
- * method name and the final status code, plus an in-flight gauge. Installed outermost so it sees the status the
- * client actually receives, after error mapping and admission control.
+ * Records every RPC as {@code grpc.server.calls} (a timer: count and latency histogram) tagged with
+ * the full method name and the final status code, plus an in-flight gauge. Installed outermost so
+ * it sees the status the client actually receives, after error mapping and admission control.
  */
 public final class GrpcMetricsInterceptor implements ServerInterceptor {
   private final MeterRegistry registry;
@@ -31,16 +31,17 @@ public final class GrpcMetricsInterceptor implements ServerInterceptor {
   public <Q, R> ServerCall.Listener<Q> interceptCall(
       ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
     Recorder recorder = new Recorder(call.getMethodDescriptor().getFullMethodName());
-    ServerCall<Q, R> recording = new ForwardingServerCall.SimpleForwardingServerCall<>(call) {
-      @Override
-      public void close(Status status, Metadata trailers) {
-        try {
-          super.close(status, trailers);
-        } finally {
-          recorder.finish(status.getCode());
-        }
-      }
-    };
+    ServerCall<Q, R> recording =
+        new ForwardingServerCall.SimpleForwardingServerCall<>(call) {
+          @Override
+          public void close(Status status, Metadata trailers) {
+            try {
+              super.close(status, trailers);
+            } finally {
+              recorder.finish(status.getCode());
+            }
+          }
+        };
     ServerCall.Listener<Q> delegate = next.startCall(recording, headers);
     return new ForwardingServerCallListener.SimpleForwardingServerCallListener<>(delegate) {
       @Override
@@ -48,7 +49,8 @@ public final class GrpcMetricsInterceptor implements ServerInterceptor {
         try {
           super.onCancel();
         } finally {
-          // A cancelled call may never reach close(); count it so the in-flight gauge does not leak.
+          // A cancelled call may never reach close(); count it so the in-flight gauge does not
+          // leak.
           recorder.finish(Status.Code.CANCELLED);
         }
       }

@@ -30,14 +30,16 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Logger;
 
 /**
- * A service's gRPC server: its services behind metrics, admission control and error mapping, plus the standard
- * health service (SERVING only while the {@link ReadinessMonitor} says ready) and server reflection.
+ * A service's gRPC server: its services behind metrics, admission control and error mapping, plus
+ * the standard health service (SERVING only while the {@link ReadinessMonitor} says ready) and
+ * server reflection.
  *
- * <p>Over the wire (netty, {@link Builder#port}) or in-process ({@link Builder#inProcess}): the all-in-one app
- * runs several services in one JVM on in-process transports with exactly the same interceptors and handlers.
- * {@link #close()} shuts down gracefully: NOT_SERVING first so load balancers stop routing, then
- * {@code beforeDrain} hooks (e.g. end Watch streams so clients reconnect elsewhere), stop accepting, wait up to
- * the grace period for in-flight calls, then cancel what is left.
+ * <p>Over the wire (netty, {@link Builder#port}) or in-process ({@link Builder#inProcess}): the
+ * all-in-one app runs several services in one JVM on in-process transports with exactly the same
+ * interceptors and handlers. {@link #close()} shuts down gracefully: NOT_SERVING first so load
+ * balancers stop routing, then {@code beforeDrain} hooks (e.g. end Watch streams so clients
+ * reconnect elsewhere), stop accepting, wait up to the grace period for in-flight calls, then
+ * cancel what is left.
  */
 public final class GrpcServer implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(GrpcServer.class.getName());
@@ -62,7 +64,8 @@ public final class GrpcServer implements AutoCloseable {
     MeterRegistry registry = b.registry != null ? b.registry : new SimpleMeterRegistry();
 
     if (b.directExecutor) {
-      // Tests only: handlers run on the transport thread, so a test sees their effects deterministically.
+      // Tests only: handlers run on the transport thread, so a test sees their effects
+      // deterministically.
       this.executor = null;
     } else {
       this.executor = boundedExecutor(name, settings, registry);
@@ -83,19 +86,26 @@ public final class GrpcServer implements AutoCloseable {
       names.add(def.getServiceDescriptor().getName());
     }
     this.serviceNames = List.copyOf(names);
-    // Health and reflection stay outside admission control: a saturated server must still answer its probes.
+    // Health and reflection stay outside admission control: a saturated server must still answer
+    // its probes.
     definitions.add(ServerInterceptors.intercept(health.getHealthService(), errors, metrics));
-    definitions.add(ServerInterceptors.intercept(ProtoReflectionServiceV1.newInstance(), errors, metrics));
+    definitions.add(
+        ServerInterceptors.intercept(ProtoReflectionServiceV1.newInstance(), errors, metrics));
 
-    this.server = b.inProcessName != null
-        ? configure(InProcessServerBuilder.forName(b.inProcessName), definitions)
-        : configure(Grpc.newServerBuilderForPort(settings.port(), InsecureServerCredentials.create()), definitions);
-    // The all-in-one app serves hosts over TCP and its sibling services in-process, from the same handlers,
+    this.server =
+        b.inProcessName != null
+            ? configure(InProcessServerBuilder.forName(b.inProcessName), definitions)
+            : configure(
+                Grpc.newServerBuilderForPort(settings.port(), InsecureServerCredentials.create()),
+                definitions);
+    // The all-in-one app serves hosts over TCP and its sibling services in-process, from the same
+    // handlers,
     // executor, admission limit and metrics.
     String alias = b.alsoInProcessName != null ? b.alsoInProcessName : settings.inProcessAlias();
-    this.sibling = b.inProcessName == null && !alias.isEmpty()
-        ? configure(InProcessServerBuilder.forName(alias), definitions)
-        : null;
+    this.sibling =
+        b.inProcessName == null && !alias.isEmpty()
+            ? configure(InProcessServerBuilder.forName(alias), definitions)
+            : null;
     setAll(ServingStatus.NOT_SERVING);
   }
 
@@ -110,18 +120,28 @@ public final class GrpcServer implements AutoCloseable {
     return sb.build();
   }
 
-  private static ExecutorService boundedExecutor(String name, GrpcServerSettings s, MeterRegistry registry) {
+  private static ExecutorService boundedExecutor(
+      String name, GrpcServerSettings s, MeterRegistry registry) {
     AtomicInteger n = new AtomicInteger();
-    ThreadFactory tf = r -> {
-      Thread t = new Thread(r, name + "-grpc-" + n.incrementAndGet());
-      t.setDaemon(true);
-      return t;
-    };
+    ThreadFactory tf =
+        r -> {
+          Thread t = new Thread(r, name + "-grpc-" + n.incrementAndGet());
+          t.setDaemon(true);
+          return t;
+        };
     ArrayBlockingQueue<Runnable> queue = new ArrayBlockingQueue<>(s.queueCapacity());
-    // AbortPolicy is the last resort behind AdmissionInterceptor (see there); a silent CallerRunsPolicy would run
+    // AbortPolicy is the last resort behind AdmissionInterceptor (see there); a silent
+    // CallerRunsPolicy would run
     // application code on a netty event loop.
-    ThreadPoolExecutor pool = new ThreadPoolExecutor(s.threads(), s.threads(), 60, TimeUnit.SECONDS, queue, tf,
-        new ThreadPoolExecutor.AbortPolicy());
+    ThreadPoolExecutor pool =
+        new ThreadPoolExecutor(
+            s.threads(),
+            s.threads(),
+            60,
+            TimeUnit.SECONDS,
+            queue,
+            tf,
+            new ThreadPoolExecutor.AbortPolicy());
     pool.allowCoreThreadTimeOut(true);
     registry.gauge("grpc.server.executor.queue.size", queue, ArrayBlockingQueue::size);
     registry.gauge("grpc.server.executor.active", pool, ThreadPoolExecutor::getActiveCount);
@@ -146,20 +166,23 @@ public final class GrpcServer implements AutoCloseable {
         sibling.start();
       }
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot start gRPC server for " + name + " on port " + settings.port(), e);
+      throw new UncheckedIOException(
+          "cannot start gRPC server for " + name + " on port " + settings.port(), e);
     }
     if (readiness != null) {
-      readiness.addListener(ready -> {
-        synchronized (GrpcServer.this) {
-          if (!closed) {
-            setAll(ready ? ServingStatus.SERVING : ServingStatus.NOT_SERVING);
-          }
-        }
-      });
+      readiness.addListener(
+          ready -> {
+            synchronized (GrpcServer.this) {
+              if (!closed) {
+                setAll(ready ? ServingStatus.SERVING : ServingStatus.NOT_SERVING);
+              }
+            }
+          });
     } else {
       setAll(ServingStatus.SERVING);
     }
-    LOG.info(() -> name + " gRPC server listening on " + (port() < 0 ? "in-process" : "port " + port()));
+    LOG.info(
+        () -> name + " gRPC server listening on " + (port() < 0 ? "in-process" : "port " + port()));
     return this;
   }
 
@@ -248,7 +271,10 @@ public final class GrpcServer implements AutoCloseable {
       return this;
     }
 
-    /** Serve on TCP and, in addition, in-process under this name (the all-in-one app's sibling services). */
+    /**
+     * Serve on TCP and, in addition, in-process under this name (the all-in-one app's sibling
+     * services).
+     */
     public Builder alsoInProcess(String inProcessName) {
       this.alsoInProcessName = inProcessName;
       return this;
@@ -270,7 +296,10 @@ public final class GrpcServer implements AutoCloseable {
       return this;
     }
 
-    /** Extra interceptors (e.g. authentication), run inside metrics/admission and outside error mapping. */
+    /**
+     * Extra interceptors (e.g. authentication), run inside metrics/admission and outside error
+     * mapping.
+     */
     public Builder addInterceptor(ServerInterceptor interceptor) {
       interceptors.add(interceptor);
       return this;

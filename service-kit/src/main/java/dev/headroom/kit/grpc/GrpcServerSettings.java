@@ -7,32 +7,43 @@ import java.time.Duration;
  * @param port TCP port; 0 picks a free one (see {@link GrpcServer#port()})
  * @param threads server executor threads
  * @param queueCapacity bounded executor queue
- * @param maxInFlightCalls calls admitted at once (includes open Watch streams); more get RESOURCE_EXHAUSTED
+ * @param maxInFlightCalls calls admitted at once (includes open Watch streams); more get
+ *     RESOURCE_EXHAUSTED
  * @param gracePeriod how long shutdown waits for in-flight calls before cancelling them
  * @param maxInboundMessageBytes largest request message accepted
- * @param inProcessAlias when non-empty, the server is also reachable in-process under this name (the all-in-one
- *     app's sibling services call each other that way); empty for TCP only
+ * @param inProcessAlias when non-empty, the server is also reachable in-process under this name
+ *     (the all-in-one app's sibling services call each other that way); empty for TCP only
  */
 public record GrpcServerSettings(
-    int port, int threads, int queueCapacity, int maxInFlightCalls, Duration gracePeriod,
-    int maxInboundMessageBytes, String inProcessAlias) {
+    int port,
+    int threads,
+    int queueCapacity,
+    int maxInFlightCalls,
+    Duration gracePeriod,
+    int maxInboundMessageBytes,
+    String inProcessAlias) {
 
   public GrpcServerSettings {
     if (port < 0 || port > 65535) {
       throw new IllegalArgumentException("port must be within 0..65535: " + port);
     }
     if (threads < 1 || queueCapacity < 1 || maxInFlightCalls < 1) {
-      throw new IllegalArgumentException("threads, queueCapacity and maxInFlightCalls must be >= 1");
+      throw new IllegalArgumentException(
+          "threads, queueCapacity and maxInFlightCalls must be >= 1");
     }
     inProcessAlias = inProcessAlias == null ? "" : inProcessAlias;
   }
 
   public static GrpcServerSettings defaults(int port) {
-    return new GrpcServerSettings(port, 16, 1024, 1024, Duration.ofSeconds(10), 4 * 1024 * 1024, "");
+    return new GrpcServerSettings(
+        port, 16, 1024, 1024, Duration.ofSeconds(10), 4 * 1024 * 1024, "");
   }
 
-  /** Reads {@code grpc.port}, {@code grpc.threads}, {@code grpc.queue-capacity}, {@code grpc.max-in-flight-calls},
-   * {@code grpc.grace-period}, {@code grpc.max-inbound-message-bytes}, {@code grpc.in-process-alias}. */
+  /**
+   * Reads {@code grpc.port}, {@code grpc.threads}, {@code grpc.queue-capacity}, {@code
+   * grpc.max-in-flight-calls}, {@code grpc.grace-period}, {@code grpc.max-inbound-message-bytes},
+   * {@code grpc.in-process-alias}.
+   */
   public static GrpcServerSettings from(KitConfig c) {
     GrpcServerSettings d = defaults(0);
     return new GrpcServerSettings(
@@ -41,7 +52,8 @@ public record GrpcServerSettings(
         c.integer("grpc.queue-capacity", d.queueCapacity(), 1, 1_000_000),
         c.integer("grpc.max-in-flight-calls", d.maxInFlightCalls(), 1, 1_000_000),
         c.duration("grpc.grace-period", d.gracePeriod()),
-        c.integer("grpc.max-inbound-message-bytes", d.maxInboundMessageBytes(), 1024, 64 * 1024 * 1024),
+        c.integer(
+            "grpc.max-inbound-message-bytes", d.maxInboundMessageBytes(), 1024, 64 * 1024 * 1024),
         c.string("grpc.in-process-alias", ""));
   }
 }

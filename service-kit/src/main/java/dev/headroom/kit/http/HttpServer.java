@@ -17,11 +17,12 @@ import java.util.function.Consumer;
 
 /**
  * A service's Helidon SE server: {@code /observe/health} (readiness checks, 503 while not ready),
- * {@code /observe/metrics} (the service's Prometheus registry in text format) and whatever routes the service
- * adds (admin JSON, webhooks).
+ * {@code /observe/metrics} (the service's Prometheus registry in text format) and whatever routes
+ * the service adds (admin JSON, webhooks).
  *
- * <p>Metrics come from a Micrometer registry owned by the service instance rather than Helidon's global metrics:
- * several services share one JVM in the all-in-one app, and each must expose only its own numbers.
+ * <p>Metrics come from a Micrometer registry owned by the service instance rather than Helidon's
+ * global metrics: several services share one JVM in the all-in-one app, and each must expose only
+ * its own numbers.
  */
 public final class HttpServer implements AutoCloseable {
   public static final String METRICS_PATH = "/observe/metrics";
@@ -33,51 +34,59 @@ public final class HttpServer implements AutoCloseable {
     var health = HealthObserver.builder().details(true).useSystemServices(false);
     if (b.readiness != null) {
       ReadinessMonitor monitor = b.readiness;
-      // One Helidon check per kit check, all evaluated by a single live run so the answer is current.
-      health.addCheck(new HealthCheck() {
-        @Override
-        public HealthCheckType type() {
-          return HealthCheckType.READINESS;
-        }
+      // One Helidon check per kit check, all evaluated by a single live run so the answer is
+      // current.
+      health.addCheck(
+          new HealthCheck() {
+            @Override
+            public HealthCheckType type() {
+              return HealthCheckType.READINESS;
+            }
 
-        @Override
-        public String name() {
-          return "readiness";
-        }
+            @Override
+            public String name() {
+              return "readiness";
+            }
 
-        @Override
-        public HealthCheckResponse call() {
-          ReadinessMonitor.Report report = monitor.checkNow();
-          HealthCheckResponse.Builder r = HealthCheckResponse.builder().status(report.ready());
-          for (CheckResult c : report.results()) {
-            r.detail(c.name(), c.up() ? "UP" : "DOWN: " + c.detail());
-          }
-          return r.build();
-        }
-      });
+            @Override
+            public HealthCheckResponse call() {
+              ReadinessMonitor.Report report = monitor.checkNow();
+              HealthCheckResponse.Builder r = HealthCheckResponse.builder().status(report.ready());
+              for (CheckResult c : report.results()) {
+                r.detail(c.name(), c.up() ? "UP" : "DOWN: " + c.detail());
+              }
+              return r.build();
+            }
+          });
     }
-    ObserveFeature observe = ObserveFeature.builder()
-        .observersDiscoverServices(false)
-        .addObserver(health.build())
-        .build();
+    ObserveFeature observe =
+        ObserveFeature.builder()
+            .observersDiscoverServices(false)
+            .addObserver(health.build())
+            .build();
     PrometheusMeterRegistry registry = b.registry;
     List<Consumer<HttpRouting.Builder>> routes = b.routes;
-    this.server = WebServer.builder()
-        .host(b.settings.host())
-        .port(b.settings.port())
-        .shutdownHook(false)
-        .featuresDiscoverServices(false)
-        .addFeature(observe)
-        .routing(r -> {
-          if (registry != null) {
-            r.get(METRICS_PATH, (req, res) -> {
-              res.header(HeaderNames.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8");
-              res.send(registry.scrape());
-            });
-          }
-          routes.forEach(c -> c.accept(r));
-        })
-        .build();
+    this.server =
+        WebServer.builder()
+            .host(b.settings.host())
+            .port(b.settings.port())
+            .shutdownHook(false)
+            .featuresDiscoverServices(false)
+            .addFeature(observe)
+            .routing(
+                r -> {
+                  if (registry != null) {
+                    r.get(
+                        METRICS_PATH,
+                        (req, res) -> {
+                          res.header(
+                              HeaderNames.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8");
+                          res.send(registry.scrape());
+                        });
+                  }
+                  routes.forEach(c -> c.accept(r));
+                })
+            .build();
   }
 
   public static Builder builder(HttpSettings settings) {

@@ -2,7 +2,9 @@ package dev.headroom.kit.http;
 
 import dev.headroom.kit.config.KitConfig;
 
-/** @param port TCP port of the Helidon server; 0 picks a free one. */
+/**
+ * @param port TCP port of the Helidon server; 0 picks a free one.
+ */
 public record HttpSettings(String host, int port) {
   public HttpSettings {
     if (port < 0 || port > 65535) {

@@ -12,9 +12,9 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Runs a service's readiness checks periodically and on demand and tells listeners (the gRPC health service)
- * when readiness changes. The HTTP health endpoint calls {@link #checkNow()} so it reports live state; the
- * periodic run keeps the gRPC health status fresh without anyone asking.
+ * Runs a service's readiness checks periodically and on demand and tells listeners (the gRPC health
+ * service) when readiness changes. The HTTP health endpoint calls {@link #checkNow()} so it reports
+ * live state; the periodic run keeps the gRPC health status fresh without anyone asking.
  */
 public final class ReadinessMonitor implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(ReadinessMonitor.class.getName());
@@ -53,13 +53,17 @@ public final class ReadinessMonitor implements AutoCloseable {
       if (scheduler != null) {
         return;
       }
-      // One daemon thread: checks are short and sequential, and a stuck check must not pile up more threads.
-      scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "readiness-monitor");
-        t.setDaemon(true);
-        return t;
-      });
-      scheduler.scheduleWithFixedDelay(this::checkQuietly, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
+      // One daemon thread: checks are short and sequential, and a stuck check must not pile up more
+      // threads.
+      scheduler =
+          Executors.newSingleThreadScheduledExecutor(
+              r -> {
+                Thread t = new Thread(r, "readiness-monitor");
+                t.setDaemon(true);
+                return t;
+              });
+      scheduler.scheduleWithFixedDelay(
+          this::checkQuietly, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
     }
   }
 
@@ -71,7 +75,9 @@ public final class ReadinessMonitor implements AutoCloseable {
     }
   }
 
-  /** Marks the service as going away: readiness stays false from now on, whatever the checks say. */
+  /**
+   * Marks the service as going away: readiness stays false from now on, whatever the checks say.
+   */
   public void drain() {
     draining = true;
     publish(false);
@@ -98,7 +104,8 @@ public final class ReadinessMonitor implements AutoCloseable {
   }
 
   private void publish(boolean ready) {
-    // Listeners run under the lock so two concurrent checks cannot deliver their results out of order.
+    // Listeners run under the lock so two concurrent checks cannot deliver their results out of
+    // order.
     synchronized (lock) {
       if (lastReady != null && lastReady == ready) {
         return;

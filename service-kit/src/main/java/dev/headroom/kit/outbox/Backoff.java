@@ -4,16 +4,21 @@ import java.time.Duration;
 import java.util.random.RandomGenerator;
 
 /**
- * Capped exponential backoff with jitter. Jitter spreads reconnects so that every consumer of a restarted server
- * does not come back in the same millisecond.
+ * Capped exponential backoff with jitter. Jitter spreads reconnects so that every consumer of a
+ * restarted server does not come back in the same millisecond.
  *
  * @param jitter fraction of the delay that is randomized, 0..1 (1 = "full jitter")
  */
 public record Backoff(Duration initial, Duration max, double multiplier, double jitter) {
   public Backoff {
-    if (initial.isNegative() || initial.isZero() || max.compareTo(initial) < 0 || multiplier < 1
-        || jitter < 0 || jitter > 1) {
-      throw new IllegalArgumentException("invalid backoff " + initial + ".." + max + " x" + multiplier);
+    if (initial.isNegative()
+        || initial.isZero()
+        || max.compareTo(initial) < 0
+        || multiplier < 1
+        || jitter < 0
+        || jitter > 1) {
+      throw new IllegalArgumentException(
+          "invalid backoff " + initial + ".." + max + " x" + multiplier);
     }
   }
 

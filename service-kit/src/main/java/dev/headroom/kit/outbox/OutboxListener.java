@@ -15,10 +15,11 @@ import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
 
 /**
- * Holds one LISTEN connection for a service's outbox channel and wakes the watch sessions of the notified
- * stream. One thread and one connection per service, however many watchers: the connection is opened outside
- * the pool so it never starves request handling. When the connection breaks, every subscriber is woken (they
- * re-read, so nothing committed meanwhile is missed) and the listener reconnects with backoff.
+ * Holds one LISTEN connection for a service's outbox channel and wakes the watch sessions of the
+ * notified stream. One thread and one connection per service, however many watchers: the connection
+ * is opened outside the pool so it never starves request handling. When the connection breaks,
+ * every subscriber is woken (they re-read, so nothing committed meanwhile is missed) and the
+ * listener reconnects with backoff.
  */
 public final class OutboxListener implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(OutboxListener.class.getName());
@@ -53,13 +54,19 @@ public final class OutboxListener implements AutoCloseable {
     return this;
   }
 
-  /** Registers {@code wake} for notifications on {@code stream}; close the returned handle to unsubscribe. */
+  /**
+   * Registers {@code wake} for notifications on {@code stream}; close the returned handle to
+   * unsubscribe.
+   */
   public AutoCloseable subscribe(String stream, Runnable wake) {
     subscribers.computeIfAbsent(stream, s -> new CopyOnWriteArraySet<>()).add(wake);
-    return () -> subscribers.computeIfPresent(stream, (s, set) -> {
-      set.remove(wake);
-      return set.isEmpty() ? null : set;
-    });
+    return () ->
+        subscribers.computeIfPresent(
+            stream,
+            (s, set) -> {
+              set.remove(wake);
+              return set.isEmpty() ? null : set;
+            });
   }
 
   private void run() {
@@ -86,8 +93,13 @@ public final class OutboxListener implements AutoCloseable {
         if (!running) {
           break;
         }
-        LOG.log(Level.WARNING, "outbox listener on " + channel + " lost its connection (SQLState "
-            + e.getSQLState() + "); reconnecting");
+        LOG.log(
+            Level.WARNING,
+            "outbox listener on "
+                + channel
+                + " lost its connection (SQLState "
+                + e.getSQLState()
+                + "); reconnecting");
         wakeAll();
         try {
           Thread.sleep(backoff.delay(attempt++, random).toMillis());

@@ -9,20 +9,27 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Deletes outbox entries older than the retention period. Retention is by age because consumers keep their
- * cursors in their own schemas, out of the producer's sight; pick a retention longer than any consumer may be
- * down (a watch from a pruned cursor fails with FAILED_PRECONDITION CURSOR_EXPIRED instead of skipping).
- * Each run deletes in bounded batches, at most {@code maxBatchesPerRun} of them.
+ * Deletes outbox entries older than the retention period. Retention is by age because consumers
+ * keep their cursors in their own schemas, out of the producer's sight; pick a retention longer
+ * than any consumer may be down (a watch from a pruned cursor fails with FAILED_PRECONDITION
+ * CURSOR_EXPIRED instead of skipping). Each run deletes in bounded batches, at most {@code
+ * maxBatchesPerRun} of them.
  */
 public final class OutboxPruner implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(OutboxPruner.class.getName());
 
-  public record Settings(Duration retention, Duration interval, int batchSize, int maxBatchesPerRun) {
-    /** Reads {@code outbox.retention} (7d), {@code outbox.prune-interval} (5m), {@code outbox.prune-batch} (1000). */
+  public record Settings(
+      Duration retention, Duration interval, int batchSize, int maxBatchesPerRun) {
+    /**
+     * Reads {@code outbox.retention} (7d), {@code outbox.prune-interval} (5m), {@code
+     * outbox.prune-batch} (1000).
+     */
     public static Settings from(KitConfig c) {
-      return new Settings(c.duration("outbox.retention", Duration.ofDays(7)),
+      return new Settings(
+          c.duration("outbox.retention", Duration.ofDays(7)),
           c.duration("outbox.prune-interval", Duration.ofMinutes(5)),
-          c.integer("outbox.prune-batch", 1000, 1, 100_000), 100);
+          c.integer("outbox.prune-batch", 1000, 1, 100_000),
+          100);
     }
   }
 
@@ -33,11 +40,13 @@ public final class OutboxPruner implements AutoCloseable {
   public OutboxPruner(Outbox outbox, Settings settings) {
     this.outbox = outbox;
     this.settings = settings;
-    this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "outbox-pruner");
-      t.setDaemon(true);
-      return t;
-    });
+    this.scheduler =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "outbox-pruner");
+              t.setDaemon(true);
+              return t;
+            });
   }
 
   public OutboxPruner start() {

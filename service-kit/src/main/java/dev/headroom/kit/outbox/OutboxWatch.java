@@ -21,13 +21,14 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Serves a server-streaming Watch RPC from the outbox: sends every entry with {@code seq > cursor} and then keeps
- * the stream open, sending new entries as they commit.
+ * Serves a server-streaming Watch RPC from the outbox: sends every entry with {@code seq > cursor}
+ * and then keeps the stream open, sending new entries as they commit.
  *
- * <p>Respects flow control: sends only while the call {@code isReady()} and resumes from its onReady handler, so a
- * slow consumer costs at most one batch of memory. Reads run on a small dedicated scheduler, never on the gRPC
- * executor, and a session has at most one read in progress at a time. Wakeups come from NOTIFY, from onReady,
- * and from a bounded poll interval as a fallback. Cancellation stops the session and releases its subscription.
+ * <p>Respects flow control: sends only while the call {@code isReady()} and resumes from its
+ * onReady handler, so a slow consumer costs at most one batch of memory. Reads run on a small
+ * dedicated scheduler, never on the gRPC executor, and a session has at most one read in progress
+ * at a time. Wakeups come from NOTIFY, from onReady, and from a bounded poll interval as a
+ * fallback. Cancellation stops the session and releases its subscription.
  */
 public final class OutboxWatch implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(OutboxWatch.class.getName());
@@ -56,27 +57,34 @@ public final class OutboxWatch implements AutoCloseable {
   private final ScheduledExecutorService scheduler;
   private final Set<Session<?>> sessions = ConcurrentHashMap.newKeySet();
 
-  public OutboxWatch(Outbox outbox, OutboxListener listener, ErrorMapper errors, Settings settings) {
+  public OutboxWatch(
+      Outbox outbox, OutboxListener listener, ErrorMapper errors, Settings settings) {
     this.outbox = outbox;
     this.listener = listener;
     this.errors = errors;
     this.settings = settings;
     AtomicInteger n = new AtomicInteger();
-    ScheduledThreadPoolExecutor pool = new ScheduledThreadPoolExecutor(settings.threads(), r -> {
-      Thread t = new Thread(r, "outbox-watch-" + n.incrementAndGet());
-      t.setDaemon(true);
-      return t;
-    });
+    ScheduledThreadPoolExecutor pool =
+        new ScheduledThreadPoolExecutor(
+            settings.threads(),
+            r -> {
+              Thread t = new Thread(r, "outbox-watch-" + n.incrementAndGet());
+              t.setDaemon(true);
+              return t;
+            });
     pool.setRemoveOnCancelPolicy(true);
     this.scheduler = pool;
   }
 
   /**
-   * Starts streaming {@code stream} after {@code cursor} to {@code responseObserver}; call from the RPC handler
-   * and return. {@code toMessage} builds the service's response message and must put {@code entry.seq()} in it as
-   * the cursor the client resumes from.
+   * Starts streaming {@code stream} after {@code cursor} to {@code responseObserver}; call from the
+   * RPC handler and return. {@code toMessage} builds the service's response message and must put
+   * {@code entry.seq()} in it as the cursor the client resumes from.
    */
-  public <T> void watch(String stream, long cursor, StreamObserver<T> responseObserver,
+  public <T> void watch(
+      String stream,
+      long cursor,
+      StreamObserver<T> responseObserver,
       Function<OutboxEntry, T> toMessage) {
     if (cursor < 0) {
       throw DomainException.InvalidArgument.of("cursor", "must be >= 0");
@@ -97,8 +105,8 @@ public final class OutboxWatch implements AutoCloseable {
   }
 
   /**
-   * Ends every open stream with UNAVAILABLE so clients reconnect (to another replica, or to this one after a
-   * restart) and resume from their cursor; used as a GrpcServer beforeDrain hook.
+   * Ends every open stream with UNAVAILABLE so clients reconnect (to another replica, or to this
+   * one after a restart) and resume from their cursor; used as a GrpcServer beforeDrain hook.
    */
   @Override
   public void close() {
@@ -129,7 +137,11 @@ public final class OutboxWatch implements AutoCloseable {
     private AutoCloseable subscription;
     private ScheduledFuture<?> poll;
 
-    Session(String stream, long cursor, ServerCallStreamObserver<T> obs, Function<OutboxEntry, T> toMessage) {
+    Session(
+        String stream,
+        long cursor,
+        ServerCallStreamObserver<T> obs,
+        Function<OutboxEntry, T> toMessage) {
       this.stream = stream;
       this.cursor = cursor;
       this.obs = obs;
@@ -147,8 +159,8 @@ public final class OutboxWatch implements AutoCloseable {
     }
 
     /**
-     * Coalesces wakeups: at most one drain runs (so onNext/onError are never called concurrently), and a wake
-     * during a drain causes one more pass.
+     * Coalesces wakeups: at most one drain runs (so onNext/onError are never called concurrently),
+     * and a wake during a drain causes one more pass.
      */
     void wake() {
       if (done || wip.getAndIncrement() != 0) {
@@ -159,7 +171,8 @@ public final class OutboxWatch implements AutoCloseable {
       } catch (RejectedExecutionException e) {
         // Scheduler stopped: we hold the drain token, so ending the stream here is safe.
         if (terminal == null) {
-          terminal = Status.UNAVAILABLE.withDescription("server shutting down; resume from your cursor");
+          terminal =
+              Status.UNAVAILABLE.withDescription("server shutting down; resume from your cursor");
         }
         drain();
       }
@@ -211,15 +224,18 @@ public final class OutboxWatch implements AutoCloseable {
       if (done) {
         return;
       }
-      Throwable mapped = switch (e) {
-        case DomainException de -> errors.toStatusException(de);
-        case io.grpc.StatusRuntimeException sre -> sre;
-        default -> {
-          LOG.log(Level.WARNING, "watch of stream " + stream + " failed; client will resume", e);
-          yield Status.UNAVAILABLE.withDescription("watch interrupted; resume from your cursor")
-              .asRuntimeException();
-        }
-      };
+      Throwable mapped =
+          switch (e) {
+            case DomainException de -> errors.toStatusException(de);
+            case io.grpc.StatusRuntimeException sre -> sre;
+            default -> {
+              LOG.log(
+                  Level.WARNING, "watch of stream " + stream + " failed; client will resume", e);
+              yield Status.UNAVAILABLE
+                  .withDescription("watch interrupted; resume from your cursor")
+                  .asRuntimeException();
+            }
+          };
       cleanup();
       safeOnError(mapped);
     }

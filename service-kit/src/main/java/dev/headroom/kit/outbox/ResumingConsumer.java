@@ -11,22 +11,26 @@ import java.util.logging.Logger;
 import java.util.random.RandomGenerator;
 
 /**
- * Consumes an upstream Watch stream forever: opens it at the stored cursor, hands each message to the handler,
- * saves the message's cursor, and after any error or end of stream (server restart, network, handler failure)
- * reconnects with capped exponential backoff and jitter from the last saved cursor.
+ * Consumes an upstream Watch stream forever: opens it at the stored cursor, hands each message to
+ * the handler, saves the message's cursor, and after any error or end of stream (server restart,
+ * network, handler failure) reconnects with capped exponential backoff and jitter from the last
+ * saved cursor.
  *
- * <p>Delivery is at least once: a crash between the handler and the cursor save replays that message, so
- * handlers must be idempotent (or save the cursor themselves in the same transaction via
- * {@link CursorStore#save(org.jdbi.v3.core.Handle, String, long)}). A handler that keeps failing on one message
- * blocks the stream with backoff rather than skipping it: order and completeness beat liveness here.
+ * <p>Delivery is at least once: a crash between the handler and the cursor save replays that
+ * message, so handlers must be idempotent (or save the cursor themselves in the same transaction
+ * via {@link CursorStore#save(org.jdbi.v3.core.Handle, String, long)}). A handler that keeps
+ * failing on one message blocks the stream with backoff rather than skipping it: order and
+ * completeness beat liveness here.
  *
- * <p>Uses a blocking stub iterator, which requests one message at a time, so flow control is natural: the server
- * sends no faster than the handler processes.
+ * <p>Uses a blocking stub iterator, which requests one message at a time, so flow control is
+ * natural: the server sends no faster than the handler processes.
  */
 public final class ResumingConsumer<T> implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(ResumingConsumer.class.getName());
 
-  /** Opens the stream after {@code cursor}, typically {@code blockingStub.watch(request(cursor))}. */
+  /**
+   * Opens the stream after {@code cursor}, typically {@code blockingStub.watch(request(cursor))}.
+   */
   @FunctionalInterface
   public interface Opener<T> {
     Iterator<T> open(long cursor);
@@ -53,8 +57,13 @@ public final class ResumingConsumer<T> implements AutoCloseable {
    * @param name consumer name, the key of its cursor (e.g. {@code scoring.signal-events})
    * @param cursorOf extracts the cursor the server put in each message
    */
-  public ResumingConsumer(String name, CursorStore cursors, Opener<T> opener, ToLongFunction<T> cursorOf,
-      Handler<T> handler, Backoff backoff) {
+  public ResumingConsumer(
+      String name,
+      CursorStore cursors,
+      Opener<T> opener,
+      ToLongFunction<T> cursorOf,
+      Handler<T> handler,
+      Backoff backoff) {
     this.name = name;
     this.cursors = cursors;
     this.opener = opener;
@@ -93,7 +102,9 @@ public final class ResumingConsumer<T> implements AutoCloseable {
           break;
         }
         if (e.getStatus().getCode() != Status.Code.UNAVAILABLE) {
-          LOG.log(Level.WARNING, name + ": watch failed with " + e.getStatus().getCode() + "; retrying");
+          LOG.log(
+              Level.WARNING,
+              name + ": watch failed with " + e.getStatus().getCode() + "; retrying");
         }
       } catch (InterruptedException e) {
         break;
@@ -101,7 +112,8 @@ public final class ResumingConsumer<T> implements AutoCloseable {
         if (!running) {
           break;
         }
-        LOG.log(Level.WARNING, name + ": handler failed at cursor " + position + "; will redeliver", e);
+        LOG.log(
+            Level.WARNING, name + ": handler failed at cursor " + position + "; will redeliver", e);
       } finally {
         call.cancel(null);
       }
@@ -130,7 +142,10 @@ public final class ResumingConsumer<T> implements AutoCloseable {
     return delivered;
   }
 
-  /** Stops the loop and cancels the open call; waits briefly for the thread to finish its current message. */
+  /**
+   * Stops the loop and cancels the open call; waits briefly for the thread to finish its current
+   * message.
+   */
   @Override
   public void close() {
     running = false;

@@ -19,16 +19,19 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * Opaque keyset page tokens: the last row's sort values, base64url-encoded with an HMAC so clients cannot forge or
- * edit them (a token is a promise about where the previous page ended, not a query language).
+ * Opaque keyset page tokens: the last row's sort values, base64url-encoded with an HMAC so clients
+ * cannot forge or edit them (a token is a promise about where the previous page ended, not a query
+ * language).
  *
- * <p>The {@code scope} (e.g. the RPC name plus a digest of its filters) is signed too, so a token from one query
- * cannot be replayed against another. A token that fails any check is INVALID_ARGUMENT on {@code page_token}.
- * The key comes from configuration; rotating it only invalidates tokens in flight.
+ * <p>The {@code scope} (e.g. the RPC name plus a digest of its filters) is signed too, so a token
+ * from one query cannot be replayed against another. A token that fails any check is
+ * INVALID_ARGUMENT on {@code page_token}. The key comes from configuration; rotating it only
+ * invalidates tokens in flight.
  */
 public final class PageTokens {
   private static final byte VERSION = 1;
-  private static final int MAC_BYTES = 16; // truncated HMAC-SHA256: plenty against forgery, keeps tokens short
+  private static final int MAC_BYTES =
+      16; // truncated HMAC-SHA256: plenty against forgery, keeps tokens short
   private static final int MAX_TOKEN_CHARS = 1024;
 
   private final SecretKeySpec key;
@@ -55,8 +58,9 @@ public final class PageTokens {
     }
     byte[] body = bytes.toByteArray();
     byte[] mac = mac(scope, body);
-    return Base64.getUrlEncoder().withoutPadding().encodeToString(
-        ByteBuffer.allocate(body.length + MAC_BYTES).put(body).put(mac).array());
+    return Base64.getUrlEncoder()
+        .withoutPadding()
+        .encodeToString(ByteBuffer.allocate(body.length + MAC_BYTES).put(body).put(mac).array());
   }
 
   /** Decodes a client's token; an empty token means "first page" and yields an empty list. */
@@ -114,7 +118,12 @@ public final class PageTokens {
   }
 
   private static DomainException.InvalidArgument invalid() {
-    return new DomainException.InvalidArgument("INVALID_PAGE_TOKEN", List.of(new FieldViolation("page_token",
-        "not a page token issued for this request; pass next_page_token from the previous response unchanged")));
+    return new DomainException.InvalidArgument(
+        "INVALID_PAGE_TOKEN",
+        List.of(
+            new FieldViolation(
+                "page_token",
+                "not a page token issued for this request; pass next_page_token from the previous"
+                    + " response unchanged")));
   }
 }

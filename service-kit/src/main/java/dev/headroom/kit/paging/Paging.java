@@ -6,8 +6,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * AIP-158 page size rules plus token decoding: 0 means the default size, anything above the maximum is lowered
- * to it (not an error, so clients can ask for "as many as you allow"), negative sizes are INVALID_ARGUMENT.
+ * AIP-158 page size rules plus token decoding: 0 means the default size, anything above the maximum
+ * is lowered to it (not an error, so clients can ask for "as many as you allow"), negative sizes
+ * are INVALID_ARGUMENT.
  */
 public final class Paging {
   private final PageTokens tokens;
@@ -27,7 +28,9 @@ public final class Paging {
   public PageRequest request(String scope, int pageSize, String pageToken) {
     List<FieldViolation> violations = new ArrayList<>();
     if (pageSize < 0) {
-      violations.add(new FieldViolation("page_size", "must be >= 0 (0 means the default of " + defaultSize + ")"));
+      violations.add(
+          new FieldViolation(
+              "page_size", "must be >= 0 (0 means the default of " + defaultSize + ")"));
     }
     List<String> after = List.of();
     try {
@@ -44,9 +47,11 @@ public final class Paging {
 
   /**
    * The next_page_token for a page: empty when fewer rows than requested came back. Callers fetch
-   * {@code size + 1} rows to know whether another page exists without an empty last page; pass that here.
+   * {@code size + 1} rows to know whether another page exists without an empty last page; pass that
+   * here.
    */
-  public String nextToken(String scope, PageRequest request, boolean hasMore, List<String> lastSortValues) {
+  public String nextToken(
+      String scope, PageRequest request, boolean hasMore, List<String> lastSortValues) {
     return hasMore ? tokens.encode(scope, lastSortValues) : "";
   }
 

@@ -28,20 +28,30 @@ class KitConfigTest {
   void serviceSpecificEnvironmentBeatsSharedWhichBeatsDefaults() {
     KitConfig shared = load(Map.of("HEADROOM_GRPC_THREADS", "8"));
     assertEquals(8, shared.integer("grpc.threads"));
-    KitConfig specific = load(Map.of("HEADROOM_GRPC_THREADS", "8", "HEADROOM_KITTEST_GRPC_THREADS", "12"));
+    KitConfig specific =
+        load(Map.of("HEADROOM_GRPC_THREADS", "8", "HEADROOM_KITTEST_GRPC_THREADS", "12"));
     assertEquals(12, specific.integer("grpc.threads"));
-    assertEquals("HEADROOM_KITTEST_DATABASE_POOL_SIZE", specific.serviceEnvName("database.pool-size"));
+    assertEquals(
+        "HEADROOM_KITTEST_DATABASE_POOL_SIZE", specific.serviceEnvName("database.pool-size"));
   }
 
   @Test
   void badValuesNameTheKeyAndTheVariable() {
-    KitConfig c = load(Map.of("HEADROOM_KITTEST_GRPC_PORT", "ninety", "HEADROOM_KITTEST_OUTBOX_RETENTION", "soon",
-        "HEADROOM_KITTEST_FEATURE_ON", "maybe"));
+    KitConfig c =
+        load(
+            Map.of(
+                "HEADROOM_KITTEST_GRPC_PORT",
+                "ninety",
+                "HEADROOM_KITTEST_OUTBOX_RETENTION",
+                "soon",
+                "HEADROOM_KITTEST_FEATURE_ON",
+                "maybe"));
     ConfigException port = assertThrows(ConfigException.class, () -> c.integer("grpc.port"));
     assertEquals("grpc.port", port.key());
     assertTrue(port.getMessage().contains("HEADROOM_KITTEST_GRPC_PORT"), port.getMessage());
     assertTrue(port.getMessage().contains("ninety"), port.getMessage());
-    ConfigException retention = assertThrows(ConfigException.class, () -> c.duration("outbox.retention"));
+    ConfigException retention =
+        assertThrows(ConfigException.class, () -> c.duration("outbox.retention"));
     assertTrue(retention.getMessage().contains("outbox.retention"), retention.getMessage());
     assertThrows(ConfigException.class, () -> c.bool("feature.on"));
   }

@@ -32,22 +32,45 @@ class PeerChannelsTest {
     Map<String, String> env = new HashMap<>(KitTestService.env(PG.database()));
     env.put("HEADROOM_KITTEST_GRPC_IN_PROCESS_ALIAS", "kittest-sibling");
     try (ServiceHost host = KitTestService.start(env);
-         PeerChannels inProcess = new PeerChannels(new KitConfig("caller",
-             Map.of(), Map.of("HEADROOM_PEERS_KITTEST", "in-process:kittest-sibling")));
-         PeerChannels overTcp = new PeerChannels(new KitConfig("caller",
-             Map.of(), Map.of("HEADROOM_PEERS_KITTEST", "127.0.0.1:" + host.grpcPort())))) {
-      var health = HealthGrpc.newBlockingStub(inProcess.channel("kittest")).withDeadlineAfter(10, TimeUnit.SECONDS);
-      Await.until("in-process peer SERVING",
-          () -> health.check(HealthCheckRequest.getDefaultInstance()).getStatus() == ServingStatus.SERVING);
+        PeerChannels inProcess =
+            new PeerChannels(
+                new KitConfig(
+                    "caller",
+                    Map.of(),
+                    Map.of("HEADROOM_PEERS_KITTEST", "in-process:kittest-sibling")));
+        PeerChannels overTcp =
+            new PeerChannels(
+                new KitConfig(
+                    "caller",
+                    Map.of(),
+                    Map.of("HEADROOM_PEERS_KITTEST", "127.0.0.1:" + host.grpcPort())))) {
+      var health =
+          HealthGrpc.newBlockingStub(inProcess.channel("kittest"))
+              .withDeadlineAfter(10, TimeUnit.SECONDS);
+      Await.until(
+          "in-process peer SERVING",
+          () ->
+              health.check(HealthCheckRequest.getDefaultInstance()).getStatus()
+                  == ServingStatus.SERVING);
 
-      WidgetServiceGrpc.newBlockingStub(inProcess.channel("kittest")).withDeadlineAfter(10, TimeUnit.SECONDS)
-          .createWidget(CreateWidgetRequest.newBuilder().setName("made-in-process").setQuantity(3).build());
+      WidgetServiceGrpc.newBlockingStub(inProcess.channel("kittest"))
+          .withDeadlineAfter(10, TimeUnit.SECONDS)
+          .createWidget(
+              CreateWidgetRequest.newBuilder().setName("made-in-process").setQuantity(3).build());
       // The TCP listener serves the same handlers and state: a network client sees the widget.
-      var tcpWidgets = WidgetServiceGrpc.newBlockingStub(overTcp.channel("kittest"))
-          .withDeadlineAfter(10, TimeUnit.SECONDS);
-      assertTrue(tcpWidgets.listWidgets(ListWidgetsRequest.newBuilder().setPageSize(50).build())
-          .getWidgetsList().stream().anyMatch(w -> w.getName().equals("made-in-process")));
-      assertSame(inProcess.channel("kittest"), inProcess.channel("kittest"), "one shared channel per peer");
+      var tcpWidgets =
+          WidgetServiceGrpc.newBlockingStub(overTcp.channel("kittest"))
+              .withDeadlineAfter(10, TimeUnit.SECONDS);
+      assertTrue(
+          tcpWidgets
+              .listWidgets(ListWidgetsRequest.newBuilder().setPageSize(50).build())
+              .getWidgetsList()
+              .stream()
+              .anyMatch(w -> w.getName().equals("made-in-process")));
+      assertSame(
+          inProcess.channel("kittest"),
+          inProcess.channel("kittest"),
+          "one shared channel per peer");
     }
   }
 
@@ -57,10 +80,13 @@ class PeerChannelsTest {
       ConfigException missing = assertThrows(ConfigException.class, () -> none.channel("signal"));
       assertEquals("peers.signal", missing.key());
     }
-    try (PeerChannels bad = new PeerChannels(new KitConfig("scoring", Map.of(),
-        Map.of("HEADROOM_PEERS_SIGNAL", "signal service")))) {
+    try (PeerChannels bad =
+        new PeerChannels(
+            new KitConfig(
+                "scoring", Map.of(), Map.of("HEADROOM_PEERS_SIGNAL", "signal service")))) {
       ConfigException malformed = assertThrows(ConfigException.class, () -> bad.channel("signal"));
-      assertTrue(malformed.getMessage().contains("HEADROOM_SCORING_PEERS_SIGNAL"), malformed.getMessage());
+      assertTrue(
+          malformed.getMessage().contains("HEADROOM_SCORING_PEERS_SIGNAL"), malformed.getMessage());
     }
   }
 }

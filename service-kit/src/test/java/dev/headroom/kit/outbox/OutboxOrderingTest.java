@@ -20,9 +20,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * Many transactions append concurrently and commit in random order while a reader polls {@code seq > cursor}.
- * With a plain bigserial the reader would see a later number commit first, advance past an earlier one and
- * lose it; the kit's per-stream serialization must make that impossible.
+ * Many transactions append concurrently and commit in random order while a reader polls {@code seq
+ * > cursor}. With a plain bigserial the reader would see a later number commit first, advance past
+ * an earlier one and lose it; the kit's per-stream serialization must make that impossible.
  */
 class OutboxOrderingTest {
   @RegisterExtension static final PostgresExtension PG = new PostgresExtension();
@@ -30,8 +30,15 @@ class OutboxOrderingTest {
   @Test
   void concurrentAppendersNeverLetAReaderSkipARow() throws Exception {
     DatabaseSettings base = PG.database().settings("ordering");
-    DatabaseSettings settings = new DatabaseSettings(base.url(), base.user(), base.password(), "ordering", 12,
-        Duration.ofSeconds(30), Duration.ofSeconds(1));
+    DatabaseSettings settings =
+        new DatabaseSettings(
+            base.url(),
+            base.user(),
+            base.password(),
+            "ordering",
+            12,
+            Duration.ofSeconds(30),
+            Duration.ofSeconds(1));
     try (Database db = new Database("ordering", settings)) {
       db.migrate();
       Outbox outbox = new Outbox("ordering", db.jdbi());
@@ -43,36 +50,49 @@ class OutboxOrderingTest {
       List<String> seen = new ArrayList<>();
       ExecutorService pool = Executors.newFixedThreadPool(writers + 1);
       try {
-        Future<?> reader = pool.submit(() -> {
-          long cursor = 0;
-          while (writing.get() || cursor < total) {
-            for (OutboxEntry e : outbox.read("s", cursor, 16)) {
-              assertEquals(cursor + 1, e.seq(), "sequence numbers are dense and read in order");
-              seen.add(e.key());
-              cursor = e.seq();
-            }
-          }
-          return null;
-        });
+        Future<?> reader =
+            pool.submit(
+                () -> {
+                  long cursor = 0;
+                  while (writing.get() || cursor < total) {
+                    for (OutboxEntry e : outbox.read("s", cursor, 16)) {
+                      assertEquals(
+                          cursor + 1, e.seq(), "sequence numbers are dense and read in order");
+                      seen.add(e.key());
+                      cursor = e.seq();
+                    }
+                  }
+                  return null;
+                });
         List<Future<?>> producers = new ArrayList<>();
         for (int w = 0; w < writers; w++) {
           int writer = w;
-          producers.add(pool.submit(() -> {
-            for (int i = 0; i < perWriter; i++) {
-              String key = writer + "-" + i;
-              db.jdbi().useTransaction(h -> {
-                if (writer % 2 == 0) {
-                  outbox.append(h, "s", key, key.getBytes(StandardCharsets.UTF_8));
-                } else {
-                  outbox.appendAll(h, "s", List.of(new Outbox.NewEntry(key, key.getBytes(StandardCharsets.UTF_8)),
-                      new Outbox.NewEntry(key + "'", new byte[] {7})));
-                }
-                // Hold the transaction open a little so commits interleave with other appenders and the reader.
-                Thread.sleep(ThreadLocalRandom.current().nextInt(3));
-              });
-            }
-            return null;
-          }));
+          producers.add(
+              pool.submit(
+                  () -> {
+                    for (int i = 0; i < perWriter; i++) {
+                      String key = writer + "-" + i;
+                      db.jdbi()
+                          .useTransaction(
+                              h -> {
+                                if (writer % 2 == 0) {
+                                  outbox.append(h, "s", key, key.getBytes(StandardCharsets.UTF_8));
+                                } else {
+                                  outbox.appendAll(
+                                      h,
+                                      "s",
+                                      List.of(
+                                          new Outbox.NewEntry(
+                                              key, key.getBytes(StandardCharsets.UTF_8)),
+                                          new Outbox.NewEntry(key + "'", new byte[] {7})));
+                                }
+                                // Hold the transaction open a little so commits interleave with
+                                // other appenders and the reader.
+                                Thread.sleep(ThreadLocalRandom.current().nextInt(3));
+                              });
+                    }
+                    return null;
+                  }));
         }
         for (Future<?> p : producers) {
           p.get();
@@ -102,16 +122,22 @@ class OutboxOrderingTest {
     try (Database db = new Database("prune", PG.database().settings("prune"))) {
       db.migrate();
       Outbox outbox = new Outbox("prune", db.jdbi());
-      org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+      org.junit.jupiter.api.Assertions.assertThrows(
+          IllegalStateException.class,
           () -> db.jdbi().useHandle(h -> outbox.append(h, "s", "k", new byte[0])));
       db.jdbi().useTransaction(h -> outbox.append(h, "s", "a", new byte[] {1}));
       db.jdbi().useTransaction(h -> outbox.append(h, "s", "b", new byte[] {2}));
-      assertEquals(2, new OutboxPruner(outbox, new OutboxPruner.Settings(Duration.ZERO, Duration.ofHours(1), 1, 10))
-          .runOnce());
+      assertEquals(
+          2,
+          new OutboxPruner(
+                  outbox, new OutboxPruner.Settings(Duration.ZERO, Duration.ofHours(1), 1, 10))
+              .runOnce());
       db.jdbi().useTransaction(h -> assertEquals(3, outbox.append(h, "s", "c", new byte[] {3})));
       // A consumer at cursor 0 would silently miss 1 and 2: it is told instead.
-      var expired = org.junit.jupiter.api.Assertions.assertThrows(
-          dev.headroom.kit.error.DomainException.FailedPrecondition.class, () -> outbox.requireRetained("s", 0));
+      var expired =
+          org.junit.jupiter.api.Assertions.assertThrows(
+              dev.headroom.kit.error.DomainException.FailedPrecondition.class,
+              () -> outbox.requireRetained("s", 0));
       assertEquals("CURSOR_EXPIRED", expired.reason());
       outbox.requireRetained("s", 2);
     }

@@ -33,15 +33,19 @@ class WatchResumeTest {
   }
 
   private static void create(ManagedChannel ch, String name) {
-    WidgetServiceGrpc.newBlockingStub(ch).withDeadlineAfter(30, TimeUnit.SECONDS)
+    WidgetServiceGrpc.newBlockingStub(ch)
+        .withDeadlineAfter(30, TimeUnit.SECONDS)
         .createWidget(CreateWidgetRequest.newBuilder().setName(name).setQuantity(1).build());
   }
 
-  private static ResumingConsumer<WatchWidgetsResponse> consumer(CursorStore store,
-      AtomicReference<ManagedChannel> channel, List<String> received) {
-    return new ResumingConsumer<>("downstream.widgets", store,
-        cursor -> WidgetServiceGrpc.newBlockingStub(channel.get())
-            .watchWidgets(WatchWidgetsRequest.newBuilder().setCursor(cursor).build()),
+  private static ResumingConsumer<WatchWidgetsResponse> consumer(
+      CursorStore store, AtomicReference<ManagedChannel> channel, List<String> received) {
+    return new ResumingConsumer<>(
+        "downstream.widgets",
+        store,
+        cursor ->
+            WidgetServiceGrpc.newBlockingStub(channel.get())
+                .watchWidgets(WatchWidgetsRequest.newBuilder().setCursor(cursor).build()),
         WatchWidgetsResponse::getCursor,
         msg -> received.add(msg.getKey()),
         new Backoff(Duration.ofMillis(20), Duration.ofMillis(300), 2.0, 0.5));
@@ -72,10 +76,13 @@ class WatchResumeTest {
         Outbox outbox = new Outbox("kittest", producer.jdbi());
         for (int i = 6; i <= 8; i++) {
           Widget w = Widget.newBuilder().setName("w" + i).setQuantity(1).build();
-          producer.jdbi().useTransaction(h -> {
-            h.execute("INSERT INTO widget (name, quantity) VALUES (?, 1)", w.getName());
-            outbox.append(h, "widgets", w.getName(), w.toByteArray());
-          });
+          producer
+              .jdbi()
+              .useTransaction(
+                  h -> {
+                    h.execute("INSERT INTO widget (name, quantity) VALUES (?, 1)", w.getName());
+                    outbox.append(h, "widgets", w.getName(), w.toByteArray());
+                  });
         }
       }
 
@@ -98,7 +105,8 @@ class WatchResumeTest {
       List<String> afterRestart = Collections.synchronizedList(new ArrayList<>());
       ResumingConsumer<WatchWidgetsResponse> c2 = consumer(store, channel, afterRestart).start();
       create(channel.get(), "w11");
-      Await.until("w11 delivered to the restarted consumer", () -> store.load("downstream.widgets") == 11);
+      Await.until(
+          "w11 delivered to the restarted consumer", () -> store.load("downstream.widgets") == 11);
       c2.close();
       assertEquals(List.of("w11"), afterRestart);
 

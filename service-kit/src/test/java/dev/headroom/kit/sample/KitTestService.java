@@ -21,22 +21,40 @@ public final class KitTestService {
   private KitTestService() {}
 
   public static ServiceHost start(Map<String, String> env) {
-    KitConfig config = KitConfig.load("kittest", "kittest.yaml", KitTestService.class.getClassLoader(), env);
+    KitConfig config =
+        KitConfig.load("kittest", "kittest.yaml", KitTestService.class.getClassLoader(), env);
     Database db = new Database("kittest", DatabaseSettings.from(config));
     db.migrate();
     Outbox outbox = new Outbox(db.schema(), db.jdbi());
-    OutboxListener listener = new OutboxListener(db::openDedicatedConnection, outbox.channel(), Backoff.defaults());
-    OutboxWatch watch = new OutboxWatch(outbox, listener, new ErrorMapper("kittest"), OutboxWatch.Settings.defaults());
-    Paging paging = new Paging(new PageTokens(config.string("paging.secret").getBytes(StandardCharsets.UTF_8)), 2, 100);
+    OutboxListener listener =
+        new OutboxListener(db::openDedicatedConnection, outbox.channel(), Backoff.defaults());
+    OutboxWatch watch =
+        new OutboxWatch(
+            outbox, listener, new ErrorMapper("kittest"), OutboxWatch.Settings.defaults());
+    Paging paging =
+        new Paging(
+            new PageTokens(config.string("paging.secret").getBytes(StandardCharsets.UTF_8)),
+            2,
+            100);
     listener.start();
     return ServiceHost.builder("kittest")
         .grpc(GrpcServerSettings.from(config))
         .http(HttpSettings.from(config))
         .readinessCheck(db.readinessCheck())
         .addService(new WidgetGrpc(db.jdbi(), outbox, watch, paging))
-        .routes(r -> r.get("/admin/widgets/count", (req, res) -> res.send(
-            db.jdbi().withHandle(h -> h.createQuery("SELECT count(*) FROM widget").mapTo(Long.class).one())
-                .toString())))
+        .routes(
+            r ->
+                r.get(
+                    "/admin/widgets/count",
+                    (req, res) ->
+                        res.send(
+                            db.jdbi()
+                                .withHandle(
+                                    h ->
+                                        h.createQuery("SELECT count(*) FROM widget")
+                                            .mapTo(Long.class)
+                                            .one())
+                                .toString())))
         .beforeDrain(watch::close)
         .closeOnShutdown(db)
         .closeOnShutdown(listener)

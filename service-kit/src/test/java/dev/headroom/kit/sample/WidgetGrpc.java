@@ -38,21 +38,31 @@ public final class WidgetGrpc extends WidgetServiceGrpc.WidgetServiceImplBase {
   public void createWidget(CreateWidgetRequest req, StreamObserver<CreateWidgetResponse> obs) {
     new DomainException.Violations()
         .check(!req.getName().isBlank(), "name", "must not be empty")
-        .check(req.getQuantity() >= 1 && req.getQuantity() <= 1000, "quantity", "must be within 1..1000")
+        .check(
+            req.getQuantity() >= 1 && req.getQuantity() <= 1000,
+            "quantity",
+            "must be within 1..1000")
         .throwIfAny();
     if (req.getName().equals("boom")) {
       // Simulates a bug whose message must not reach the client.
       throw new IllegalStateException("secret internal detail: password=hunter2");
     }
     Widget w = Widget.newBuilder().setName(req.getName()).setQuantity(req.getQuantity()).build();
-    long seq = jdbi.inTransaction(h -> {
-      int inserted = h.createUpdate("INSERT INTO widget (name, quantity) VALUES (:n, :q) ON CONFLICT DO NOTHING")
-          .bind("n", w.getName()).bind("q", w.getQuantity()).execute();
-      if (inserted == 0) {
-        throw new DomainException.AlreadyExists("widget", w.getName());
-      }
-      return outbox.append(h, STREAM, w.getName(), w.toByteArray());
-    });
+    long seq =
+        jdbi.inTransaction(
+            h -> {
+              int inserted =
+                  h.createUpdate(
+                          "INSERT INTO widget (name, quantity) VALUES (:n, :q) ON CONFLICT DO"
+                              + " NOTHING")
+                      .bind("n", w.getName())
+                      .bind("q", w.getQuantity())
+                      .execute();
+              if (inserted == 0) {
+                throw new DomainException.AlreadyExists("widget", w.getName());
+              }
+              return outbox.append(h, STREAM, w.getName(), w.toByteArray());
+            });
     obs.onNext(CreateWidgetResponse.newBuilder().setWidget(w).setSeq(seq).build());
     obs.onCompleted();
   }
@@ -61,16 +71,31 @@ public final class WidgetGrpc extends WidgetServiceGrpc.WidgetServiceImplBase {
   public void listWidgets(ListWidgetsRequest req, StreamObserver<ListWidgetsResponse> obs) {
     PageRequest page = paging.request("ListWidgets", req.getPageSize(), req.getPageToken());
     String after = page.firstPage() ? "" : page.after().get(0);
-    List<Widget> rows = jdbi.withHandle(h -> h.createQuery(
-            "SELECT name, quantity FROM widget WHERE name > :after ORDER BY name LIMIT :limit")
-        .bind("after", after).bind("limit", page.size() + 1)
-        .map((rs, ctx) -> Widget.newBuilder().setName(rs.getString(1)).setQuantity(rs.getInt(2)).build())
-        .list());
+    List<Widget> rows =
+        jdbi.withHandle(
+            h ->
+                h.createQuery(
+                        "SELECT name, quantity FROM widget WHERE name > :after ORDER BY name LIMIT"
+                            + " :limit")
+                    .bind("after", after)
+                    .bind("limit", page.size() + 1)
+                    .map(
+                        (rs, ctx) ->
+                            Widget.newBuilder()
+                                .setName(rs.getString(1))
+                                .setQuantity(rs.getInt(2))
+                                .build())
+                    .list());
     boolean more = rows.size() > page.size();
     List<Widget> shown = more ? rows.subList(0, page.size()) : rows;
-    String next = paging.nextToken("ListWidgets", page, more,
-        shown.isEmpty() ? List.of() : List.of(shown.get(shown.size() - 1).getName()));
-    obs.onNext(ListWidgetsResponse.newBuilder().addAllWidgets(shown).setNextPageToken(next).build());
+    String next =
+        paging.nextToken(
+            "ListWidgets",
+            page,
+            more,
+            shown.isEmpty() ? List.of() : List.of(shown.get(shown.size() - 1).getName()));
+    obs.onNext(
+        ListWidgetsResponse.newBuilder().addAllWidgets(shown).setNextPageToken(next).build());
     obs.onCompleted();
   }
 
@@ -81,8 +106,11 @@ public final class WidgetGrpc extends WidgetServiceGrpc.WidgetServiceImplBase {
 
   private static WatchWidgetsResponse toMessage(OutboxEntry e) {
     try {
-      return WatchWidgetsResponse.newBuilder().setCursor(e.seq()).setKey(e.key())
-          .setWidget(Widget.parseFrom(e.payload())).build();
+      return WatchWidgetsResponse.newBuilder()
+          .setCursor(e.seq())
+          .setKey(e.key())
+          .setWidget(Widget.parseFrom(e.payload()))
+          .build();
     } catch (InvalidProtocolBufferException ex) {
       throw new IllegalStateException("corrupt outbox payload at seq " + e.seq(), ex);
     }

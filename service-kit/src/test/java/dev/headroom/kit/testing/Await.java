@@ -4,8 +4,9 @@ import java.time.Duration;
 import java.util.function.BooleanSupplier;
 
 /**
- * Waits for an eventual condition (a notification delivered, a reconnect done). The bound is a hang guard, not
- * an assertion about speed: it is generous and the test fails only if the condition never holds.
+ * Waits for an eventual condition (a notification delivered, a reconnect done). The bound is a hang
+ * guard, not an assertion about speed: it is generous and the test fails only if the condition
+ * never holds.
  */
 public final class Await {
   private Await() {}

@@ -12,8 +12,9 @@ import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * Starts services on an in-process {@link GrpcServer} (same interceptors, health and reflection as production)
- * with direct executors, and returns a channel to it; everything is shut down after each test.
+ * Starts services on an in-process {@link GrpcServer} (same interceptors, health and reflection as
+ * production) with direct executors, and returns a channel to it; everything is shut down after
+ * each test.
  *
  * <pre>{@code
  * @RegisterExtension final InProcessGrpcExtension grpc = new InProcessGrpcExtension();

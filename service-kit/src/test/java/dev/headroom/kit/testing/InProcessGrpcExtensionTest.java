@@ -21,13 +21,28 @@ class InProcessGrpcExtensionTest {
   @Test
   void inProcessServerMapsErrorsAndServesHealth() {
     var channel = grpc.start("kittest", new WidgetGrpc(null, null, null, null));
-    StatusRuntimeException bad = assertThrows(StatusRuntimeException.class, () -> WidgetServiceGrpc
-        .newBlockingStub(channel).createWidget(CreateWidgetRequest.newBuilder().setQuantity(5).build()));
+    StatusRuntimeException bad =
+        assertThrows(
+            StatusRuntimeException.class,
+            () ->
+                WidgetServiceGrpc.newBlockingStub(channel)
+                    .createWidget(CreateWidgetRequest.newBuilder().setQuantity(5).build()));
     assertEquals(Status.Code.INVALID_ARGUMENT, bad.getStatus().getCode());
-    StatusRuntimeException bug = assertThrows(StatusRuntimeException.class, () -> WidgetServiceGrpc
-        .newBlockingStub(channel).createWidget(CreateWidgetRequest.newBuilder().setName("x").setQuantity(5).build()));
-    assertEquals(Status.Code.INTERNAL, bug.getStatus().getCode(), "a null store is our bug, not the client's");
-    assertEquals(HealthCheckResponse.ServingStatus.SERVING,
-        HealthGrpc.newBlockingStub(channel).check(HealthCheckRequest.getDefaultInstance()).getStatus());
+    StatusRuntimeException bug =
+        assertThrows(
+            StatusRuntimeException.class,
+            () ->
+                WidgetServiceGrpc.newBlockingStub(channel)
+                    .createWidget(
+                        CreateWidgetRequest.newBuilder().setName("x").setQuantity(5).build()));
+    assertEquals(
+        Status.Code.INTERNAL,
+        bug.getStatus().getCode(),
+        "a null store is our bug, not the client's");
+    assertEquals(
+        HealthCheckResponse.ServingStatus.SERVING,
+        HealthGrpc.newBlockingStub(channel)
+            .check(HealthCheckRequest.getDefaultInstance())
+            .getStatus());
   }
 }

@@ -7,16 +7,20 @@ import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolver;
 
 /**
- * Gives each test class its own fresh database on the JVM's shared PostgreSQL, dropped after the class.
+ * Gives each test class its own fresh database on the JVM's shared PostgreSQL, dropped after the
+ * class.
  *
  * <pre>{@code
  * @RegisterExtension static final PostgresExtension PG = new PostgresExtension();
  * ... PG.database().settings("signal")
  * }</pre>
+ *
  * or {@code @ExtendWith(PostgresExtension.class)} with a {@link TestDatabase} parameter.
  */
-public final class PostgresExtension implements BeforeAllCallback, AfterAllCallback, ParameterResolver {
-  private static final ExtensionContext.Namespace NS = ExtensionContext.Namespace.create(PostgresExtension.class);
+public final class PostgresExtension
+    implements BeforeAllCallback, AfterAllCallback, ParameterResolver {
+  private static final ExtensionContext.Namespace NS =
+      ExtensionContext.Namespace.create(PostgresExtension.class);
   private TestDatabase database;
 
   @Override
@@ -36,7 +40,8 @@ public final class PostgresExtension implements BeforeAllCallback, AfterAllCallb
   /** The current test class's database (valid between beforeAll and afterAll). */
   public TestDatabase database() {
     if (database == null) {
-      throw new IllegalStateException("register PostgresExtension as a static field (class-level lifecycle)");
+      throw new IllegalStateException(
+          "register PostgresExtension as a static field (class-level lifecycle)");
     }
     return database;
   }

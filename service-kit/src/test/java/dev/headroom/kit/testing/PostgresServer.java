@@ -20,12 +20,13 @@ import org.testcontainers.DockerClientFactory;
 import org.testcontainers.postgresql.PostgreSQLContainer;
 
 /**
- * The PostgreSQL server tests run against, chosen once per JVM: {@code HEADROOM_TEST_DATABASE_URL} when set (a
- * JDBC URL with credentials for a role allowed to CREATE DATABASE), else Testcontainers when a Docker engine
- * answers, else embedded PostgreSQL. Each test class gets its own fresh database from {@link #createDatabase()}.
+ * The PostgreSQL server tests run against, chosen once per JVM: {@code HEADROOM_TEST_DATABASE_URL}
+ * when set (a JDBC URL with credentials for a role allowed to CREATE DATABASE), else Testcontainers
+ * when a Docker engine answers, else embedded PostgreSQL. Each test class gets its own fresh
+ * database from {@link #createDatabase()}.
  *
- * <p>The one static holder in the kit, on purpose: starting PostgreSQL costs seconds, so one server is shared by
- * every test class of the JVM and stopped by a shutdown hook.
+ * <p>The one static holder in the kit, on purpose: starting PostgreSQL costs seconds, so one server
+ * is shared by every test class of the JVM and stopped by a shutdown hook.
  */
 public final class PostgresServer {
   private static final Logger LOG = Logger.getLogger(PostgresServer.class.getName());
@@ -63,8 +64,11 @@ public final class PostgresServer {
   private static PostgresServer start(Map<String, String> env) {
     String url = env.get("HEADROOM_TEST_DATABASE_URL");
     if (url != null && !url.isBlank()) {
-      return new PostgresServer(url, env.getOrDefault("HEADROOM_TEST_DATABASE_USER", ""),
-          env.getOrDefault("HEADROOM_TEST_DATABASE_PASSWORD", ""), "external");
+      return new PostgresServer(
+          url,
+          env.getOrDefault("HEADROOM_TEST_DATABASE_USER", ""),
+          env.getOrDefault("HEADROOM_TEST_DATABASE_PASSWORD", ""),
+          "external");
     }
     if (dockerAvailable()) {
       PostgreSQLContainer c = new PostgreSQLContainer("postgres:16-alpine");
@@ -84,12 +88,14 @@ public final class PostgresServer {
   }
 
   /**
-   * @param durable benchmarks measure what production commits cost: fsync and synchronous commit on (tests keep
-   *     the library's fast, non-durable defaults; none of them depends on surviving a crash of the machine)
+   * @param durable benchmarks measure what production commits cost: fsync and synchronous commit on
+   *     (tests keep the library's fast, non-durable defaults; none of them depends on surviving a
+   *     crash of the machine)
    */
   private static PostgresServer startEmbedded(boolean durable) {
     try {
-      // Surefire points java.io.tmpdir into target/tmp, which nothing else creates; embedded PostgreSQL
+      // Surefire points java.io.tmpdir into target/tmp, which nothing else creates; embedded
+      // PostgreSQL
       // unpacks its binaries and data directory there.
       Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
       Files.createDirectories(tmp);
@@ -98,14 +104,20 @@ public final class PostgresServer {
         DurableServerSettings.SETTINGS.forEach(builder::setServerConfig);
       }
       EmbeddedPostgres pg = builder.start();
-      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-        try {
-          pg.close();
-        } catch (IOException e) {
-          // the JVM is exiting; the data directory is in target/ and goes with the next clean
-        }
-      }, "embedded-pg-stop"));
-      LOG.info("started embedded PostgreSQL on port " + pg.getPort() + (durable ? " (durable)" : ""));
+      Runtime.getRuntime()
+          .addShutdownHook(
+              new Thread(
+                  () -> {
+                    try {
+                      pg.close();
+                    } catch (IOException e) {
+                      // the JVM is exiting; the data directory is in target/ and goes with the next
+                      // clean
+                    }
+                  },
+                  "embedded-pg-stop"));
+      LOG.info(
+          "started embedded PostgreSQL on port " + pg.getPort() + (durable ? " (durable)" : ""));
       return new PostgresServer(pg.getJdbcUrl("postgres", "postgres"), "postgres", "", "embedded");
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start embedded PostgreSQL", e);
@@ -118,14 +130,21 @@ public final class PostgresServer {
 
   /** Creates an empty database with a random name. */
   public TestDatabase createDatabase() {
-    String name = "kit_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16).toLowerCase(Locale.ROOT);
+    String name =
+        "kit_"
+            + UUID.randomUUID()
+                .toString()
+                .replace("-", "")
+                .substring(0, 16)
+                .toLowerCase(Locale.ROOT);
     execAdmin("CREATE DATABASE " + name);
     return new TestDatabase(this, name, urlFor(name), user, password);
   }
 
   /** Runs a statement on the server's admin database (DDL on databases, pg_terminate_backend). */
   public void execAdmin(String sql) {
-    try (Connection c = connect(adminUrl); Statement st = c.createStatement()) {
+    try (Connection c = connect(adminUrl);
+        Statement st = c.createStatement()) {
       st.execute(sql);
     } catch (SQLException e) {
       throw new IllegalStateException("admin statement failed: " + sql, e);
@@ -133,14 +152,21 @@ public final class PostgresServer {
   }
 
   private Connection connect(String url) throws SQLException {
-    return user.isEmpty() ? DriverManager.getConnection(url) : DriverManager.getConnection(url, user, password);
+    return user.isEmpty()
+        ? DriverManager.getConnection(url)
+        : DriverManager.getConnection(url, user, password);
   }
 
   String urlFor(String database) {
     Matcher m = JDBC.matcher(adminUrl);
     if (!m.matches()) {
-      throw new IllegalStateException("not a jdbc:postgresql URL: " + adminUrl.replaceAll("password=[^&]*", "password=***"));
+      throw new IllegalStateException(
+          "not a jdbc:postgresql URL: " + adminUrl.replaceAll("password=[^&]*", "password=***"));
     }
-    return "jdbc:postgresql://" + m.group(1) + "/" + database + (m.group(3) == null ? "" : m.group(3));
+    return "jdbc:postgresql://"
+        + m.group(1)
+        + "/"
+        + database
+        + (m.group(3) == null ? "" : m.group(3));
   }
 }

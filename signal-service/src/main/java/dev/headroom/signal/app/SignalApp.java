@@ -30,163 +30,220 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * One running signal service, wired with plain constructors: database (migrated), catalog and rules loaded,
- * evaluator and scheduler running, gRPC + HTTP served by the kit's {@link ServiceHost}. Used by
- * {@link SignalServiceMain}, the all-in-one app and the tests alike.
+ * One running signal service, wired with plain constructors: database (migrated), catalog and rules
+ * loaded, evaluator and scheduler running, gRPC + HTTP served by the kit's {@link ServiceHost}.
+ * Used by {@link SignalServiceMain}, the all-in-one app and the tests alike.
  */
 public final class SignalApp implements AutoCloseable {
-    private final ServiceHost host;
-    private final Database database;
-    private final EvaluationQueue queue;
-    private final EvaluationScheduler scheduler;
+  private final ServiceHost host;
+  private final Database database;
+  private final EvaluationQueue queue;
+  private final EvaluationScheduler scheduler;
 
-    private SignalApp(ServiceHost host, Database database, EvaluationQueue queue, EvaluationScheduler scheduler) {
-        this.host = host;
-        this.database = database;
-        this.queue = queue;
-        this.scheduler = scheduler;
-    }
+  private SignalApp(
+      ServiceHost host, Database database, EvaluationQueue queue, EvaluationScheduler scheduler) {
+    this.host = host;
+    this.database = database;
+    this.queue = queue;
+    this.scheduler = scheduler;
+  }
 
-    /**
-     * @param inProcessName serve gRPC in-process under this name instead of TCP; null for TCP
-     * @param withHttp start the Helidon server (health, metrics, POST /v1/events)
-     */
-    public static SignalApp start(SignalConfig config, Clock clock, String inProcessName, boolean withHttp) {
-        PrometheusMeterRegistry registry = ServiceHost.newMeterRegistry("signal");
-        Database db = new Database("signal", config.database());
-        try {
-            db.migrate();
-            var jdbi = db.jdbi();
-            warmSqlObjects(jdbi);
-            PageTokens tokens = new PageTokens(config.pagingSecret());
-            Paging listPaging = new Paging(tokens, 100, 1000);
-            Paging signalPaging = new Paging(tokens, 50, 500);
+  /**
+   * @param inProcessName serve gRPC in-process under this name instead of TCP; null for TCP
+   * @param withHttp start the Helidon server (health, metrics, POST /v1/events)
+   */
+  public static SignalApp start(
+      SignalConfig config, Clock clock, String inProcessName, boolean withHttp) {
+    PrometheusMeterRegistry registry = ServiceHost.newMeterRegistry("signal");
+    Database db = new Database("signal", config.database());
+    try {
+      db.migrate();
+      var jdbi = db.jdbi();
+      warmSqlObjects(jdbi);
+      PageTokens tokens = new PageTokens(config.pagingSecret());
+      Paging listPaging = new Paging(tokens, 100, 1000);
+      Paging signalPaging = new Paging(tokens, 50, 500);
 
-            // The evaluator is built after the services that notify it; they reach it through this reference.
-            AtomicReference<EvaluationQueue> queueRef = new AtomicReference<>();
-            AtomicReference<EvaluationScheduler> schedulerRef = new AtomicReference<>();
-            Runnable sweepSoon = () -> {
-                EvaluationScheduler s = schedulerRef.get();
-                if (s != null) {
-                    s.sweepSoon();
-                }
-            };
-            CatalogService catalog = new CatalogService(jdbi, sweepSoon);
-            catalog.reload();
-            AtomicReference<AccountEvaluator> evaluatorRef = new AtomicReference<>();
-            AccountService accounts = new AccountService(jdbi, catalog, listPaging, clock, id -> {
+      // The evaluator is built after the services that notify it; they reach it through this
+      // reference.
+      AtomicReference<EvaluationQueue> queueRef = new AtomicReference<>();
+      AtomicReference<EvaluationScheduler> schedulerRef = new AtomicReference<>();
+      Runnable sweepSoon =
+          () -> {
+            EvaluationScheduler s = schedulerRef.get();
+            if (s != null) {
+              s.sweepSoon();
+            }
+          };
+      CatalogService catalog = new CatalogService(jdbi, sweepSoon);
+      catalog.reload();
+      AtomicReference<AccountEvaluator> evaluatorRef = new AtomicReference<>();
+      AccountService accounts =
+          new AccountService(
+              jdbi,
+              catalog,
+              listPaging,
+              clock,
+              id -> {
                 AccountEvaluator ev = evaluatorRef.get();
                 if (ev != null) {
-                    ev.factsChanged(id); // PutUser writes facts outside the ingest path
+                  ev.factsChanged(id); // PutUser writes facts outside the ingest path
                 }
                 EvaluationQueue q = queueRef.get();
                 if (q != null) {
-                    q.mark(id);
+                  q.mark(id);
                 }
-            });
-            RuleService rules = new RuleService(jdbi, clock, sweepSoon);
-            rules.start();
-            EventPartitions partitions = new EventPartitions(jdbi);
-            partitions.load();
-            Outbox outbox = new Outbox(db.schema(), jdbi);
-            AccountEvaluator evaluator = new AccountEvaluator(jdbi, accounts, catalog, rules,
-                    new SignalEngine(config.engine()), outbox, change -> ProtoMapper.change(change).toByteArray(),
-                    clock, config.timelineCacheFacts());
-            evaluatorRef.set(evaluator);
-            IngestLoad ingestLoad = new IngestLoad(config.background());
-            ingestLoad.registerMetrics(registry);
-            EvaluationQueue queue = new EvaluationQueue(evaluator, config.evaluator(), ingestLoad, registry);
-            queueRef.set(queue);
-            IngestService ingest = new IngestService(jdbi, catalog, partitions, clock,
-                    config.scheduler().rawRetention(), (facts, committedAt) -> {
-                        evaluator.factsCommitted(facts); // before the mark, so the evaluation sees them
-                        queue.markDirty(facts.keySet(), committedAt);
-                    }, ingestLoad, registry);
-            RollupCompactor compactor = new RollupCompactor(jdbi, config.rollupCompactInterval(), ingestLoad);
-            EvaluationScheduler scheduler = new EvaluationScheduler(accounts, catalog, rules, queue, partitions,
-                    outbox, clock, config.scheduler(), config.evaluator().queueCapacity());
-            schedulerRef.set(scheduler);
+              });
+      RuleService rules = new RuleService(jdbi, clock, sweepSoon);
+      rules.start();
+      EventPartitions partitions = new EventPartitions(jdbi);
+      partitions.load();
+      Outbox outbox = new Outbox(db.schema(), jdbi);
+      AccountEvaluator evaluator =
+          new AccountEvaluator(
+              jdbi,
+              accounts,
+              catalog,
+              rules,
+              new SignalEngine(config.engine()),
+              outbox,
+              change -> ProtoMapper.change(change).toByteArray(),
+              clock,
+              config.timelineCacheFacts());
+      evaluatorRef.set(evaluator);
+      IngestLoad ingestLoad = new IngestLoad(config.background());
+      ingestLoad.registerMetrics(registry);
+      EvaluationQueue queue =
+          new EvaluationQueue(evaluator, config.evaluator(), ingestLoad, registry);
+      queueRef.set(queue);
+      IngestService ingest =
+          new IngestService(
+              jdbi,
+              catalog,
+              partitions,
+              clock,
+              config.scheduler().rawRetention(),
+              (facts, committedAt) -> {
+                evaluator.factsCommitted(facts); // before the mark, so the evaluation sees them
+                queue.markDirty(facts.keySet(), committedAt);
+              },
+              ingestLoad,
+              registry);
+      RollupCompactor compactor =
+          new RollupCompactor(jdbi, config.rollupCompactInterval(), ingestLoad);
+      EvaluationScheduler scheduler =
+          new EvaluationScheduler(
+              accounts,
+              catalog,
+              rules,
+              queue,
+              partitions,
+              outbox,
+              clock,
+              config.scheduler(),
+              config.evaluator().queueCapacity());
+      schedulerRef.set(scheduler);
 
-            OutboxListener listener = new OutboxListener(db::openDedicatedConnection, outbox.channel(),
-                    Backoff.defaults());
-            OutboxWatch watch = new OutboxWatch(outbox, listener, new ErrorMapper("signal"), config.watch());
-            SignalGrpcService grpc = new SignalGrpcService(catalog, accounts, ingest, evaluator, rules, scheduler,
-                    new SignalReader(jdbi, accounts, signalPaging), watch, clock, config.evaluateTimeout());
+      OutboxListener listener =
+          new OutboxListener(db::openDedicatedConnection, outbox.channel(), Backoff.defaults());
+      OutboxWatch watch =
+          new OutboxWatch(outbox, listener, new ErrorMapper("signal"), config.watch());
+      SignalGrpcService grpc =
+          new SignalGrpcService(
+              catalog,
+              accounts,
+              ingest,
+              evaluator,
+              rules,
+              scheduler,
+              new SignalReader(jdbi, accounts, signalPaging),
+              watch,
+              clock,
+              config.evaluateTimeout());
 
-            ServiceHost.Builder hb = ServiceHost.builder("signal")
-                    .grpc(config.grpc())
-                    .meterRegistry(registry)
-                    .readinessCheck(db.readinessCheck())
-                    .addService(grpc)
-                    .beforeDrain(watch::close)
-                    .closeOnShutdown(db)
-                    .closeOnShutdown(compactor)
-                    .closeOnShutdown(listener)
-                    .closeOnShutdown(queue)
-                    .closeOnShutdown(scheduler);
-            if (inProcessName != null) {
-                hb.inProcess(inProcessName);
-            }
-            if (withHttp) {
-                EventsRoute route = new EventsRoute(ingest);
-                hb.http(config.http()).routes(route::register);
-            }
-            ServiceHost host = hb.build();
-            listener.start();
-            queue.start();
-            scheduler.start();
-            compactor.start();
-            host.start();
-            return new SignalApp(host, db, queue, scheduler);
-        } catch (RuntimeException e) {
-            db.close();
-            throw e;
-        }
+      ServiceHost.Builder hb =
+          ServiceHost.builder("signal")
+              .grpc(config.grpc())
+              .meterRegistry(registry)
+              .readinessCheck(db.readinessCheck())
+              .addService(grpc)
+              .beforeDrain(watch::close)
+              .closeOnShutdown(db)
+              .closeOnShutdown(compactor)
+              .closeOnShutdown(listener)
+              .closeOnShutdown(queue)
+              .closeOnShutdown(scheduler);
+      if (inProcessName != null) {
+        hb.inProcess(inProcessName);
+      }
+      if (withHttp) {
+        EventsRoute route = new EventsRoute(ingest);
+        hb.http(config.http()).routes(route::register);
+      }
+      ServiceHost host = hb.build();
+      listener.start();
+      queue.start();
+      scheduler.start();
+      compactor.start();
+      host.start();
+      return new SignalApp(host, db, queue, scheduler);
+    } catch (RuntimeException e) {
+      db.close();
+      throw e;
     }
+  }
 
-    /**
-     * Jdbi caches the SqlObject metadata of a DAO interface in the config of the handle that first attached it,
-     * and every handle starts from a copy of the Jdbi-level config: without this warm-up each {@code attach} /
-     * {@code withExtension} rebuilt the metadata by reflection (about 40% of the evaluator's CPU in a profile).
-     * Computing it once at the Jdbi level lets every handle's copy start with it.
-     */
-    private static void warmSqlObjects(org.jdbi.v3.core.Jdbi jdbi) {
-        var extensions = jdbi.getConfig(org.jdbi.v3.core.extension.Extensions.class);
-        extensions.findFactory(org.jdbi.v3.sqlobject.SqlObjectFactory.class).ifPresent(f -> {
-            for (Class<?> dao : List.of(dev.headroom.signal.db.AccountDao.class, dev.headroom.signal.db.CatalogDao.class,
-                    dev.headroom.signal.db.FactDao.class, dev.headroom.signal.db.RuleDao.class,
-                    dev.headroom.signal.db.SignalDao.class)) {
+  /**
+   * Jdbi caches the SqlObject metadata of a DAO interface in the config of the handle that first
+   * attached it, and every handle starts from a copy of the Jdbi-level config: without this warm-up
+   * each {@code attach} / {@code withExtension} rebuilt the metadata by reflection (about 40% of
+   * the evaluator's CPU in a profile). Computing it once at the Jdbi level lets every handle's copy
+   * start with it.
+   */
+  private static void warmSqlObjects(org.jdbi.v3.core.Jdbi jdbi) {
+    var extensions = jdbi.getConfig(org.jdbi.v3.core.extension.Extensions.class);
+    extensions
+        .findFactory(org.jdbi.v3.sqlobject.SqlObjectFactory.class)
+        .ifPresent(
+            f -> {
+              for (Class<?> dao :
+                  List.of(
+                      dev.headroom.signal.db.AccountDao.class,
+                      dev.headroom.signal.db.CatalogDao.class,
+                      dev.headroom.signal.db.FactDao.class,
+                      dev.headroom.signal.db.RuleDao.class,
+                      dev.headroom.signal.db.SignalDao.class)) {
                 extensions.findMetadata(dao, f);
-            }
-        });
-    }
+              }
+            });
+  }
 
-    public int grpcPort() {
-        return host.grpcPort();
-    }
+  public int grpcPort() {
+    return host.grpcPort();
+  }
 
-    public int httpPort() {
-        return host.httpPort();
-    }
+  public int httpPort() {
+    return host.httpPort();
+  }
 
-    public PrometheusMeterRegistry meterRegistry() {
-        return host.meterRegistry();
-    }
+  public PrometheusMeterRegistry meterRegistry() {
+    return host.meterRegistry();
+  }
 
-    public Database database() {
-        return database;
-    }
+  public Database database() {
+    return database;
+  }
 
-    public EvaluationQueue evaluator() {
-        return queue;
-    }
+  public EvaluationQueue evaluator() {
+    return queue;
+  }
 
-    public EvaluationScheduler scheduler() {
-        return scheduler;
-    }
+  public EvaluationScheduler scheduler() {
+    return scheduler;
+  }
 
-    @Override
-    public void close() {
-        host.close();
-    }
+  @Override
+  public void close() {
+    host.close();
+  }
 }

@@ -10,103 +10,127 @@ import java.util.logging.Logger;
 import org.jdbi.v3.core.Jdbi;
 
 /**
- * Folds the rollup increments the ingest path appends to {@code daily_rollup_delta_batch} (one row of parallel
- * arrays per ingest batch, see the V3 migration) into {@code daily_rollup}.
+ * Folds the rollup increments the ingest path appends to {@code daily_rollup_delta_batch} (one row
+ * of parallel arrays per ingest batch, see the V3 migration) into {@code daily_rollup}.
  *
- * <p>One transaction per round deletes a bounded slice of increments and upserts their sums, so an increment is
- * counted exactly once: it is either still in the delta table or already in the rollup, never both, never
- * neither (a crash rolls the round back). Increments committed while a round runs are not in its snapshot and go
- * into the next round. Rounds of several instances are serialized by a transaction-level advisory lock (a round
- * that does not get it is skipped), and upserts run in key order. While ingest is saturated, each round is
- * followed by the pause {@link IngestLoad} prescribes.
+ * <p>One transaction per round deletes a bounded slice of increments and upserts their sums, so an
+ * increment is counted exactly once: it is either still in the delta table or already in the
+ * rollup, never both, never neither (a crash rolls the round back). Increments committed while a
+ * round runs are not in its snapshot and go into the next round. Rounds of several instances are
+ * serialized by a transaction-level advisory lock (a round that does not get it is skipped), and
+ * upserts run in key order. While ingest is saturated, each round is followed by the pause {@link
+ * IngestLoad} prescribes.
  */
 public final class RollupCompactor implements AutoCloseable {
-    private static final Logger LOG = Logger.getLogger(RollupCompactor.class.getName());
-    private static final long LOCK_KEY = 0x5349474e414c5232L; // "SIGNALR2"
-    /**
-     * Batch rows (one per ingest batch, up to about 1,200 increments each) folded per round: about 6,000
-     * increments, 100-200 ms of work under load. A round is shorter than an ingest batch, so while ingest is
-     * saturated the compactor's share of the machine comes in short slices rather than a core taken for most of a
-     * second (25 rows made 700-850 ms rounds), and a round never holds back a pause or a shutdown for long.
-     */
-    static final int MAX_ROWS_PER_ROUND = 5;
+  private static final Logger LOG = Logger.getLogger(RollupCompactor.class.getName());
+  private static final long LOCK_KEY = 0x5349474e414c5232L; // "SIGNALR2"
 
-    private final Jdbi jdbi;
-    private final Duration interval;
-    private final IngestLoad ingestLoad;
-    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "signal-rollup-compactor");
-        t.setDaemon(true);
-        return t;
-    });
+  /**
+   * Batch rows (one per ingest batch, up to about 1,200 increments each) folded per round: about
+   * 6,000 increments, 100-200 ms of work under load. A round is shorter than an ingest batch, so
+   * while ingest is saturated the compactor's share of the machine comes in short slices rather
+   * than a core taken for most of a second (25 rows made 700-850 ms rounds), and a round never
+   * holds back a pause or a shutdown for long.
+   */
+  static final int MAX_ROWS_PER_ROUND = 5;
 
-    public RollupCompactor(Jdbi jdbi, Duration interval, IngestLoad ingestLoad) {
-        this.jdbi = jdbi;
-        this.interval = interval;
-        this.ingestLoad = ingestLoad;
-    }
+  private final Jdbi jdbi;
+  private final Duration interval;
+  private final IngestLoad ingestLoad;
+  private final ScheduledExecutorService timer =
+      Executors.newSingleThreadScheduledExecutor(
+          r -> {
+            Thread t = new Thread(r, "signal-rollup-compactor");
+            t.setDaemon(true);
+            return t;
+          });
 
-    public RollupCompactor start() {
-        timer.scheduleWithFixedDelay(() -> {
-            try {
-                int n;
-                do {
-                    long start = System.nanoTime();
-                    n = compact();
-                    if (!ingestLoad.yieldAfter(System.nanoTime() - start)) {
-                        return; // interrupted: closing
-                    }
-                } while (n == MAX_ROWS_PER_ROUND);
-            } catch (RuntimeException e) {
-                LOG.log(Level.WARNING, "rollup compaction failed; the increments stay and the next round retries", e);
-            }
-        }, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
-        return this;
-    }
+  public RollupCompactor(Jdbi jdbi, Duration interval, IngestLoad ingestLoad) {
+    this.jdbi = jdbi;
+    this.interval = interval;
+    this.ingestLoad = ingestLoad;
+  }
 
-    /** One round: folds up to {@link #MAX_ROWS_PER_ROUND} batch rows of increments; returns how many were folded. */
-    public int compact() {
-        return jdbi.inTransaction(h -> {
-            if (!h.createQuery("SELECT pg_try_advisory_xact_lock(:k)").bind("k", LOCK_KEY).mapTo(Boolean.class).one()) {
-                return 0; // another instance is compacting
-            }
-            // The default 4 MB made the sum-and-sort of a round spill to disk (about a third of its time).
-            h.execute("SET LOCAL work_mem = '32MB'");
-            return h.createQuery("""
-                            WITH b AS (
-                              DELETE FROM daily_rollup_delta_batch
-                              WHERE ctid IN (SELECT ctid FROM daily_rollup_delta_batch LIMIT :max)
-                              RETURNING account_ids, days, metrics, keys, vals
-                            ),
-                            moved AS (
-                              SELECT u.* FROM b, unnest(b.account_ids, b.days, b.metrics, b.keys, b.vals)
-                                AS u(account_id, day, metric, key, value)
-                            ),
-                            up AS (
-                              INSERT INTO daily_rollup (account_id, day, metric, key, value)
-                              SELECT account_id, day, metric, key, sum(value) FROM moved
-                              GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4
-                              ON CONFLICT (account_id, day, metric, key)
-                              DO UPDATE SET value = daily_rollup.value + EXCLUDED.value
-                            )
-                            SELECT count(*) FROM b""")
-                    .bind("max", MAX_ROWS_PER_ROUND)
-                    .mapTo(Integer.class)
-                    .one();
+  public RollupCompactor start() {
+    timer.scheduleWithFixedDelay(
+        () -> {
+          try {
+            int n;
+            do {
+              long start = System.nanoTime();
+              n = compact();
+              if (!ingestLoad.yieldAfter(System.nanoTime() - start)) {
+                return; // interrupted: closing
+              }
+            } while (n == MAX_ROWS_PER_ROUND);
+          } catch (RuntimeException e) {
+            LOG.log(
+                Level.WARNING,
+                "rollup compaction failed; the increments stay and the next round retries",
+                e);
+          }
+        },
+        interval.toMillis(),
+        interval.toMillis(),
+        TimeUnit.MILLISECONDS);
+    return this;
+  }
+
+  /**
+   * One round: folds up to {@link #MAX_ROWS_PER_ROUND} batch rows of increments; returns how many
+   * were folded.
+   */
+  public int compact() {
+    return jdbi.inTransaction(
+        h -> {
+          if (!h.createQuery("SELECT pg_try_advisory_xact_lock(:k)")
+              .bind("k", LOCK_KEY)
+              .mapTo(Boolean.class)
+              .one()) {
+            return 0; // another instance is compacting
+          }
+          // The default 4 MB made the sum-and-sort of a round spill to disk (about a third of its
+          // time).
+          h.execute("SET LOCAL work_mem = '32MB'");
+          return h.createQuery(
+                  """
+                  WITH b AS (
+                    DELETE FROM daily_rollup_delta_batch
+                    WHERE ctid IN (SELECT ctid FROM daily_rollup_delta_batch LIMIT :max)
+                    RETURNING account_ids, days, metrics, keys, vals
+                  ),
+                  moved AS (
+                    SELECT u.* FROM b, unnest(b.account_ids, b.days, b.metrics, b.keys, b.vals)
+                      AS u(account_id, day, metric, key, value)
+                  ),
+                  up AS (
+                    INSERT INTO daily_rollup (account_id, day, metric, key, value)
+                    SELECT account_id, day, metric, key, sum(value) FROM moved
+                    GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4
+                    ON CONFLICT (account_id, day, metric, key)
+                    DO UPDATE SET value = daily_rollup.value + EXCLUDED.value
+                  )
+                  SELECT count(*) FROM b\
+                  """)
+              .bind("max", MAX_ROWS_PER_ROUND)
+              .mapTo(Integer.class)
+              .one();
         });
-    }
+  }
 
-    /** Stops the timer and folds what is left (best effort: the increments are durable either way). */
-    @Override
-    public void close() {
-        timer.shutdown(); // lets a running round finish (it holds a pooled connection)
-        try {
-            timer.awaitTermination(10, TimeUnit.SECONDS);
-            compact();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (RuntimeException e) {
-            LOG.log(Level.FINE, "final rollup compaction skipped", e);
-        }
+  /**
+   * Stops the timer and folds what is left (best effort: the increments are durable either way).
+   */
+  @Override
+  public void close() {
+    timer.shutdown(); // lets a running round finish (it holds a pooled connection)
+    try {
+      timer.awaitTermination(10, TimeUnit.SECONDS);
+      compact();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (RuntimeException e) {
+      LOG.log(Level.FINE, "final rollup compaction skipped", e);
     }
+  }
 }

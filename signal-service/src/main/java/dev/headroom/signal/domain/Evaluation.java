@@ -7,10 +7,11 @@ import java.util.List;
  * The result of evaluating one account at instant {@code asOf}: a pure function of its facts with
  * occurred_at <= asOf, its subscription history, the catalog and the rules.
  *
- * @param signals the signals holding at asOf (pending, active or suppressed); absent types do not hold
+ * @param signals the signals holding at asOf (pending, active or suppressed); absent types do not
+ *     hold
  */
 public record Evaluation(Instant asOf, AccountMetrics metrics, List<SignalState> signals) {
-    public Evaluation {
-        signals = List.copyOf(signals);
-    }
+  public Evaluation {
+    signals = List.copyOf(signals);
+  }
 }

@@ -1,26 +1,29 @@
 package dev.headroom.signal.domain;
 
-/** The well-known usage event kinds (DOMAIN.md "Usage events"); the wire name is the constant's name. */
+/**
+ * The well-known usage event kinds (DOMAIN.md "Usage events"); the wire name is the constant's
+ * name.
+ */
 public enum EventKind {
-    USER_ADDED,
-    USER_REMOVED,
-    USER_ROLE_CHANGED,
-    USER_ACTIVE,
-    FEATURE_USED,
-    PAYWALL_HIT,
-    METER,
-    WORKFLOW_COMPLETED,
-    SUPPORT_TICKET,
-    INTEGRATION_REQUESTED,
-    WORKSPACE_CREATED,
-    EXTERNAL,
-    CUSTOM;
+  USER_ADDED,
+  USER_REMOVED,
+  USER_ROLE_CHANGED,
+  USER_ACTIVE,
+  FEATURE_USED,
+  PAYWALL_HIT,
+  METER,
+  WORKFLOW_COMPLETED,
+  SUPPORT_TICKET,
+  INTEGRATION_REQUESTED,
+  WORKSPACE_CREATED,
+  EXTERNAL,
+  CUSTOM;
 
-    /** Membership changes and enrichment are not activity (DOMAIN.md "Accounts, users, seats"). */
-    public boolean isActivity() {
-        return switch (this) {
-            case USER_ADDED, USER_REMOVED, USER_ROLE_CHANGED, EXTERNAL -> false;
-            default -> true;
-        };
-    }
+  /** Membership changes and enrichment are not activity (DOMAIN.md "Accounts, users, seats"). */
+  public boolean isActivity() {
+    return switch (this) {
+      case USER_ADDED, USER_REMOVED, USER_ROLE_CHANGED, EXTERNAL -> false;
+      default -> true;
+    };
+  }
 }

@@ -2,9 +2,9 @@ package dev.headroom.signal.domain;
 
 /** Kinds of growth, in the canonical order that breaks ties (DOMAIN.md "Types, ARR potential"). */
 public enum ExpansionType {
-    SEAT_ADD,
-    TIER_UPGRADE,
-    USAGE_INCREASE,
-    MULTI_PRODUCT,
-    ENTERPRISE
+  SEAT_ADD,
+  TIER_UPGRADE,
+  USAGE_INCREASE,
+  MULTI_PRODUCT,
+  ENTERPRISE
 }

@@ -9,8 +9,9 @@ import java.util.EnumMap;
 import java.util.Map;
 
 /**
- * The seeds' default rule per signal type, version 0. The names here are the contract of rule data: the
- * engine reads exactly these thresholds and windows, and {@link RuleValidator} accepts exactly these.
+ * The seeds' default rule per signal type, version 0. The names here are the contract of rule data:
+ * the engine reads exactly these thresholds and windows, and {@link RuleValidator} accepts exactly
+ * these.
  *
  * <pre>
  * SEAT_UTILIZATION_HIGH      thresholds utilization=0.80                 windows sustain=14d
@@ -30,51 +31,73 @@ import java.util.Map;
  */
 public final class DefaultRules {
 
-    public static final String SYSTEM = "system";
+  public static final String SYSTEM = "system";
 
-    private DefaultRules() {}
+  private DefaultRules() {}
 
-    /** Every type's default rule, enabled, version 0. */
-    public static Map<SignalType, SignalRule> all() {
-        Map<SignalType, SignalRule> rules = new EnumMap<>(SignalType.class);
-        for (SignalType type : SignalType.values()) {
-            rules.put(type, of(type));
-        }
-        return Map.copyOf(rules);
+  /** Every type's default rule, enabled, version 0. */
+  public static Map<SignalType, SignalRule> all() {
+    Map<SignalType, SignalRule> rules = new EnumMap<>(SignalType.class);
+    for (SignalType type : SignalType.values()) {
+      rules.put(type, of(type));
     }
+    return Map.copyOf(rules);
+  }
 
-    public static SignalRule of(SignalType type) {
-        return switch (type) {
-            case SEAT_UTILIZATION_HIGH -> rule(type, Map.of("utilization", dec("0.80")), Map.of("sustain", days(14)));
-            case PREMIUM_FEATURE_DEMAND -> rule(type, Map.of("min_attempts", dec("5")), Map.of("window", days(14)));
-            case USAGE_LIMIT_APPROACHING -> rule(type, Map.of("ratio", dec("0.90")), Map.of("sustain", days(14)));
-            case ENTERPRISE_READINESS -> rule(type, Map.of("min_active_users", dec("25")), Map.of("window", days(30)));
-            case CROSS_PRODUCT_FIT -> rule(type, Map.of("min_engagement", dec("80")), Map.of());
-            case TEAM_GROWTH -> rule(type,
-                    Map.of("min_new_admins", dec("2"), "min_new_teams", dec("2"), "seat_growth", dec("1.30")),
-                    Map.of("window", days(90)));
-            case ADVANCED_FEATURE_ADOPTION -> rule(type,
-                    Map.of("growth", dec("1.25"), "min_teams", dec("2")), Map.of("quarter", days(90)));
-            case WORKFLOW_BOTTLENECK -> rule(type,
-                    Map.of("min_friction", dec("3"), "growth_factor", dec("2")),
-                    Map.of("window", days(30), "prior", days(90)));
-            case POWER_USER_EMERGENCE -> rule(type,
-                    Map.of("min_users", dec("3"), "min_active_days", dec("20")), Map.of("days", days(28)));
-            case API_CONSUMPTION_GROWTH -> rule(type, Map.of("growth", dec("1.5")), Map.of("window", days(30)));
-            case ORGANIZATIONAL_GROWTH -> rule(type, Map.of(), Map.of("window", days(90)));
-            case MULTI_SIGNAL -> rule(type, Map.of(), Map.of("window", days(7)));
-        };
-    }
+  public static SignalRule of(SignalType type) {
+    return switch (type) {
+      case SEAT_UTILIZATION_HIGH ->
+          rule(type, Map.of("utilization", dec("0.80")), Map.of("sustain", days(14)));
+      case PREMIUM_FEATURE_DEMAND ->
+          rule(type, Map.of("min_attempts", dec("5")), Map.of("window", days(14)));
+      case USAGE_LIMIT_APPROACHING ->
+          rule(type, Map.of("ratio", dec("0.90")), Map.of("sustain", days(14)));
+      case ENTERPRISE_READINESS ->
+          rule(type, Map.of("min_active_users", dec("25")), Map.of("window", days(30)));
+      case CROSS_PRODUCT_FIT -> rule(type, Map.of("min_engagement", dec("80")), Map.of());
+      case TEAM_GROWTH ->
+          rule(
+              type,
+              Map.of(
+                  "min_new_admins",
+                  dec("2"),
+                  "min_new_teams",
+                  dec("2"),
+                  "seat_growth",
+                  dec("1.30")),
+              Map.of("window", days(90)));
+      case ADVANCED_FEATURE_ADOPTION ->
+          rule(
+              type,
+              Map.of("growth", dec("1.25"), "min_teams", dec("2")),
+              Map.of("quarter", days(90)));
+      case WORKFLOW_BOTTLENECK ->
+          rule(
+              type,
+              Map.of("min_friction", dec("3"), "growth_factor", dec("2")),
+              Map.of("window", days(30), "prior", days(90)));
+      case POWER_USER_EMERGENCE ->
+          rule(
+              type,
+              Map.of("min_users", dec("3"), "min_active_days", dec("20")),
+              Map.of("days", days(28)));
+      case API_CONSUMPTION_GROWTH ->
+          rule(type, Map.of("growth", dec("1.5")), Map.of("window", days(30)));
+      case ORGANIZATIONAL_GROWTH -> rule(type, Map.of(), Map.of("window", days(90)));
+      case MULTI_SIGNAL -> rule(type, Map.of(), Map.of("window", days(7)));
+    };
+  }
 
-    private static SignalRule rule(SignalType type, Map<String, BigDecimal> thresholds, Map<String, Duration> windows) {
-        return new SignalRule(type, true, thresholds, windows, 0, Instant.EPOCH, SYSTEM);
-    }
+  private static SignalRule rule(
+      SignalType type, Map<String, BigDecimal> thresholds, Map<String, Duration> windows) {
+    return new SignalRule(type, true, thresholds, windows, 0, Instant.EPOCH, SYSTEM);
+  }
 
-    private static BigDecimal dec(String value) {
-        return new BigDecimal(value);
-    }
+  private static BigDecimal dec(String value) {
+    return new BigDecimal(value);
+  }
 
-    private static Duration days(long n) {
-        return Duration.ofDays(n);
-    }
+  private static Duration days(long n) {
+    return Duration.ofDays(n);
+  }
 }

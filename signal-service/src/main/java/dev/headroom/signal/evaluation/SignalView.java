@@ -13,11 +13,18 @@ import java.util.List;
  * @param resolvedAt null while the condition holds
  */
 public record SignalView(
-        long signalId, String accountId, SignalType type, String status, Instant since, Instant resolvedAt,
-        List<Evidence> evidence, long ruleVersion, List<SignalType> constituents) {
+    long signalId,
+    String accountId,
+    SignalType type,
+    String status,
+    Instant since,
+    Instant resolvedAt,
+    List<Evidence> evidence,
+    long ruleVersion,
+    List<SignalType> constituents) {
 
-    public SignalView {
-        evidence = List.copyOf(evidence);
-        constituents = List.copyOf(constituents);
-    }
+  public SignalView {
+    evidence = List.copyOf(evidence);
+    constituents = List.copyOf(constituents);
+  }
 }

@@ -7,9 +7,13 @@ import java.util.List;
 
 /** Everything scoring and prompts need about one account at one instant. */
 public record UsageSnapshotView(
-        String accountId, Instant asOf, AccountView account, AccountMetrics metrics, List<SignalView> signals) {
+    String accountId,
+    Instant asOf,
+    AccountView account,
+    AccountMetrics metrics,
+    List<SignalView> signals) {
 
-    public UsageSnapshotView {
-        signals = List.copyOf(signals);
-    }
+  public UsageSnapshotView {
+    signals = List.copyOf(signals);
+  }
 }

@@ -24,149 +24,170 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * {@code POST /v1/events}: the same events, validation and per-event results as IngestEvents, as JSON. The body is
- * {@code {"events": [...]}} (or a bare array); each event has {@code event_id}, {@code account_id},
- * {@code user_id}, {@code occurred_at} (RFC 3339 with offset), {@code kind} and {@code payload}. Numbers in the
- * payload are read as doubles, exactly as a protobuf Struct carries them, so an event sent once over HTTP and
- * once over gRPC is recognized as the same (DUPLICATE).
+ * {@code POST /v1/events}: the same events, validation and per-event results as IngestEvents, as
+ * JSON. The body is {@code {"events": [...]}} (or a bare array); each event has {@code event_id},
+ * {@code account_id}, {@code user_id}, {@code occurred_at} (RFC 3339 with offset), {@code kind} and
+ * {@code payload}. Numbers in the payload are read as doubles, exactly as a protobuf Struct carries
+ * them, so an event sent once over HTTP and once over gRPC is recognized as the same (DUPLICATE).
  */
 public final class EventsRoute {
-    public static final String PATH = "/v1/events";
-    private static final ObjectMapper JSON = new ObjectMapper();
+  public static final String PATH = "/v1/events";
+  private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final IngestService ingest;
+  private final IngestService ingest;
 
-    public EventsRoute(IngestService ingest) {
-        this.ingest = ingest;
+  public EventsRoute(IngestService ingest) {
+    this.ingest = ingest;
+  }
+
+  public void register(HttpRouting.Builder routing) {
+    routing.post(PATH, this::handle);
+  }
+
+  private void handle(ServerRequest req, ServerResponse res) {
+    JsonNode body;
+    try {
+      body = JSON.readTree(req.content().as(byte[].class));
+    } catch (java.io.IOException e) {
+      error(res, Status.BAD_REQUEST_400, 3, "INVALID_ARGUMENT", "body", "not valid JSON");
+      return;
     }
-
-    public void register(HttpRouting.Builder routing) {
-        routing.post(PATH, this::handle);
+    JsonNode events = body == null ? null : body.isArray() ? body : body.get("events");
+    if (events == null || !events.isArray()) {
+      error(
+          res,
+          Status.BAD_REQUEST_400,
+          3,
+          "INVALID_ARGUMENT",
+          "events",
+          "expected {\"events\": [...]} or a JSON array of events");
+      return;
     }
+    if (events.size() > IngestService.MAX_BATCH) {
+      error(
+          res,
+          Status.BAD_REQUEST_400,
+          3,
+          "BATCH_TOO_LARGE",
+          "events",
+          "a batch holds at most "
+              + IngestService.MAX_BATCH
+              + " events, got "
+              + events.size()
+              + "; nothing of it was stored");
+      return;
+    }
+    List<IncomingEvent> in = new ArrayList<>(events.size());
+    for (JsonNode e : events) {
+      in.add(event(e));
+    }
+    IngestService.BatchResult r;
+    try {
+      r = ingest.ingest(in);
+    } catch (DomainException.Unavailable | DomainException.ResourceExhausted e) {
+      res.header(HeaderNames.RETRY_AFTER, "1");
+      error(res, Status.SERVICE_UNAVAILABLE_503, 14, e.reason(), "", e.getMessage());
+      return;
+    }
+    ObjectNode out = JSON.createObjectNode();
+    ArrayNode results = out.putArray("results");
+    for (EventResult x : r.results()) {
+      ObjectNode o = results.addObject();
+      o.put("index", x.index());
+      o.put("event_id", x.eventId() == null ? "" : x.eventId());
+      o.put("outcome", x.outcome().name());
+      if (x.problem() != null) {
+        ObjectNode err = o.putObject("error");
+        err.put("code", x.problem().code());
+        err.put("reason", x.problem().reason());
+        err.put("field", x.problem().field());
+        err.put("description", x.problem().description());
+      }
+    }
+    out.put("accepted_count", r.accepted());
+    out.put("duplicate_count", r.duplicates());
+    out.put("rejected_count", r.rejected());
+    send(res, Status.OK_200, out);
+  }
 
-    private void handle(ServerRequest req, ServerResponse res) {
-        JsonNode body;
+  static IncomingEvent event(JsonNode e) {
+    if (e == null || !e.isObject()) {
+      return new IncomingEvent("", "", null, null, null, "", null);
+    }
+    String userId = e.has("user_id") && !e.get("user_id").isNull() ? text(e.get("user_id")) : null;
+    Instant at = null;
+    String problem = null;
+    JsonNode t = e.get("occurred_at");
+    if (t != null && !t.isNull()) {
+      if (!t.isTextual()) {
+        problem = "must be an RFC 3339 string with an offset, e.g. 2026-03-01T12:00:00Z";
+      } else {
         try {
-            body = JSON.readTree(req.content().as(byte[].class));
-        } catch (java.io.IOException e) {
-            error(res, Status.BAD_REQUEST_400, 3, "INVALID_ARGUMENT", "body", "not valid JSON");
-            return;
+          at = OffsetDateTime.parse(t.asText()).toInstant();
+        } catch (DateTimeParseException ex) {
+          problem =
+              "not RFC 3339 with an offset (e.g. 2026-03-01T12:00:00+02:00): '" + t.asText() + "'";
         }
-        JsonNode events = body == null ? null : body.isArray() ? body : body.get("events");
-        if (events == null || !events.isArray()) {
-            error(res, Status.BAD_REQUEST_400, 3, "INVALID_ARGUMENT", "events",
-                    "expected {\"events\": [...]} or a JSON array of events");
-            return;
-        }
-        if (events.size() > IngestService.MAX_BATCH) {
-            error(res, Status.BAD_REQUEST_400, 3, "BATCH_TOO_LARGE", "events",
-                    "a batch holds at most " + IngestService.MAX_BATCH + " events, got " + events.size()
-                            + "; nothing of it was stored");
-            return;
-        }
-        List<IncomingEvent> in = new ArrayList<>(events.size());
-        for (JsonNode e : events) {
-            in.add(event(e));
-        }
-        IngestService.BatchResult r;
-        try {
-            r = ingest.ingest(in);
-        } catch (DomainException.Unavailable | DomainException.ResourceExhausted e) {
-            res.header(HeaderNames.RETRY_AFTER, "1");
-            error(res, Status.SERVICE_UNAVAILABLE_503, 14, e.reason(), "", e.getMessage());
-            return;
-        }
-        ObjectNode out = JSON.createObjectNode();
-        ArrayNode results = out.putArray("results");
-        for (EventResult x : r.results()) {
-            ObjectNode o = results.addObject();
-            o.put("index", x.index());
-            o.put("event_id", x.eventId() == null ? "" : x.eventId());
-            o.put("outcome", x.outcome().name());
-            if (x.problem() != null) {
-                ObjectNode err = o.putObject("error");
-                err.put("code", x.problem().code());
-                err.put("reason", x.problem().reason());
-                err.put("field", x.problem().field());
-                err.put("description", x.problem().description());
-            }
-        }
-        out.put("accepted_count", r.accepted());
-        out.put("duplicate_count", r.duplicates());
-        out.put("rejected_count", r.rejected());
-        send(res, Status.OK_200, out);
+      }
     }
+    JsonNode p = e.get("payload");
+    Object payload = p == null || p.isNull() ? null : value(p);
+    return new IncomingEvent(
+        text(e.get("event_id")),
+        text(e.get("account_id")),
+        userId,
+        at,
+        problem,
+        text(e.get("kind")),
+        payload);
+  }
 
-    static IncomingEvent event(JsonNode e) {
-        if (e == null || !e.isObject()) {
-            return new IncomingEvent("", "", null, null, null, "", null);
-        }
-        String userId = e.has("user_id") && !e.get("user_id").isNull() ? text(e.get("user_id")) : null;
-        Instant at = null;
-        String problem = null;
-        JsonNode t = e.get("occurred_at");
-        if (t != null && !t.isNull()) {
-            if (!t.isTextual()) {
-                problem = "must be an RFC 3339 string with an offset, e.g. 2026-03-01T12:00:00Z";
-            } else {
-                try {
-                    at = OffsetDateTime.parse(t.asText()).toInstant();
-                } catch (DateTimeParseException ex) {
-                    problem = "not RFC 3339 with an offset (e.g. 2026-03-01T12:00:00+02:00): '" + t.asText() + "'";
-                }
-            }
-        }
-        JsonNode p = e.get("payload");
-        Object payload = p == null || p.isNull() ? null : value(p);
-        return new IncomingEvent(text(e.get("event_id")), text(e.get("account_id")), userId, at, problem,
-                text(e.get("kind")), payload);
-    }
+  /** A JSON string as is; anything else becomes a string that fails validation where it matters. */
+  private static String text(JsonNode n) {
+    return n == null || n.isNull() ? "" : n.isTextual() ? n.asText() : n.toString();
+  }
 
-    /** A JSON string as is; anything else becomes a string that fails validation where it matters. */
-    private static String text(JsonNode n) {
-        return n == null || n.isNull() ? "" : n.isTextual() ? n.asText() : n.toString();
+  private static Object value(JsonNode n) {
+    if (n.isObject()) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      for (Iterator<Map.Entry<String, JsonNode>> it = n.fields(); it.hasNext(); ) {
+        Map.Entry<String, JsonNode> f = it.next();
+        m.put(f.getKey(), f.getValue().isNull() ? null : value(f.getValue()));
+      }
+      return m;
     }
+    if (n.isArray()) {
+      List<Object> l = new ArrayList<>();
+      n.forEach(x -> l.add(x.isNull() ? null : value(x)));
+      return l;
+    }
+    if (n.isNumber()) {
+      return n.doubleValue();
+    }
+    if (n.isBoolean()) {
+      return n.booleanValue();
+    }
+    return n.asText();
+  }
 
-    private static Object value(JsonNode n) {
-        if (n.isObject()) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            for (Iterator<Map.Entry<String, JsonNode>> it = n.fields(); it.hasNext(); ) {
-                Map.Entry<String, JsonNode> f = it.next();
-                m.put(f.getKey(), f.getValue().isNull() ? null : value(f.getValue()));
-            }
-            return m;
-        }
-        if (n.isArray()) {
-            List<Object> l = new ArrayList<>();
-            n.forEach(x -> l.add(x.isNull() ? null : value(x)));
-            return l;
-        }
-        if (n.isNumber()) {
-            return n.doubleValue();
-        }
-        if (n.isBoolean()) {
-            return n.booleanValue();
-        }
-        return n.asText();
-    }
+  private static void error(
+      ServerResponse res, Status status, int code, String reason, String field, String msg) {
+    ObjectNode out = JSON.createObjectNode();
+    ObjectNode err = out.putObject("error");
+    err.put("code", code);
+    err.put("reason", reason);
+    err.put("field", field);
+    err.put("description", msg);
+    send(res, status, out);
+  }
 
-    private static void error(ServerResponse res, Status status, int code, String reason, String field, String msg) {
-        ObjectNode out = JSON.createObjectNode();
-        ObjectNode err = out.putObject("error");
-        err.put("code", code);
-        err.put("reason", reason);
-        err.put("field", field);
-        err.put("description", msg);
-        send(res, status, out);
+  private static void send(ServerResponse res, Status status, JsonNode body) {
+    try {
+      res.status(status);
+      res.header(HeaderNames.CONTENT_TYPE, "application/json");
+      res.send(JSON.writeValueAsBytes(body));
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
     }
-
-    private static void send(ServerResponse res, Status status, JsonNode body) {
-        try {
-            res.status(status);
-            res.header(HeaderNames.CONTENT_TYPE, "application/json");
-            res.send(JSON.writeValueAsBytes(body));
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
-    }
+  }
 }

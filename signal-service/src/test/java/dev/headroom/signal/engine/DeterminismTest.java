@@ -29,104 +29,125 @@ import org.junit.jupiter.api.Test;
 /** Results are a pure function of the facts, whatever order or duplication they arrive in. */
 class DeterminismTest {
 
-    /** An account where most signals hold, with ties and history that a late fact could rewrite. */
-    private static Fixture busy() {
-        Fixture f = new Fixture().subscribe("core", "team", 10, day(-200)).subscribe("core", "team", 12, day(40))
-                .activated(day(-100))
-                .external("ACQUISITION", day(30));
-        for (int i = 0; i < 10; i++) {
-            f.added("u" + i, i < 3 ? Role.ADMIN : Role.MEMBER, "t" + (i % 3), day(i));
-        }
-        for (int d = 0; d < 60; d++) {
-            for (int u = 0; u < 10; u += 1 + d % 3) {
-                f.active("u" + u, day(d).plus(Duration.ofHours(u)));
-            }
-            f.meter("api_calls", 1000L + d * 60, day(d));
-            f.meter("storage_gb", 90 + d % 5, day(d));
-        }
-        for (int i = 0; i < 7; i++) {
-            f.featureUsed("u" + i, "sso", day(50 + i)).featureUsed("u" + i, "audit_log", day(50));
-            f.ticket("INTEGRATION", day(45 + i));
-        }
-        f.removed("u9", day(45)).added("u9", Role.MEMBER, null, day(45)); // same instant: tie by event id
-        return f;
+  /** An account where most signals hold, with ties and history that a late fact could rewrite. */
+  private static Fixture busy() {
+    Fixture f =
+        new Fixture()
+            .subscribe("core", "team", 10, day(-200))
+            .subscribe("core", "team", 12, day(40))
+            .activated(day(-100))
+            .external("ACQUISITION", day(30));
+    for (int i = 0; i < 10; i++) {
+      f.added("u" + i, i < 3 ? Role.ADMIN : Role.MEMBER, "t" + (i % 3), day(i));
     }
-
-    @Test
-    void shuffledFactsGiveTheSameEvaluation() {
-        Fixture f = busy();
-        Evaluation expected = f.eval(day(60));
-        assertTrue(expected.signals().size() >= 5, () -> "fixture should be rich: " + expected.signals());
-
-        Random random = new Random(42);
-        for (int run = 0; run < 5; run++) {
-            List<UsageFact> shuffled = new ArrayList<>(f.facts);
-            Collections.shuffle(shuffled, random);
-            AccountTimeline timeline = new AccountTimeline(f.account(), Fixture.CATALOG, shuffled);
-            assertEquals(expected, new SignalEngine().evaluate(timeline, DefaultRules.all(), day(60)));
-        }
+    for (int d = 0; d < 60; d++) {
+      for (int u = 0; u < 10; u += 1 + d % 3) {
+        f.active("u" + u, day(d).plus(Duration.ofHours(u)));
+      }
+      f.meter("api_calls", 1000L + d * 60, day(d));
+      f.meter("storage_gb", 90 + d % 5, day(d));
     }
-
-    @Test
-    void aRepeatedEventIdChangesNothing() {
-        Fixture f = busy();
-        Evaluation expected = f.eval(day(60));
-        List<UsageFact> doubled = new ArrayList<>(f.facts);
-        doubled.addAll(f.facts);
-        assertEquals(expected, new SignalEngine().evaluate(
-                new AccountTimeline(f.account(), Fixture.CATALOG, doubled), DefaultRules.all(), day(60)));
+    for (int i = 0; i < 7; i++) {
+      f.featureUsed("u" + i, "sso", day(50 + i)).featureUsed("u" + i, "audit_log", day(50));
+      f.ticket("INTEGRATION", day(45 + i));
     }
+    f.removed("u9", day(45))
+        .added("u9", Role.MEMBER, null, day(45)); // same instant: tie by event id
+    return f;
+  }
 
-    @Test
-    void aLateFactRewritesSinceOnTheOccurredAtTimeline() {
-        Fixture f = new Fixture().subscribe("core", "team", 10, day(-100)).members("u", 8, day(0));
-        assertEquals(day(14), require(f.evalOnly(day(20), SEAT_UTILIZATION_HIGH), SEAT_UTILIZATION_HIGH).since());
+  @Test
+  void shuffledFactsGiveTheSameEvaluation() {
+    Fixture f = busy();
+    Evaluation expected = f.eval(day(60));
+    assertTrue(
+        expected.signals().size() >= 5, () -> "fixture should be rich: " + expected.signals());
 
-        // Learned late: one member left for an hour on day 3.
-        f.removed("u0", day(3)).added("u0", day(3).plus(Duration.ofHours(1)));
-        assertEquals(day(17).plus(Duration.ofHours(1)),
-                require(f.evalOnly(day(20), SEAT_UTILIZATION_HIGH), SEAT_UTILIZATION_HIGH).since());
+    Random random = new Random(42);
+    for (int run = 0; run < 5; run++) {
+      List<UsageFact> shuffled = new ArrayList<>(f.facts);
+      Collections.shuffle(shuffled, random);
+      AccountTimeline timeline = new AccountTimeline(f.account(), Fixture.CATALOG, shuffled);
+      assertEquals(expected, new SignalEngine().evaluate(timeline, DefaultRules.all(), day(60)));
     }
+  }
 
-    @Test
-    void aRunOlderThanTheHorizonStartsAtTheHorizon() {
-        Fixture f = new Fixture().subscribe("core", "team", 10, day(-900)).members("u", 9, day(-800));
-        SignalEngine engine = new SignalEngine(new EngineSettings("core", List.of("api_calls"), 3, 1,
-                Duration.ofDays(400)));
-        Evaluation e = engine.evaluate(f.timeline(), Map.of(SEAT_UTILIZATION_HIGH, DefaultRules.of(SEAT_UTILIZATION_HIGH)),
-                day(0));
+  @Test
+  void aRepeatedEventIdChangesNothing() {
+    Fixture f = busy();
+    Evaluation expected = f.eval(day(60));
+    List<UsageFact> doubled = new ArrayList<>(f.facts);
+    doubled.addAll(f.facts);
+    assertEquals(
+        expected,
+        new SignalEngine()
+            .evaluate(
+                new AccountTimeline(f.account(), Fixture.CATALOG, doubled),
+                DefaultRules.all(),
+                day(60)));
+  }
 
-        assertEquals(day(-400 + 14), require(e, SEAT_UTILIZATION_HIGH).since());
-    }
+  @Test
+  void aLateFactRewritesSinceOnTheOccurredAtTimeline() {
+    Fixture f = new Fixture().subscribe("core", "team", 10, day(-100)).members("u", 8, day(0));
+    assertEquals(
+        day(14),
+        require(f.evalOnly(day(20), SEAT_UTILIZATION_HIGH), SEAT_UTILIZATION_HIGH).since());
 
-    @Test
-    void aProvisionalAccountEvaluatesNothing() {
-        Fixture f = busy();
-        Evaluation e = new SignalEngine().evaluate(new AccountTimeline(null, Fixture.CATALOG, f.facts),
-                DefaultRules.all(), day(60));
+    // Learned late: one member left for an hour on day 3.
+    f.removed("u0", day(3)).added("u0", day(3).plus(Duration.ofHours(1)));
+    assertEquals(
+        day(17).plus(Duration.ofHours(1)),
+        require(f.evalOnly(day(20), SEAT_UTILIZATION_HIGH), SEAT_UTILIZATION_HIGH).since());
+  }
 
-        assertTrue(e.signals().isEmpty());
-        assertFalse(e.metrics().activated());
-        assertEquals(0, e.metrics().seatsUsed());
-    }
+  @Test
+  void aRunOlderThanTheHorizonStartsAtTheHorizon() {
+    Fixture f = new Fixture().subscribe("core", "team", 10, day(-900)).members("u", 9, day(-800));
+    SignalEngine engine =
+        new SignalEngine(
+            new EngineSettings("core", List.of("api_calls"), 3, 1, Duration.ofDays(400)));
+    Evaluation e =
+        engine.evaluate(
+            f.timeline(),
+            Map.of(SEAT_UTILIZATION_HIGH, DefaultRules.of(SEAT_UTILIZATION_HIGH)),
+            day(0));
 
-    @Test
-    void disabledOrAbsentRulesAreNotEvaluated() {
-        Fixture f = new Fixture().external("FUNDING_ROUND", day(1));
-        SignalRule d = DefaultRules.of(ORGANIZATIONAL_GROWTH);
-        SignalRule disabled = new SignalRule(d.type(), false, d.thresholds(), d.windows(), 2, day(0), "admin");
+    assertEquals(day(-400 + 14), require(e, SEAT_UTILIZATION_HIGH).since());
+  }
 
-        assertTrue(f.eval(Map.of(ORGANIZATIONAL_GROWTH, disabled), day(2)).signals().isEmpty());
-        assertTrue(f.eval(Map.of(), day(2)).signals().isEmpty());
-        assertEquals(1, f.eval(Map.of(ORGANIZATIONAL_GROWTH, d), day(2)).signals().size());
-    }
+  @Test
+  void aProvisionalAccountEvaluatesNothing() {
+    Fixture f = busy();
+    Evaluation e =
+        new SignalEngine()
+            .evaluate(
+                new AccountTimeline(null, Fixture.CATALOG, f.facts), DefaultRules.all(), day(60));
 
-    @Test
-    void anInvalidRuleIsRejectedRatherThanGuessed() {
-        Map<SignalType, SignalRule> rules = new EnumMap<>(SignalType.class);
-        rules.put(PREMIUM_FEATURE_DEMAND, Fixture.with(PREMIUM_FEATURE_DEMAND,
-                Map.of("min_attempts", BigDecimal.ZERO), Map.of()));
+    assertTrue(e.signals().isEmpty());
+    assertFalse(e.metrics().activated());
+    assertEquals(0, e.metrics().seatsUsed());
+  }
 
-        assertThrows(IllegalArgumentException.class, () -> new Fixture().eval(rules, day(0)));
-    }
+  @Test
+  void disabledOrAbsentRulesAreNotEvaluated() {
+    Fixture f = new Fixture().external("FUNDING_ROUND", day(1));
+    SignalRule d = DefaultRules.of(ORGANIZATIONAL_GROWTH);
+    SignalRule disabled =
+        new SignalRule(d.type(), false, d.thresholds(), d.windows(), 2, day(0), "admin");
+
+    assertTrue(f.eval(Map.of(ORGANIZATIONAL_GROWTH, disabled), day(2)).signals().isEmpty());
+    assertTrue(f.eval(Map.of(), day(2)).signals().isEmpty());
+    assertEquals(1, f.eval(Map.of(ORGANIZATIONAL_GROWTH, d), day(2)).signals().size());
+  }
+
+  @Test
+  void anInvalidRuleIsRejectedRatherThanGuessed() {
+    Map<SignalType, SignalRule> rules = new EnumMap<>(SignalType.class);
+    rules.put(
+        PREMIUM_FEATURE_DEMAND,
+        Fixture.with(PREMIUM_FEATURE_DEMAND, Map.of("min_attempts", BigDecimal.ZERO), Map.of()));
+
+    assertThrows(IllegalArgumentException.class, () -> new Fixture().eval(rules, day(0)));
+  }
 }

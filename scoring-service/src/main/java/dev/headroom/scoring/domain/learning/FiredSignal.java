@@ -8,19 +8,24 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * A signal that became active on an account, with the band and motion of the account's score at that moment.
+ * A signal that became active on an account, with the band and motion of the account's score at
+ * that moment.
  *
  * @param since when it became active: the start of its conversion window
  * @param band empty when the account had no score yet when the signal fired
  * @param motion empty when the account had no score yet when the signal fired
  */
-public record FiredSignal(String accountId, SignalType type, Instant since, Optional<ReadinessBand> band,
-                          Optional<RecommendedMotion> motion) {
-    public FiredSignal {
-        Objects.requireNonNull(accountId, "accountId");
-        Objects.requireNonNull(type, "type");
-        Objects.requireNonNull(since, "since");
-        Objects.requireNonNull(band, "band");
-        Objects.requireNonNull(motion, "motion");
-    }
+public record FiredSignal(
+    String accountId,
+    SignalType type,
+    Instant since,
+    Optional<ReadinessBand> band,
+    Optional<RecommendedMotion> motion) {
+  public FiredSignal {
+    Objects.requireNonNull(accountId, "accountId");
+    Objects.requireNonNull(type, "type");
+    Objects.requireNonNull(since, "since");
+    Objects.requireNonNull(band, "band");
+    Objects.requireNonNull(motion, "motion");
+  }
 }

@@ -7,7 +7,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What a fit proposes. Nothing is activated: the proposal is data for an admin to compare and activate.
+ * What a fit proposes. Nothing is activated: the proposal is data for an admin to compare and
+ * activate.
  *
  * @param proposal the active model's parameters with the fitted weights; version 0 until stored
  * @param coefficients the logistic regression coefficient per category key, and {@code intercept}
@@ -17,11 +18,18 @@ import java.util.Map;
  * @param outcomesWithoutScore outcomes left out because no score preceded them
  * @param converged whether Newton's method met its tolerance within the iteration cap
  */
-public record FitResult(ScoringModel proposal, Map<String, Double> coefficients, ModelQuality proposalQuality,
-                        ModelQuality activeModelQuality, List<FitWarning> warnings, int trainingSize,
-                        int outcomesWithoutScore, int iterations, boolean converged) {
-    public FitResult {
-        coefficients = Collections.unmodifiableMap(new LinkedHashMap<>(coefficients));
-        warnings = List.copyOf(warnings);
-    }
+public record FitResult(
+    ScoringModel proposal,
+    Map<String, Double> coefficients,
+    ModelQuality proposalQuality,
+    ModelQuality activeModelQuality,
+    List<FitWarning> warnings,
+    int trainingSize,
+    int outcomesWithoutScore,
+    int iterations,
+    boolean converged) {
+  public FitResult {
+    coefficients = Collections.unmodifiableMap(new LinkedHashMap<>(coefficients));
+    warnings = List.copyOf(warnings);
+  }
 }

@@ -5,5 +5,4 @@ package dev.headroom.scoring.domain.learning;
  *
  * @param field what it is about, e.g. {@code weights.growth_trajectory}
  */
-public record FitWarning(String field, String description) {
-}
+public record FitWarning(String field, String description) {}

@@ -2,6 +2,6 @@ package dev.headroom.scoring.domain.learning;
 
 /** What became of an expansion opportunity. */
 public enum OutcomeResult {
-    WON,
-    LOST
+  WON,
+  LOST
 }

@@ -13,12 +13,20 @@ import java.util.Optional;
  * @param motion set when grouped by motion (and the motion at firing was known)
  * @param conversionRateLow lower end of the 95% Wilson score interval
  * @param conversionRateHigh upper end of the 95% Wilson score interval
- * @param medianDaysToExpansion median of the days from signal to won expansion; 0 when none converted
- * @param averageArrDelta mean ARR delta of the converted, truncated to whole minor units; empty when none converted
- *     or their outcomes are in more than one currency (no conversion rates here)
+ * @param medianDaysToExpansion median of the days from signal to won expansion; 0 when none
+ *     converted
+ * @param averageArrDelta mean ARR delta of the converted, truncated to whole minor units; empty
+ *     when none converted or their outcomes are in more than one currency (no conversion rates
+ *     here)
  */
-public record SignalPerformance(SignalType signalType, Optional<ReadinessBand> band,
-                                Optional<RecommendedMotion> motion, long fired, long converted,
-                                double conversionRate, double conversionRateLow, double conversionRateHigh,
-                                double medianDaysToExpansion, Optional<Money> averageArrDelta) {
-}
+public record SignalPerformance(
+    SignalType signalType,
+    Optional<ReadinessBand> band,
+    Optional<RecommendedMotion> motion,
+    long fired,
+    long converted,
+    double conversionRate,
+    double conversionRateLow,
+    double conversionRateHigh,
+    double medianDaysToExpansion,
+    Optional<Money> averageArrDelta) {}
