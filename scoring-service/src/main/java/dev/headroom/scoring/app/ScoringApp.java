@@ -56,6 +56,9 @@ public final class ScoringApp implements AutoCloseable {
    * @param inProcessName serve gRPC in-process under this name instead of TCP; null for TCP
    * @param withHttp start the Helidon server (health, metrics)
    */
+  // Periodic and fire-and-forget tasks handle their own failures; shutting the executor down
+  // cancels them.
+  @SuppressWarnings("FutureReturnValueIgnored")
   public static ScoringApp start(
       ScoringConfig config, Clock clock, String inProcessName, boolean withHttp) {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);

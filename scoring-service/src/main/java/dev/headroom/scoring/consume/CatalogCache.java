@@ -27,6 +27,9 @@ public final class CatalogCache implements CatalogSource, AutoCloseable {
   private volatile PlanCatalog current;
   private volatile long refreshedAtNanos;
 
+  // Periodic and fire-and-forget tasks handle their own failures; shutting the executor down
+  // cancels them.
+  @SuppressWarnings("FutureReturnValueIgnored")
   public CatalogCache(
       Channel signal, String coreProductKey, Duration deadline, Duration refreshInterval) {
     this.stub = SignalServiceGrpc.newBlockingStub(signal);

@@ -5,9 +5,21 @@ package dev.headroom.scoring.domain;
  * types are listed in it and it breaks ties between equally valuable types.
  */
 public enum ExpansionType {
-  SEAT_ADD,
-  TIER_UPGRADE,
-  USAGE_INCREASE,
-  MULTI_PRODUCT,
-  ENTERPRISE
+  SEAT_ADD(0),
+  TIER_UPGRADE(1),
+  USAGE_INCREASE(2),
+  MULTI_PRODUCT(3),
+  ENTERPRISE(4);
+
+  private final int storedBit;
+
+  /** The bit is stored in the score tables' type masks, so it never follows the declaration. */
+  ExpansionType(int storedBit) {
+    this.storedBit = storedBit;
+  }
+
+  /** This type's bit in a stored type mask. */
+  public int maskBit() {
+    return 1 << storedBit;
+  }
 }

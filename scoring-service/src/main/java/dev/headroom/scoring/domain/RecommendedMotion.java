@@ -23,6 +23,6 @@ public enum RecommendedMotion {
   }
 
   public RecommendedMotion moreSenior(RecommendedMotion other) {
-    return other.ordinal() > ordinal() ? other : this;
+    return other.compareTo(this) > 0 ? other : this;
   }
 }

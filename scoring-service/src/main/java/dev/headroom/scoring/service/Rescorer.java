@@ -136,6 +136,9 @@ public final class Rescorer implements AutoCloseable {
   }
 
   /** Resumes re-scores a restart interrupted. */
+  // Periodic and fire-and-forget tasks handle their own failures; shutting the executor down
+  // cancels them.
+  @SuppressWarnings("FutureReturnValueIgnored")
   public void resumeUnfinished() {
     for (ModelDao.ModelRow m : jdbi.withExtension(ModelDao.class, ModelDao::unfinishedRescores)) {
       LOG.info("resuming the re-score for model " + m.version());

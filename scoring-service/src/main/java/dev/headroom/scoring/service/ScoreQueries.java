@@ -62,7 +62,7 @@ public final class ScoreQueries {
     String afterId = page.firstPage() ? "" : page.after().get(1);
     int mask = 0;
     for (ExpansionType t : f.types()) {
-      mask |= 1 << t.ordinal();
+      mask |= t.maskBit();
     }
     String[] bands = f.bands().stream().map(Enum::name).toArray(String[]::new);
     String[] motions = f.motions().stream().map(Enum::name).toArray(String[]::new);

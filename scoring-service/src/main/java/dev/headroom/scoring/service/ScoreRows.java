@@ -25,7 +25,7 @@ final class ScoreRows {
     CategoryFeatures f = CategoryFeatures.of(r);
     int mask = 0;
     for (TypePotential t : r.types()) {
-      mask |= 1 << t.type().ordinal();
+      mask |= t.type().maskBit();
     }
     return new ScoreDao.ScoreRow(
         r.accountId(),

@@ -61,15 +61,15 @@ public final class ScoringMetrics {
   }
 
   void computed(boolean rescore, long n) {
-    (rescore ? computedOnRescore : computedOnChange).increment(n);
+    (rescore ? computedOnRescore : computedOnChange).increment((double) n);
   }
 
   void historyRows(long n) {
-    historyRows.increment(n);
+    historyRows.increment((double) n);
   }
 
   void published(long n) {
-    published.increment(n);
+    published.increment((double) n);
   }
 
   void unscorable() {

@@ -93,7 +93,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class ScoringApiTest {
   @RegisterExtension static final PostgresExtension PG = new PostgresExtension();
 
+  // One "now" for the whole class: the services under test run on a clock fixed at it.
+  @SuppressWarnings("TimeInStaticInitializer")
   static final Instant T = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+
   static FakeSignalService signal;
   static Server signalServer;
   static ScoringApp app;

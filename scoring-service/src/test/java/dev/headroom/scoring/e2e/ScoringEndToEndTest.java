@@ -56,7 +56,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class ScoringEndToEndTest {
   @RegisterExtension static final PostgresExtension PG = new PostgresExtension();
 
+  // One "now" for the whole class: the services under test run on a clock fixed at it.
+  @SuppressWarnings("TimeInStaticInitializer")
   static final Instant NOW = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+
   static RealSignal signal;
   static ScoringApp scoring;
   static final String SCORING_NAME = "scoring-e2e-" + UUID.randomUUID();

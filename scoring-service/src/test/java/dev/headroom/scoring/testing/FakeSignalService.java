@@ -34,7 +34,7 @@ public final class FakeSignalService extends SignalServiceGrpc.SignalServiceImpl
 
   /** Appends a change carrying {@code snapshot}; returns its cursor. */
   public synchronized long publish(UsageSnapshot snapshot, ChangeKind kind) {
-    long cursor = changes.size() + 1;
+    long cursor = changes.size() + 1L;
     changes.add(
         WatchAccountChangesResponse.newBuilder()
             .setCursor(cursor)

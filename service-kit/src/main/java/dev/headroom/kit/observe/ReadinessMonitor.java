@@ -48,6 +48,9 @@ public final class ReadinessMonitor implements AutoCloseable {
     }
   }
 
+  // Periodic and fire-and-forget tasks handle their own failures; shutting the executor down
+  // cancels them.
+  @SuppressWarnings("FutureReturnValueIgnored")
   public void start() {
     synchronized (lock) {
       if (scheduler != null) {

@@ -27,8 +27,8 @@ public record Backoff(Duration initial, Duration max, double multiplier, double 
   }
 
   public Duration delay(int attempt, RandomGenerator random) {
-    double base = initial.toMillis() * Math.pow(multiplier, Math.min(attempt, 30));
-    double capped = Math.min(base, max.toMillis());
+    double base = (double) initial.toMillis() * Math.pow(multiplier, Math.min(attempt, 30));
+    double capped = Math.min(base, (double) max.toMillis());
     double withJitter = capped * (1 - jitter * random.nextDouble());
     return Duration.ofMillis(Math.max(1, (long) withJitter));
   }

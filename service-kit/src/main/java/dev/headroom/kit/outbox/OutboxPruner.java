@@ -49,6 +49,9 @@ public final class OutboxPruner implements AutoCloseable {
             });
   }
 
+  // Periodic and fire-and-forget tasks handle their own failures; shutting the executor down
+  // cancels them.
+  @SuppressWarnings("FutureReturnValueIgnored")
   public OutboxPruner start() {
     long ms = settings.interval().toMillis();
     scheduler.scheduleWithFixedDelay(this::runOnce, ms, ms, TimeUnit.MILLISECONDS);

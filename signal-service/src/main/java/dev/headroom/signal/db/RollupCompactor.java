@@ -51,6 +51,9 @@ public final class RollupCompactor implements AutoCloseable {
     this.ingestLoad = ingestLoad;
   }
 
+  // Periodic and fire-and-forget tasks handle their own failures; shutting the executor down
+  // cancels them.
+  @SuppressWarnings("FutureReturnValueIgnored")
   public RollupCompactor start() {
     timer.scheduleWithFixedDelay(
         () -> {

@@ -14,6 +14,7 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -171,14 +172,12 @@ public final class EvaluationQueue implements AutoCloseable {
   /** Evaluates one account as soon as its worker gets to it; completes when it was evaluated. */
   public CompletableFuture<AccountEvaluator.Outcome> evaluateSoon(String accountId) {
     CompletableFuture<AccountEvaluator.Outcome> f = new CompletableFuture<>();
-    waiters
-        .computeIfAbsent(accountId, k -> new java.util.concurrent.CopyOnWriteArrayList<>())
-        .add(f);
+    waiters.computeIfAbsent(accountId, k -> new CopyOnWriteArrayList<>()).add(f);
     if (!mark(accountId)) {
       waiters.computeIfPresent(
           accountId,
           (k, l) -> {
-            l.remove(f);
+            l.removeIf(waiter -> waiter == f);
             return l.isEmpty() ? null : l;
           });
       f.completeExceptionally(
@@ -272,6 +271,9 @@ public final class EvaluationQueue implements AutoCloseable {
    * Debounce: a metrics-only change may be announced once per window; otherwise re-check at the
    * window's end.
    */
+  // Periodic and fire-and-forget tasks handle their own failures; shutting the executor down
+  // cancels them.
+  @SuppressWarnings("FutureReturnValueIgnored")
   private boolean mayPublishMetrics(String accountId, long nowNanos) {
     Long last = lastMetricsPublish.get(accountId);
     long window = settings.metricsDebounce().toNanos();

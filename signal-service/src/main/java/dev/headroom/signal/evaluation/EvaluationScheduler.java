@@ -76,6 +76,9 @@ public final class EvaluationScheduler implements AutoCloseable {
     this.chunk = Math.max(1, Math.min(PAGE, queueCapacity / 2));
   }
 
+  // Periodic and fire-and-forget tasks handle their own failures; shutting the executor down
+  // cancels them.
+  @SuppressWarnings("FutureReturnValueIgnored")
   public EvaluationScheduler start() {
     scheduler.scheduleWithFixedDelay(
         quietly("sweep", this::sweep),

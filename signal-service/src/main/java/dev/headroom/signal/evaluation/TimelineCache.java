@@ -211,7 +211,7 @@ final class TimelineCache {
 
   /** The facts an entry counts for in {@link #cachedFacts}: loaded and offered. */
   private static long size(Entry e) {
-    return (e.facts == null ? 0 : e.facts.size()) + e.pending.size();
+    return (e.facts == null ? 0L : (long) e.facts.size()) + e.pending.size();
   }
 
   private void evict() {

@@ -161,10 +161,10 @@ public final class IngestService {
         storeTimer.record(
             System.nanoTime() - storeStart, java.util.concurrent.TimeUnit.NANOSECONDS);
       } catch (ConnectionException e) {
-        throw unavailable(e);
+        throw unavailable();
       } catch (JdbiException e) {
         if (e.getCause() instanceof SQLTransientConnectionException) {
-          throw unavailable(e);
+          throw unavailable();
         }
         throw e;
       }
@@ -277,7 +277,7 @@ public final class IngestService {
     return c;
   }
 
-  private static DomainException unavailable(Exception e) {
+  private static DomainException unavailable() {
     return new DomainException.Unavailable(
         "DEPENDENCY_UNAVAILABLE",
         "the event store is unreachable; nothing of this batch was stored, retry with backoff",

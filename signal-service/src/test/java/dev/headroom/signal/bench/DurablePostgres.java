@@ -5,6 +5,7 @@ import dev.headroom.kit.db.DurableServerSettings;
 import dev.headroom.kit.testing.PostgresServer;
 import java.io.IOException;
 import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -123,7 +124,7 @@ final class DurablePostgres implements AutoCloseable {
     for (ProcessHandle h : all) {
       try {
         String stat = Files.readString(Path.of("/proc/" + h.pid() + "/stat"));
-        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ", -1);
         ticks += Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime, stime
         if (h.pid() == process.pid()) {
           ticks +=
@@ -172,7 +173,7 @@ final class DurablePostgres implements AutoCloseable {
     List<String> cmd = new ArrayList<>(wrap);
     cmd.addAll(List.of(args));
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-    String out = new String(p.getInputStream().readAllBytes());
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     if (p.waitFor() != 0) {
       throw new IllegalStateException(String.join(" ", cmd) + " failed: " + out);
     }

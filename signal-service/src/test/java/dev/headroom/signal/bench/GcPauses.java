@@ -5,6 +5,7 @@ import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
+import javax.management.ListenerNotFoundException;
 import javax.management.Notification;
 import javax.management.NotificationEmitter;
 import javax.management.NotificationListener;
@@ -49,7 +50,7 @@ final class GcPauses implements AutoCloseable {
   }
 
   @Override
-  public void close() throws Exception {
+  public void close() throws ListenerNotFoundException {
     for (NotificationEmitter e : emitters) {
       e.removeNotificationListener(listener);
     }

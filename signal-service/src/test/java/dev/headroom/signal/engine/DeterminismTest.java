@@ -44,7 +44,7 @@ class DeterminismTest {
       for (int u = 0; u < 10; u += 1 + d % 3) {
         f.active("u" + u, day(d).plus(Duration.ofHours(u)));
       }
-      f.meter("api_calls", 1000L + d * 60, day(d));
+      f.meter("api_calls", 1000L + d * 60L, day(d));
       f.meter("storage_gb", 90 + d % 5, day(d));
     }
     for (int i = 0; i < 7; i++) {

@@ -11,6 +11,7 @@ import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -24,6 +25,7 @@ class RunFinderCrossCheckTest {
 
   private static final String[] USERS = {"u0", "u1", "u2", "u3", "u4", "u5"};
   private static final String[] TEAMS = {"red", "blue", "green"};
+  private static final List<Role> ROLES = List.of(Role.values());
   private static final String[] FEATURES = {"basic", "reports", "sso", "audit_log", "dashboards"};
 
   /** Thresholds low enough that random data satisfies them often. */
@@ -114,14 +116,14 @@ class RunFinderCrossCheckTest {
         case 0 ->
             f.added(
                 user,
-                Role.values()[random.nextInt(4)],
+                ROLES.get(random.nextInt(ROLES.size())),
                 random.nextBoolean() ? TEAMS[random.nextInt(3)] : null,
                 at);
         case 1 -> f.removed(user, at);
         case 2 ->
             f.roleChanged(
                 user,
-                Role.values()[random.nextInt(4)],
+                ROLES.get(random.nextInt(ROLES.size())),
                 random.nextBoolean() ? TEAMS[random.nextInt(3)] : null,
                 at);
         case 3, 4 -> f.active(user, at);

@@ -41,6 +41,9 @@ class IngestStorageTest {
 
   static SignalTestSupport svc;
   static Jdbi jdbi;
+
+  // One "now" for the whole class: the services under test run on a clock fixed at it.
+  @SuppressWarnings("TimeInStaticInitializer")
   static final Instant NOW = Instant.now().truncatedTo(ChronoUnit.SECONDS);
 
   @BeforeAll

@@ -28,6 +28,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class SchemaUpgradeTest {
   @RegisterExtension static final PostgresExtension PG = new PostgresExtension();
 
+  // One "now" for the whole class: the services under test run on a clock fixed at it.
+  @SuppressWarnings("TimeInStaticInitializer")
   static final Instant NOW = Instant.now().truncatedTo(ChronoUnit.SECONDS);
 
   @Test

@@ -76,6 +76,9 @@ class SignalServiceTest {
 
   static SignalTestSupport svc;
   static SignalServiceGrpc.SignalServiceBlockingStub stub;
+
+  // One "now" for the whole class: the services under test run on a clock fixed at it.
+  @SuppressWarnings("TimeInStaticInitializer")
   static final Instant NOW = Instant.now().truncatedTo(ChronoUnit.SECONDS);
 
   @BeforeAll

@@ -38,7 +38,7 @@ class SignalPerformanceCalculatorTest {
 
   private OutcomeRecord won(String account, Instant at, long arr) {
     return new OutcomeRecord(
-        "o-" + (++outcomeIds),
+        "o-" + ++outcomeIds,
         account,
         OutcomeResult.WON,
         ExpansionType.SEAT_ADD,
@@ -49,7 +49,7 @@ class SignalPerformanceCalculatorTest {
 
   private OutcomeRecord lost(String account, Instant at) {
     return new OutcomeRecord(
-        "o-" + (++outcomeIds),
+        "o-" + ++outcomeIds,
         account,
         OutcomeResult.LOST,
         ExpansionType.SEAT_ADD,
