@@ -10,9 +10,12 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
+import java.util.logging.Level;
 import java.util.logging.Logger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -30,6 +33,7 @@ import org.testcontainers.postgresql.PostgreSQLContainer;
  */
 public final class PostgresServer {
   private static final Logger LOG = Logger.getLogger(PostgresServer.class.getName());
+  private static final String CONTAINER_IMAGE = "postgres:16-alpine";
   private static final Pattern JDBC = Pattern.compile("jdbc:postgresql://([^/?]+)/([^?]*)(\\?.*)?");
 
   private static volatile PostgresServer shared;
@@ -64,27 +68,64 @@ public final class PostgresServer {
   private static PostgresServer start(Map<String, String> env) {
     String url = env.get("HEADROOM_TEST_DATABASE_URL");
     if (url != null && !url.isBlank()) {
+      LOG.info("tests use the PostgreSQL server of HEADROOM_TEST_DATABASE_URL");
       return new PostgresServer(
           url,
           env.getOrDefault("HEADROOM_TEST_DATABASE_USER", ""),
           env.getOrDefault("HEADROOM_TEST_DATABASE_PASSWORD", ""),
           "external");
     }
-    if (dockerAvailable()) {
-      PostgreSQLContainer c = new PostgreSQLContainer("postgres:16-alpine");
+    if (dockerAvailable(env)) {
+      PostgreSQLContainer c = new PostgreSQLContainer(CONTAINER_IMAGE);
       c.start();
       Runtime.getRuntime().addShutdownHook(new Thread(c::stop, "pg-container-stop"));
+      LOG.info("tests use PostgreSQL in a Testcontainers container (" + CONTAINER_IMAGE + ")");
       return new PostgresServer(c.getJdbcUrl(), c.getUsername(), c.getPassword(), "testcontainers");
     }
     return startEmbedded("true".equalsIgnoreCase(env.get("HEADROOM_TEST_DATABASE_DURABLE")));
   }
 
-  private static boolean dockerAvailable() {
+  /**
+   * Whether a Docker engine answers. Without one, Testcontainers logs every discovery strategy it
+   * tried at SEVERE, although falling back to embedded PostgreSQL is the intended outcome here; so
+   * it is asked only when something points at an engine, and with its loggers off while it looks.
+   */
+  private static boolean dockerAvailable(Map<String, String> env) {
+    if (!dockerConfigured(env)) {
+      return false;
+    }
+    // Held in a local so that java.util.logging cannot collect the configured logger meanwhile.
+    Logger testcontainers = Logger.getLogger("org.testcontainers");
+    Level previous = testcontainers.getLevel();
+    testcontainers.setLevel(Level.OFF);
     try {
       return DockerClientFactory.instance().isDockerAvailable();
     } catch (RuntimeException | LinkageError e) {
       return false;
+    } finally {
+      testcontainers.setLevel(previous);
     }
+  }
+
+  /** The places Testcontainers looks for an engine: DOCKER_HOST, its properties, known sockets. */
+  private static boolean dockerConfigured(Map<String, String> env) {
+    String dockerHost = env.get("DOCKER_HOST");
+    if (dockerHost != null && !dockerHost.isBlank()) {
+      return true;
+    }
+    Path home = Path.of(System.getProperty("user.home"));
+    List<Path> candidates =
+        new ArrayList<>(
+            List.of(
+                Path.of("/var/run/docker.sock"),
+                home.resolve(".testcontainers.properties"),
+                home.resolve(".docker/run/docker.sock"),
+                home.resolve(".docker/desktop/docker.sock")));
+    String runtimeDir = env.get("XDG_RUNTIME_DIR");
+    if (runtimeDir != null && !runtimeDir.isBlank()) {
+      candidates.add(Path.of(runtimeDir, "docker.sock"));
+    }
+    return candidates.stream().anyMatch(Files::exists);
   }
 
   /**
@@ -95,8 +136,7 @@ public final class PostgresServer {
   private static PostgresServer startEmbedded(boolean durable) {
     try {
       // Surefire points java.io.tmpdir into target/tmp, which nothing else creates; embedded
-      // PostgreSQL
-      // unpacks its binaries and data directory there.
+      // PostgreSQL unpacks its binaries and data directory there.
       Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
       Files.createDirectories(tmp);
       EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder().setRegisterShutdownHook(false);
@@ -111,13 +151,16 @@ public final class PostgresServer {
                     try {
                       pg.close();
                     } catch (IOException e) {
-                      // the JVM is exiting; the data directory is in target/ and goes with the next
-                      // clean
+                      // the JVM is exiting; the data directory is in target/ and goes with the
+                      // next clean
                     }
                   },
                   "embedded-pg-stop"));
       LOG.info(
-          "started embedded PostgreSQL on port " + pg.getPort() + (durable ? " (durable)" : ""));
+          "tests use embedded PostgreSQL on port "
+              + pg.getPort()
+              + (durable ? ", durable" : "")
+              + " (no HEADROOM_TEST_DATABASE_URL, no Docker engine)");
       return new PostgresServer(pg.getJdbcUrl("postgres", "postgres"), "postgres", "", "embedded");
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start embedded PostgreSQL", e);
