@@ -13,7 +13,7 @@ import java.util.Map;
  * of every page write a full-page image), and WAL segments already written are kept for reuse
  * ({@code min_wal_size}): after a quiet spell PostgreSQL would otherwise remove them, and the next
  * burst would create and zero-fill each new 16 MB segment inside a commit while every other
- * committer waits (one such segment fsync took 750 ms in the ingest benchmark).
+ * committer waits for that segment's fsync, which on a busy disk takes a large part of a second.
  */
 public final class DurableServerSettings {
   public static final Map<String, String> SETTINGS =

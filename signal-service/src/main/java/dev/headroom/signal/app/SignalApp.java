@@ -196,8 +196,8 @@ public final class SignalApp implements AutoCloseable {
   /**
    * Jdbi caches the SqlObject metadata of a DAO interface in the config of the handle that first
    * attached it, and every handle starts from a copy of the Jdbi-level config: without this warm-up
-   * each {@code attach} / {@code withExtension} rebuilt the metadata by reflection (about 40% of
-   * the evaluator's CPU in a profile). Computing it once at the Jdbi level lets every handle's copy
+   * each {@code attach} / {@code withExtension} would rebuild the metadata by reflection, a large
+   * share of the evaluator's CPU. Computing it once at the Jdbi level lets every handle's copy
    * start with it.
    */
   private static void warmSqlObjects(org.jdbi.v3.core.Jdbi jdbi) {

@@ -27,10 +27,9 @@ public final class RollupCompactor implements AutoCloseable {
 
   /**
    * Batch rows (one per ingest batch, up to about 1,200 increments each) folded per round: about
-   * 6,000 increments, 100-200 ms of work under load. A round is shorter than an ingest batch, so
-   * while ingest is saturated the compactor's share of the machine comes in short slices rather
-   * than a core taken for most of a second (25 rows made 700-850 ms rounds), and a round never
-   * holds back a pause or a shutdown for long.
+   * 6,000 increments. A round stays shorter than an ingest batch, so while ingest is saturated the
+   * compactor's share of the machine comes in short slices rather than a core taken for most of a
+   * second, and a round never holds back a pause or a shutdown for long.
    */
   static final int MAX_ROWS_PER_ROUND = 5;
 

@@ -206,8 +206,7 @@ public final class AccountEvaluator {
   /**
    * Appends the transaction's announcements at its very end, all at once: appending takes the
    * stream's counter row lock until commit, so appending per account in a multi-account transaction
-   * made the other evaluator thread wait for the whole transaction (a profile showed ~70% of the
-   * evaluator's time blocked there).
+   * would make every other evaluator thread wait for the whole transaction.
    */
   private void appendOutbox(org.jdbi.v3.core.Handle h, List<Outbox.NewEntry> entries) {
     if (!entries.isEmpty()) {

@@ -53,10 +53,10 @@ final class TimelineCache {
   /**
    * An entry with more offered facts waiting than this (or than an eighth of its loaded facts, for
    * large accounts) is dropped. Under a firehose the evaluator gives way to ingest and every
-   * account's offers pile up for minutes; each offered fact then survived young collections (45-110
-   * ms pauses every ~2 s, which every batch in flight waited out; at most 44 ms with this bound,
-   * IngestBenchmark). Reloading the account on its next evaluation is one index range scan. Outside
-   * a firehose an account is evaluated within milliseconds of its batch, so nothing piles up.
+   * account's offers pile up for minutes; each offered fact would then survive young collections,
+   * making them long and frequent pauses that every batch in flight waits out. Reloading the
+   * account on its next evaluation is one index range scan. Outside a firehose an account is
+   * evaluated within milliseconds of its batch, so nothing piles up.
    */
   static final int MAX_PENDING = 32;
 

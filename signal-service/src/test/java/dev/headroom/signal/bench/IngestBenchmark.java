@@ -380,9 +380,9 @@ public final class IngestBenchmark {
    * the server in the state it has after running for a while: the set-up's dirty pages are on disk
    * instead of being written back by the kernel in the middle of the window, and WAL segments are
    * recycled. On a fresh server every new 16 MB segment is created and zero-filled by a committing
-   * backend while all other committers wait (a single such fsync took 750 ms here, right when the
-   * kernel was writing back). The load then pays for the full-page images of the first change of
-   * every page after a checkpoint, the costlier part of a cycle.
+   * backend while all other committers wait (and such an fsync is slowest when the kernel is
+   * writing back at the same moment). The load then pays for the full-page images of the first
+   * change of every page after a checkpoint, the costlier part of a cycle.
    */
   private static void startFromSteadyState(String url, String user, String password)
       throws Exception {
