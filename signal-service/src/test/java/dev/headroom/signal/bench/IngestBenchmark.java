@@ -55,9 +55,7 @@ import org.postgresql.PGConnection;
  * the same fact rows through plain COPY.
  *
  * <pre>
- * cd /work/main && JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64 ./mvnw -B -q -o -pl signal-service test-compile \
- *   exec:java -Dexec.mainClass=dev.headroom.signal.bench.IngestBenchmark -Dexec.classpathScope=test \
- *   -Dexec.args="60 4"      # seconds, clients
+ * ./headroom bench ingest 60 4      # seconds, clients
  * </pre>
  */
 public final class IngestBenchmark {
