@@ -8,9 +8,9 @@ import java.util.Set;
 
 /**
  * Everything the scorer reads about one account at one instant: signal-service's usage snapshot
- * plus the catalog. Metrics are taken as computed upstream (DOMAIN.md "Precise definitions"); this
- * record only checks that they are in range, so that a bad mapping fails here rather than as a
- * strange score.
+ * plus the catalog. Metrics are taken as computed upstream (docs/signals.md "Metrics"); this record
+ * only checks that they are in range, so that a bad mapping fails here rather than as a strange
+ * score.
  *
  * @param asOf the instant the metrics describe (T)
  * @param seatsUsed current members, every role

@@ -1,7 +1,7 @@
 package dev.headroom.scoring.domain;
 
 /**
- * Kinds of growth. Declaration order is the canonical order (DOMAIN.md "Types, ARR potential"):
+ * Kinds of growth. Declaration order is the canonical order (docs/scoring.md "Expansion types"):
  * types are listed in it and it breaks ties between equally valuable types.
  */
 public enum ExpansionType {

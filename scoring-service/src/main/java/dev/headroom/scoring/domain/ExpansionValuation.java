@@ -4,9 +4,8 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * ARR potential per expansion type (DOMAIN.md "Types, ARR potential, seats, motion"). All
- * arithmetic is on integer minor units; monthly prices are multiplied by 12 and negative deltas
- * become 0.
+ * ARR potential per expansion type (docs/scoring.md "Prices and ARR potential"). All arithmetic is
+ * on integer minor units; monthly prices are multiplied by 12 and negative deltas become 0.
  */
 public final class ExpansionValuation {
   private ExpansionValuation() {}

@@ -11,8 +11,8 @@ import java.util.Optional;
  * Scores an account: category points, integer score and band, expansion types with ARR potential,
  * motion. Pure and stateless: the same facts and model always give the same result.
  *
- * <p>Each category is {@code maxPoints × fraction}; with the seed weights these are exactly
- * DOMAIN.md's formulas:
+ * <p>Each category is {@code maxPoints × fraction}; with the seed weights these are exactly the
+ * formulas of docs/scoring.md:
  *
  * <ul>
  *   <li>capacity: min(1, used / capacity), 0 if capacity is 0

@@ -63,7 +63,7 @@ public record ScoringModel(
     weights = Collections.unmodifiableMap(new EnumMap<>(weights));
   }
 
-  /** Version 1: the seeds' expansion scoring model. */
+  /** Version 1: the default expansion scoring model (docs/scoring.md). */
   public static ScoringModel seed() {
     Map<ScoreCategory, Integer> w = new EnumMap<>(ScoreCategory.class);
     w.put(ScoreCategory.CAPACITY_UTILIZATION, 25);

@@ -416,7 +416,10 @@ public final class AccountService {
     return replay(facts, clock.instant());
   }
 
-  /** Membership per user at {@code t} (DOMAIN.md "Accounts, users, seats"), sorted by user id. */
+  /**
+   * Membership per user at {@code t} (docs/signals.md "Accounts, users and seats"), sorted by user
+   * id.
+   */
   static Map<String, UserView> replay(List<UsageFact> facts, Instant t) {
     TreeMap<String, UserView> users = new TreeMap<>();
     for (UsageFact f : facts) {

@@ -1,7 +1,7 @@
 package dev.headroom.signal.domain;
 
 /**
- * The well-known usage event kinds (DOMAIN.md "Usage events"); the wire name is the constant's
+ * The well-known usage event kinds (docs/signals.md "Events"); the wire name is the constant's
  * name.
  */
 public enum EventKind {
@@ -19,7 +19,7 @@ public enum EventKind {
   EXTERNAL,
   CUSTOM;
 
-  /** Membership changes and enrichment are not activity (DOMAIN.md "Accounts, users, seats"). */
+  /** Membership changes and enrichment are not activity (docs/signals.md "Metrics"). */
   public boolean isActivity() {
     return switch (this) {
       case USER_ADDED, USER_REMOVED, USER_ROLE_CHANGED, EXTERNAL -> false;

@@ -1,6 +1,6 @@
 package dev.headroom.signal.domain;
 
-/** Kinds of growth, in the canonical order that breaks ties (DOMAIN.md "Types, ARR potential"). */
+/** Kinds of growth, in the canonical order that breaks ties (docs/scoring.md "Expansion types"). */
 public enum ExpansionType {
   SEAT_ADD,
   TIER_UPGRADE,

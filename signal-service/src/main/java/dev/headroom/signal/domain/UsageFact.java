@@ -27,7 +27,7 @@ public record UsageFact(
     String key,
     BigDecimal quantity) {
 
-  /** The timeline order: occurred_at, ties by event_id (DOMAIN.md "Events"). */
+  /** The timeline order: occurred_at, ties by event_id (docs/signals.md "Time and windows"). */
   public static final Comparator<UsageFact> TIMELINE_ORDER =
       Comparator.comparing(UsageFact::occurredAt).thenComparing(UsageFact::eventId);
 

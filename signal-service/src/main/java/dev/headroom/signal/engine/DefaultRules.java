@@ -9,9 +9,9 @@ import java.util.EnumMap;
 import java.util.Map;
 
 /**
- * The seeds' default rule per signal type, version 0. The names here are the contract of rule data:
- * the engine reads exactly these thresholds and windows, and {@link RuleValidator} accepts exactly
- * these.
+ * The default rule per signal type (docs/signals.md), version 0. The names here are the contract of
+ * rule data: the engine reads exactly these thresholds and windows, and {@link RuleValidator}
+ * accepts exactly these.
  *
  * <pre>
  * SEAT_UTILIZATION_HIGH      thresholds utilization=0.80                 windows sustain=14d

@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * Engine configuration that is not per-signal rule data (DOMAIN.md "Precise definitions").
+ * Engine configuration that is not per-signal rule data (docs/signals.md).
  *
  * @param coreProductKey the product whose subscription defines plan, capacity and meter limits
  * @param apiMeterKeys meters summed for API_CONSUMPTION_GROWTH

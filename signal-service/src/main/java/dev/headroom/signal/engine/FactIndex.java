@@ -33,7 +33,7 @@ import java.util.TreeSet;
  */
 final class FactIndex {
 
-  /** Ticket categories that signal friction in a workflow (DOMAIN.md WORKFLOW_BOTTLENECK). */
+  /** Ticket categories that signal friction in a workflow (docs/signals.md WORKFLOW_BOTTLENECK). */
   static final Set<String> FRICTION_CATEGORIES =
       Set.of("INTEGRATION", "AUTOMATION", "MANUAL_STEPS");
 

@@ -15,9 +15,8 @@ import java.util.Objects;
 
 /**
  * Evaluates one account at one instant: the metrics at T and every signal whose condition holds at
- * T, with status, since and evidence (DOMAIN.md "Precise definitions"). A pure function of the
- * timeline (facts with occurred_at ≤ T, in any order), the rules and T; no clock, no I/O,
- * thread-safe.
+ * T, with status, since and evidence (docs/signals.md). A pure function of the timeline (facts with
+ * occurred_at ≤ T, in any order), the rules and T; no clock, no I/O, thread-safe.
  *
  * <p>Rules: a type is evaluated iff {@code rules} has an enabled rule for it (pass {@link
  * DefaultRules#all()} for the defaults). Rules must pass {@link RuleValidator}; an invalid rule

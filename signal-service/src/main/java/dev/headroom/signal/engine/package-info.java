@@ -1,7 +1,7 @@
 /**
  * The pure signal-evaluation engine: {@link dev.headroom.signal.engine.SignalEngine#evaluate} turns
  * one account's timeline, the rules and an instant T into metrics and the signals holding at T
- * (DOMAIN.md "Precise definitions" is the spec). No clock, no I/O, no framework.
+ * (docs/signals.md is the spec). No clock, no I/O, no framework.
  *
  * <h2>Shape</h2>
  *

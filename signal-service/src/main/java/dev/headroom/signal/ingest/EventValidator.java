@@ -14,8 +14,8 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Validates one event exactly as DOMAIN.md "Events" orders it and reports the first bad field:
- * event_id, account_id, occurred_at, kind, user_id, payload, then the kind's payload fields.
+ * Validates one event exactly as docs/signals.md "Events" orders it and reports the first bad
+ * field: event_id, account_id, occurred_at, kind, user_id, payload, then the kind's payload fields.
  *
  * <p>Pure: the catalog snapshot and the receipt instant are passed in, so a batch is validated
  * against one consistent catalog and one "now".
