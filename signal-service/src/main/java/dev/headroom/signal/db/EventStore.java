@@ -31,7 +31,7 @@ import org.jdbi.v3.core.Handle;
  * order (the main query reads the claim CTE to the end before PostgreSQL runs the others):
  *
  * <ol>
- *   <li>{@code usage_fact} (the engine's typed facts, keyed by event id since the V5 migration):
+ *   <li>{@code usage_fact} (the engine's typed facts, keyed by event id, see the V5 migration):
  *       inserting the facts claims their ids, in id order (see {@link Claiming}); a concurrent
  *       batch with the same id waits for the first to commit, so the first accepted wins, and a
  *       batch that rolls back releases its ids (a rejected event never consumes its id).
