@@ -1,7 +1,7 @@
 package dev.headroom.prompt.stats;
 
 import java.util.List;
-import org.hipparchus.distribution.continuous.ChiSquaredDistribution;
+import org.hipparchus.special.Gamma;
 
 /** gbstats' check_srm: chi-square goodness of fit of observed units against intended weights. */
 final class SampleRatioCheck {
@@ -20,8 +20,9 @@ final class SampleRatioCheck {
       double deviation = units.get(i) - expected;
       chiSquare += deviation * deviation / expected;
     }
-    double pValue =
-        1 - new ChiSquaredDistribution(degreesOfFreedom).cumulativeProbability(chiSquare);
+    // The chi-square upper tail Q(k/2, x/2) directly, as gbstats' chi2.sf: 1 - CDF would round a
+    // strong mismatch's p-value to 0.
+    double pValue = Gamma.regularizedGammaQ(degreesOfFreedom / 2.0, chiSquare / 2);
     return new SrmCheck(chiSquare, degreesOfFreedom, pValue, pValue < threshold);
   }
 }
