@@ -112,6 +112,28 @@ class MultipleArmsTest {
   }
 
   @Test
+  void sequentialPValuesAreAdjustedAsTheirOwnFamily() {
+    List<ArmComparison> comparisons =
+        ExperimentAnalyzer.analyze(
+                new ExperimentData(
+                    List.of(
+                        control(conversions(4_000, 200)),
+                        treatment("B", conversions(4_000, 230)),
+                        treatment("C", conversions(4_000, 260))),
+                    AnalysisOptions.DEFAULTS.withSequential(5_000)))
+            .overall()
+            .comparisons();
+    Inference b = compared(comparisons.get(0).conversion()).relative().sequential().orElseThrow();
+    Inference c = compared(comparisons.get(1).conversion()).relative().sequential().orElseThrow();
+    assertTrue(b.pValue() > c.pValue(), "the smaller lift has the larger p-value");
+    double smaller = c.pValue();
+    double larger = b.pValue();
+    AdjustedPValues adjustedB = b.adjusted().orElseThrow();
+    assertMatches(Math.min(1, Math.max(2 * smaller, larger)), adjustedB.holm(), "holm");
+    assertMatches(larger, adjustedB.benjaminiHochberg(), "bh of the larger p-value");
+  }
+
+  @Test
   void adjustedPValuesNeverExceedOne() {
     double[] p = {0.9, 0.8, 0.95};
     for (double adjusted : PValueAdjustment.holm(p)) {
