@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
@@ -106,6 +107,31 @@ class ConversionComparisonTest {
     assertMatches(se / Math.sqrt(2 * Math.PI), lift.bayesian().controlExpectedLoss(), "loss");
     assertEquals(Optional.empty(), lift.sequential());
     assertEquals(Optional.empty(), lift.fixedHorizon().adjusted());
+  }
+
+  @Test
+  void alphaSetsTheIntervalLevel() {
+    AnalysisOptions ninety =
+        new AnalysisOptions(0.10, SequentialOptions.off(), MinimumData.DEFAULT, 0.001);
+    ArmComparison comparison =
+        onlyComparison(
+            ExperimentAnalyzer.analyze(
+                new ExperimentData(
+                    List.of(
+                        Arms.control(conversions(10_000, 500)),
+                        Arms.treatment("B", conversions(10_000, 600))),
+                    ninety)));
+    Lift relative = compared(comparison.conversion()).relative();
+    double se = relative.standardError();
+    double tQuantile = 1.6449303857218571; // t.ppf(0.95, 19852.333235243816)
+    double zQuantile = 1.6448536269514722; // norm.ppf(0.95)
+    assertInterval(
+        0.2 - tQuantile * se, 0.2 + tQuantile * se, relative.fixedHorizon().interval(), "90% ci");
+    assertInterval(
+        0.2 - zQuantile * se,
+        0.2 + zQuantile * se,
+        relative.bayesian().credibleInterval(),
+        "90% credible");
   }
 
   @Test
