@@ -29,6 +29,13 @@ final class Arms {
         new ExperimentData(List.of(control(control), treatment("B", treatment))));
   }
 
+  /** The overall comparisons of the given arms analysed with the given options. */
+  static List<ArmComparison> comparisons(AnalysisOptions options, ArmData... arms) {
+    return ExperimentAnalyzer.analyze(new ExperimentData(List.of(arms), options))
+        .overall()
+        .comparisons();
+  }
+
   /** The only comparison of an overall analysis. */
   static ArmComparison onlyComparison(ExperimentResults results) {
     List<ArmComparison> comparisons = results.overall().comparisons();

@@ -24,15 +24,12 @@ class MultipleArmsTest {
   private static final double P_ABS_205 = 0.7987363764148543;
 
   private static List<ArmComparison> threeVariants() {
-    return ExperimentAnalyzer.analyze(
-            new ExperimentData(
-                List.of(
-                    control(conversions(4_000, 200)),
-                    treatment("B", conversions(4_000, 230)),
-                    treatment("C", conversions(4_000, 260)),
-                    treatment("D", conversions(4_000, 205)))))
-        .overall()
-        .comparisons();
+    return Arms.comparisons(
+        AnalysisOptions.DEFAULTS,
+        control(conversions(4_000, 200)),
+        treatment("B", conversions(4_000, 230)),
+        treatment("C", conversions(4_000, 260)),
+        treatment("D", conversions(4_000, 205)));
   }
 
   @Test
@@ -88,15 +85,12 @@ class MultipleArmsTest {
   @Test
   void anArmThatCannotBeComparedLeavesTheFamilyAndAPairNeedsNoAdjustment() {
     List<ArmComparison> comparisons =
-        ExperimentAnalyzer.analyze(
-                new ExperimentData(
-                    List.of(
-                        control(conversions(4_000, 200)),
-                        treatment("B", conversions(4_000, 230)),
-                        treatment("C", conversions(4_000, 260)),
-                        treatment("E", conversions(0, 0)))))
-            .overall()
-            .comparisons();
+        Arms.comparisons(
+            AnalysisOptions.DEFAULTS,
+            control(conversions(4_000, 200)),
+            treatment("B", conversions(4_000, 230)),
+            treatment("C", conversions(4_000, 260)),
+            treatment("E", conversions(0, 0)));
     assertInstanceOf(MetricComparison.CannotCompareYet.class, comparisons.get(2).conversion());
     // Family of two: Holm = (2 P_260, max(2 P_260, P_230)), BH = (min(2 P_260, 2 P_230 / 2) ...).
     assertMatches(2 * P_260, relativeAdjusted(comparisons.get(1)).holm(), "holm C");
@@ -114,15 +108,11 @@ class MultipleArmsTest {
   @Test
   void sequentialPValuesAreAdjustedAsTheirOwnFamily() {
     List<ArmComparison> comparisons =
-        ExperimentAnalyzer.analyze(
-                new ExperimentData(
-                    List.of(
-                        control(conversions(4_000, 200)),
-                        treatment("B", conversions(4_000, 230)),
-                        treatment("C", conversions(4_000, 260))),
-                    AnalysisOptions.DEFAULTS.withSequential(5_000)))
-            .overall()
-            .comparisons();
+        Arms.comparisons(
+            AnalysisOptions.DEFAULTS.withSequential(5_000),
+            control(conversions(4_000, 200)),
+            treatment("B", conversions(4_000, 230)),
+            treatment("C", conversions(4_000, 260)));
     Inference b = compared(comparisons.get(0).conversion()).relative().sequential().orElseThrow();
     Inference c = compared(comparisons.get(1).conversion()).relative().sequential().orElseThrow();
     assertTrue(b.pValue() > c.pValue(), "the smaller lift has the larger p-value");

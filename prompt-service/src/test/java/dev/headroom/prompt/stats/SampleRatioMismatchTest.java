@@ -12,17 +12,31 @@ import org.junit.jupiter.api.Test;
 /** Chi-square goodness of fit of units against intended weights, holdout included. */
 class SampleRatioMismatchTest {
 
+  /** 1000 and 1200 units where the design splits 50/50. */
+  private static final List<ArmData> UNEVEN_SPLIT =
+      List.of(
+          new ArmData("control", ArmRole.CONTROL, 50, conversions(1_000, 50)),
+          new ArmData("B", ArmRole.TREATMENT, 50, conversions(1_200, 60)));
+
+  /** A 45/45/10 design (control, treatment, holdout) with the given units. */
+  private static List<ArmData> withHoldout(long control, long treatment, long holdout) {
+    return List.of(
+        new ArmData("control", ArmRole.CONTROL, 4_500, conversions(control, 200)),
+        new ArmData("B", ArmRole.TREATMENT, 4_500, conversions(treatment, 200)),
+        new ArmData("holdout", ArmRole.HOLDOUT, 1_000, conversions(holdout, 30)));
+  }
+
   private static SrmCheck srm(List<ArmData> arms) {
-    return ExperimentAnalyzer.analyze(new ExperimentData(arms)).overall().srm();
+    return srm(arms, AnalysisOptions.DEFAULTS);
+  }
+
+  private static SrmCheck srm(List<ArmData> arms, AnalysisOptions options) {
+    return ExperimentAnalyzer.analyze(new ExperimentData(arms, options)).overall().srm();
   }
 
   @Test
   void anUnevenSplitOfAnEvenDesignIsFlagged() {
-    SrmCheck srm =
-        srm(
-            List.of(
-                new ArmData("control", ArmRole.CONTROL, 50, conversions(1_000, 50)),
-                new ArmData("B", ArmRole.TREATMENT, 50, conversions(1_200, 60))));
+    SrmCheck srm = srm(UNEVEN_SPLIT);
     // Expected 1100 each: 2 * 100^2 / 1100.
     assertMatches(2 * 100.0 * 100.0 / 1_100, srm.chiSquare(), "chi-square");
     assertEquals(1, srm.degreesOfFreedom());
@@ -32,12 +46,7 @@ class SampleRatioMismatchTest {
 
   @Test
   void theHoldoutIsPartOfTheCheck() {
-    SrmCheck healthy =
-        srm(
-            List.of(
-                new ArmData("control", ArmRole.CONTROL, 4_500, conversions(4_500, 200)),
-                new ArmData("B", ArmRole.TREATMENT, 4_500, conversions(4_480, 200)),
-                new ArmData("holdout", ArmRole.HOLDOUT, 1_000, conversions(1_020, 30))));
+    SrmCheck healthy = srm(withHoldout(4_500, 4_480, 1_020));
     // Expected 4500, 4500, 1000 of 10000 units.
     double expectedChiSquare = 0 + 20.0 * 20.0 / 4_500 + 20.0 * 20.0 / 1_000;
     assertMatches(expectedChiSquare, healthy.chiSquare(), "chi-square");
@@ -45,12 +54,7 @@ class SampleRatioMismatchTest {
     assertMatches(0.7831394949065555, healthy.pValue(), "p-value");
     assertFalse(healthy.mismatch());
 
-    SrmCheck holdoutShort =
-        srm(
-            List.of(
-                new ArmData("control", ArmRole.CONTROL, 4_500, conversions(4_500, 200)),
-                new ArmData("B", ArmRole.TREATMENT, 4_500, conversions(4_500, 200)),
-                new ArmData("holdout", ArmRole.HOLDOUT, 1_000, conversions(700, 30))));
+    SrmCheck holdoutShort = srm(withHoldout(4_500, 4_500, 700));
     assertMatches(83.50515463917526, holdoutShort.chiSquare(), "chi-square");
     assertEquals(7.363530073443366e-19, holdoutShort.pValue(), 1e-6 * 7.363530073443366e-19);
     assertTrue(holdoutShort.mismatch(), "a holdout starved of units breaks the split");
@@ -59,13 +63,7 @@ class SampleRatioMismatchTest {
   @Test
   void theHoldoutIsSummarisedButNotCompared() {
     AnalysisResults results =
-        ExperimentAnalyzer.analyze(
-                new ExperimentData(
-                    List.of(
-                        new ArmData("control", ArmRole.CONTROL, 45, conversions(450, 20)),
-                        new ArmData("B", ArmRole.TREATMENT, 45, conversions(450, 30)),
-                        new ArmData("holdout", ArmRole.HOLDOUT, 10, conversions(100, 2)))))
-            .overall();
+        ExperimentAnalyzer.analyze(new ExperimentData(withHoldout(4_500, 4_480, 1_020))).overall();
     assertEquals(3, results.arms().size());
     assertEquals(ArmRole.HOLDOUT, results.arms().get(2).role());
     assertEquals(List.of("B"), results.comparisons().stream().map(ArmComparison::armKey).toList());
@@ -84,14 +82,8 @@ class SampleRatioMismatchTest {
 
   @Test
   void theThresholdIsAnOption() {
-    List<ArmData> arms =
-        List.of(
-            new ArmData("control", ArmRole.CONTROL, 50, conversions(1_000, 50)),
-            new ArmData("B", ArmRole.TREATMENT, 50, conversions(1_200, 60)));
     AnalysisOptions strict =
         new AnalysisOptions(0.05, SequentialOptions.off(), MinimumData.DEFAULT, 1e-5);
-    assertFalse(
-        ExperimentAnalyzer.analyze(new ExperimentData(arms, strict)).overall().srm().mismatch(),
-        "p = 2.0e-5 is not below 1e-5");
+    assertFalse(srm(UNEVEN_SPLIT, strict).mismatch(), "p = 2.0e-5 is not below 1e-5");
   }
 }
