@@ -65,7 +65,7 @@ final class ExperimentDataValidator {
           "options.srm_threshold", "must be strictly between 0 and 1");
     }
     double tuning = options.sequential().tuningParameter();
-    if (!(tuning > 0) || Double.isInfinite(tuning)) {
+    if (options.sequential().enabled() && (!(tuning > 0) || Double.isInfinite(tuning))) {
       throw new InvalidExperimentDataException(
           "options.sequential.tuning_parameter", "must be a positive finite number");
     }

@@ -117,6 +117,15 @@ class ValidationTest {
     assertEquals(
         "options.sequential.tuning_parameter",
         rejectedField(new ExperimentData(arms, AnalysisOptions.DEFAULTS.withSequential(0))));
+    AnalysisOptions sequentialOffWithoutTuning =
+        new AnalysisOptions(0.05, new SequentialOptions(false, 0), MinimumData.DEFAULT, 0.001);
+    assertEquals(
+        1,
+        ExperimentAnalyzer.analyze(new ExperimentData(arms, sequentialOffWithoutTuning))
+            .overall()
+            .comparisons()
+            .size(),
+        "the tuning parameter only matters when sequential inference is on");
     assertEquals(
         "options.minimum_data.units_per_arm",
         rejectedField(
