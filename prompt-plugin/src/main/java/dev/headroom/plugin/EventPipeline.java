@@ -36,6 +36,8 @@ final class EventPipeline<E> implements AutoCloseable {
       Duration retryBudget,
       Duration closeTimeout) {}
 
+  private static final long WAKE_UP_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
+
   private final EventStream stream;
   private final Sender<E> sender;
   private final Settings settings;
@@ -95,7 +97,7 @@ final class EventPipeline<E> implements AutoCloseable {
     List<E> batch = new ArrayList<>(settings.batchSize());
     try {
       while (!lastOfferLanded || !queue.isEmpty()) {
-        E first = queue.poll(100, TimeUnit.MILLISECONDS);
+        E first = queue.poll(WAKE_UP_NANOS, TimeUnit.NANOSECONDS);
         if (first == null) {
           continue;
         }
@@ -125,11 +127,11 @@ final class EventPipeline<E> implements AutoCloseable {
       if (batch.size() >= settings.batchSize() || closing || remaining <= 0) {
         return;
       }
-      E next = queue.poll(remaining, TimeUnit.NANOSECONDS);
-      if (next == null) {
-        return;
+      // Short slices, so that close() does not wait out a long linger.
+      E next = queue.poll(Math.min(remaining, WAKE_UP_NANOS), TimeUnit.NANOSECONDS);
+      if (next != null) {
+        batch.add(next);
       }
-      batch.add(next);
     }
   }
 
