@@ -48,6 +48,9 @@ final class FakePromptService extends PromptServiceGrpc.PromptServiceImplBase
   volatile Mode mode = Mode.OFFER;
   volatile NoPromptReason noPromptReason = NoPromptReason.NO_PROMPT_REASON_FREQUENCY_CAPPED;
 
+  /** The offer's call to action; a test with a browser points it at the host. */
+  volatile String ctaUrl = "https://host.example/upgrade?plan=pro&seats=3";
+
   /** Released by the test to let stalled calls go on (they answer an offer). */
   volatile CountDownLatch stall = new CountDownLatch(1);
 
@@ -122,7 +125,7 @@ final class FakePromptService extends PromptServiceGrpc.PromptServiceImplBase
     }
   }
 
-  static Prompt offer(GetPromptRequest request) {
+  Prompt offer(GetPromptRequest request) {
     Money price = Money.newBuilder().setCurrencyCode("USD").setMinorUnits(4900).build();
     return Prompt.newBuilder()
         .setDecisionId(UUID.randomUUID().toString())
@@ -133,13 +136,18 @@ final class FakePromptService extends PromptServiceGrpc.PromptServiceImplBase
         .setTitle("Unlock SSO")
         .setBody("Pro includes single sign-on.")
         .setCtaLabel("Upgrade")
-        .setCtaUrl("https://host.example/upgrade?plan=pro")
-        .setCurrentPlan(PlanSummary.newBuilder().setPlanKey("free").setDisplayName("Free"))
+        .setCtaUrl(ctaUrl)
+        .setCurrentPlan(
+            PlanSummary.newBuilder()
+                .setPlanKey("free")
+                .setDisplayName("Free")
+                .addFeatureKeys("reports"))
         .setTargetPlan(
             PlanSummary.newBuilder()
                 .setPlanKey("pro")
                 .setDisplayName("Pro")
                 .setMonthlyPrice(price)
+                .addFeatureKeys("reports")
                 .addFeatureKeys(request.getFeatureKey()))
         .addHighlightedFeatureKeys(request.getFeatureKey())
         .setPrefilledSeats(3)
