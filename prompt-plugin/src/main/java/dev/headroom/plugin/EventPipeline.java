@@ -25,7 +25,15 @@ final class EventPipeline<E> implements AutoCloseable {
   }
 
   /** What the service did with a batch it answered. */
-  record Result(int delivered, List<RejectedEvent> rejected) {}
+  record Result(int delivered, List<RejectedEvent> rejected) {
+    /**
+     * The services answer one result per event: what they did not refuse, they stored (or had
+     * already, for a resent event).
+     */
+    static Result of(int sent, List<RejectedEvent> rejected) {
+      return new Result(sent - rejected.size(), List.copyOf(rejected));
+    }
+  }
 
   /** The pipeline's bounds. */
   record Settings(

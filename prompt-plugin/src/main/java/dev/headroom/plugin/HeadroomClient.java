@@ -65,31 +65,21 @@ public final class HeadroomClient implements AutoCloseable {
             listeners);
     Backoff backoff = new Backoff(b.retryBase, b.retryMax);
     this.usageEvents =
-        new EventPipeline<>(
+        pipeline(
             EventStream.USAGE,
             batch -> usageWire.ingest(batch, b.sendDeadline),
-            new EventPipeline.Settings(
-                b.bufferCapacity,
-                Math.min(b.batchSize, UsageWire.MAX_EVENTS_PER_CALL),
-                b.linger,
-                backoff,
-                b.retryBudget,
-                b.closeTimeout),
-            listeners,
-            b.ticker);
+            UsageWire.MAX_EVENTS_PER_CALL,
+            b,
+            backoff,
+            listeners);
     this.promptEvents =
-        new EventPipeline<>(
+        pipeline(
             EventStream.PROMPT_EVENTS,
             batch -> promptWire.report(batch, b.sendDeadline),
-            new EventPipeline.Settings(
-                b.bufferCapacity,
-                Math.min(b.batchSize, PromptWire.MAX_EVENTS_PER_CALL),
-                b.linger,
-                backoff,
-                b.retryBudget,
-                b.closeTimeout),
-            listeners,
-            b.ticker);
+            PromptWire.MAX_EVENTS_PER_CALL,
+            b,
+            backoff,
+            listeners);
     this.prompts =
         new PromptClient(
             promptWire,
@@ -103,6 +93,27 @@ public final class HeadroomClient implements AutoCloseable {
             stats,
             closed);
     this.usage = new UsageTracker(usageEvents, stats, b.clock);
+  }
+
+  private static <E> EventPipeline<E> pipeline(
+      EventStream stream,
+      EventPipeline.Sender<E> sender,
+      int serviceBatchLimit,
+      Builder b,
+      Backoff backoff,
+      HeadroomListener listener) {
+    return new EventPipeline<>(
+        stream,
+        sender,
+        new EventPipeline.Settings(
+            b.bufferCapacity,
+            Math.min(b.batchSize, serviceBatchLimit),
+            b.linger,
+            backoff,
+            b.retryBudget,
+            b.closeTimeout),
+        listener,
+        b.ticker);
   }
 
   /** A builder with the defaults documented on each method. */

@@ -1,6 +1,7 @@
 package dev.headroom.plugin;
 
 import com.google.protobuf.Timestamp;
+import dev.headroom.api.common.v1.ItemError;
 import dev.headroom.api.common.v1.Money;
 import dev.headroom.api.prompt.v1.GetPromptRequest;
 import dev.headroom.api.prompt.v1.GetPromptResponse;
@@ -75,18 +76,18 @@ final class PromptWire {
     ReportPromptEventsResponse response =
         stub.withDeadlineAfter(deadline.toNanos(), TimeUnit.NANOSECONDS)
             .reportPromptEvents(request.build());
-    int delivered = 0;
     List<RejectedEvent> rejected = new ArrayList<>();
     for (PromptEventResult r : response.getResultsList()) {
-      if (r.getAccepted() || r.getDuplicate()) {
-        delivered++;
-      } else {
-        rejected.add(
-            new RejectedEvent(
-                r.getEventId(), r.getError().getField(), r.getError().getDescription()));
+      if (!r.getAccepted() && !r.getDuplicate()) {
+        rejected.add(rejected(r.getEventId(), r.getError()));
       }
     }
-    return new EventPipeline.Result(delivered, rejected);
+    return EventPipeline.Result.of(events.size(), rejected);
+  }
+
+  /** A refused event of either service, from its item error. */
+  static RejectedEvent rejected(String eventId, ItemError error) {
+    return new RejectedEvent(eventId, error.getField(), error.getDescription());
   }
 
   static Timestamp timestamp(Instant t) {

@@ -47,19 +47,13 @@ final class UsageWire {
     IngestEventsResponse response =
         stub.withDeadlineAfter(deadline.toNanos(), TimeUnit.NANOSECONDS)
             .ingestEvents(request.build());
-    int delivered = 0;
     List<RejectedEvent> rejected = new ArrayList<>();
     for (EventResult r : response.getResultsList()) {
-      if (r.getOutcome() == EventOutcome.EVENT_OUTCOME_ACCEPTED
-          || r.getOutcome() == EventOutcome.EVENT_OUTCOME_DUPLICATE) {
-        delivered++;
-      } else {
-        rejected.add(
-            new RejectedEvent(
-                r.getEventId(), r.getError().getField(), r.getError().getDescription()));
+      if (r.getOutcome() == EventOutcome.EVENT_OUTCOME_REJECTED) {
+        rejected.add(PromptWire.rejected(r.getEventId(), r.getError()));
       }
     }
-    return new EventPipeline.Result(delivered, rejected);
+    return EventPipeline.Result.of(events.size(), rejected);
   }
 
   private static Struct struct(Map<String, Object> payload) {

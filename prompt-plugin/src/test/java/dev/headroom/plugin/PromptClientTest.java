@@ -15,35 +15,17 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** {@link PromptClient#get} against a PromptService over loopback TCP that the test controls. */
-class PromptClientTest {
-  private final FakePromptService server = FakePromptService.start();
-  private final List<AutoCloseable> toClose = new ArrayList<>();
-
-  @AfterEach
-  void stop() throws Exception {
-    for (AutoCloseable c : toClose) {
-      c.close();
-    }
-    server.close();
-  }
-
+class PromptClientTest extends AgainstFakePromptService {
   /** A client with a deadline generous enough for a loaded machine, unless a test sets one. */
-  private HeadroomClient.Builder builder(String target) {
+  private static HeadroomClient.Builder builder(String target) {
     return HeadroomClient.builder()
         .plaintext()
         .promptService(target)
         .signalService(target)
         .deadline(Duration.ofSeconds(5));
-  }
-
-  private HeadroomClient start(HeadroomClient.Builder b) {
-    HeadroomClient client = b.build();
-    toClose.add(client);
-    return client;
   }
 
   private static PromptDecision getSso(HeadroomClient client, String user) {

@@ -15,28 +15,10 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** Prompt events: batched, retried without double counting, bounded, and accounted for. */
-class PromptEventsTest {
-  private final FakePromptService server = FakePromptService.start();
-  private final List<AutoCloseable> toClose = new ArrayList<>();
-
-  @AfterEach
-  void stop() throws Exception {
-    for (AutoCloseable c : toClose) {
-      c.close();
-    }
-    server.close();
-  }
-
-  private HeadroomClient start(HeadroomClient.Builder b) {
-    HeadroomClient client = b.build();
-    toClose.add(client);
-    return client;
-  }
-
+class PromptEventsTest extends AgainstFakePromptService {
   private static HeadroomClient.Builder builder(String target) {
     return HeadroomClient.builder()
         .plaintext()
