@@ -37,7 +37,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
@@ -56,6 +58,7 @@ class UsageToSignalServiceTest {
   private ManagedChannel channel;
   private ManagedChannel adminChannel;
   private HeadroomClient client;
+  private final List<RejectedEvent> rejected = new CopyOnWriteArrayList<>();
 
   @AfterEach
   void stop() {
@@ -109,6 +112,13 @@ class UsageToSignalServiceTest {
             .signalService(channel)
             .batching(1000, Duration.ofMillis(50))
             .retry(Duration.ofMillis(50), Duration.ofMillis(500), Duration.ofMinutes(2))
+            .listener(
+                new HeadroomListener() {
+                  @Override
+                  public void onEventsRejected(EventStream stream, List<RejectedEvent> events) {
+                    rejected.addAll(events);
+                  }
+                })
             .build();
 
     for (int i = 0; i < 30; i++) {
@@ -134,6 +144,12 @@ class UsageToSignalServiceTest {
     ClientStats.StreamStats usage = client.stats().usage();
     assertEquals(0, usage.rejected());
     assertTrue(usage.undelivered().isEmpty(), usage.toString());
+
+    String refused = client.usage().paywallHit("acme", "u-1", "no_such_feature");
+    Await.until("the refusal is reported", () -> !rejected.isEmpty());
+    assertEquals(refused, rejected.get(0).eventId());
+    assertEquals("payload.feature_key", rejected.get(0).field());
+    assertEquals(1, client.stats().usage().rejected());
     SignalServiceGrpc.SignalServiceBlockingStub reader =
         SignalServiceGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS);
     assertEquals(
