@@ -10,7 +10,8 @@
 // CLICKED and DISMISSED are POSTed as {"kind","decision_id"}; the host proxies them to
 // prompt-service), locale (defaults to the prompt's), variant ("dialog", the default, or "inline"
 // for a labelled region), labels: label-dismiss, label-seats, label-current, label-target,
-// label-price, label-per-month, label-discount, label-annual.
+// label-compare, label-feature, label-per-month, label-discount, label-annual, label-included,
+// label-not-included, label-attempted.
 // Theming: --headroom-bg, --headroom-fg, --headroom-muted, --headroom-accent, --headroom-accent-fg,
 // --headroom-highlight, --headroom-border, --headroom-radius, --headroom-font, --headroom-shadow.
 // DOM events: headroom-shown, headroom-click, headroom-dismiss (detail: {decisionId, seats}).
@@ -129,7 +130,6 @@ const DEFAULT_LABELS = {
   target: 'Offered plan',
   compare: 'Plan comparison',
   feature: 'Feature',
-  price: 'Price',
   'per-month': '/ month',
   discount: 'off',
   annual: 'with annual billing',
@@ -345,17 +345,21 @@ export class HeadroomPrompt extends Base {
     if (!money) {
       return null;
     }
+    // <bdi> keeps an amount in one piece inside right-to-left text.
+    const amount = (m, cls) => {
+      const node = el('bdi', cls ? { class: cls } : {});
+      node.textContent = formatMoney(m, locale);
+      return node;
+    };
     const span = el('span', { class: 'price' });
     if (prompt.discount_percent > 0) {
-      const was = el('span', { class: 'was' });
-      was.textContent = formatMoney(money, locale);
       const off = el('span', { class: 'discount' });
       off.textContent = ` \u2212${prompt.discount_percent}% ${this._label('discount')}` +
         (prompt.annual_billing ? ` ${this._label('annual')}` : '');
-      span.append(was, ' ', formatMoney(discounted(money, prompt.discount_percent), locale), ' ',
-        this._label('per-month'), off);
+      span.append(amount(money, 'was'), ' ', amount(discounted(money, prompt.discount_percent)),
+        ' ', this._label('per-month'), off);
     } else {
-      span.append(formatMoney(money, locale), ' ', this._label('per-month'));
+      span.append(amount(money), ' ', this._label('per-month'));
     }
     return span;
   }
