@@ -162,14 +162,14 @@ export class HeadroomPrompt extends Base {
   }
 
   set prompt(value) {
-    this._prompt = typeof value === 'string' ? JSON.parse(value) : value;
+    this._prompt = typeof value === 'string' ? parsePrompt(value) : value;
     this._shownReported = false;
     this._render();
   }
 
   connectedCallback() {
     if (!this._prompt && this.hasAttribute('prompt')) {
-      this._prompt = JSON.parse(this.getAttribute('prompt'));
+      this._prompt = parsePrompt(this.getAttribute('prompt'));
     }
     this._render();
   }
@@ -185,7 +185,7 @@ export class HeadroomPrompt extends Base {
       return;
     }
     if (name === 'prompt' && newValue) {
-      this._prompt = JSON.parse(newValue);
+      this._prompt = parsePrompt(newValue);
       this._shownReported = false;
     }
     if (this.isConnected) {
@@ -292,7 +292,9 @@ export class HeadroomPrompt extends Base {
     box.append(cta, dismiss);
     root.append(box);
 
-    this._returnFocusTo = document.activeElement;
+    if (document.activeElement !== this) {
+      this._returnFocusTo = document.activeElement;
+    }
     if (!inline) {
       box.focus({ preventScroll: true });
     }
@@ -419,6 +421,15 @@ export class HeadroomPrompt extends Base {
       keepalive: true,
       credentials: 'same-origin',
     }).catch(() => {});
+  }
+}
+
+/** The prompt JSON, or null (nothing rendered) when it is not valid JSON. */
+function parsePrompt(text) {
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    return null;
   }
 }
 
