@@ -15,7 +15,11 @@ import dev.headroom.api.prompt.v1.ReportPromptEventsResponse;
 import dev.headroom.api.prompt.v1.TriggerType;
 import io.grpc.Grpc;
 import io.grpc.InsecureServerCredentials;
+import io.grpc.Metadata;
 import io.grpc.Server;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallHandler;
+import io.grpc.ServerInterceptor;
 import io.grpc.Status;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.protobuf.services.HealthStatusManager;
@@ -68,6 +72,12 @@ final class FakePromptService extends PromptServiceGrpc.PromptServiceImplBase
   /** The next ReportPromptEvents calls store the events, then answer UNAVAILABLE. */
   final AtomicInteger loseReportAnswers = new AtomicInteger();
 
+  /** "method authorization-header" of every call received, health checks included. */
+  final List<String> authorizations = new CopyOnWriteArrayList<>();
+
+  static final Metadata.Key<String> AUTHORIZATION =
+      Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
+
   private final HealthStatusManager health = new HealthStatusManager();
   private final Server server;
 
@@ -76,6 +86,18 @@ final class FakePromptService extends PromptServiceGrpc.PromptServiceImplBase
         Grpc.newServerBuilderForPort(0, InsecureServerCredentials.create())
             .addService(this)
             .addService(health.getHealthService())
+            .intercept(
+                new ServerInterceptor() {
+                  @Override
+                  public <Q, R> ServerCall.Listener<Q> interceptCall(
+                      ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
+                    authorizations.add(
+                        call.getMethodDescriptor().getFullMethodName()
+                            + " "
+                            + headers.get(AUTHORIZATION));
+                    return next.startCall(call, headers);
+                  }
+                })
             .build();
   }
 

@@ -6,11 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.headroom.kit.testing.Await;
+import io.grpc.CallCredentials;
+import io.grpc.Metadata;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -190,6 +193,58 @@ class PromptClientTest extends AgainstFakePromptService {
     } finally {
       pool.shutdownNow();
     }
+  }
+
+  @Test
+  void rememberedAnswersStayWithinTheirBound() {
+    HeadroomClient client = start(builder(server.target()).cacheMaxEntries(2));
+    server.mode = FakePromptService.Mode.NO_PROMPT;
+
+    for (int round = 0; round < 2; round++) {
+      for (String user : List.of("u-1", "u-2", "u-3")) {
+        getSso(client, user);
+      }
+    }
+
+    assertEquals(4, server.getPromptCalls.get(), "two users remembered, the third asked twice");
+  }
+
+  @Test
+  void callCredentialsGoWithEveryCallIncludingTheHealthProbe() {
+    CallCredentials bearer =
+        new CallCredentials() {
+          @Override
+          public void applyRequestMetadata(
+              RequestInfo info, Executor executor, MetadataApplier applier) {
+            Metadata headers = new Metadata();
+            headers.put(FakePromptService.AUTHORIZATION, "Bearer t-1");
+            applier.apply(headers);
+          }
+        };
+    HeadroomClient client =
+        start(
+            builder(server.target())
+                .callCredentials(bearer)
+                .circuitBreaker(1, Duration.ofMillis(1), Duration.ofMillis(1)));
+
+    getSso(client, "u-1");
+    client.prompts().shown("d-1");
+    server.mode = FakePromptService.Mode.UNAVAILABLE;
+    getSso(client, "u-2");
+    Await.until(
+        "a health probe ran",
+        () -> {
+          getSso(client, "u-3");
+          return server.authorizations.stream().anyMatch(a -> a.contains("Health/Check"));
+        });
+    Await.until("the event is sent", () -> client.stats().promptEvents().delivered() == 1);
+
+    assertTrue(
+        server.authorizations.stream().allMatch(a -> a.endsWith(" Bearer t-1")),
+        server.authorizations.toString());
+    assertTrue(
+        server.authorizations.stream().anyMatch(a -> a.contains("ReportPromptEvents")),
+        server.authorizations.toString());
   }
 
   @Test
