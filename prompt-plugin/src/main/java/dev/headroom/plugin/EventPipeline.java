@@ -18,7 +18,7 @@ import java.util.function.LongSupplier;
  * retried event once), and accounts for every event as delivered, rejected or undelivered with a
  * reason.
  */
-final class EventPipeline<E> implements AutoCloseable {
+final class EventPipeline<E> {
   /** Sends one batch; a whole-batch failure is a {@link StatusRuntimeException}. */
   interface Sender<E> {
     Result send(List<E> batch);
@@ -190,18 +190,32 @@ final class EventPipeline<E> implements AutoCloseable {
   }
 
   /**
-   * Stops taking events and sends what is buffered, for at most the close timeout; whatever is left
-   * then is reported undelivered (CLOSED).
+   * Stops taking events; the sender goes on with what is buffered. Returns at once, so that several
+   * pipelines can flush at the same time before {@link #awaitClosed(long)}.
    */
-  @Override
-  public void close() {
+  void beginClose() {
     closing = true;
     while (offering.get() > 0) {
       Thread.onSpinWait();
     }
     lastOfferLanded = true;
+  }
+
+  /** The close timeout from now, on the pipeline's ticker: a deadline for {@link #awaitClosed}. */
+  long closeDeadline() {
+    return ticker.getAsLong() + settings.closeTimeout().toNanos();
+  }
+
+  /**
+   * Waits until the sender has sent what is buffered, or until {@code deadline} (a ticker value);
+   * whatever is left then is reported undelivered (CLOSED).
+   */
+  void awaitClosed(long deadline) {
     try {
-      thread.join(settings.closeTimeout().toMillis());
+      long remaining = deadline - ticker.getAsLong();
+      if (remaining > 0) {
+        thread.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(remaining)));
+      }
       if (thread.isAlive()) {
         thread.interrupt();
         thread.join();

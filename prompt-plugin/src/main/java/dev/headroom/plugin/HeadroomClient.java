@@ -137,17 +137,21 @@ public final class HeadroomClient implements AutoCloseable {
   }
 
   /**
-   * Stops taking events, sends what is buffered (each stream for at most the close timeout),
-   * reports what could not be sent as undelivered (CLOSED), and shuts down the channels the client
-   * built itself. A get after close answers {@link NoPromptReason#CLIENT_CLOSED}.
+   * Stops taking events, sends what is buffered (both streams at once, for about the close
+   * timeout), reports what could not be sent as undelivered (CLOSED), and shuts down the channels
+   * the client built itself. A get after close answers {@link NoPromptReason#CLIENT_CLOSED}.
    */
   @Override
   public void close() {
     if (!closed.compareAndSet(false, true)) {
       return;
     }
-    usageEvents.close();
-    promptEvents.close();
+    // Both streams flush at the same time, so close() takes at most one close timeout.
+    long deadline = usageEvents.closeDeadline();
+    usageEvents.beginClose();
+    promptEvents.beginClose();
+    usageEvents.awaitClosed(deadline);
+    promptEvents.awaitClosed(deadline);
     for (ManagedChannel c : ownedChannels) {
       c.shutdown();
     }

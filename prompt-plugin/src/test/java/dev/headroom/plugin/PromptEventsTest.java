@@ -73,6 +73,21 @@ class PromptEventsTest extends AgainstFakePromptService {
   }
 
   @Test
+  void eventsCloseCouldNotSendAreCountedAsClosedOnBothStreams() {
+    String down = Loopback.deadTarget();
+    HeadroomClient client = builder(down).closeTimeout(Duration.ofMillis(300)).build();
+    client.prompts().dismissed("d-1");
+    client.usage().featureUsed("acme", "u-1", "sso");
+
+    client.close();
+
+    assertEquals(1, client.stats().promptEvents().undelivered(UndeliveredReason.CLOSED));
+    assertEquals(1, client.stats().usage().undelivered(UndeliveredReason.CLOSED));
+    client.usage().userActive("acme", "u-1");
+    assertEquals(2, client.stats().usage().undelivered(UndeliveredReason.CLOSED));
+  }
+
+  @Test
   void eventsThatCannotBeDeliveredWithinTheRetryBudgetAreCountedAndReported() {
     AtomicInteger reported = new AtomicInteger();
     HeadroomClient client =
