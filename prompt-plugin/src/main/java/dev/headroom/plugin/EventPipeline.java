@@ -54,8 +54,8 @@ final class EventPipeline<E> {
   private final BlockingQueue<E> queue;
   private final AtomicInteger inHand = new AtomicInteger();
   private final Thread thread;
-  // Offers that passed the closing check and may not have reached the queue yet; close() waits for
-  // them so that no event slips in after the final drain uncounted.
+  // Offers that passed the closing check and may not have reached the queue yet; beginClose() waits
+  // for them so that no event slips in after the final drain uncounted.
   private final AtomicInteger offering = new AtomicInteger();
   private volatile boolean closing;
   private volatile boolean lastOfferLanded;
