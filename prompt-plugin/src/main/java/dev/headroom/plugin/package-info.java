@@ -1,7 +1,8 @@
 /**
- * What the host product embeds to ask for prompts: a Java client of {@code PromptService.GetPrompt}
- * with a short deadline, a local cache and fail-open behaviour (no answer in time means no prompt,
- * never an error in the host), asynchronous batched reporting of prompt events, and a small web
- * component that renders a prompt. Filled by the prompt issue; until then this module only builds.
+ * What the host product embeds: {@link dev.headroom.plugin.HeadroomClient}, a Java client that asks
+ * prompt-service for upgrade offers with a short deadline, a circuit breaker and a cache (no answer
+ * in time means no prompt, never an error in the host), and records usage and prompt events
+ * asynchronously in bounded, retried batches. Only {@code PromptWire} and {@code UsageWire} see the
+ * protobuf contracts.
  */
 package dev.headroom.plugin;
