@@ -48,3 +48,23 @@ ensure_buf() {
   fi
   echo "$bin"
 }
+
+# The prompt plugin's Node example and browser test need their npm packages and Debian's chromium
+# (never a downloaded browser). Installs what is missing.
+ensure_plugin_test_tools() {
+  local root=$1 dir
+  if ! command -v npm >/dev/null 2>&1; then
+    apt-get update -qq >/dev/null 2>&1 || true
+    apt-get install -y -qq nodejs npm >/dev/null 2>&1 || { echo "headroom: npm is needed for the plugin tests" >&2; return 1; }
+  fi
+  for dir in "$root/prompt-plugin/examples/node" "$root/prompt-plugin/src/test/web"; do
+    if [ ! -d "$dir/node_modules" ]; then
+      npm ci --silent --no-audit --no-fund --prefix "$dir" >&2 || return 1
+    fi
+  done
+  if [ ! -x /usr/bin/chromium ]; then
+    echo "headroom: installing Debian's chromium for the browser test" >&2
+    apt-get update -qq >/dev/null 2>&1 || true
+    apt-get install -y -qq chromium >/dev/null 2>&1 || { echo "headroom: could not install chromium" >&2; return 1; }
+  fi
+}

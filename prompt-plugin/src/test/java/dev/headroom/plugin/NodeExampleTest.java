@@ -1,7 +1,7 @@
 package dev.headroom.plugin;
 
+import static dev.headroom.plugin.PluginTestTools.needs;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -24,7 +24,7 @@ class NodeExampleTest {
 
   @BeforeEach
   void needsDependencies() {
-    assumeTrue(
+    needs(
         Files.isDirectory(EXAMPLE.resolve("node_modules/@grpc/grpc-js")),
         "run `npm ci --prefix prompt-plugin/examples/node` first");
   }

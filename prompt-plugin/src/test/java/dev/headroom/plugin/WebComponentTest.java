@@ -1,7 +1,7 @@
 package dev.headroom.plugin;
 
+import static dev.headroom.plugin.PluginTestTools.needs;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -53,10 +53,10 @@ class WebComponentTest {
 
   @Test
   void browserRendersAnOfferAndReportsClickedAndDismissed() throws Exception {
-    assumeTrue(
+    needs(
         Files.isDirectory(WEB.resolve("node_modules/playwright-core")),
         "run `npm ci --prefix prompt-plugin/src/test/web` first");
-    assumeTrue(Files.isExecutable(CHROMIUM), "needs Debian's chromium at " + CHROMIUM);
+    needs(Files.isExecutable(CHROMIUM), "needs Debian's chromium at " + CHROMIUM);
     promptService.ctaUrl = "/checkout?plan=pro&seats=3";
     client =
         HeadroomClient.builder()
