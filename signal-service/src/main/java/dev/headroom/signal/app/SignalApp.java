@@ -27,7 +27,6 @@ import dev.headroom.signal.ingest.IngestService;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * One running signal service, wired with plain constructors: database (migrated), catalog and rules
@@ -64,37 +63,10 @@ public final class SignalApp implements AutoCloseable {
       Paging listPaging = new Paging(tokens, 100, 1000);
       Paging signalPaging = new Paging(tokens, 50, 500);
 
-      // The evaluator is built after the services that notify it; they reach it through this
-      // reference.
-      AtomicReference<EvaluationQueue> queueRef = new AtomicReference<>();
-      AtomicReference<EvaluationScheduler> schedulerRef = new AtomicReference<>();
-      Runnable sweepSoon =
-          () -> {
-            EvaluationScheduler s = schedulerRef.get();
-            if (s != null) {
-              s.sweepSoon();
-            }
-          };
-      CatalogService catalog = new CatalogService(jdbi, sweepSoon);
+      CatalogService catalog = new CatalogService(jdbi);
       catalog.reload();
-      AtomicReference<AccountEvaluator> evaluatorRef = new AtomicReference<>();
-      AccountService accounts =
-          new AccountService(
-              jdbi,
-              catalog,
-              listPaging,
-              clock,
-              id -> {
-                AccountEvaluator ev = evaluatorRef.get();
-                if (ev != null) {
-                  ev.factsChanged(id); // PutUser writes facts outside the ingest path
-                }
-                EvaluationQueue q = queueRef.get();
-                if (q != null) {
-                  q.mark(id);
-                }
-              });
-      RuleService rules = new RuleService(jdbi, clock, sweepSoon);
+      AccountService accounts = new AccountService(jdbi, catalog, listPaging, clock);
+      RuleService rules = new RuleService(jdbi, clock);
       rules.start();
       EventPartitions partitions = new EventPartitions(jdbi);
       partitions.load();
@@ -110,12 +82,10 @@ public final class SignalApp implements AutoCloseable {
               change -> ProtoMapper.change(change).toByteArray(),
               clock,
               config.timelineCacheFacts());
-      evaluatorRef.set(evaluator);
       IngestLoad ingestLoad = new IngestLoad(config.background());
       ingestLoad.registerMetrics(registry);
       EvaluationQueue queue =
           new EvaluationQueue(evaluator, config.evaluator(), ingestLoad, registry);
-      queueRef.set(queue);
       IngestService ingest =
           new IngestService(
               jdbi,
@@ -130,7 +100,7 @@ public final class SignalApp implements AutoCloseable {
               ingestLoad,
               registry);
       RollupCompactor compactor =
-          new RollupCompactor(jdbi, config.rollupCompactInterval(), ingestLoad);
+          new RollupCompactor(jdbi, config.rollupCompactInterval(), ingestLoad::yieldAfter);
       EvaluationScheduler scheduler =
           new EvaluationScheduler(
               accounts,
@@ -142,7 +112,15 @@ public final class SignalApp implements AutoCloseable {
               clock,
               config.scheduler(),
               config.evaluator().queueCapacity());
-      schedulerRef.set(scheduler);
+      // The evaluation side reads catalog, accounts and rules, so it is built after them and
+      // listens to their committed changes.
+      catalog.onChange(scheduler::sweepSoon);
+      rules.onChange(scheduler::sweepSoon);
+      accounts.onChange(
+          id -> {
+            evaluator.factsChanged(id); // PutUser writes facts outside the ingest path
+            queue.mark(id);
+          });
 
       OutboxListener listener =
           new OutboxListener(db::openDedicatedConnection, outbox.channel(), Backoff.defaults());
