@@ -15,6 +15,7 @@ import dev.headroom.kit.paging.Paging;
 import dev.headroom.scoring.consume.CatalogCache;
 import dev.headroom.scoring.consume.SignalChangeConsumer;
 import dev.headroom.scoring.grpc.ScoringGrpcService;
+import dev.headroom.scoring.mapping.ProtoScoreEncoding;
 import dev.headroom.scoring.service.Models;
 import dev.headroom.scoring.service.Outcomes;
 import dev.headroom.scoring.service.Rescorer;
@@ -72,6 +73,7 @@ public final class ScoringApp implements AutoCloseable {
       Outbox outbox = new Outbox(db.schema(), jdbi);
       CursorStore cursors = new CursorStore(db.schema(), jdbi);
       Models models = new Models(jdbi, clock);
+      ProtoScoreEncoding encoding = new ProtoScoreEncoding();
       ManagedChannel signal = peers.channel("signal");
       CatalogCache catalog =
           new CatalogCache(
@@ -81,11 +83,19 @@ public final class ScoringApp implements AutoCloseable {
               config.catalogRefreshInterval());
       Rescorer rescorer =
           new Rescorer(
-              jdbi, db.schema(), outbox, models, catalog, metrics, clock, config.rescore());
+              jdbi,
+              db.schema(),
+              outbox,
+              encoding,
+              models,
+              catalog,
+              metrics,
+              clock,
+              config.rescore());
       models.onActivated(rescorer::start);
       ScoreRecorder recorder =
           new ScoreRecorder(
-              jdbi, outbox, cursors, SignalChangeConsumer.NAME, models, metrics, clock);
+              jdbi, outbox, encoding, cursors, SignalChangeConsumer.NAME, models, metrics, clock);
       SignalChangeConsumer consumer =
           new SignalChangeConsumer(signal, cursors, catalog, recorder, Backoff.defaults());
 

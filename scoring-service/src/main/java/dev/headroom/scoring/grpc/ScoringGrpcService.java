@@ -47,6 +47,8 @@ import dev.headroom.scoring.domain.learning.FitOptions;
 import dev.headroom.scoring.domain.learning.OutcomeResult;
 import dev.headroom.scoring.domain.learning.PerformanceQuery;
 import dev.headroom.scoring.domain.learning.SignalPerformance;
+import dev.headroom.scoring.mapping.ModelProtos;
+import dev.headroom.scoring.mapping.ScoreProtos;
 import dev.headroom.scoring.service.Models;
 import dev.headroom.scoring.service.Outcomes;
 import dev.headroom.scoring.service.ScoreQueries;

@@ -43,10 +43,12 @@ import org.junit.jupiter.api.DynamicTest;
  */
 public final class ServiceLayering {
   /**
-   * Packages that translate between the wire and the service: app wiring, gRPC adapters and their
-   * proto mappers, HTTP routes, and consumers of an upstream service's watch streams.
+   * Packages that translate between the wire and the service: app wiring, gRPC adapters, HTTP
+   * routes, consumers of an upstream service's watch streams, and the proto mapping they share when
+   * more than one of them needs it.
    */
-  public static final List<String> EDGE_PACKAGES = List.of("app", "grpc", "http", "consume");
+  public static final List<String> EDGE_PACKAGES =
+      List.of("app", "grpc", "http", "consume", "mapping");
 
   /** Packages of the plain domain core: records, sealed types and pure computation. */
   public static final List<String> CORE_PACKAGES = List.of("domain", "engine");

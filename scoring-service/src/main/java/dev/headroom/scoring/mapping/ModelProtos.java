@@ -1,4 +1,4 @@
-package dev.headroom.scoring.grpc;
+package dev.headroom.scoring.mapping;
 
 import dev.headroom.api.common.v1.ErrorReason;
 import dev.headroom.api.common.v1.ItemError;
