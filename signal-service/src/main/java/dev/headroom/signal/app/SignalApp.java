@@ -6,6 +6,7 @@ import dev.headroom.kit.error.ErrorMapper;
 import dev.headroom.kit.outbox.Backoff;
 import dev.headroom.kit.outbox.Outbox;
 import dev.headroom.kit.outbox.OutboxListener;
+import dev.headroom.kit.outbox.OutboxPruner;
 import dev.headroom.kit.outbox.OutboxWatch;
 import dev.headroom.kit.paging.PageTokens;
 import dev.headroom.kit.paging.Paging;
@@ -108,7 +109,6 @@ public final class SignalApp implements AutoCloseable {
               rules,
               queue,
               partitions,
-              outbox,
               clock,
               config.scheduler(),
               config.evaluator().queueCapacity());
@@ -126,6 +126,7 @@ public final class SignalApp implements AutoCloseable {
           new OutboxListener(db::openDedicatedConnection, outbox.channel(), Backoff.defaults());
       OutboxWatch watch =
           new OutboxWatch(outbox, listener, new ErrorMapper("signal"), config.watch());
+      OutboxPruner pruner = new OutboxPruner(outbox, config.pruner());
       SignalGrpcService grpc =
           new SignalGrpcService(
               catalog,
@@ -149,6 +150,7 @@ public final class SignalApp implements AutoCloseable {
               .closeOnShutdown(db)
               .closeOnShutdown(compactor)
               .closeOnShutdown(listener)
+              .closeOnShutdown(pruner)
               .closeOnShutdown(queue)
               .closeOnShutdown(scheduler);
       if (inProcessName != null) {
@@ -160,6 +162,7 @@ public final class SignalApp implements AutoCloseable {
       }
       ServiceHost host = hb.build();
       listener.start();
+      pruner.start();
       queue.start();
       scheduler.start();
       compactor.start();
