@@ -8,86 +8,69 @@ import dev.headroom.api.scoring.v1.ModelQuality;
 import dev.headroom.api.scoring.v1.ModelSource;
 import dev.headroom.api.scoring.v1.ModelStatus;
 import dev.headroom.api.scoring.v1.RescoreProgress;
-import dev.headroom.scoring.db.ModelDao.ModelRow;
+import dev.headroom.scoring.domain.Money;
 import dev.headroom.scoring.domain.ScoreCategory;
-import java.time.OffsetDateTime;
+import dev.headroom.scoring.domain.ScoringModel;
+import dev.headroom.scoring.domain.learning.FitWarning;
+import dev.headroom.scoring.service.ModelVersion;
 
-/** Stored model versions → proto. */
+/** Model versions → proto. */
 public final class ModelProtos {
   private ModelProtos() {}
 
-  public static Model model(ModelRow r) {
+  public static Model model(ModelVersion v) {
+    ScoringModel m = v.model();
     Model.Builder b =
         Model.newBuilder()
-            .setVersion(r.version())
-            .setStatus(ModelStatus.valueOf("MODEL_STATUS_" + r.status()))
-            .setSource(ModelSource.valueOf("MODEL_SOURCE_" + r.source()))
-            .addWeights(weight(ScoreCategory.CAPACITY_UTILIZATION, r.capacityPoints()))
-            .addWeights(weight(ScoreCategory.FEATURE_READINESS, r.featurePoints()))
-            .addWeights(weight(ScoreCategory.ENGAGEMENT_INTENSITY, r.engagementPoints()))
-            .addWeights(weight(ScoreCategory.GROWTH_TRAJECTORY, r.growthPoints()))
-            .addWeights(weight(ScoreCategory.VALUE_REALIZATION, r.valuePoints()))
-            .setPremiumAttemptsForFullPoints(r.premiumAttemptsForFullPoints())
-            .setGrowthPointsPerNewUser(r.growthPointsPerNewUser())
-            .setExpectedWorkflowsPerSeat(r.expectedWorkflowsPerSeat())
+            .setVersion(m.version())
+            .setStatus(ModelStatus.valueOf("MODEL_STATUS_" + v.status().name()))
+            .setSource(ModelSource.valueOf("MODEL_SOURCE_" + v.source().name()))
+            .setPremiumAttemptsForFullPoints(m.premiumAttemptsForFullPoints())
+            .setGrowthPointsPerNewUser(m.growthPointsPerNewUser())
+            .setExpectedWorkflowsPerSeat(m.expectedWorkflowsPerSeat())
             .setFieldSalesArrThreshold(
-                dev.headroom.api.common.v1.Money.newBuilder()
-                    .setCurrencyCode(r.fieldSalesThresholdCurrency())
-                    .setMinorUnits(r.fieldSalesThresholdMinor()))
-            .setDescription(r.description());
-    if (r.qualityAuc() != null) {
-      b.setQuality(
-          ModelQuality.newBuilder()
-              .setAuc(r.qualityAuc())
-              .setLogLoss(r.qualityLogLoss())
-              .setHoldoutSize(r.qualityHoldoutSize())
-              .setHoldoutPositives(r.qualityHoldoutPositives()));
+                ScoreProtos.money(
+                    new Money(v.fieldSalesThresholdCurrency(), m.fieldSalesArrThresholdMinor())))
+            .setDescription(v.description());
+    for (ScoreCategory c : ScoreCategory.values()) {
+      b.addWeights(
+          CategoryWeight.newBuilder()
+              .setCategory(ScoreProtos.category(c))
+              .setMaxPoints(m.maxPoints(c)));
     }
-    if (r.activeQualityAuc() != null) {
-      b.setActiveModelQuality(
-          ModelQuality.newBuilder()
-              .setAuc(r.activeQualityAuc())
-              .setLogLoss(r.activeQualityLogLoss())
-              .setHoldoutSize(r.activeQualityHoldoutSize())
-              .setHoldoutPositives(r.activeQualityHoldoutPositives()));
-    }
-    if (r.createdAt() != null) {
-      b.setCreatedAt(ts(r.createdAt()));
-    }
-    if (r.activatedAt() != null) {
-      b.setActivatedAt(ts(r.activatedAt()));
-    }
-    if (r.rescoreStartedAt() != null) {
-      RescoreProgress.Builder p =
-          RescoreProgress.newBuilder()
-              .setAccountsTotal(r.rescoreTotal() == null ? 0 : r.rescoreTotal())
-              .setAccountsDone(r.rescoreDone() == null ? 0 : r.rescoreDone())
-              .setStartedAt(ts(r.rescoreStartedAt()));
-      if (r.rescoreFinishedAt() != null) {
-        p.setFinishedAt(ts(r.rescoreFinishedAt()));
-      }
-      b.setRescore(p);
-    }
+    v.quality().ifPresent(q -> b.setQuality(quality(q)));
+    v.activeModelQuality().ifPresent(q -> b.setActiveModelQuality(quality(q)));
+    v.createdAt().ifPresent(t -> b.setCreatedAt(ScoreProtos.ts(t)));
+    v.activatedAt().ifPresent(t -> b.setActivatedAt(ScoreProtos.ts(t)));
+    v.rescore()
+        .ifPresent(
+            r -> {
+              RescoreProgress.Builder p =
+                  RescoreProgress.newBuilder()
+                      .setAccountsTotal(r.accountsTotal())
+                      .setAccountsDone(r.accountsDone())
+                      .setStartedAt(ScoreProtos.ts(r.startedAt()));
+              r.finishedAt().ifPresent(t -> p.setFinishedAt(ScoreProtos.ts(t)));
+              b.setRescore(p);
+            });
     return b.build();
   }
 
-  public static ItemError warning(String field, String description) {
+  public static ItemError warning(FitWarning w) {
     return ItemError.newBuilder()
         .setCode(0)
         .setReason(ErrorReason.ERROR_REASON_UNSPECIFIED)
-        .setField(field)
-        .setDescription(description)
+        .setField(w.field())
+        .setDescription(w.description())
         .build();
   }
 
-  private static CategoryWeight weight(ScoreCategory c, int points) {
-    return CategoryWeight.newBuilder()
-        .setCategory(ScoreProtos.category(c))
-        .setMaxPoints(points)
+  private static ModelQuality quality(dev.headroom.scoring.domain.learning.ModelQuality q) {
+    return ModelQuality.newBuilder()
+        .setAuc(q.auc())
+        .setLogLoss(q.logLoss())
+        .setHoldoutSize(q.holdoutSize())
+        .setHoldoutPositives(q.holdoutPositives())
         .build();
-  }
-
-  private static com.google.protobuf.Timestamp ts(OffsetDateTime t) {
-    return ScoreProtos.ts(t.toInstant());
   }
 }

@@ -158,7 +158,7 @@ public final class Rescorer implements AutoCloseable {
       LOG.log(Level.WARNING, "re-score: catalog refresh failed; using the cached catalog", e);
     }
     PlanCatalog cat = catalog.current();
-    ModelDao.ModelRow row = models.get(version);
+    ModelDao.ModelRow row = models.row(version);
     metrics.rescoreStarted(version, row.rescoreTotal() == null ? 0 : row.rescoreTotal());
     Instant started = clock.instant();
     long processed = 0;

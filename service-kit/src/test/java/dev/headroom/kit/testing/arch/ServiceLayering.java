@@ -24,6 +24,7 @@ import org.junit.jupiter.api.DynamicTest;
  *   <li>the domain core ({@link #CORE_PACKAGES}) sees neither the wire nor the database, nor any
  *       other package of the service;
  *   <li>{@code db/} depends on nothing of the service but the domain core;
+ *   <li>the edge (but the app wiring) reaches the database only through the use cases;
  *   <li>no cycles between the service's top-level packages.
  * </ul>
  *
@@ -137,6 +138,24 @@ public final class ServiceLayering {
         .allowEmptyShould(true);
   }
 
+  /**
+   * The edge (but {@code app/}, which constructs everything) depends on no DAO, row type or
+   * persistence library: adapters call use cases, which own transactions.
+   */
+  public ArchRule edgeReachesTheDatabaseOnlyThroughUseCases() {
+    return noClasses()
+        .that()
+        .resideInAnyPackage(sub(EDGE_PACKAGES.stream().filter(p -> !p.equals("app")).toList()))
+        .should()
+        .dependOnClassesThat(resideInAPackage(root + ".db..").or(resideInAnyPackage(PERSISTENCE)))
+        .as(
+            "the edge packages of "
+                + root
+                + " but app depend on no db package, DAO, row or persistence library")
+        .because("use cases own the transactions and hand the edge domain types")
+        .allowEmptyShould(true);
+  }
+
   /** No dependency cycle between the service's top-level packages. */
   public ArchRule noCyclesBetweenPackages() {
     return slices()
@@ -150,7 +169,11 @@ public final class ServiceLayering {
 
   public List<ArchRule> rules() {
     return List.of(
-        wireOnlyAtTheEdge(), coreIsPlain(), dbNeverImportsUpward(), noCyclesBetweenPackages());
+        wireOnlyAtTheEdge(),
+        coreIsPlain(),
+        dbNeverImportsUpward(),
+        edgeReachesTheDatabaseOnlyThroughUseCases(),
+        noCyclesBetweenPackages());
   }
 
   /** The outcome of every rule, for tests that assert a violation is found. */

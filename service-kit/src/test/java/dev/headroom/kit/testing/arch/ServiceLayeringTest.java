@@ -33,19 +33,21 @@ class ServiceLayeringTest {
     String wire = report(results.get(0));
     String core = report(results.get(1));
     String db = report(results.get(2));
-    String cycles = report(results.get(3));
+    String edge = report(results.get(3));
+    String cycles = report(results.get(4));
 
     assertTrue(
         wire.contains("LeakyWidget") && wire.contains("com.google.protobuf.Timestamp"), wire);
     assertTrue(core.contains("LeakyWidget"), core);
     assertTrue(db.contains("UpwardDao") && db.contains("CyclicService"), db);
+    assertTrue(edge.contains("DaoCallingAdapter") && edge.contains("UpwardDao"), edge);
     assertTrue(cycles.contains("Cycle detected") && cycles.contains("db/"), cycles);
   }
 
   @Test
   void aViolationFailsTheServicesTest() {
     ServiceLayering bad = layering(BAD);
-    assertEquals(4, bad.tests().count());
+    assertEquals(5, bad.tests().count());
     AssertionError failure =
         assertThrows(
             AssertionError.class,
