@@ -38,19 +38,13 @@ public final class ScoringApp implements AutoCloseable {
   private final Database database;
   private final SignalChangeConsumer consumer;
   private final Rescorer rescorer;
-  private final Models models;
 
   private ScoringApp(
-      ServiceHost host,
-      Database database,
-      SignalChangeConsumer consumer,
-      Rescorer rescorer,
-      Models models) {
+      ServiceHost host, Database database, SignalChangeConsumer consumer, Rescorer rescorer) {
     this.host = host;
     this.database = database;
     this.consumer = consumer;
     this.rescorer = rescorer;
-    this.models = models;
   }
 
   /**
@@ -138,7 +132,7 @@ public final class ScoringApp implements AutoCloseable {
       host.start();
       consumer.start();
       rescorer.resumeUnfinished();
-      return new ScoringApp(host, db, consumer, rescorer, models);
+      return new ScoringApp(host, db, consumer, rescorer);
     } catch (RuntimeException e) {
       peers.close();
       db.close();
@@ -169,10 +163,6 @@ public final class ScoringApp implements AutoCloseable {
 
   public boolean rescoreRunning() {
     return rescorer.running();
-  }
-
-  public Models models() {
-    return models;
   }
 
   @Override

@@ -39,7 +39,7 @@ public final class Models {
     this.onActivated = listener;
   }
 
-  public static ScoringModel toDomain(ModelRow r) {
+  static ScoringModel toDomain(ModelRow r) {
     Map<ScoreCategory, Integer> w = new EnumMap<>(ScoreCategory.class);
     w.put(ScoreCategory.CAPACITY_UTILIZATION, r.capacityPoints());
     w.put(ScoreCategory.FEATURE_READINESS, r.featurePoints());
