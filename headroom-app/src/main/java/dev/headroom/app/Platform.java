@@ -12,6 +12,7 @@ import java.util.Base64;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.logging.Level;
@@ -25,9 +26,11 @@ import java.util.logging.Logger;
 public final class Platform implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(Platform.class.getName());
 
-  /** Default ports per service when the environment does not set them: gRPC 710n, HTTP 720n. */
-  static final Map<String, Integer> DEFAULT_GRPC_PORTS =
-      Map.of("signal", 7101, "scoring", 7102, "prompt", 7103, "crm", 7104);
+  /**
+   * The services of the platform. Their ports are the defaults in each service's YAML; here each is
+   * also served in-process under its name, and its peers are reached that way.
+   */
+  static final List<String> SERVICES = List.of("signal", "scoring", "prompt", "crm");
 
   private final Deque<AutoCloseable> resources = new ArrayDeque<>();
   private final Map<String, Endpoints> endpoints = new LinkedHashMap<>();
@@ -70,11 +73,8 @@ public final class Platform implements AutoCloseable {
       env.put("HEADROOM_PAGING_SECRET", Base64.getEncoder().encodeToString(secret));
       LOG.warning("HEADROOM_PAGING_SECRET is not set: using a random one for this run");
     }
-    for (String service : DEFAULT_GRPC_PORTS.keySet()) {
+    for (String service : SERVICES) {
       String upper = service.toUpperCase(Locale.ROOT);
-      int grpc = DEFAULT_GRPC_PORTS.get(service);
-      putDefault(env, upper, "GRPC_PORT", Integer.toString(grpc));
-      putDefault(env, upper, "HTTP_PORT", Integer.toString(grpc + 100));
       putDefault(env, upper, "GRPC_IN_PROCESS_ALIAS", service);
       env.putIfAbsent("HEADROOM_PEERS_" + upper, "in-process:" + service);
     }

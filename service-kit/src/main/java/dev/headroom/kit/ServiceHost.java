@@ -17,6 +17,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import java.util.Objects;
 import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -31,6 +32,9 @@ import java.util.logging.Logger;
 public final class ServiceHost implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(ServiceHost.class.getName());
 
+  /** How often the readiness checks run (the health service answers from the last result). */
+  private static final Duration READINESS_INTERVAL = Duration.ofSeconds(5);
+
   private final String service;
   private final PrometheusMeterRegistry registry;
   private final ReadinessMonitor readiness;
@@ -42,7 +46,7 @@ public final class ServiceHost implements AutoCloseable {
   private ServiceHost(Builder b) {
     this.service = b.service;
     this.registry = b.registry != null ? b.registry : newMeterRegistry(service);
-    this.readiness = new ReadinessMonitor(b.checks, b.readinessInterval);
+    this.readiness = new ReadinessMonitor(b.checks, READINESS_INTERVAL);
     GrpcServer.Builder gb =
         GrpcServer.builder(service)
             .settings(b.grpcSettings)
@@ -50,9 +54,6 @@ public final class ServiceHost implements AutoCloseable {
             .meterRegistry(registry);
     if (b.inProcessName != null) {
       gb.inProcess(b.inProcessName);
-    }
-    if (b.alsoInProcessName != null) {
-      gb.alsoInProcess(b.alsoInProcessName);
     }
     b.services.forEach(gb::addService);
     b.interceptors.forEach(gb::addInterceptor);
@@ -149,11 +150,9 @@ public final class ServiceHost implements AutoCloseable {
 
   public static final class Builder {
     private final String service;
-    private GrpcServerSettings grpcSettings = GrpcServerSettings.defaults(0);
+    private GrpcServerSettings grpcSettings;
     private HttpSettings httpSettings;
     private String inProcessName;
-    private String alsoInProcessName;
-    private Duration readinessInterval = Duration.ofSeconds(5);
     private PrometheusMeterRegistry registry;
     private final List<ReadinessCheck> checks = new ArrayList<>();
     private final List<ServerServiceDefinition> services = new ArrayList<>();
@@ -179,15 +178,6 @@ public final class ServiceHost implements AutoCloseable {
       return this;
     }
 
-    /**
-     * Serve on TCP as configured and also in-process under {@code name}, for sibling services in
-     * one JVM.
-     */
-    public Builder alsoInProcess(String name) {
-      this.alsoInProcessName = name;
-      return this;
-    }
-
     /** Enables the HTTP server (health, metrics, routes). */
     public Builder http(HttpSettings settings) {
       this.httpSettings = settings;
@@ -196,11 +186,6 @@ public final class ServiceHost implements AutoCloseable {
 
     public Builder readinessCheck(ReadinessCheck check) {
       checks.add(check);
-      return this;
-    }
-
-    public Builder readinessInterval(Duration interval) {
-      this.readinessInterval = interval;
       return this;
     }
 
@@ -248,6 +233,7 @@ public final class ServiceHost implements AutoCloseable {
     }
 
     public ServiceHost build() {
+      Objects.requireNonNull(grpcSettings, "grpc(settings) is required");
       return new ServiceHost(this);
     }
   }

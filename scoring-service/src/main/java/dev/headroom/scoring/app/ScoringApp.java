@@ -15,6 +15,7 @@ import dev.headroom.kit.paging.Paging;
 import dev.headroom.scoring.consume.CatalogCache;
 import dev.headroom.scoring.consume.SignalChangeConsumer;
 import dev.headroom.scoring.grpc.ScoringGrpcService;
+import dev.headroom.scoring.mapping.ProtoScoreEncoding;
 import dev.headroom.scoring.service.Models;
 import dev.headroom.scoring.service.Outcomes;
 import dev.headroom.scoring.service.Rescorer;
@@ -37,19 +38,13 @@ public final class ScoringApp implements AutoCloseable {
   private final Database database;
   private final SignalChangeConsumer consumer;
   private final Rescorer rescorer;
-  private final Models models;
 
   private ScoringApp(
-      ServiceHost host,
-      Database database,
-      SignalChangeConsumer consumer,
-      Rescorer rescorer,
-      Models models) {
+      ServiceHost host, Database database, SignalChangeConsumer consumer, Rescorer rescorer) {
     this.host = host;
     this.database = database;
     this.consumer = consumer;
     this.rescorer = rescorer;
-    this.models = models;
   }
 
   /**
@@ -72,6 +67,7 @@ public final class ScoringApp implements AutoCloseable {
       Outbox outbox = new Outbox(db.schema(), jdbi);
       CursorStore cursors = new CursorStore(db.schema(), jdbi);
       Models models = new Models(jdbi, clock);
+      ProtoScoreEncoding encoding = new ProtoScoreEncoding();
       ManagedChannel signal = peers.channel("signal");
       CatalogCache catalog =
           new CatalogCache(
@@ -81,11 +77,19 @@ public final class ScoringApp implements AutoCloseable {
               config.catalogRefreshInterval());
       Rescorer rescorer =
           new Rescorer(
-              jdbi, db.schema(), outbox, models, catalog, metrics, clock, config.rescore());
+              jdbi,
+              db.schema(),
+              outbox,
+              encoding,
+              models,
+              catalog,
+              metrics,
+              clock,
+              config.rescore());
       models.onActivated(rescorer::start);
       ScoreRecorder recorder =
           new ScoreRecorder(
-              jdbi, outbox, cursors, SignalChangeConsumer.NAME, models, metrics, clock);
+              jdbi, outbox, encoding, cursors, SignalChangeConsumer.NAME, models, metrics, clock);
       SignalChangeConsumer consumer =
           new SignalChangeConsumer(signal, cursors, catalog, recorder, Backoff.defaults());
 
@@ -128,7 +132,7 @@ public final class ScoringApp implements AutoCloseable {
       host.start();
       consumer.start();
       rescorer.resumeUnfinished();
-      return new ScoringApp(host, db, consumer, rescorer, models);
+      return new ScoringApp(host, db, consumer, rescorer);
     } catch (RuntimeException e) {
       peers.close();
       db.close();
@@ -159,10 +163,6 @@ public final class ScoringApp implements AutoCloseable {
 
   public boolean rescoreRunning() {
     return rescorer.running();
-  }
-
-  public Models models() {
-    return models;
   }
 
   @Override

@@ -41,23 +41,20 @@ public record ScoringConfig(
       throw new ConfigException("paging.secret", "paging.secret must be at least 16 bytes");
     }
     c.string("peers.signal"); // required: fail at startup, not at the first change
-    int cores = Runtime.getRuntime().availableProcessors();
     return new ScoringConfig(
         c,
         GrpcServerSettings.from(c),
         HttpSettings.from(c),
         DatabaseSettings.from(c),
         secret,
-        c.string("scoring.core-product-key", "core"),
-        c.duration("scoring.catalog-refresh-interval", Duration.ofMinutes(5)),
-        c.duration("scoring.catalog-deadline", Duration.ofSeconds(10)),
+        c.string("scoring.core-product-key"),
+        c.duration("scoring.catalog-refresh-interval"),
+        c.duration("scoring.catalog-deadline"),
         new Rescorer.Settings(
-            c.integer("rescore.batch-size", 2000, 1, 100_000),
-            Math.min(cores, c.integer("rescore.threads", cores, 1, 256))),
-        new OutboxWatch.Settings(
-            c.integer("outbox.watch-batch-size", 256, 1, 10_000),
-            c.duration("outbox.watch-poll-interval", Duration.ofSeconds(2)),
-            c.integer("outbox.watch-threads", 2, 1, 64)),
+            c.integer("rescore.batch-size", 1, 100_000),
+            Math.min(
+                Runtime.getRuntime().availableProcessors(), c.integer("rescore.threads", 1, 256))),
+        OutboxWatch.Settings.from(c),
         OutboxPruner.Settings.from(c));
   }
 

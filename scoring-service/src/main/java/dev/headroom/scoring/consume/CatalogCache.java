@@ -3,6 +3,7 @@ package dev.headroom.scoring.consume;
 import dev.headroom.api.signal.v1.GetCatalogRequest;
 import dev.headroom.api.signal.v1.SignalServiceGrpc;
 import dev.headroom.scoring.domain.PlanCatalog;
+import dev.headroom.scoring.mapping.SnapshotMapper;
 import dev.headroom.scoring.service.CatalogSource;
 import io.grpc.Channel;
 import java.time.Duration;

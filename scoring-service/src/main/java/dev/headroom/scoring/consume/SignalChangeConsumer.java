@@ -9,8 +9,10 @@ import dev.headroom.kit.outbox.Backoff;
 import dev.headroom.kit.outbox.CursorStore;
 import dev.headroom.kit.outbox.ResumingConsumer;
 import dev.headroom.scoring.domain.AccountFacts;
-import dev.headroom.scoring.grpc.ScoreProtos;
+import dev.headroom.scoring.mapping.ScoreProtos;
+import dev.headroom.scoring.mapping.SignalSnapshot;
 import dev.headroom.scoring.service.ScoreRecorder;
+import dev.headroom.scoring.service.Unscorable;
 import io.grpc.Channel;
 import java.time.Duration;
 import java.util.Optional;
@@ -70,24 +72,24 @@ public final class SignalChangeConsumer implements AutoCloseable {
       // Subscriptions may point at plans added since the last read.
       catalog.refreshIfOlderThan(Duration.ofMillis(200));
     }
-    UsageSnapshot snapshot = change.getSnapshot();
+    SignalSnapshot snapshot = new SignalSnapshot(change.getSnapshot());
     Optional<AccountFacts> facts = map(snapshot);
     recorder.apply(change.getCursor(), snapshot, facts, ScoreProtos.instant(change.getChangedAt()));
   }
 
-  private Optional<AccountFacts> map(UsageSnapshot snapshot) {
+  private Optional<AccountFacts> map(SignalSnapshot snapshot) {
     try {
-      return Optional.of(SnapshotMapper.facts(snapshot, catalog.current()));
-    } catch (SnapshotMapper.Unscorable first) {
-      if (snapshot.getAccount().getProvisional()
-          || snapshot.getAccount().getCurrencyCode().isEmpty()) {
+      return Optional.of(snapshot.facts(catalog.current()));
+    } catch (Unscorable first) {
+      UsageSnapshot proto = snapshot.proto();
+      if (proto.getAccount().getProvisional() || proto.getAccount().getCurrencyCode().isEmpty()) {
         return Optional.empty();
       }
       // Maybe the catalog changed since it was read: one fresh read, then give up on this snapshot.
       catalog.refreshIfOlderThan(Duration.ofSeconds(5));
       try {
-        return Optional.of(SnapshotMapper.facts(snapshot, catalog.current()));
-      } catch (SnapshotMapper.Unscorable again) {
+        return Optional.of(snapshot.facts(catalog.current()));
+      } catch (Unscorable again) {
         LOG.log(Level.WARNING, "not scoring: " + again.getMessage());
         return Optional.empty();
       }

@@ -39,16 +39,18 @@ import dev.headroom.kit.error.DomainException;
 import dev.headroom.kit.error.FieldViolation;
 import dev.headroom.kit.outbox.OutboxEntry;
 import dev.headroom.kit.outbox.OutboxWatch;
-import dev.headroom.scoring.db.ModelDao.ModelRow;
-import dev.headroom.scoring.db.SignalOutcomeDao.OutcomeRow;
 import dev.headroom.scoring.domain.Money;
 import dev.headroom.scoring.domain.ScoringModel;
 import dev.headroom.scoring.domain.learning.FitOptions;
 import dev.headroom.scoring.domain.learning.OutcomeResult;
 import dev.headroom.scoring.domain.learning.PerformanceQuery;
 import dev.headroom.scoring.domain.learning.SignalPerformance;
+import dev.headroom.scoring.mapping.ModelProtos;
+import dev.headroom.scoring.mapping.ScoreProtos;
+import dev.headroom.scoring.service.ModelVersion;
 import dev.headroom.scoring.service.Models;
 import dev.headroom.scoring.service.Outcomes;
+import dev.headroom.scoring.service.RecordedOutcome;
 import dev.headroom.scoring.service.ScoreQueries;
 import io.grpc.stub.StreamObserver;
 import java.security.MessageDigest;
@@ -216,7 +218,7 @@ public final class ScoringGrpcService extends ScoringServiceGrpc.ScoringServiceI
     v.throwIfAny();
     Outcomes.Recorded r =
         outcomes.record(
-            new Outcomes.NewOutcome(
+            new Outcomes.OutcomeReport(
                 o.getOutcomeId(),
                 o.getAccountId(),
                 o.getResult() == dev.headroom.api.scoring.v1.OutcomeResult.OUTCOME_RESULT_WON
@@ -230,14 +232,14 @@ public final class ScoringGrpcService extends ScoringServiceGrpc.ScoringServiceI
     reply(
         obs,
         RecordOutcomeResponse.newBuilder()
-            .setOutcome(outcome(r.row()))
+            .setOutcome(outcome(r.outcome()))
             .setDuplicate(r.duplicate())
             .build());
   }
 
   @Override
   public void listOutcomes(ListOutcomesRequest req, StreamObserver<ListOutcomesResponse> obs) {
-    Outcomes.Page<OutcomeRow> page =
+    Outcomes.Page<RecordedOutcome> page =
         outcomes.list(req.getAccountId(), req.getPageSize(), req.getPageToken());
     ListOutcomesResponse.Builder b =
         ListOutcomesResponse.newBuilder().setNextPageToken(page.nextPageToken());
@@ -245,29 +247,24 @@ public final class ScoringGrpcService extends ScoringServiceGrpc.ScoringServiceI
     reply(obs, b.build());
   }
 
-  private static Outcome outcome(OutcomeRow r) {
+  private static Outcome outcome(RecordedOutcome recorded) {
+    Outcomes.OutcomeReport r = recorded.report();
     Outcome.Builder b =
         Outcome.newBuilder()
             .setOutcomeId(r.outcomeId())
             .setAccountId(r.accountId())
             .setResult(
-                dev.headroom.api.scoring.v1.OutcomeResult.valueOf("OUTCOME_RESULT_" + r.result()))
-            .setExpansionType(
-                ScoreProtos.type(
-                    dev.headroom.scoring.domain.ExpansionType.valueOf(r.expansionType())))
-            .setArrDelta(
-                dev.headroom.api.common.v1.Money.newBuilder()
-                    .setCurrencyCode(r.arrCurrency())
-                    .setMinorUnits(r.arrMinor()))
-            .setOccurredAt(ScoreProtos.ts(r.occurredAt().toInstant()))
+                dev.headroom.api.scoring.v1.OutcomeResult.valueOf(
+                    "OUTCOME_RESULT_" + r.result().name()))
+            .setExpansionType(ScoreProtos.type(r.type()))
+            .setArrDelta(ScoreProtos.money(r.arrDelta()))
+            .setOccurredAt(ScoreProtos.ts(r.occurredAt()))
             .setSource(OutcomeSource.valueOf(r.source()))
             .setExternalRef(r.externalRef());
-    if (r.precedingScore() != null) {
-      b.setPrecedingScore(r.precedingScore())
-          .setPrecedingBand(
-              ScoreProtos.band(
-                  dev.headroom.scoring.domain.ReadinessBand.valueOf(r.precedingBand())));
-    }
+    recorded
+        .preceding()
+        .ifPresent(
+            p -> b.setPrecedingScore(p.score()).setPrecedingBand(ScoreProtos.band(p.band())));
     return b.build();
   }
 
@@ -378,16 +375,14 @@ public final class ScoringGrpcService extends ScoringServiceGrpc.ScoringServiceI
             m.getGrowthPointsPerNewUser(),
             m.getExpectedWorkflowsPerSeat(),
             m.getFieldSalesArrThreshold().getMinorUnits());
-    ModelRow row =
+    ModelVersion proposed =
         models.propose(
-            Models.draft(
-                candidate,
-                "MANUAL",
-                m.getFieldSalesArrThreshold().getCurrencyCode(),
-                m.getDescription(),
-                req.getRequestId().isEmpty() ? null : req.getRequestId(),
-                fingerprint(m)));
-    reply(obs, CreateModelResponse.newBuilder().setModel(ModelProtos.model(row)).build());
+            candidate,
+            m.getFieldSalesArrThreshold().getCurrencyCode(),
+            m.getDescription(),
+            req.getRequestId().isEmpty() ? null : req.getRequestId(),
+            fingerprint(m));
+    reply(obs, CreateModelResponse.newBuilder().setModel(ModelProtos.model(proposed)).build());
   }
 
   @Override
@@ -396,15 +391,13 @@ public final class ScoringGrpcService extends ScoringServiceGrpc.ScoringServiceI
       throw DomainException.InvalidArgument.of("holdout_fraction", "must be in (0, 0.5]");
     }
     FitOptions options = FitOptions.fromRequest(req.getHoldoutFraction(), req.getSeed());
-    ModelRow row = outcomes.fit(options, req.getRequestId().isEmpty() ? null : req.getRequestId());
-    FitModelResponse.Builder b = FitModelResponse.newBuilder().setModel(ModelProtos.model(row));
-    for (int i = 0; i < row.coefficientNames().size(); i++) {
-      b.putCoefficients(row.coefficientNames().get(i), row.coefficientValues().get(i));
-    }
-    for (int i = 0; i < row.warningFields().size(); i++) {
-      b.addWarnings(
-          ModelProtos.warning(row.warningFields().get(i), row.warningDescriptions().get(i)));
-    }
+    ModelVersion fitted =
+        outcomes.fit(options, req.getRequestId().isEmpty() ? null : req.getRequestId());
+    FitModelResponse.Builder b =
+        FitModelResponse.newBuilder()
+            .setModel(ModelProtos.model(fitted))
+            .putAllCoefficients(fitted.coefficients());
+    fitted.warnings().forEach(w -> b.addWarnings(ModelProtos.warning(w)));
     reply(obs, b.build());
   }
 

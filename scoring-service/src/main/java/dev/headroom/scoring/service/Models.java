@@ -39,7 +39,7 @@ public final class Models {
     this.onActivated = listener;
   }
 
-  public static ScoringModel toDomain(ModelRow r) {
+  static ScoringModel toDomain(ModelRow r) {
     Map<ScoreCategory, Integer> w = new EnumMap<>(ScoreCategory.class);
     w.put(ScoreCategory.CAPACITY_UTILIZATION, r.capacityPoints());
     w.put(ScoreCategory.FEATURE_READINESS, r.featurePoints());
@@ -59,22 +59,28 @@ public final class Models {
   public ScoringModel model(long version) {
     ScoringModel m = cache.get(version);
     if (m == null) {
-      m = toDomain(get(version));
+      m = toDomain(row(version));
       cache.put(version, m);
     }
     return m;
   }
 
-  public ModelRow get(long version) {
+  public ModelVersion get(long version) {
+    return ModelVersion.of(row(version));
+  }
+
+  ModelRow row(long version) {
     return jdbi.withExtension(ModelDao.class, d -> d.get(version))
         .orElseThrow(() -> new DomainException.NotFound("model", Long.toString(version)));
   }
 
-  public List<ModelRow> list() {
-    return jdbi.withExtension(ModelDao.class, ModelDao::all);
+  public List<ModelVersion> list() {
+    return jdbi.withExtension(ModelDao.class, ModelDao::all).stream()
+        .map(ModelVersion::of)
+        .toList();
   }
 
-  public ModelRow active() {
+  ModelRow active() {
     return jdbi.withExtension(ModelDao.class, ModelDao::active)
         .orElseThrow(() -> new IllegalStateException("no active model"));
   }
@@ -96,8 +102,29 @@ public final class Models {
     throw new IllegalStateException("no active model");
   }
 
+  /**
+   * Stores a client's model as a MANUAL proposal; a retry with the same request id returns the
+   * first result.
+   */
+  public ModelVersion propose(
+      ScoringModel candidate,
+      String thresholdCurrency,
+      String description,
+      String requestId,
+      String fingerprint) {
+    return ModelVersion.of(
+        propose(
+            draft(
+                candidate,
+                ModelVersion.Source.MANUAL,
+                thresholdCurrency,
+                description,
+                requestId,
+                fingerprint)));
+  }
+
   /** Stores a proposal (PROPOSED); a retry with the same request id returns the first result. */
-  public ModelRow propose(ModelRow draft) {
+  ModelRow propose(ModelRow draft) {
     return jdbi.inTransaction(
         h -> {
           ModelDao dao = h.attach(ModelDao.class);
@@ -117,7 +144,7 @@ public final class Models {
   }
 
   /** The stored row for a request id, or empty. */
-  public Optional<ModelRow> byRequestId(String requestId) {
+  Optional<ModelRow> byRequestId(String requestId) {
     return jdbi.withExtension(ModelDao.class, d -> d.byRequestId(requestId));
   }
 
@@ -134,7 +161,7 @@ public final class Models {
    * Makes {@code version} the active model and records the start of its re-score; the previous one
    * is retired.
    */
-  public ModelRow activate(long version, String actor) {
+  public ModelVersion activate(long version, String actor) {
     ModelRow activated =
         jdbi.inTransaction(
             h -> {
@@ -146,7 +173,7 @@ public final class Models {
                       .findFirst()
                       .orElseThrow(
                           () -> new DomainException.NotFound("model", Long.toString(version)));
-              if (target.status().equals("ACTIVE")) {
+              if (target.status().equals(ModelVersion.Status.ACTIVE.name())) {
                 throw new DomainException.FailedPrecondition(
                     "MODEL_ALREADY_ACTIVE", "model " + version + " is already active");
               }
@@ -174,7 +201,7 @@ public final class Models {
               return dao.get(version).orElseThrow();
             });
     onActivated.accept(version);
-    return activated;
+    return ModelVersion.of(activated);
   }
 
   private static ModelRow withVersion(ModelRow r, long version, OffsetDateTime createdAt) {
@@ -217,17 +244,17 @@ public final class Models {
   }
 
   /** A draft row for a proposal from domain weights; quality and coefficients empty. */
-  public static ModelRow draft(
+  static ModelRow draft(
       ScoringModel m,
-      String source,
+      ModelVersion.Source source,
       String thresholdCurrency,
       String description,
       String requestId,
       String fingerprint) {
     return new ModelRow(
         0,
-        "PROPOSED",
-        source,
+        ModelVersion.Status.PROPOSED.name(),
+        source.name(),
         m.maxPoints(ScoreCategory.CAPACITY_UTILIZATION),
         m.maxPoints(ScoreCategory.FEATURE_READINESS),
         m.maxPoints(ScoreCategory.ENGAGEMENT_INTENSITY),

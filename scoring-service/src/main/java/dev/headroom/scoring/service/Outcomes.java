@@ -51,8 +51,8 @@ public final class Outcomes {
     this.clock = clock;
   }
 
-  /** A validated outcome from a client. */
-  public record NewOutcome(
+  /** An outcome as a client reports it (validated); its currency may be left to the account's. */
+  public record OutcomeReport(
       String outcomeId,
       String accountId,
       OutcomeResult result,
@@ -60,11 +60,18 @@ public final class Outcomes {
       Money arrDelta,
       Instant occurredAt,
       String source,
-      String externalRef) {}
+      String externalRef) {
 
-  public record Recorded(OutcomeRow row, boolean duplicate) {}
+    /** The outcome as the fitter and the performance calculator read it. */
+    OutcomeRecord toRecord(Optional<CategoryFeatures> precedingFeatures) {
+      return new OutcomeRecord(
+          outcomeId, accountId, result, type, arrDelta, occurredAt, precedingFeatures);
+    }
+  }
 
-  public Recorded record(NewOutcome o) {
+  public record Recorded(RecordedOutcome outcome, boolean duplicate) {}
+
+  public Recorded record(OutcomeReport o) {
     return jdbi.inTransaction(
         h -> {
           SignalOutcomeDao dao = h.attach(SignalOutcomeDao.class);
@@ -125,11 +132,11 @@ public final class Outcomes {
             // A concurrent request with the same id won.
             return duplicateOrConflict(dao.outcome(o.outcomeId()).orElseThrow(), o);
           }
-          return new Recorded(dao.outcome(o.outcomeId()).orElseThrow(), false);
+          return new Recorded(RecordedOutcome.of(dao.outcome(o.outcomeId()).orElseThrow()), false);
         });
   }
 
-  private static Recorded duplicateOrConflict(OutcomeRow stored, NewOutcome o) {
+  private static Recorded duplicateOrConflict(OutcomeRow stored, OutcomeReport o) {
     boolean same =
         stored.accountId().equals(o.accountId())
             && stored.result().equals(o.result().name())
@@ -143,12 +150,12 @@ public final class Outcomes {
     if (!same) {
       throw new DomainException.AlreadyExists("outcome", o.outcomeId());
     }
-    return new Recorded(stored, true);
+    return new Recorded(RecordedOutcome.of(stored), true);
   }
 
   public record Page<T>(List<T> items, String nextPageToken) {}
 
-  public Page<OutcomeRow> list(String accountId, int pageSize, String pageToken) {
+  public Page<RecordedOutcome> list(String accountId, int pageSize, String pageToken) {
     String scope = "ListOutcomes|" + accountId;
     PageRequest page = paging.request(scope, pageSize, pageToken);
     OffsetDateTime afterAt =
@@ -162,7 +169,7 @@ public final class Outcomes {
     List<OutcomeRow> shown = more ? rows.subList(0, page.size()) : rows;
     OutcomeRow last = shown.isEmpty() ? null : shown.get(shown.size() - 1);
     return new Page<>(
-        shown,
+        shown.stream().map(RecordedOutcome::of).toList(),
         paging.nextToken(
             scope,
             page,
@@ -209,15 +216,7 @@ public final class Outcomes {
               : Optional.of(
                   new CategoryFeatures(
                       r.fCapacity(), r.fFeature(), r.fEngagement(), r.fGrowth(), r.fValue()));
-      out.add(
-          new OutcomeRecord(
-              r.outcomeId(),
-              r.accountId(),
-              OutcomeResult.valueOf(r.result()),
-              ExpansionType.valueOf(r.expansionType()),
-              new Money(r.arrCurrency(), r.arrMinor()),
-              r.occurredAt().toInstant(),
-              features));
+      out.add(RecordedOutcome.of(r).report().toRecord(features));
     }
     return out;
   }
@@ -226,7 +225,7 @@ public final class Outcomes {
    * Fits a proposal and stores it as PROPOSED; never activates. A retry with the same request id
    * returns the stored proposal.
    */
-  public ModelRow fit(FitOptions options, String requestId) {
+  public ModelVersion fit(FitOptions options, String requestId) {
     String fingerprint = "fit:" + options.holdoutFraction() + ":" + options.seed();
     if (requestId != null) {
       Optional<ModelRow> existing = models.byRequestId(requestId);
@@ -238,7 +237,7 @@ public final class Outcomes {
                   + existing.get().version()
                   + ")");
         }
-        return existing.get();
+        return ModelVersion.of(existing.get());
       }
     }
     ModelRow active = models.active();
@@ -247,7 +246,7 @@ public final class Outcomes {
     ModelRow draft =
         Models.draft(
             fit.proposal(),
-            "FIT",
+            ModelVersion.Source.FIT,
             active.fieldSalesThresholdCurrency(),
             "Fitted on "
                 + fit.trainingSize()
@@ -270,8 +269,8 @@ public final class Outcomes {
     ModelRow withFit =
         new ModelRow(
             0,
-            "PROPOSED",
-            "FIT",
+            draft.status(),
+            draft.source(),
             draft.capacityPoints(),
             draft.featurePoints(),
             draft.engagementPoints(),
@@ -304,6 +303,6 @@ public final class Outcomes {
             null,
             null,
             null);
-    return models.propose(withFit);
+    return ModelVersion.of(models.propose(withFit));
   }
 }

@@ -1,10 +1,6 @@
 package dev.headroom.scoring.service;
 
-import com.google.protobuf.InvalidProtocolBufferException;
-import dev.headroom.api.scoring.v1.Score;
-import dev.headroom.api.signal.v1.UsageSnapshot;
 import dev.headroom.kit.outbox.Outbox;
-import dev.headroom.scoring.consume.SnapshotMapper;
 import dev.headroom.scoring.db.ModelDao;
 import dev.headroom.scoring.db.RescoreStore;
 import dev.headroom.scoring.db.ScoreDao;
@@ -12,7 +8,6 @@ import dev.headroom.scoring.domain.PlanCatalog;
 import dev.headroom.scoring.domain.ScoreResult;
 import dev.headroom.scoring.domain.Scorer;
 import dev.headroom.scoring.domain.ScoringModel;
-import dev.headroom.scoring.grpc.ScoreProtos;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -61,6 +56,7 @@ public final class Rescorer implements AutoCloseable {
   private final Jdbi jdbi;
   private final RescoreStore store;
   private final Outbox outbox;
+  private final ScoreEncoding encoding;
   private final Models models;
   private final CatalogSource catalog;
   private final ScoringMetrics metrics;
@@ -78,6 +74,7 @@ public final class Rescorer implements AutoCloseable {
       Jdbi jdbi,
       String schema,
       Outbox outbox,
+      ScoreEncoding encoding,
       Models models,
       CatalogSource catalog,
       ScoringMetrics metrics,
@@ -86,6 +83,7 @@ public final class Rescorer implements AutoCloseable {
     this.jdbi = jdbi;
     this.store = new RescoreStore(schema);
     this.outbox = outbox;
+    this.encoding = encoding;
     this.models = models;
     this.catalog = catalog;
     this.metrics = metrics;
@@ -160,7 +158,7 @@ public final class Rescorer implements AutoCloseable {
       LOG.log(Level.WARNING, "re-score: catalog refresh failed; using the cached catalog", e);
     }
     PlanCatalog cat = catalog.current();
-    ModelDao.ModelRow row = models.get(version);
+    ModelDao.ModelRow row = models.row(version);
     metrics.rescoreStarted(version, row.rescoreTotal() == null ? 0 : row.rescoreTotal());
     Instant started = clock.instant();
     long processed = 0;
@@ -236,17 +234,16 @@ public final class Rescorer implements AutoCloseable {
       return null;
     }
     try {
-      UsageSnapshot snapshot = UsageSnapshot.parseFrom(in.snapshot());
-      ScoreResult r = scorer.score(SnapshotMapper.facts(snapshot, cat), model);
-      Score pb = ScoreProtos.score(r, SnapshotMapper.heldSignals(snapshot), now);
+      UpstreamSnapshot snapshot = encoding.snapshot(in.snapshot());
+      ScoreResult r = scorer.score(snapshot.facts(cat), model);
       // A new model version is always a material change (ScoreResult#materiallyDiffersFrom compares
       // it).
-      byte[] bytes = pb.toByteArray();
+      byte[] bytes = snapshot.encodeScore(r, now);
       return new Computed(
           ScoreRows.row(r, in.revision() + 1, bytes, now),
           in.revision(),
-          ScoreRows.payload(bytes, in.previousScore(), in.previousBand()));
-    } catch (SnapshotMapper.Unscorable | InvalidProtocolBufferException | RuntimeException e) {
+          encoding.watchPayload(bytes, in.previousScore(), ScoreRows.band(in.previousBand())));
+    } catch (Unscorable | RuntimeException e) {
       metrics.unscorable();
       LOG.log(Level.FINE, "re-score: account " + in.accountId() + " skipped", e);
       return null;

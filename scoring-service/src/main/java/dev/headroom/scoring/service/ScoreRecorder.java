@@ -1,8 +1,5 @@
 package dev.headroom.scoring.service;
 
-import com.google.protobuf.InvalidProtocolBufferException;
-import dev.headroom.api.scoring.v1.Score;
-import dev.headroom.api.signal.v1.UsageSnapshot;
 import dev.headroom.kit.outbox.CursorStore;
 import dev.headroom.kit.outbox.Outbox;
 import dev.headroom.scoring.db.AccountStateDao;
@@ -12,7 +9,6 @@ import dev.headroom.scoring.domain.AccountFacts;
 import dev.headroom.scoring.domain.HeldSignal;
 import dev.headroom.scoring.domain.ScoreResult;
 import dev.headroom.scoring.domain.Scorer;
-import dev.headroom.scoring.grpc.ScoreProtos;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -37,6 +33,7 @@ public final class ScoreRecorder {
 
   private final Jdbi jdbi;
   private final Outbox outbox;
+  private final ScoreEncoding encoding;
   private final CursorStore cursors;
   private final String consumerName;
   private final Models models;
@@ -47,6 +44,7 @@ public final class ScoreRecorder {
   public ScoreRecorder(
       Jdbi jdbi,
       Outbox outbox,
+      ScoreEncoding encoding,
       CursorStore cursors,
       String consumerName,
       Models models,
@@ -54,6 +52,7 @@ public final class ScoreRecorder {
       Clock clock) {
     this.jdbi = jdbi;
     this.outbox = outbox;
+    this.encoding = encoding;
     this.cursors = cursors;
     this.consumerName = consumerName;
     this.models = models;
@@ -67,8 +66,8 @@ public final class ScoreRecorder {
    * @param changedAt when signal-service committed the change (for the latency metric)
    */
   public Applied apply(
-      long cursor, UsageSnapshot snapshot, Optional<AccountFacts> facts, Instant changedAt) {
-    String accountId = snapshot.getAccountId();
+      long cursor, UpstreamSnapshot snapshot, Optional<AccountFacts> facts, Instant changedAt) {
+    String accountId = snapshot.accountId();
     Instant now = clock.instant();
     Result result =
         jdbi.inTransaction(
@@ -83,9 +82,9 @@ public final class ScoreRecorder {
                   new AccountStateDao.StateRow(
                       accountId,
                       cursor,
-                      ScoreRows.utc(ScoreProtos.instant(snapshot.getAsOf())),
-                      snapshot.getAccount().getCurrencyCode(),
-                      snapshot.toByteArray(),
+                      ScoreRows.utc(snapshot.asOf()),
+                      snapshot.currencyCode(),
+                      snapshot.bytes(),
                       ScoreRows.utc(now)));
               if (facts.isEmpty()) {
                 cursors.save(h, consumerName, cursor);
@@ -96,14 +95,9 @@ public final class ScoreRecorder {
               ScoreDao scores = h.attach(ScoreDao.class);
               Optional<ScoreDao.ScoreRow> previous = scores.currentForUpdate(accountId);
               ScoreResult previousResult =
-                  previous.map(p -> ScoreProtos.forComparison(parse(p.scorePb()))).orElse(null);
+                  previous.map(p -> encoding.forComparison(p.scorePb())).orElse(null);
               boolean material = scored.materiallyDiffersFrom(previousResult);
-              Score pb =
-                  ScoreProtos.score(
-                      scored,
-                      dev.headroom.scoring.consume.SnapshotMapper.heldSignals(snapshot),
-                      now);
-              byte[] pbBytes = pb.toByteArray();
+              byte[] pbBytes = snapshot.encodeScore(scored, now);
               ScoreDao.ScoreRow row =
                   ScoreRows.row(
                       scored, previous.map(p -> p.revision() + 1).orElse(1L), pbBytes, now);
@@ -130,10 +124,10 @@ public final class ScoreRecorder {
                     h,
                     ScoreRows.STREAM,
                     accountId,
-                    ScoreRows.payload(
+                    encoding.watchPayload(
                         pbBytes,
                         previous.map(ScoreDao.ScoreRow::score).orElse(null),
-                        previous.map(ScoreDao.ScoreRow::band).orElse(null)));
+                        ScoreRows.band(previous.map(ScoreDao.ScoreRow::band).orElse(null))));
               }
               cursors.save(h, consumerName, cursor);
               return new Result(material ? Applied.CHANGED : Applied.UNCHANGED, scored);
@@ -153,12 +147,4 @@ public final class ScoreRecorder {
   }
 
   private record Result(Applied applied, ScoreResult score) {}
-
-  static Score parse(byte[] bytes) {
-    try {
-      return Score.parseFrom(bytes);
-    } catch (InvalidProtocolBufferException e) {
-      throw new IllegalStateException("corrupt stored score", e);
-    }
-  }
 }

@@ -52,7 +52,7 @@ import dev.headroom.api.signal.v1.UsageSnapshot;
 import dev.headroom.kit.testing.Await;
 import dev.headroom.kit.testing.PostgresExtension;
 import dev.headroom.scoring.app.ScoringApp;
-import dev.headroom.scoring.grpc.ScoreProtos;
+import dev.headroom.scoring.mapping.ScoreProtos;
 import dev.headroom.scoring.testing.FakeSignalService;
 import dev.headroom.scoring.testing.Fixtures;
 import io.grpc.ManagedChannel;

@@ -15,7 +15,7 @@ import dev.headroom.api.signal.v1.UsageSnapshot;
 import dev.headroom.kit.testing.PostgresServer;
 import dev.headroom.kit.testing.TestDatabase;
 import dev.headroom.scoring.app.ScoringApp;
-import dev.headroom.scoring.grpc.ScoreProtos;
+import dev.headroom.scoring.mapping.ScoreProtos;
 import dev.headroom.scoring.testing.Fixtures;
 import dev.headroom.scoring.testing.RealSignal;
 import io.grpc.ManagedChannel;

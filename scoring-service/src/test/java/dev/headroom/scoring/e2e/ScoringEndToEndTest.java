@@ -24,7 +24,7 @@ import dev.headroom.kit.testing.Await;
 import dev.headroom.kit.testing.PostgresExtension;
 import dev.headroom.scoring.app.ScoringApp;
 import dev.headroom.scoring.consume.SignalChangeConsumer;
-import dev.headroom.scoring.grpc.ScoreProtos;
+import dev.headroom.scoring.mapping.ScoreProtos;
 import dev.headroom.scoring.testing.Fixtures;
 import dev.headroom.scoring.testing.RealSignal;
 import io.grpc.ManagedChannel;

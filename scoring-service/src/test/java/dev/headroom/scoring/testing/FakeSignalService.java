@@ -8,7 +8,7 @@ import dev.headroom.api.signal.v1.SignalServiceGrpc;
 import dev.headroom.api.signal.v1.UsageSnapshot;
 import dev.headroom.api.signal.v1.WatchAccountChangesRequest;
 import dev.headroom.api.signal.v1.WatchAccountChangesResponse;
-import dev.headroom.scoring.grpc.ScoreProtos;
+import dev.headroom.scoring.mapping.ScoreProtos;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import java.time.Instant;

@@ -15,7 +15,7 @@ import dev.headroom.api.signal.v1.UsageSnapshot;
 import dev.headroom.kit.config.KitConfig;
 import dev.headroom.kit.testing.TestDatabase;
 import dev.headroom.scoring.app.ScoringConfig;
-import dev.headroom.scoring.grpc.ScoreProtos;
+import dev.headroom.scoring.mapping.ScoreProtos;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;

@@ -18,7 +18,7 @@ import dev.headroom.api.signal.v1.UsageEvent;
 import dev.headroom.kit.config.KitConfig;
 import dev.headroom.kit.testing.PostgresServer;
 import dev.headroom.kit.testing.TestDatabase;
-import dev.headroom.scoring.grpc.ScoreProtos;
+import dev.headroom.scoring.mapping.ScoreProtos;
 import dev.headroom.signal.app.SignalApp;
 import dev.headroom.signal.app.SignalConfig;
 import io.grpc.Grpc;

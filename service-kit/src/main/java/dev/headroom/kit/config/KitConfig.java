@@ -162,9 +162,20 @@ public final class KitConfig {
     return raw(key).map(r -> parseInt(key, r)).orElse(fallback);
   }
 
+  /**
+   * A required int within [min, max]; the range is part of the contract, so violations fail at
+   * startup.
+   */
+  public int integer(String key, int min, int max) {
+    return inRange(key, integer(key), min, max);
+  }
+
   /** An int within [min, max]; the range is part of the contract, so violations fail at startup. */
   public int integer(String key, int fallback, int min, int max) {
-    int v = integer(key, fallback);
+    return inRange(key, integer(key, fallback), min, max);
+  }
+
+  private static int inRange(String key, int v, int min, int max) {
     if (v < min || v > max) {
       throw new ConfigException(
           key,

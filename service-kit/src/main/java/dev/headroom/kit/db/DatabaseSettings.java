@@ -41,24 +41,20 @@ public record DatabaseSettings(
   }
 
   /**
-   * Reads {@code database.url}, {@code database.user}, {@code database.password}, {@code
-   * database.schema} (default: the service name), {@code database.pool-size}, {@code
-   * database.connection-timeout}, {@code database.probe-timeout}.
+   * Reads {@code database.url}, {@code database.schema}, {@code database.pool-size}, {@code
+   * database.connection-timeout}, {@code database.probe-timeout} (required: their defaults are in
+   * the service's YAML) and the optional credentials {@code database.user}, {@code
+   * database.password}.
    */
   public static DatabaseSettings from(KitConfig config) {
     return new DatabaseSettings(
         config.string("database.url"),
-        config.string("database.user", ""),
-        config.string("database.password", ""),
-        config.string("database.schema", config.service().replace('-', '_')),
-        config.integer("database.pool-size", 10, 1, 200),
-        config.duration("database.connection-timeout", Duration.ofSeconds(5)),
-        config.duration("database.probe-timeout", Duration.ofSeconds(2)));
-  }
-
-  public DatabaseSettings withSchema(String otherSchema) {
-    return new DatabaseSettings(
-        url, user, password, otherSchema, poolSize, connectionTimeout, probeTimeout);
+        config.optionalString("database.user").orElse(""),
+        config.optionalString("database.password").orElse(""),
+        config.string("database.schema"),
+        config.integer("database.pool-size", 1, 200),
+        config.duration("database.connection-timeout"),
+        config.duration("database.probe-timeout"));
   }
 
   @Override

@@ -21,6 +21,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ThreadFactory;
@@ -99,9 +100,8 @@ public final class GrpcServer implements AutoCloseable {
                 Grpc.newServerBuilderForPort(settings.port(), InsecureServerCredentials.create()),
                 definitions);
     // The all-in-one app serves hosts over TCP and its sibling services in-process, from the same
-    // handlers,
-    // executor, admission limit and metrics.
-    String alias = b.alsoInProcessName != null ? b.alsoInProcessName : settings.inProcessAlias();
+    // handlers, executor, admission limit and metrics.
+    String alias = settings.inProcessAlias();
     this.sibling =
         b.inProcessName == null && !alias.isEmpty()
             ? configure(InProcessServerBuilder.forName(alias), definitions)
@@ -246,9 +246,8 @@ public final class GrpcServer implements AutoCloseable {
   /** Plain builder; nothing is started until {@link #start()}. */
   public static final class Builder {
     private final String name;
-    private GrpcServerSettings settings = GrpcServerSettings.defaults(0);
+    private GrpcServerSettings settings;
     private String inProcessName;
-    private String alsoInProcessName;
     private boolean directExecutor;
     private final List<ServerServiceDefinition> services = new ArrayList<>();
     private final List<ServerInterceptor> interceptors = new ArrayList<>();
@@ -268,15 +267,6 @@ public final class GrpcServer implements AutoCloseable {
     /** Serve on an in-process transport under this name instead of TCP. */
     public Builder inProcess(String inProcessName) {
       this.inProcessName = inProcessName;
-      return this;
-    }
-
-    /**
-     * Serve on TCP and, in addition, in-process under this name (the all-in-one app's sibling
-     * services).
-     */
-    public Builder alsoInProcess(String inProcessName) {
-      this.alsoInProcessName = inProcessName;
       return this;
     }
 
@@ -322,6 +312,7 @@ public final class GrpcServer implements AutoCloseable {
     }
 
     public GrpcServer build() {
+      Objects.requireNonNull(settings, "settings(...) is required");
       return new GrpcServer(this);
     }
   }

@@ -34,26 +34,20 @@ public record GrpcServerSettings(
     inProcessAlias = inProcessAlias == null ? "" : inProcessAlias;
   }
 
-  public static GrpcServerSettings defaults(int port) {
-    return new GrpcServerSettings(
-        port, 16, 1024, 1024, Duration.ofSeconds(10), 4 * 1024 * 1024, "");
-  }
-
   /**
    * Reads {@code grpc.port}, {@code grpc.threads}, {@code grpc.queue-capacity}, {@code
-   * grpc.max-in-flight-calls}, {@code grpc.grace-period}, {@code grpc.max-inbound-message-bytes},
-   * {@code grpc.in-process-alias}.
+   * grpc.max-in-flight-calls}, {@code grpc.grace-period}, {@code grpc.max-inbound-message-bytes}
+   * (all required: their defaults are in the service's YAML) and the optional {@code
+   * grpc.in-process-alias}.
    */
   public static GrpcServerSettings from(KitConfig c) {
-    GrpcServerSettings d = defaults(0);
     return new GrpcServerSettings(
-        c.integer("grpc.port", d.port(), 0, 65535),
-        c.integer("grpc.threads", d.threads(), 1, 1024),
-        c.integer("grpc.queue-capacity", d.queueCapacity(), 1, 1_000_000),
-        c.integer("grpc.max-in-flight-calls", d.maxInFlightCalls(), 1, 1_000_000),
-        c.duration("grpc.grace-period", d.gracePeriod()),
-        c.integer(
-            "grpc.max-inbound-message-bytes", d.maxInboundMessageBytes(), 1024, 64 * 1024 * 1024),
-        c.string("grpc.in-process-alias", ""));
+        c.integer("grpc.port", 0, 65535),
+        c.integer("grpc.threads", 1, 1024),
+        c.integer("grpc.queue-capacity", 1, 1_000_000),
+        c.integer("grpc.max-in-flight-calls", 1, 1_000_000),
+        c.duration("grpc.grace-period"),
+        c.integer("grpc.max-inbound-message-bytes", 1024, 64 * 1024 * 1024),
+        c.optionalString("grpc.in-process-alias").orElse(""));
   }
 }

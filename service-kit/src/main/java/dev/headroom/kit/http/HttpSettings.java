@@ -12,8 +12,8 @@ public record HttpSettings(String host, int port) {
     }
   }
 
-  /** Reads {@code http.host} (default 0.0.0.0) and {@code http.port} (default 0). */
+  /** Reads {@code http.host} and {@code http.port} (required: their defaults are in the YAML). */
   public static HttpSettings from(KitConfig c) {
-    return new HttpSettings(c.string("http.host", "0.0.0.0"), c.integer("http.port", 0, 0, 65535));
+    return new HttpSettings(c.string("http.host"), c.integer("http.port", 0, 65535));
   }
 }

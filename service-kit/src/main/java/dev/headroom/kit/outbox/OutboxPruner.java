@@ -21,14 +21,14 @@ public final class OutboxPruner implements AutoCloseable {
   public record Settings(
       Duration retention, Duration interval, int batchSize, int maxBatchesPerRun) {
     /**
-     * Reads {@code outbox.retention} (7d), {@code outbox.prune-interval} (5m), {@code
-     * outbox.prune-batch} (1000).
+     * Reads {@code outbox.retention}, {@code outbox.prune-interval} and {@code outbox.prune-batch}
+     * (required: their defaults are in the service's YAML).
      */
     public static Settings from(KitConfig c) {
       return new Settings(
-          c.duration("outbox.retention", Duration.ofDays(7)),
-          c.duration("outbox.prune-interval", Duration.ofMinutes(5)),
-          c.integer("outbox.prune-batch", 1000, 1, 100_000),
+          c.duration("outbox.retention"),
+          c.duration("outbox.prune-interval"),
+          c.integer("outbox.prune-batch", 1, 100_000),
           100);
     }
   }

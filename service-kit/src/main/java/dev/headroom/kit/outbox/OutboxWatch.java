@@ -1,5 +1,6 @@
 package dev.headroom.kit.outbox;
 
+import dev.headroom.kit.config.KitConfig;
 import dev.headroom.kit.error.DomainException;
 import dev.headroom.kit.error.ErrorMapper;
 import io.grpc.Status;
@@ -45,8 +46,15 @@ public final class OutboxWatch implements AutoCloseable {
       }
     }
 
-    public static Settings defaults() {
-      return new Settings(256, Duration.ofSeconds(2), 2);
+    /**
+     * Reads {@code outbox.watch-batch-size}, {@code outbox.watch-poll-interval} and {@code
+     * outbox.watch-threads} (required: their defaults are in the service's YAML).
+     */
+    public static Settings from(KitConfig c) {
+      return new Settings(
+          c.integer("outbox.watch-batch-size", 1, 10_000),
+          c.duration("outbox.watch-poll-interval"),
+          c.integer("outbox.watch-threads", 1, 64));
     }
   }
 

@@ -30,7 +30,7 @@ public final class KitTestService {
         new OutboxListener(db::openDedicatedConnection, outbox.channel(), Backoff.defaults());
     OutboxWatch watch =
         new OutboxWatch(
-            outbox, listener, new ErrorMapper("kittest"), OutboxWatch.Settings.defaults());
+            outbox, listener, new ErrorMapper("kittest"), OutboxWatch.Settings.from(config));
     Paging paging =
         new Paging(
             new PageTokens(config.string("paging.secret").getBytes(StandardCharsets.UTF_8)),

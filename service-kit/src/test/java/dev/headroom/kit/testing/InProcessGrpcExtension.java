@@ -1,9 +1,11 @@
 package dev.headroom.kit.testing;
 
 import dev.headroom.kit.grpc.GrpcServer;
+import dev.headroom.kit.grpc.GrpcServerSettings;
 import io.grpc.BindableService;
 import io.grpc.ManagedChannel;
 import io.grpc.inprocess.InProcessChannelBuilder;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -22,12 +24,17 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * }</pre>
  */
 public final class InProcessGrpcExtension implements AfterEachCallback {
+  /** Calls run on the caller's thread (direct executor): only the admission bound matters. */
+  private static final GrpcServerSettings SETTINGS =
+      new GrpcServerSettings(0, 1, 1, 1024, Duration.ofSeconds(1), 4 * 1024 * 1024, "");
+
   private final List<GrpcServer> servers = new ArrayList<>();
   private final List<ManagedChannel> channels = new ArrayList<>();
 
   public ManagedChannel start(String serviceName, BindableService... services) {
     String name = serviceName + "-" + UUID.randomUUID();
-    GrpcServer.Builder b = GrpcServer.builder(serviceName).inProcess(name).directExecutor();
+    GrpcServer.Builder b =
+        GrpcServer.builder(serviceName).settings(SETTINGS).inProcess(name).directExecutor();
     for (BindableService s : services) {
       b.addService(s);
     }

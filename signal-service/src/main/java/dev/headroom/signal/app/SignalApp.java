@@ -6,6 +6,7 @@ import dev.headroom.kit.error.ErrorMapper;
 import dev.headroom.kit.outbox.Backoff;
 import dev.headroom.kit.outbox.Outbox;
 import dev.headroom.kit.outbox.OutboxListener;
+import dev.headroom.kit.outbox.OutboxPruner;
 import dev.headroom.kit.outbox.OutboxWatch;
 import dev.headroom.kit.paging.PageTokens;
 import dev.headroom.kit.paging.Paging;
@@ -27,7 +28,6 @@ import dev.headroom.signal.ingest.IngestService;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * One running signal service, wired with plain constructors: database (migrated), catalog and rules
@@ -64,37 +64,10 @@ public final class SignalApp implements AutoCloseable {
       Paging listPaging = new Paging(tokens, 100, 1000);
       Paging signalPaging = new Paging(tokens, 50, 500);
 
-      // The evaluator is built after the services that notify it; they reach it through this
-      // reference.
-      AtomicReference<EvaluationQueue> queueRef = new AtomicReference<>();
-      AtomicReference<EvaluationScheduler> schedulerRef = new AtomicReference<>();
-      Runnable sweepSoon =
-          () -> {
-            EvaluationScheduler s = schedulerRef.get();
-            if (s != null) {
-              s.sweepSoon();
-            }
-          };
-      CatalogService catalog = new CatalogService(jdbi, sweepSoon);
+      CatalogService catalog = new CatalogService(jdbi);
       catalog.reload();
-      AtomicReference<AccountEvaluator> evaluatorRef = new AtomicReference<>();
-      AccountService accounts =
-          new AccountService(
-              jdbi,
-              catalog,
-              listPaging,
-              clock,
-              id -> {
-                AccountEvaluator ev = evaluatorRef.get();
-                if (ev != null) {
-                  ev.factsChanged(id); // PutUser writes facts outside the ingest path
-                }
-                EvaluationQueue q = queueRef.get();
-                if (q != null) {
-                  q.mark(id);
-                }
-              });
-      RuleService rules = new RuleService(jdbi, clock, sweepSoon);
+      AccountService accounts = new AccountService(jdbi, catalog, listPaging, clock);
+      RuleService rules = new RuleService(jdbi, clock);
       rules.start();
       EventPartitions partitions = new EventPartitions(jdbi);
       partitions.load();
@@ -110,12 +83,10 @@ public final class SignalApp implements AutoCloseable {
               change -> ProtoMapper.change(change).toByteArray(),
               clock,
               config.timelineCacheFacts());
-      evaluatorRef.set(evaluator);
       IngestLoad ingestLoad = new IngestLoad(config.background());
       ingestLoad.registerMetrics(registry);
       EvaluationQueue queue =
           new EvaluationQueue(evaluator, config.evaluator(), ingestLoad, registry);
-      queueRef.set(queue);
       IngestService ingest =
           new IngestService(
               jdbi,
@@ -130,7 +101,7 @@ public final class SignalApp implements AutoCloseable {
               ingestLoad,
               registry);
       RollupCompactor compactor =
-          new RollupCompactor(jdbi, config.rollupCompactInterval(), ingestLoad);
+          new RollupCompactor(jdbi, config.rollupCompactInterval(), ingestLoad::yieldAfter);
       EvaluationScheduler scheduler =
           new EvaluationScheduler(
               accounts,
@@ -138,16 +109,24 @@ public final class SignalApp implements AutoCloseable {
               rules,
               queue,
               partitions,
-              outbox,
               clock,
               config.scheduler(),
               config.evaluator().queueCapacity());
-      schedulerRef.set(scheduler);
+      // The evaluation side reads catalog, accounts and rules, so it is built after them and
+      // listens to their committed changes.
+      catalog.onChange(scheduler::sweepSoon);
+      rules.onChange(scheduler::sweepSoon);
+      accounts.onChange(
+          id -> {
+            evaluator.factsChanged(id); // PutUser writes facts outside the ingest path
+            queue.mark(id);
+          });
 
       OutboxListener listener =
           new OutboxListener(db::openDedicatedConnection, outbox.channel(), Backoff.defaults());
       OutboxWatch watch =
           new OutboxWatch(outbox, listener, new ErrorMapper("signal"), config.watch());
+      OutboxPruner pruner = new OutboxPruner(outbox, config.pruner());
       SignalGrpcService grpc =
           new SignalGrpcService(
               catalog,
@@ -171,6 +150,7 @@ public final class SignalApp implements AutoCloseable {
               .closeOnShutdown(db)
               .closeOnShutdown(compactor)
               .closeOnShutdown(listener)
+              .closeOnShutdown(pruner)
               .closeOnShutdown(queue)
               .closeOnShutdown(scheduler);
       if (inProcessName != null) {
@@ -182,6 +162,7 @@ public final class SignalApp implements AutoCloseable {
       }
       ServiceHost host = hb.build();
       listener.start();
+      pruner.start();
       queue.start();
       scheduler.start();
       compactor.start();

@@ -5,6 +5,7 @@ import dev.headroom.kit.config.KitConfig;
 import dev.headroom.kit.db.DatabaseSettings;
 import dev.headroom.kit.grpc.GrpcServerSettings;
 import dev.headroom.kit.http.HttpSettings;
+import dev.headroom.kit.outbox.OutboxPruner;
 import dev.headroom.kit.outbox.OutboxWatch;
 import dev.headroom.signal.engine.EngineSettings;
 import dev.headroom.signal.evaluation.EvaluationQueue;
@@ -27,6 +28,7 @@ public record SignalConfig(
     EvaluationScheduler.Settings scheduler,
     Duration evaluateTimeout,
     OutboxWatch.Settings watch,
+    OutboxPruner.Settings pruner,
     long timelineCacheFacts,
     Duration rollupCompactInterval,
     IngestLoad.Settings background) {
@@ -41,7 +43,7 @@ public record SignalConfig(
       throw new ConfigException("paging.secret", "paging.secret must be at least 16 bytes");
     }
     List<String> apiMeters =
-        Arrays.stream(c.string("engine.api-meter-keys", "api_calls").split(","))
+        Arrays.stream(c.string("engine.api-meter-keys").split(","))
             .map(String::trim)
             .filter(s -> !s.isEmpty())
             .toList();
@@ -51,35 +53,35 @@ public record SignalConfig(
         DatabaseSettings.from(c),
         secret,
         new EngineSettings(
-            c.string("engine.core-product-key", "core"),
+            c.string("engine.core-product-key"),
             apiMeters,
-            c.integer("engine.activation-min-active-users", 3, 0, 1_000_000),
-            c.integer("engine.activation-min-workflows", 1, 0, 1_000_000),
+            c.integer("engine.activation-min-active-users", 0, 1_000_000),
+            c.integer("engine.activation-min-workflows", 0, 1_000_000),
             EngineSettings.DEFAULTS.sinceHorizon()),
         new EvaluationQueue.Settings(
-            c.integer(
-                "evaluation.threads",
-                Math.max(1, Runtime.getRuntime().availableProcessors() / 2),
-                1,
-                64),
-            c.integer("evaluation.queue-capacity", 50_000, 1, 10_000_000),
-            c.duration("evaluation.metrics-debounce", Duration.ofSeconds(5))),
+            evaluatorThreads(c.integer("evaluation.threads", 0, 64)),
+            c.integer("evaluation.queue-capacity", 1, 10_000_000),
+            c.duration("evaluation.metrics-debounce")),
         new EvaluationScheduler.Settings(
-            c.duration("evaluation.sweep-interval", Duration.ofHours(1)),
-            c.duration("evaluation.first-sweep-delay", Duration.ofSeconds(10)),
-            c.duration("evaluation.refresh-interval", Duration.ofSeconds(30)),
-            c.duration("events.raw-retention", Duration.ofDays(400)),
-            c.duration("outbox.retention", Duration.ofDays(7))),
-        c.duration("evaluation.evaluate-timeout", Duration.ofSeconds(60)),
-        new OutboxWatch.Settings(
-            c.integer("outbox.watch-batch-size", 256, 1, 10_000),
-            c.duration("outbox.watch-poll-interval", Duration.ofSeconds(2)),
-            c.integer("outbox.watch-threads", 2, 1, 64)),
-        c.integer("evaluation.timeline-cache-facts", 1_000_000, 0, 100_000_000),
-        c.duration("events.rollup-compact-interval", Duration.ofSeconds(1)),
+            c.duration("evaluation.sweep-interval"),
+            c.duration("evaluation.first-sweep-delay"),
+            c.duration("evaluation.refresh-interval"),
+            c.duration("events.raw-retention")),
+        c.duration("evaluation.evaluate-timeout"),
+        OutboxWatch.Settings.from(c),
+        OutboxPruner.Settings.from(c),
+        c.integer("evaluation.timeline-cache-facts", 0, 100_000_000),
+        c.duration("events.rollup-compact-interval"),
         new IngestLoad.Settings(
-            c.integer("background.percent-under-ingest-load", 25, 1, 100) / 100.0,
-            c.integer("background.ingest-saturated-batches", 2, 1, 1_000)));
+            c.integer("background.percent-under-ingest-load", 1, 100) / 100.0,
+            c.integer("background.ingest-saturated-batches", 1, 1_000)));
+  }
+
+  /** {@code evaluation.threads}: 0 means half the available cores, at least one. */
+  private static int evaluatorThreads(int configured) {
+    return configured > 0
+        ? configured
+        : Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
   }
 
   @Override

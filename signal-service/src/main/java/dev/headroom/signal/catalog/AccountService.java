@@ -23,6 +23,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import org.jdbi.v3.core.Jdbi;
 
@@ -49,18 +50,26 @@ public final class AccountService {
   private final CatalogService catalog;
   private final Paging paging;
   private final Clock clock;
-  private final Consumer<String> onChange;
+  private final List<Consumer<String>> listeners = new CopyOnWriteArrayList<>();
 
-  /**
-   * @param onChange called with the account id after a committed change (marks it for evaluation)
-   */
-  public AccountService(
-      Jdbi jdbi, CatalogService catalog, Paging paging, Clock clock, Consumer<String> onChange) {
+  public AccountService(Jdbi jdbi, CatalogService catalog, Paging paging, Clock clock) {
     this.jdbi = jdbi;
     this.catalog = catalog;
     this.paging = paging;
     this.clock = clock;
-    this.onChange = onChange;
+  }
+
+  /**
+   * Calls {@code listener} with the account id after every committed change to an account or its
+   * users, in the order listeners were added (the evaluation side, which reads accounts and so is
+   * built after them, marks the account for evaluation).
+   */
+  public void onChange(Consumer<String> listener) {
+    listeners.add(listener);
+  }
+
+  private void changed(String accountId) {
+    listeners.forEach(l -> l.accept(accountId));
   }
 
   public record SubscriptionInput(
@@ -172,7 +181,7 @@ public final class AccountService {
                     ? in.signupTime()
                     : existing.map(AccountView::signupTime).orElse(null)));
     jdbi.useExtension(AccountDao.class, dao -> dao.put(write, subs));
-    onChange.accept(in.accountId());
+    changed(in.accountId());
     return find(in.accountId()).orElseThrow();
   }
 
@@ -364,7 +373,7 @@ public final class AccountService {
           rows.forEach(facts::insert);
           h.attach(AccountDao.class).registerId(in.accountId());
         });
-    onChange.accept(in.accountId());
+    changed(in.accountId());
     return users(in.accountId()).get(in.userId());
   }
 

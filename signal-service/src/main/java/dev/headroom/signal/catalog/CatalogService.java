@@ -14,6 +14,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Pattern;
 import org.jdbi.v3.core.Jdbi;
@@ -30,14 +31,18 @@ public final class CatalogService {
 
   private final Jdbi jdbi;
   private final AtomicReference<Catalog> snapshot = new AtomicReference<>(Catalog.EMPTY);
-  private final Runnable onChange;
+  private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
+
+  public CatalogService(Jdbi jdbi) {
+    this.jdbi = jdbi;
+  }
 
   /**
-   * @param onChange runs after every committed change (re-evaluation of the accounts it may affect)
+   * Runs {@code listener} after every committed change (the evaluation side, which reads the
+   * catalog and so is built after it, re-evaluates the accounts the change may affect).
    */
-  public CatalogService(Jdbi jdbi, Runnable onChange) {
-    this.jdbi = jdbi;
-    this.onChange = onChange;
+  public void onChange(Runnable listener) {
+    listeners.add(listener);
   }
 
   public Catalog snapshot() {
@@ -380,6 +385,6 @@ public final class CatalogService {
 
   private void changed() {
     reload();
-    onChange.run();
+    listeners.forEach(Runnable::run);
   }
 }

@@ -1,7 +1,6 @@
 package dev.headroom.signal.db;
 
 import dev.headroom.signal.domain.UsageFact;
-import dev.headroom.signal.ingest.ValidatedEvent;
 import java.math.BigDecimal;
 import java.sql.Array;
 import java.sql.Connection;
@@ -192,6 +191,18 @@ public final class EventStore {
   private EventStore() {}
 
   /**
+   * What the write path needs of one validated event: its typed fact, its canonical payload JSON
+   * (stored raw for replays) and the hash of its identity-relevant content (for idempotency).
+   */
+  public interface StorableEvent {
+    UsageFact fact();
+
+    String payloadJson();
+
+    byte[] contentHash();
+  }
+
+  /**
    * Stores {@code events} (validated, unique ids within the list) in the caller's open transaction.
    *
    * @param rawHorizon events occurring before this date are not kept raw (retention would drop them
@@ -202,7 +213,7 @@ public final class EventStore {
    */
   public static Map<String, Claim> store(
       Handle h,
-      List<ValidatedEvent> events,
+      List<? extends StorableEvent> events,
       Instant receivedAt,
       LocalDate rawHorizon,
       KnownAccounts known,
@@ -223,7 +234,7 @@ public final class EventStore {
 
   static Map<String, Claim> store(
       Connection c,
-      List<ValidatedEvent> events,
+      List<? extends StorableEvent> events,
       Instant receivedAt,
       LocalDate rawHorizon,
       KnownAccounts known,
@@ -245,10 +256,10 @@ public final class EventStore {
     String[] keys = new String[n];
     String[] quantities = new String[n];
     String[] payloads = new String[n];
-    Map<String, ValidatedEvent> byId = new HashMap<>(n * 2);
+    Map<String, StorableEvent> byId = new HashMap<>(n * 2);
     TreeSet<String> unknownAccounts = new TreeSet<>();
     for (int i = 0; i < n; i++) {
-      ValidatedEvent e = events.get(i);
+      StorableEvent e = events.get(i);
       UsageFact f = e.fact();
       ids[i] = f.eventId();
       hashes[i] = e.contentHash();
@@ -339,9 +350,10 @@ public final class EventStore {
    * row.
    */
   private static void appendRollupIncrements(
-      Connection c, List<ValidatedEvent> events, Map<String, Claim> claims) throws SQLException {
+      Connection c, List<? extends StorableEvent> events, Map<String, Claim> claims)
+      throws SQLException {
     Map<RollupKey, BigDecimal> sums = new LinkedHashMap<>();
-    for (ValidatedEvent e : events) {
+    for (StorableEvent e : events) {
       UsageFact f = e.fact();
       if (claims.get(f.eventId()) != Claim.ACCEPTED) {
         continue;

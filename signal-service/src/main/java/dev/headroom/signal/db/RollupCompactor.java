@@ -1,10 +1,10 @@
 package dev.headroom.signal.db;
 
-import dev.headroom.signal.ingest.IngestLoad;
 import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongPredicate;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.jdbi.v3.core.Jdbi;
@@ -18,8 +18,8 @@ import org.jdbi.v3.core.Jdbi;
  * rollup, never both, never neither (a crash rolls the round back). Increments committed while a
  * round runs are not in its snapshot and go into the next round. Rounds of several instances are
  * serialized by a transaction-level advisory lock (a round that does not get it is skipped), and
- * upserts run in key order. While ingest is saturated, each round is followed by the pause {@link
- * IngestLoad} prescribes.
+ * upserts run in key order. Each round is followed by the pause {@code yieldAfter} takes (the
+ * ingest path's load decides it).
  */
 public final class RollupCompactor implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(RollupCompactor.class.getName());
@@ -35,7 +35,7 @@ public final class RollupCompactor implements AutoCloseable {
 
   private final Jdbi jdbi;
   private final Duration interval;
-  private final IngestLoad ingestLoad;
+  private final LongPredicate yieldAfter;
   private final ScheduledExecutorService timer =
       Executors.newSingleThreadScheduledExecutor(
           r -> {
@@ -44,10 +44,14 @@ public final class RollupCompactor implements AutoCloseable {
             return t;
           });
 
-  public RollupCompactor(Jdbi jdbi, Duration interval, IngestLoad ingestLoad) {
+  /**
+   * @param yieldAfter pauses after a round that took the given nanoseconds, as long as background
+   *     work should give way; false when interrupted (the compactor is closing)
+   */
+  public RollupCompactor(Jdbi jdbi, Duration interval, LongPredicate yieldAfter) {
     this.jdbi = jdbi;
     this.interval = interval;
-    this.ingestLoad = ingestLoad;
+    this.yieldAfter = yieldAfter;
   }
 
   // Periodic and fire-and-forget tasks handle their own failures; shutting the executor down
@@ -61,7 +65,7 @@ public final class RollupCompactor implements AutoCloseable {
             do {
               long start = System.nanoTime();
               n = compact();
-              if (!ingestLoad.yieldAfter(System.nanoTime() - start)) {
+              if (!yieldAfter.test(System.nanoTime() - start)) {
                 return; // interrupted: closing
               }
             } while (n == MAX_ROWS_PER_ROUND);

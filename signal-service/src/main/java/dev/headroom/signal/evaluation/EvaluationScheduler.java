@@ -1,7 +1,6 @@
 package dev.headroom.signal.evaluation;
 
 import dev.headroom.kit.error.DomainException;
-import dev.headroom.kit.outbox.Outbox;
 import dev.headroom.signal.catalog.AccountService;
 import dev.headroom.signal.catalog.CatalogService;
 import dev.headroom.signal.db.EventPartitions;
@@ -22,7 +21,7 @@ import java.util.logging.Logger;
 /**
  * Time-based work: re-evaluates every account periodically (windows slide and sustain periods
  * elapse without any event), re-reads catalog and rules so several instances converge, keeps the
- * next days' raw event partitions ready, drops partitions out of retention and prunes the outbox.
+ * next days' raw event partitions ready and drops partitions out of retention.
  */
 public final class EvaluationScheduler implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(EvaluationScheduler.class.getName());
@@ -32,8 +31,7 @@ public final class EvaluationScheduler implements AutoCloseable {
       Duration sweepInterval,
       Duration firstSweepDelay,
       Duration refreshInterval,
-      Duration rawRetention,
-      Duration outboxRetention) {}
+      Duration rawRetention) {}
 
   /** Result of an on-demand evaluation. */
   public record Summary(int accountsEvaluated, int signalsChanged) {}
@@ -43,7 +41,6 @@ public final class EvaluationScheduler implements AutoCloseable {
   private final RuleService rules;
   private final EvaluationQueue queue;
   private final EventPartitions partitions;
-  private final Outbox outbox;
   private final Clock clock;
   private final Settings settings;
   private final ScheduledExecutorService scheduler =
@@ -61,7 +58,6 @@ public final class EvaluationScheduler implements AutoCloseable {
       RuleService rules,
       EvaluationQueue queue,
       EventPartitions partitions,
-      Outbox outbox,
       Clock clock,
       Settings settings,
       int queueCapacity) {
@@ -70,7 +66,6 @@ public final class EvaluationScheduler implements AutoCloseable {
     this.rules = rules;
     this.queue = queue;
     this.partitions = partitions;
-    this.outbox = outbox;
     this.clock = clock;
     this.settings = settings;
     this.chunk = Math.max(1, Math.min(PAGE, queueCapacity / 2));
@@ -145,10 +140,6 @@ public final class EvaluationScheduler implements AutoCloseable {
     partitions.ensure(List.of(today, today.plusDays(1), today.plusDays(2)));
     partitions.dropBefore(
         LocalDate.ofInstant(clock.instant().minus(settings.rawRetention()), ZoneOffset.UTC));
-    int pruned;
-    do {
-      pruned = outbox.prune(settings.outboxRetention(), 10_000);
-    } while (pruned == 10_000);
   }
 
   /**

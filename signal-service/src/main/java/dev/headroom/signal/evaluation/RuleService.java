@@ -22,6 +22,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
 import org.jdbi.v3.core.Jdbi;
 
@@ -38,15 +39,18 @@ public final class RuleService {
   private final RuleValidator validator = new RuleValidator();
   private final AtomicReference<Map<SignalType, SignalRule>> rules =
       new AtomicReference<>(Map.of());
-  private final Runnable onChange;
+  private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
 
-  /**
-   * @param onChange runs after a committed update (re-evaluates every account)
-   */
-  public RuleService(Jdbi jdbi, Clock clock, Runnable onChange) {
+  public RuleService(Jdbi jdbi, Clock clock) {
     this.jdbi = jdbi;
     this.clock = clock;
-    this.onChange = onChange;
+  }
+
+  /**
+   * Runs {@code listener} after every committed update (the scheduler re-evaluates every account).
+   */
+  public void onChange(Runnable listener) {
+    listeners.add(listener);
   }
 
   /** Seeds missing rules with the defaults (version 1) and loads them. */
@@ -142,7 +146,7 @@ public final class RuleService {
       throw versionMismatch(type, expectedVersion == 0 ? cur.version() : expectedVersion, now);
     }
     reload();
-    onChange.run();
+    listeners.forEach(Runnable::run);
     return next;
   }
 

@@ -1,5 +1,6 @@
 package dev.headroom.signal.ingest;
 
+import dev.headroom.signal.db.EventStore;
 import dev.headroom.signal.domain.UsageFact;
 
 /**
@@ -7,4 +8,5 @@ import dev.headroom.signal.domain.UsageFact;
  * replays) and the hash of its identity-relevant content (account, user, kind, payload, instant)
  * used for idempotency.
  */
-public record ValidatedEvent(int index, UsageFact fact, String payloadJson, byte[] contentHash) {}
+public record ValidatedEvent(int index, UsageFact fact, String payloadJson, byte[] contentHash)
+    implements EventStore.StorableEvent {}

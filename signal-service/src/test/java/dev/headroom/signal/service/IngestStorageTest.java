@@ -179,7 +179,8 @@ class IngestStorageTest {
     assertEquals(
         0, differences(FROM_FACTS, current), "the exact view equals the facts at any time");
 
-    RollupCompactor compactor = new RollupCompactor(jdbi, Duration.ofHours(1), IngestLoad.NONE);
+    RollupCompactor compactor =
+        new RollupCompactor(jdbi, Duration.ofHours(1), IngestLoad.NONE::yieldAfter);
     while (compactor.compact() > 0) {
       // rounds of a few batch rows each, until every increment is folded
     }

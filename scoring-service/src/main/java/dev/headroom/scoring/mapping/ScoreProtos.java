@@ -1,4 +1,4 @@
-package dev.headroom.scoring.grpc;
+package dev.headroom.scoring.mapping;
 
 import com.google.protobuf.Timestamp;
 import dev.headroom.api.scoring.v1.CategoryPoints;

@@ -1,4 +1,4 @@
-package dev.headroom.scoring.consume;
+package dev.headroom.scoring.mapping;
 
 import dev.headroom.api.signal.v1.Catalog;
 import dev.headroom.api.signal.v1.Plan;
@@ -11,7 +11,7 @@ import dev.headroom.scoring.domain.CatalogPlan;
 import dev.headroom.scoring.domain.CatalogProduct;
 import dev.headroom.scoring.domain.HeldSignal;
 import dev.headroom.scoring.domain.PlanCatalog;
-import dev.headroom.scoring.grpc.ScoreProtos;
+import dev.headroom.scoring.service.Unscorable;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -23,16 +23,6 @@ import java.util.Set;
 /** signal-service's snapshot and catalog (proto) → the scorer's {@link AccountFacts}. */
 public final class SnapshotMapper {
   private SnapshotMapper() {}
-
-  /**
-   * Why a snapshot cannot be scored (yet): the account is provisional, or the catalog does not fit
-   * it.
-   */
-  public static final class Unscorable extends Exception {
-    public Unscorable(String message) {
-      super(message, null, false, false);
-    }
-  }
 
   public static PlanCatalog catalog(Catalog c, String coreProductKey) {
     Map<String, List<CatalogPlan>> plans = new LinkedHashMap<>();
