@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.protobuf.Timestamp;
 import com.google.rpc.ErrorInfo;
 import dev.headroom.kit.sample.WidgetGrpc;
+import dev.headroom.kit.testing.RawBytes;
 import dev.headroom.kittest.v1.Part;
 import dev.headroom.kittest.v1.PlanWidgetRequest;
 import dev.headroom.kittest.v1.Price;
@@ -19,10 +20,6 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.health.v1.HealthCheckResponse;
 import io.grpc.protobuf.StatusProto;
 import io.grpc.stub.ClientCalls;
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -38,26 +35,8 @@ class RequestDecodingTest {
     loopback.close();
   }
 
-  private static final MethodDescriptor.Marshaller<byte[]> RAW =
-      new MethodDescriptor.Marshaller<>() {
-        @Override
-        public InputStream stream(byte[] value) {
-          return new ByteArrayInputStream(value);
-        }
-
-        @Override
-        public byte[] parse(InputStream stream) {
-          try {
-            return stream.readAllBytes();
-          } catch (IOException e) {
-            throw new UncheckedIOException(e);
-          }
-        }
-      };
-
   private byte[] send(byte[] request) {
-    MethodDescriptor<byte[], byte[]> raw =
-        WidgetServiceGrpc.getPlanWidgetMethod().toBuilder(RAW, RAW).build();
+    MethodDescriptor<byte[], byte[]> raw = RawBytes.method(WidgetServiceGrpc.getPlanWidgetMethod());
     return ClientCalls.blockingUnaryCall(
         loopback.channel,
         raw,

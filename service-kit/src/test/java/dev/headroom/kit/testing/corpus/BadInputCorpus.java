@@ -15,6 +15,7 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
 import com.google.rpc.BadRequest;
 import com.google.rpc.ErrorInfo;
+import dev.headroom.kit.testing.RawBytes;
 import io.grpc.CallOptions;
 import io.grpc.Channel;
 import io.grpc.ClientCall;
@@ -26,10 +27,8 @@ import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.health.v1.HealthGrpc;
 import io.grpc.protobuf.ProtoServiceDescriptorSupplier;
 import io.grpc.protobuf.StatusProto;
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -438,11 +437,7 @@ public abstract class BadInputCorpus {
   private static Answer send(
       Channel channel, io.grpc.MethodDescriptor<?, ?> method, byte[] request, boolean serverStreams)
       throws Exception {
-    io.grpc.MethodDescriptor<byte[], byte[]> raw =
-        io.grpc.MethodDescriptor.<byte[], byte[]>newBuilder(RAW, RAW)
-            .setType(method.getType())
-            .setFullMethodName(method.getFullMethodName())
-            .build();
+    io.grpc.MethodDescriptor<byte[], byte[]> raw = RawBytes.method(method);
     long deadline = serverStreams ? STREAM_OPEN_SECONDS : UNARY_DEADLINE_SECONDS;
     ClientCall<byte[], byte[]> call =
         channel.newCall(raw, CallOptions.DEFAULT.withDeadlineAfter(deadline, TimeUnit.SECONDS));
@@ -469,23 +464,6 @@ public abstract class BadInputCorpus {
     call.halfClose();
     return answer.get(deadline + 30, TimeUnit.SECONDS);
   }
-
-  private static final io.grpc.MethodDescriptor.Marshaller<byte[]> RAW =
-      new io.grpc.MethodDescriptor.Marshaller<>() {
-        @Override
-        public InputStream stream(byte[] value) {
-          return new ByteArrayInputStream(value);
-        }
-
-        @Override
-        public byte[] parse(InputStream stream) {
-          try {
-            return stream.readAllBytes();
-          } catch (IOException e) {
-            throw new UncheckedIOException(e);
-          }
-        }
-      };
 
   // ---- helpers
 
