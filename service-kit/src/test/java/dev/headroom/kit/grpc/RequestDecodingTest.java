@@ -81,6 +81,18 @@ class RequestDecodingTest {
   }
 
   @Test
+  void aMessageOverTheSizeLimitIsResourceExhaustedNotAServerFault() {
+    byte[] big =
+        valid().toBuilder()
+            .setDescription("x".repeat(GrpcServerSettings.defaults(0).maxInboundMessageBytes()))
+            .build()
+            .toByteArray();
+    StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> send(big));
+    assertEquals(Status.Code.RESOURCE_EXHAUSTED, e.getStatus().getCode(), e.getStatus().toString());
+    assertEquals(HealthCheckResponse.ServingStatus.SERVING, loopback.health());
+  }
+
+  @Test
   void garbageIsInvalidArgument() throws Exception {
     assertUndecodable(new byte[] {(byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff});
   }
