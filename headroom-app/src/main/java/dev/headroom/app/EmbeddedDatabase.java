@@ -12,14 +12,21 @@ import java.util.logging.Logger;
  * The PostgreSQL that `./headroom run` starts when no {@code HEADROOM_DATABASE_URL} is given: a
  * real server (embedded binaries, no Docker), so the newcomer's platform behaves like production.
  * With a data directory the data survives restarts; without one it starts empty every time.
+ *
+ * <p>PostgreSQL runs as its own process and outlives a JVM that is killed ({@code kill -9}, OOM
+ * killer, power button of the IDE). The next start on the same data directory stops that orphaned
+ * server first ({@link OrphanedPostmaster}), so it starts on the first try; a data directory in use
+ * by another running Headroom is refused instead ({@link DataDirectoryLock}).
  */
 final class EmbeddedDatabase implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(EmbeddedDatabase.class.getName());
 
   private final EmbeddedPostgres postgres;
+  private final DataDirectoryLock lock;
 
-  private EmbeddedDatabase(EmbeddedPostgres postgres) {
+  private EmbeddedDatabase(EmbeddedPostgres postgres, DataDirectoryLock lock) {
     this.postgres = postgres;
+    this.lock = lock;
   }
 
   /**
@@ -38,10 +45,19 @@ final class EmbeddedDatabase implements AutoCloseable {
       // The library starts PostgreSQL non-durable (made for tests); Headroom acknowledges only what
       // is committed.
       DurableServerSettings.SETTINGS.forEach(builder::setServerConfig);
+      DataDirectoryLock lock = null;
       if (dataDirectory != null) {
         builder.setDataDirectory(dataDirectory).setCleanDataDirectory(false);
+        // A new cluster's directory must be empty for initdb: it is locked once it exists.
+        if (Files.exists(dataDirectory.resolve("PG_VERSION"))) {
+          lock = DataDirectoryLock.acquire(dataDirectory);
+          OrphanedPostmaster.stopIfAny(dataDirectory);
+        }
       }
       EmbeddedPostgres pg = builder.start();
+      if (dataDirectory != null && lock == null) {
+        lock = DataDirectoryLock.acquire(dataDirectory);
+      }
       LOG.info(
           () ->
               "embedded PostgreSQL on 127.0.0.1:"
@@ -49,7 +65,7 @@ final class EmbeddedDatabase implements AutoCloseable {
                   + (dataDirectory != null
                       ? " (data in " + dataDirectory + ")"
                       : " (throw-away data)"));
-      return new EmbeddedDatabase(pg);
+      return new EmbeddedDatabase(pg, lock);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start the embedded PostgreSQL", e);
     }
@@ -69,6 +85,9 @@ final class EmbeddedDatabase implements AutoCloseable {
       postgres.close();
     } catch (IOException e) {
       LOG.warning(() -> "embedded PostgreSQL did not stop cleanly: " + e.getMessage());
+    }
+    if (lock != null) {
+      lock.close();
     }
   }
 }

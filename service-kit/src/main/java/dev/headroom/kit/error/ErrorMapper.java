@@ -70,7 +70,8 @@ public final class ErrorMapper {
           }
         };
     // ErrorInfo first: clients that look at only one detail should see the machine-readable reason.
-    return status.setCode(code.getNumber()).addDetails(0, Any.pack(info.build())).build();
+    return BoundedStatus.bound(
+        status.setCode(code.getNumber()).addDetails(0, Any.pack(info.build())).build());
   }
 
   private static Optional<Any> retryInfo(Optional<Duration> after) {

@@ -8,6 +8,7 @@ import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.grpc.protobuf.ProtoUtils;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -23,6 +24,13 @@ import java.util.logging.Logger;
  */
 public final class ErrorMappingInterceptor implements ServerInterceptor {
   private static final Logger LOG = Logger.getLogger(ErrorMappingInterceptor.class.getName());
+
+  /** Where StatusProto puts a google.rpc.Status; the same key, so clients find it as usual. */
+  private static final Metadata.Key<com.google.rpc.Status> STATUS_DETAILS =
+      Metadata.Key.of(
+          "grpc-status-details-bin",
+          ProtoUtils.metadataMarshaller(com.google.rpc.Status.getDefaultInstance()));
+
   private final ErrorMapper mapper;
 
   public ErrorMappingInterceptor(ErrorMapper mapper) {
@@ -107,10 +115,24 @@ public final class ErrorMappingInterceptor implements ServerInterceptor {
         if (mapped.getTrailers() != null) {
           merged.merge(mapped.getTrailers());
         }
-        super.close(mapped.getStatus(), merged);
+        closeBounded(mapped.getStatus(), merged);
         return;
       }
-      super.close(status, trailers);
+      closeBounded(status, trailers);
+    }
+
+    /** Every answer leaves through here, cut to what fits into the trailers (BoundedStatus). */
+    private void closeBounded(Status status, Metadata trailers) {
+      Status bounded =
+          status.getDescription() == null
+              ? status
+              : status.withDescription(BoundedStatus.message(status.getDescription()));
+      com.google.rpc.Status details = trailers.get(STATUS_DETAILS);
+      if (details != null) {
+        trailers.discardAll(STATUS_DETAILS);
+        trailers.put(STATUS_DETAILS, BoundedStatus.bound(details));
+      }
+      super.close(bounded, trailers);
     }
 
     void fail(RuntimeException e) {

@@ -33,7 +33,8 @@ import java.util.logging.Logger;
 /**
  * A service's gRPC server: its services behind metrics, admission control and error mapping, plus
  * the standard health service (SERVING only while the {@link ReadinessMonitor} says ready) and
- * server reflection.
+ * server reflection. Requests that do not decode as their message answer INVALID_ARGUMENT ({@link
+ * RequestDecoding}), and every error answer is cut to fit the trailers (BoundedStatus).
  *
  * <p>Over the wire (netty, {@link Builder#port}) or in-process ({@link Builder#inProcess}): the
  * all-in-one app runs several services in one JVM on in-process transports with exactly the same
@@ -83,15 +84,20 @@ public final class GrpcServer implements AutoCloseable {
       chain.add(0, errors);
       chain.add(admission);
       chain.add(metrics);
-      definitions.add(ServerInterceptors.intercept(def, chain));
+      definitions.add(ServerInterceptors.intercept(RequestDecoding.guard(def, name), chain));
       names.add(def.getServiceDescriptor().getName());
     }
     this.serviceNames = List.copyOf(names);
     // Health and reflection stay outside admission control: a saturated server must still answer
     // its probes.
-    definitions.add(ServerInterceptors.intercept(health.getHealthService(), errors, metrics));
     definitions.add(
-        ServerInterceptors.intercept(ProtoReflectionServiceV1.newInstance(), errors, metrics));
+        ServerInterceptors.intercept(
+            RequestDecoding.guard(health.getHealthService().bindService(), name), errors, metrics));
+    definitions.add(
+        ServerInterceptors.intercept(
+            RequestDecoding.guard(ProtoReflectionServiceV1.newInstance().bindService(), name),
+            errors,
+            metrics));
 
     this.server =
         b.inProcessName != null

@@ -25,6 +25,10 @@ import java.util.logging.Logger;
  * Serves a server-streaming Watch RPC from the outbox: sends every entry with {@code seq > cursor}
  * and then keeps the stream open, sending new entries as they commit.
  *
+ * <p>A cursor the stream cannot resume from ends the stream at once: negative or beyond the newest
+ * entry is INVALID_ARGUMENT on {@value #CURSOR_FIELD}, older than retention is FAILED_PRECONDITION
+ * CURSOR_EXPIRED.
+ *
  * <p>Respects flow control: sends only while the call {@code isReady()} and resumes from its
  * onReady handler, so a slow consumer costs at most one batch of memory. Reads run on a small
  * dedicated scheduler, never on the gRPC executor, and a session has at most one read in progress
@@ -57,6 +61,9 @@ public final class OutboxWatch implements AutoCloseable {
           c.integer("outbox.watch-threads", 1, 64));
     }
   }
+
+  /** The request field every Headroom Watch RPC resumes from, named in its errors. */
+  public static final String CURSOR_FIELD = "after_cursor";
 
   private final Outbox outbox;
   private final OutboxListener listener;
@@ -95,7 +102,7 @@ public final class OutboxWatch implements AutoCloseable {
       StreamObserver<T> responseObserver,
       Function<OutboxEntry, T> toMessage) {
     if (cursor < 0) {
-      throw DomainException.InvalidArgument.of("cursor", "must be >= 0");
+      throw DomainException.InvalidArgument.of(CURSOR_FIELD, "must be >= 0");
     }
     ServerCallStreamObserver<T> obs = (ServerCallStreamObserver<T>) responseObserver;
     Session<T> s = new Session<>(stream, cursor, obs, toMessage);
@@ -141,7 +148,7 @@ public final class OutboxWatch implements AutoCloseable {
     private volatile boolean done;
     private volatile Status terminal;
     private long cursor;
-    private boolean retentionChecked;
+    private boolean cursorChecked;
     private AutoCloseable subscription;
     private ScheduledFuture<?> poll;
 
@@ -212,9 +219,10 @@ public final class OutboxWatch implements AutoCloseable {
     private void pump() {
       while (!done && obs.isReady()) {
         if (buffer.isEmpty()) {
-          if (!retentionChecked) {
+          if (!cursorChecked) {
             outbox.requireRetained(stream, cursor);
-            retentionChecked = true;
+            requireNotBeyondHead();
+            cursorChecked = true;
           }
           List<OutboxEntry> batch = outbox.read(stream, cursor, settings.batchSize());
           if (batch.isEmpty()) {
@@ -225,6 +233,23 @@ public final class OutboxWatch implements AutoCloseable {
         OutboxEntry e = buffer.poll();
         obs.onNext(toMessage.apply(e));
         cursor = e.seq();
+      }
+    }
+
+    /**
+     * A cursor this stream never handed out cannot be resumed from: waiting would skip every entry
+     * up to it once the stream got there, silently. It comes from a client bug or from a consumer
+     * whose upstream lost entries (a restored backup), and either needs a person, not a silent
+     * stream.
+     */
+    private void requireNotBeyondHead() {
+      long head = outbox.lastSeq(stream);
+      if (cursor > head) {
+        throw DomainException.InvalidArgument.of(
+            CURSOR_FIELD,
+            "is beyond the newest entry of this stream ("
+                + head
+                + "); resume from a cursor this stream sent, or 0 to start from the oldest");
       }
     }
 

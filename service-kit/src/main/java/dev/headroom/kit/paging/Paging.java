@@ -1,14 +1,13 @@
 package dev.headroom.kit.paging;
 
 import dev.headroom.kit.error.DomainException;
-import dev.headroom.kit.error.FieldViolation;
-import java.util.ArrayList;
+import dev.headroom.kit.validation.Validation;
 import java.util.List;
 
 /**
- * AIP-158 page size rules plus token decoding: 0 means the default size, anything above the maximum
- * is lowered to it (not an error, so clients can ask for "as many as you allow"), negative sizes
- * are INVALID_ARGUMENT.
+ * AIP-158 page size rules ({@link Validation#pageSize}: 0 means the default size, anything above
+ * the maximum is lowered to it so clients can ask for "as many as you allow", negative sizes are
+ * INVALID_ARGUMENT) plus token decoding.
  */
 public final class Paging {
   private final PageTokens tokens;
@@ -26,22 +25,15 @@ public final class Paging {
 
   /** Validates both fields, reporting every violation at once. */
   public PageRequest request(String scope, int pageSize, String pageToken) {
-    List<FieldViolation> violations = new ArrayList<>();
-    if (pageSize < 0) {
-      violations.add(
-          new FieldViolation(
-              "page_size", "must be >= 0 (0 means the default of " + defaultSize + ")"));
-    }
+    Validation v = Validation.of();
+    int size = v.pageSize("page_size", pageSize, defaultSize, maxSize);
     List<String> after = List.of();
     try {
       after = tokens.decode(scope, pageToken);
     } catch (DomainException.InvalidArgument e) {
-      violations.addAll(e.violations());
+      e.violations().forEach(x -> v.fail(x.field(), x.description()));
     }
-    if (!violations.isEmpty()) {
-      throw new DomainException.InvalidArgument(violations);
-    }
-    int size = pageSize == 0 ? defaultSize : Math.min(pageSize, maxSize);
+    v.throwIfInvalid();
     return new PageRequest(size, after);
   }
 

@@ -45,7 +45,7 @@ class WatchResumeTest {
         store,
         cursor ->
             WidgetServiceGrpc.newBlockingStub(channel.get())
-                .watchWidgets(WatchWidgetsRequest.newBuilder().setCursor(cursor).build()),
+                .watchWidgets(WatchWidgetsRequest.newBuilder().setAfterCursor(cursor).build()),
         WatchWidgetsResponse::getCursor,
         msg -> received.add(msg.getKey()),
         new Backoff(Duration.ofMillis(20), Duration.ofMillis(300), 2.0, 0.5));

@@ -1,0 +1,37 @@
+package dev.headroom.kit.testing;
+
+import io.grpc.MethodDescriptor;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+
+/** Calls an RPC with bytes as they go on the wire, to send what no generated stub would. */
+public final class RawBytes {
+  private RawBytes() {}
+
+  public static final MethodDescriptor.Marshaller<byte[]> MARSHALLER =
+      new MethodDescriptor.Marshaller<>() {
+        @Override
+        public InputStream stream(byte[] value) {
+          return new ByteArrayInputStream(value);
+        }
+
+        @Override
+        public byte[] parse(InputStream stream) {
+          try {
+            return stream.readAllBytes();
+          } catch (IOException e) {
+            throw new UncheckedIOException(e);
+          }
+        }
+      };
+
+  /** {@code method} with requests and responses as raw bytes. */
+  public static MethodDescriptor<byte[], byte[]> method(MethodDescriptor<?, ?> method) {
+    return MethodDescriptor.<byte[], byte[]>newBuilder(MARSHALLER, MARSHALLER)
+        .setType(method.getType())
+        .setFullMethodName(method.getFullMethodName())
+        .build();
+  }
+}
