@@ -6,6 +6,7 @@ import io.grpc.ManagedChannelBuilder;
 import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthCheckResponse;
 import io.grpc.health.v1.HealthGrpc;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -13,16 +14,16 @@ import java.util.concurrent.TimeUnit;
  * metadata limits an in-process channel does not have.
  */
 final class LoopbackServer implements AutoCloseable {
+  /** A small server with the production message-size limit (4 MiB, as in the services' YAML). */
+  static final GrpcServerSettings SETTINGS =
+      new GrpcServerSettings(0, 4, 64, 1024, Duration.ofSeconds(1), 4 * 1024 * 1024, "");
+
   final GrpcServer server;
   final ManagedChannel channel;
 
   LoopbackServer(BindableService service) {
     this.server =
-        GrpcServer.builder("kittest")
-            .settings(GrpcServerSettings.defaults(0))
-            .addService(service)
-            .build()
-            .start();
+        GrpcServer.builder("kittest").settings(SETTINGS).addService(service).build().start();
     this.channel =
         ManagedChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext().build();
   }

@@ -84,7 +84,7 @@ class RequestDecodingTest {
   void aMessageOverTheSizeLimitIsResourceExhaustedNotAServerFault() {
     byte[] big =
         valid().toBuilder()
-            .setDescription("x".repeat(GrpcServerSettings.defaults(0).maxInboundMessageBytes()))
+            .setDescription("x".repeat(LoopbackServer.SETTINGS.maxInboundMessageBytes()))
             .build()
             .toByteArray();
     StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> send(big));
