@@ -378,7 +378,18 @@ class SignalServiceTest {
             new Case(
                 event("b-22", a, "u", at, "INTEGRATION_REQUESTED", Map.of()),
                 "payload.integration_key"),
-            new Case(event("b-23", a, "u", at, "USER_ROLE_CHANGED", Map.of()), "payload.role"));
+            new Case(event("b-23", a, "u", at, "USER_ROLE_CHANGED", Map.of()), "payload.role"),
+            new Case(event("b-24", a, "u", at, "USER_ADDED", Map.of()), "payload.role"),
+            new Case(
+                event("b-25", a, "u", at, "USER_ADDED", Map.of("team", "ops")), "payload.role"),
+            new Case(
+                event("b-26", a, "u", at, "USER_ADDED", Map.of("role", "member")), "payload.role"),
+            new Case(event(" \t ", a, "u", at, "USER_ACTIVE", Map.of()), "event_id"),
+            new Case(event("b-27", "   ", "u", at, "USER_ACTIVE", Map.of()), "account_id"),
+            new Case(event("b-28", a, "  ", at, "USER_ACTIVE", Map.of()), "user_id"),
+            new Case(
+                event("b-29", a, "\u2003", at, "FEATURE_USED", Map.of("feature_key", "sso")),
+                "user_id"));
     IngestEventsRequest.Builder req = IngestEventsRequest.newBuilder();
     req.addEvents(event("ok-1", a, "u", at, "USER_ACTIVE", Map.of()));
     cases.forEach(c -> req.addEvents(c.event()));
@@ -399,6 +410,30 @@ class SignalServiceTest {
       assertEquals(
           cases.get(i).field(), res.getError().getField(), "case " + i + ": " + res.getError());
       assertFalse(res.getError().getDescription().isBlank());
+    }
+  }
+
+  @Test
+  void identifiersMadeOfWhitespaceAreReportedAsMissing() {
+    Instant at = NOW.minus(2, ChronoUnit.HOURS);
+    IngestEventsResponse r =
+        ingest(
+            event("  ", "blank-ids", "u", at, "USER_ACTIVE", Map.of()),
+            event("blank-1", "\t", "u", at, "USER_ACTIVE", Map.of()),
+            event("blank-2", "blank-ids", " ", at, "USER_ACTIVE", Map.of()),
+            event("blank-3", "blank-ids", "u", at, "USER_ADDED", Map.of("team", "ops")));
+
+    assertEquals(0, r.getAcceptedCount());
+    List<String> fields = List.of("event_id", "account_id", "user_id", "payload.role");
+    for (int i = 0; i < fields.size(); i++) {
+      var error = r.getResults(i).getError();
+      assertEquals(fields.get(i), error.getField(), error.toString());
+      assertTrue(error.getDescription().startsWith("required"), error.toString());
+    }
+    for (int i = 0; i < 3; i++) {
+      assertTrue(
+          r.getResults(i).getError().getDescription().contains("whitespace"),
+          r.getResults(i).getError().toString());
     }
   }
 
