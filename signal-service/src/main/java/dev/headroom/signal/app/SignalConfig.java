@@ -54,8 +54,7 @@ public record SignalConfig(
             c.string("engine.core-product-key", "core"),
             apiMeters,
             c.integer("engine.activation-min-active-users", 3, 0, 1_000_000),
-            c.integer("engine.activation-min-workflows", 1, 0, 1_000_000),
-            EngineSettings.DEFAULTS.sinceHorizon()),
+            c.integer("engine.activation-min-workflows", 1, 0, 1_000_000)),
         new EvaluationQueue.Settings(
             c.integer(
                 "evaluation.threads",

@@ -14,6 +14,7 @@ import dev.headroom.signal.db.SignalDao;
 import dev.headroom.signal.domain.AccountTimeline;
 import dev.headroom.signal.domain.Evaluation;
 import dev.headroom.signal.domain.Evidence;
+import dev.headroom.signal.domain.RunMemory;
 import dev.headroom.signal.domain.SignalRule;
 import dev.headroom.signal.domain.SignalState;
 import dev.headroom.signal.domain.SignalType;
@@ -236,7 +237,11 @@ public final class AccountEvaluator {
     List<UsageFact> facts = timelines.timeline(accountId, this::loadFacts);
     Evaluation ev =
         engine.evaluate(
-            new AccountTimeline(account.toDomain(), catalog.snapshot(), facts), ruleSet, t);
+            new AccountTimeline(account.toDomain(), catalog.snapshot(), facts),
+            ruleSet,
+            t,
+            runMemories.get(accountId));
+    rememberRuns(accountId, ev.runMemory());
     byte[] metricsHash = fingerprint(ev);
     Persisted last = mayShortcut ? persisted.get(accountId) : null;
     if (last != null
@@ -423,6 +428,27 @@ public final class AccountEvaluator {
   }
 
   private static final int MAX_PERSISTED = 500_000;
+
+  /**
+   * The run memory of each account's latest evaluation in which some condition held, so that a run
+   * held for months is not searched from its start at every evaluation. The engine checks that a
+   * memory still describes the account's history before using it, so nothing here needs
+   * invalidating; it only needs bounding.
+   */
+  private final Map<String, RunMemory> runMemories = new java.util.concurrent.ConcurrentHashMap<>();
+
+  private static final int MAX_RUN_MEMORIES = 100_000;
+
+  private void rememberRuns(String accountId, RunMemory memory) {
+    if (memory == null || memory.runs().isEmpty()) {
+      runMemories.remove(accountId);
+      return;
+    }
+    if (runMemories.size() >= MAX_RUN_MEMORIES) {
+      runMemories.clear();
+    }
+    runMemories.put(accountId, memory);
+  }
 
   /**
    * What this process last committed for an account: its open signal rows and the stored metrics
