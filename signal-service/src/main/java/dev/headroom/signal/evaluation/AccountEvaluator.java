@@ -292,6 +292,7 @@ public final class AccountEvaluator {
               s.type().name(),
               s.status().name(),
               utc(s.since()),
+              utc(s.activatesAt()),
               null,
               evidenceJson(s.evidence()),
               s.constituents().stream().map(Enum::name).toList(),
@@ -305,6 +306,7 @@ public final class AccountEvaluator {
                 row.signalType(),
                 row.status(),
                 row.since(),
+                row.activatesAt(),
                 null,
                 row.evidenceJson(),
                 row.constituents(),
@@ -314,6 +316,7 @@ public final class AccountEvaluator {
         boolean statusChanged = !prev.status().equals(row.status());
         if (statusChanged
             || !prev.since().toInstant().equals(s.since())
+            || !Objects.equals(instant(prev.activatesAt()), s.activatesAt())
             || !sameJson(prev.evidenceJson(), row.evidenceJson())
             || !prev.constituents().equals(row.constituents())
             || prev.ruleVersion() != version) {
@@ -469,6 +472,7 @@ public final class AccountEvaluator {
         if (row == null
             || !row.status().equals(s.status().name())
             || !row.since().toInstant().equals(s.since())
+            || !Objects.equals(instant(row.activatesAt()), s.activatesAt())
             || row.ruleVersion() != (rule == null ? 0 : rule.version())
             || !row.constituents().equals(s.constituents().stream().map(Enum::name).toList())
             || !row.evidenceJson().equals(evidenceJson(s.evidence()))) {
@@ -545,6 +549,7 @@ public final class AccountEvaluator {
               s.type(),
               s.status().name(),
               s.since(),
+              s.activatesAt(),
               null,
               s.evidence(),
               rule == null ? 0 : rule.version(),
@@ -587,7 +592,8 @@ public final class AccountEvaluator {
         SignalType.valueOf(r.signalType()),
         r.status(),
         r.since().toInstant(),
-        r.resolvedAt() == null ? null : r.resolvedAt().toInstant(),
+        instant(r.activatesAt()),
+        instant(r.resolvedAt()),
         parseEvidence(r.evidenceJson()),
         r.ruleVersion(),
         r.constituents().stream().map(SignalType::valueOf).toList());
@@ -651,6 +657,10 @@ public final class AccountEvaluator {
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  private static Instant instant(OffsetDateTime t) {
+    return t == null ? null : t.toInstant();
   }
 
   private static OffsetDateTime utc(Instant t) {

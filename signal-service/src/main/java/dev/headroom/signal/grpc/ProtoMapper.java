@@ -297,6 +297,9 @@ public final class ProtoMapper {
             .setSince(ts(s.since()))
             .setExpansionType(expansion(s.type()))
             .setRuleVersion(s.ruleVersion());
+    if (s.activatesAt() != null) {
+      b.setActivatesAt(ts(s.activatesAt()));
+    }
     if (s.resolvedAt() != null) {
       b.setResolvedAt(ts(s.resolvedAt()));
     }

@@ -707,6 +707,43 @@ class SignalServiceTest {
   // ------------------------------------------------------------------------------
 
   @Test
+  void aPendingSignalSaysSinceWhenItHoldsAndWhenItBecomesActive() {
+    String acct = "pending-acct";
+    svc.putAccount(acct, "pro", 5, NOW.minus(40, ChronoUnit.DAYS));
+    Instant added = NOW.minus(3, ChronoUnit.DAYS);
+    IngestEventsRequest.Builder b = IngestEventsRequest.newBuilder();
+    for (int i = 0; i < 4; i++) {
+      b.addEvents(
+          event("pending-add-" + i, acct, "p" + i, added, "USER_ADDED", Map.of("role", "MEMBER")));
+    }
+    assertEquals(4, stub.ingestEvents(b.build()).getAcceptedCount());
+    stub.evaluateSignals(EvaluateSignalsRequest.newBuilder().setAccountId(acct).build());
+
+    Signal listed =
+        stub
+            .listAccountSignals(ListAccountSignalsRequest.newBuilder().setAccountId(acct).build())
+            .getCurrentList()
+            .stream()
+            .filter(s -> s.getType() == SignalType.SIGNAL_TYPE_SEAT_UTILIZATION_HIGH)
+            .findFirst()
+            .orElseThrow();
+    Signal inSnapshot =
+        stub
+            .getUsageSnapshot(GetUsageSnapshotRequest.newBuilder().setAccountId(acct).build())
+            .getSnapshot()
+            .getSignalsList()
+            .stream()
+            .filter(s -> s.getType() == SignalType.SIGNAL_TYPE_SEAT_UTILIZATION_HIGH)
+            .findFirst()
+            .orElseThrow();
+    for (Signal s : List.of(listed, inSnapshot)) {
+      assertEquals(SignalStatus.SIGNAL_STATUS_PENDING, s.getStatus());
+      assertEquals(ts(added), s.getSince(), "a pending signal's since is the start of its run");
+      assertEquals(ts(added.plus(14, ChronoUnit.DAYS)), s.getActivatesAt());
+    }
+  }
+
+  @Test
   void seatUtilizationFiresEndToEndAndIsWatched() throws Exception {
     String acct = "seats-acct";
     long cursor = svc.lastCursor();
@@ -752,6 +789,7 @@ class SignalServiceTest {
           });
       assertEquals(SignalStatus.SIGNAL_STATUS_ACTIVE, seat.get().getStatus());
       assertEquals(ts(added.plus(14, ChronoUnit.DAYS)), seat.get().getSince());
+      assertFalse(seat.get().hasActivatesAt(), "only a pending signal has an activation ahead");
       assertTrue(seat.get().getEvidenceCount() > 0);
       assertEquals(
           dev.headroom.api.common.v1.ExpansionType.EXPANSION_TYPE_SEAT_ADD,
