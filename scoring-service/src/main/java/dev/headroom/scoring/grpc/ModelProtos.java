@@ -1,5 +1,6 @@
 package dev.headroom.scoring.grpc;
 
+import com.google.rpc.Code;
 import dev.headroom.api.common.v1.ErrorReason;
 import dev.headroom.api.common.v1.ItemError;
 import dev.headroom.api.scoring.v1.CategoryWeight;
@@ -73,7 +74,7 @@ public final class ModelProtos {
 
   public static ItemError warning(String field, String description) {
     return ItemError.newBuilder()
-        .setCode(0)
+        .setCode(Code.OK.getNumber())
         .setReason(ErrorReason.ERROR_REASON_UNSPECIFIED)
         .setField(field)
         .setDescription(description)

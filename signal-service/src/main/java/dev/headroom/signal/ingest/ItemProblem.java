@@ -1,23 +1,24 @@
 package dev.headroom.signal.ingest;
 
+import dev.headroom.kit.error.Reason;
+import io.grpc.Status;
+
 /**
  * Why one event was not accepted.
  *
- * @param code the google.rpc.Code number the event alone would be answered with (3
- *     INVALID_ARGUMENT, 6 ALREADY_EXISTS)
+ * @param code the status the event alone would be answered with
  */
-public record ItemProblem(int code, String reason, String field, String description) {
-  public static final int INVALID_ARGUMENT = 3;
-  public static final int ALREADY_EXISTS = 6;
+public record ItemProblem(Status.Code code, Reason reason, String field, String description) {
 
   public static ItemProblem invalid(String field, String description) {
-    return new ItemProblem(INVALID_ARGUMENT, "INVALID_ARGUMENT", field, description);
+    return new ItemProblem(
+        Status.Code.INVALID_ARGUMENT, Reason.INVALID_ARGUMENT, field, description);
   }
 
   public static ItemProblem alreadyExists(String eventId) {
     return new ItemProblem(
-        ALREADY_EXISTS,
-        "ALREADY_EXISTS",
+        Status.Code.ALREADY_EXISTS,
+        Reason.ALREADY_EXISTS,
         "event_id",
         "event_id "
             + eventId

@@ -1059,6 +1059,83 @@ class SignalServiceTest {
   }
 
   @Test
+  void theSameMistakeGetsTheSameAnswerOverGrpcAndHttp() throws Exception {
+    // One bad event per validation step that was reworked: a role-less USER_ADDED, a whitespace id.
+    String at = "2025-01-02T10:00:00Z";
+    var grpcItems =
+        ingest(
+            event("same-1", "same-acct", "u1", Instant.parse(at), "USER_ADDED", Map.of()),
+            event(" ", "same-acct", "u1", Instant.parse(at), "USER_ACTIVE", Map.of()));
+    var httpItems =
+        postEvents(
+            """
+            {"events": [
+              {"event_id": "same-1", "account_id": "same-acct", "user_id": "u1",
+               "occurred_at": "%s", "kind": "USER_ADDED", "payload": {}},
+              {"event_id": " ", "account_id": "same-acct", "user_id": "u1",
+               "occurred_at": "%s", "kind": "USER_ACTIVE"}
+            ]}\
+            """
+                .formatted(at, at));
+    assertEquals(200, httpItems.statusCode(), httpItems.body());
+    var results = JSON.readTree(httpItems.body()).get("results");
+    for (int i = 0; i < 2; i++) {
+      var grpcError = grpcItems.getResults(i).getError();
+      var httpError = results.get(i).get("error");
+      assertEquals(grpcError.getCode(), httpError.get("code").asInt());
+      assertEquals(
+          grpcError.getReason().name(), "ERROR_REASON_" + httpError.get("reason").asText());
+      assertEquals(grpcError.getField(), httpError.get("field").asText());
+      assertEquals(grpcError.getDescription(), httpError.get("description").asText());
+    }
+    assertEquals("payload.role", grpcItems.getResults(0).getError().getField());
+    assertEquals("event_id", grpcItems.getResults(1).getError().getField());
+
+    // A whole batch refused: the same code, reason, field and message.
+    IngestEventsRequest.Builder big = IngestEventsRequest.newBuilder();
+    StringBuilder json = new StringBuilder("[");
+    for (int i = 0; i < 1001; i++) {
+      big.addEvents(
+          event("same-big-" + i, "same-acct", "u1", Instant.parse(at), "USER_ACTIVE", Map.of()));
+      json.append(i == 0 ? "" : ",")
+          .append(
+              """
+              {"event_id": "same-big-%d", "account_id": "same-acct", "user_id": "u1",
+               "occurred_at": "%s", "kind": "USER_ACTIVE"}\
+              """
+                  .formatted(i, at));
+    }
+    StatusRuntimeException grpcRefusal =
+        assertThrows(StatusRuntimeException.class, () -> stub.ingestEvents(big.build()));
+    HttpResponse<String> httpRefusal = postEvents(json.append("]").toString());
+    com.google.rpc.Status status = StatusProto.fromThrowable(grpcRefusal);
+    var httpError = JSON.readTree(httpRefusal.body()).get("error");
+    assertEquals(400, httpRefusal.statusCode());
+    assertEquals(status.getCode(), httpError.get("code").asInt());
+    assertEquals(
+        status.getDetails(0).unpack(ErrorInfo.class).getReason(), httpError.get("reason").asText());
+    assertEquals("BATCH_TOO_LARGE", httpError.get("reason").asText());
+    assertEquals(violations(grpcRefusal).get(0).getField(), httpError.get("field").asText());
+    assertEquals(
+        violations(grpcRefusal).get(0).getDescription(), httpError.get("description").asText());
+    assertEquals(status.getMessage(), httpError.get("message").asText());
+  }
+
+  private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
+      new com.fasterxml.jackson.databind.ObjectMapper();
+
+  private static HttpResponse<String> postEvents(String body) throws Exception {
+    return HttpClient.newHttpClient()
+        .send(
+            HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + svc.app.httpPort() + "/v1/events"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+  }
+
+  @Test
   void operatorsSeeIngestOutcomesAndWhetherBackgroundWorkIsGivingWay() throws Exception {
     ingest(
         event(
