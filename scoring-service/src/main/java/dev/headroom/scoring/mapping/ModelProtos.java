@@ -1,5 +1,6 @@
 package dev.headroom.scoring.mapping;
 
+import com.google.rpc.Code;
 import dev.headroom.api.common.v1.ErrorReason;
 import dev.headroom.api.common.v1.ItemError;
 import dev.headroom.api.scoring.v1.CategoryWeight;
@@ -58,7 +59,7 @@ public final class ModelProtos {
 
   public static ItemError warning(FitWarning w) {
     return ItemError.newBuilder()
-        .setCode(0)
+        .setCode(Code.OK.getNumber())
         .setReason(ErrorReason.ERROR_REASON_UNSPECIFIED)
         .setField(w.field())
         .setDescription(w.description())

@@ -1,6 +1,7 @@
 package dev.headroom.scoring.service;
 
 import dev.headroom.kit.error.DomainException;
+import dev.headroom.kit.error.Reason;
 import dev.headroom.scoring.db.ModelDao;
 import dev.headroom.scoring.db.ModelDao.ModelRow;
 import dev.headroom.scoring.db.ScoreDao;
@@ -175,13 +176,13 @@ public final class Models {
                           () -> new DomainException.NotFound("model", Long.toString(version)));
               if (target.status().equals(ModelVersion.Status.ACTIVE.name())) {
                 throw new DomainException.FailedPrecondition(
-                    "MODEL_ALREADY_ACTIVE", "model " + version + " is already active");
+                    "model " + version + " is already active", Map.of());
               }
               Optional<ModelRow> running =
                   all.stream().filter(ModelRow::rescoreRunning).findFirst();
               if (running.isPresent()) {
                 throw new DomainException.FailedPrecondition(
-                    "RESCORE_RUNNING",
+                    Reason.RESCORE_RUNNING,
                     "the re-score for model "
                         + running.get().version()
                         + " is still running ("

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -11,25 +12,22 @@ import java.util.Optional;
  * through {@link ErrorMapper}. Sealed so the mapper's {@code switch} is exhaustive: adding a kind
  * without a mapping does not compile.
  *
- * <p>{@code reason} is a stable UPPER_SNAKE identifier clients may branch on
- * (google.rpc.ErrorInfo.reason); the message is for humans and must not contain secrets or
- * payloads. Stack traces are not captured: these are expected outcomes, not bugs, and they are
+ * <p>{@code reason} is one of the contract's error reasons ({@link Reason}), which clients may
+ * branch on (google.rpc.ErrorInfo.reason); the message is for humans and must not contain secrets
+ * or payloads. Stack traces are not captured: these are expected outcomes, not bugs, and they are
  * never logged with a trace nor sent to a client.
  */
 public abstract sealed class DomainException extends RuntimeException {
-  private final String reason;
+  private final Reason reason;
   private final Map<String, String> metadata;
 
-  private DomainException(String reason, String message, Map<String, String> metadata) {
+  private DomainException(Reason reason, String message, Map<String, String> metadata) {
     super(message, null, false, false);
-    if (reason == null || !reason.matches("[A-Z][A-Z0-9_]*")) {
-      throw new IllegalArgumentException("reason must be UPPER_SNAKE_CASE: " + reason);
-    }
-    this.reason = reason;
+    this.reason = Objects.requireNonNull(reason, "reason");
     this.metadata = Map.copyOf(metadata);
   }
 
-  public String reason() {
+  public Reason reason() {
     return reason;
   }
 
@@ -45,14 +43,14 @@ public abstract sealed class DomainException extends RuntimeException {
     private final List<FieldViolation> violations;
 
     public InvalidArgument(List<FieldViolation> violations) {
-      this("INVALID_ARGUMENT", violations);
+      this(Reason.INVALID_ARGUMENT, violations);
     }
 
     /**
      * With a more specific reason than INVALID_ARGUMENT, e.g. BATCH_TOO_LARGE or
      * INVALID_PAGE_TOKEN.
      */
-    public InvalidArgument(String reason, List<FieldViolation> violations) {
+    public InvalidArgument(Reason reason, List<FieldViolation> violations) {
       super(reason, summary(violations), Map.of());
       if (violations.isEmpty()) {
         throw new IllegalArgumentException("an InvalidArgument needs at least one violation");
@@ -83,7 +81,7 @@ public abstract sealed class DomainException extends RuntimeException {
   public static final class NotFound extends DomainException {
     public NotFound(String resourceType, String resourceName) {
       super(
-          "NOT_FOUND",
+          Reason.NOT_FOUND,
           resourceType + " not found: " + resourceName,
           Map.of("resource_type", resourceType, "resource_name", resourceName));
     }
@@ -93,7 +91,7 @@ public abstract sealed class DomainException extends RuntimeException {
   public static final class AlreadyExists extends DomainException {
     public AlreadyExists(String resourceType, String resourceName) {
       super(
-          "ALREADY_EXISTS",
+          Reason.ALREADY_EXISTS,
           resourceType + " already exists: " + resourceName,
           Map.of("resource_type", resourceType, "resource_name", resourceName));
     }
@@ -103,25 +101,30 @@ public abstract sealed class DomainException extends RuntimeException {
    * The system is not in a state where this request can succeed; retrying unchanged will not help.
    */
   public static final class FailedPrecondition extends DomainException {
-    public FailedPrecondition(String reason, String message) {
+    /** Reason FAILED_PRECONDITION; the message and metadata say which precondition. */
+    public FailedPrecondition(String message, Map<String, String> metadata) {
+      this(Reason.FAILED_PRECONDITION, message, metadata);
+    }
+
+    public FailedPrecondition(Reason reason, String message) {
       super(reason, message, Map.of());
     }
 
-    public FailedPrecondition(String reason, String message, Map<String, String> metadata) {
+    public FailedPrecondition(Reason reason, String message, Map<String, String> metadata) {
       super(reason, message, metadata);
     }
   }
 
   /** A concurrent change won (optimistic locking); the client may retry the read-modify-write. */
   public static final class Aborted extends DomainException {
-    public Aborted(String reason, String message) {
+    public Aborted(Reason reason, String message) {
       super(reason, message, Map.of());
     }
   }
 
   /** The caller may not do this. */
   public static final class PermissionDenied extends DomainException {
-    public PermissionDenied(String reason, String message) {
+    public PermissionDenied(Reason reason, String message) {
       super(reason, message, Map.of());
     }
   }
@@ -133,7 +136,7 @@ public abstract sealed class DomainException extends RuntimeException {
   public static final class ResourceExhausted extends DomainException {
     private final Duration retryAfter;
 
-    public ResourceExhausted(String reason, String message, Duration retryAfter) {
+    public ResourceExhausted(Reason reason, String message, Duration retryAfter) {
       super(reason, message, Map.of());
       this.retryAfter = retryAfter;
     }
@@ -147,7 +150,7 @@ public abstract sealed class DomainException extends RuntimeException {
   public static final class Unavailable extends DomainException {
     private final Duration retryAfter;
 
-    public Unavailable(String reason, String message, Duration retryAfter) {
+    public Unavailable(Reason reason, String message, Duration retryAfter) {
       super(reason, message, Map.of());
       this.retryAfter = retryAfter;
     }

@@ -5,6 +5,7 @@ import com.google.rpc.BadRequest;
 import com.google.rpc.Code;
 import com.google.rpc.ErrorInfo;
 import com.google.rpc.RetryInfo;
+import dev.headroom.api.common.v1.ErrorReason;
 import io.grpc.Status;
 import io.grpc.StatusException;
 import io.grpc.StatusRuntimeException;
@@ -35,7 +36,7 @@ public final class ErrorMapper {
   public com.google.rpc.Status toStatus(DomainException e) {
     ErrorInfo.Builder info =
         ErrorInfo.newBuilder()
-            .setReason(e.reason())
+            .setReason(e.reason().name())
             .setDomain(DOMAIN)
             .putAllMetadata(e.metadata())
             .putMetadata("service", service);
@@ -96,27 +97,73 @@ public final class ErrorMapper {
       case DomainException de -> StatusProto.toStatusRuntimeException(toStatus(de));
       case StatusRuntimeException sre -> sre;
       case StatusException se -> new StatusRuntimeException(se.getStatus(), se.getTrailers());
-      default -> internal(t);
+      default -> StatusProto.toStatusRuntimeException(internal(t));
     };
   }
 
-  private StatusRuntimeException internal(Throwable t) {
+  /**
+   * The same failure as an HTTP JSON route answers it: the status {@link #toStatusException} would
+   * send over gRPC, read back into code, reason, first field violation and message, so that a
+   * mistake gets the same answer over both transports.
+   */
+  public HttpError toHttpError(Throwable t) {
+    com.google.rpc.Status status =
+        switch (t) {
+          case DomainException de -> toStatus(de);
+          case StatusRuntimeException sre -> StatusProto.fromThrowable(sre);
+          case StatusException se -> StatusProto.fromThrowable(se);
+          default -> internal(t);
+        };
+    if (status == null) { // a bare io.grpc status without details
+      Status grpc = Status.fromThrowable(t);
+      status =
+          com.google.rpc.Status.newBuilder()
+              .setCode(grpc.getCode().value())
+              .setMessage(grpc.getDescription() == null ? "" : grpc.getDescription())
+              .build();
+    }
+    return HttpError.of(status);
+  }
+
+  /** The contract's enum value for a reason (every {@link Reason} has one). */
+  public static ErrorReason toProto(Reason reason) {
+    return ErrorReason.valueOf(REASON_PREFIX + reason.name());
+  }
+
+  static final String REASON_PREFIX = "ERROR_REASON_";
+
+  private com.google.rpc.Status internal(Throwable t) {
     String incident = UUID.randomUUID().toString();
     LOG.log(Level.SEVERE, "incident " + incident + ": unexpected failure in " + service, t);
-    com.google.rpc.Status status =
-        com.google.rpc.Status.newBuilder()
-            .setCode(Code.INTERNAL.getNumber())
-            .setMessage("internal error (incident " + incident + ")")
-            .addDetails(
-                Any.pack(
-                    ErrorInfo.newBuilder()
-                        .setReason("INTERNAL")
-                        .setDomain(DOMAIN)
-                        .putMetadata("incident_id", incident)
-                        .putMetadata("service", service)
-                        .build()))
-            .build();
-    return StatusProto.toStatusRuntimeException(status);
+    return com.google.rpc.Status.newBuilder()
+        .setCode(Code.INTERNAL.getNumber())
+        .setMessage("internal error (incident " + incident + ")")
+        .addDetails(
+            Any.pack(
+                ErrorInfo.newBuilder()
+                    .setReason(Reason.INTERNAL.name())
+                    .setDomain(DOMAIN)
+                    .putMetadata("incident_id", incident)
+                    .putMetadata("service", service)
+                    .build()))
+        .build();
+  }
+
+  /**
+   * The status code that goes with a reason when it is reported for one item of a batch (an
+   * ItemError), where no exception carries the code.
+   */
+  public static Status.Code codeOf(Reason reason) {
+    return switch (reason) {
+      case INVALID_ARGUMENT, BATCH_TOO_LARGE, INVALID_PAGE_TOKEN -> Status.Code.INVALID_ARGUMENT;
+      case NOT_FOUND -> Status.Code.NOT_FOUND;
+      case ALREADY_EXISTS -> Status.Code.ALREADY_EXISTS;
+      case FAILED_PRECONDITION, CURSOR_EXPIRED, RESCORE_RUNNING -> Status.Code.FAILED_PRECONDITION;
+      case RATE_LIMITED, SERVER_OVERLOADED -> Status.Code.RESOURCE_EXHAUSTED;
+      case DEPENDENCY_UNAVAILABLE, SHUTTING_DOWN -> Status.Code.UNAVAILABLE;
+      case EVALUATION_TIMEOUT -> Status.Code.DEADLINE_EXCEEDED;
+      case INTERNAL -> Status.Code.INTERNAL;
+    };
   }
 
   /**

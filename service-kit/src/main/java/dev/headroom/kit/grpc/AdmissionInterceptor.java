@@ -4,6 +4,7 @@ import com.google.protobuf.Any;
 import com.google.rpc.Code;
 import com.google.rpc.ErrorInfo;
 import dev.headroom.kit.error.ErrorMapper;
+import dev.headroom.kit.error.Reason;
 import io.grpc.ForwardingServerCallListener;
 import io.grpc.Metadata;
 import io.grpc.ServerCall;
@@ -53,7 +54,7 @@ public final class AdmissionInterceptor implements ServerInterceptor {
                   .addDetails(
                       Any.pack(
                           ErrorInfo.newBuilder()
-                              .setReason("SERVER_OVERLOADED")
+                              .setReason(Reason.SERVER_OVERLOADED.name())
                               .setDomain(ErrorMapper.DOMAIN)
                               .build()))
                   .build());

@@ -1,6 +1,7 @@
 package dev.headroom.kit.outbox;
 
 import dev.headroom.kit.error.DomainException;
+import dev.headroom.kit.error.Reason;
 import java.sql.SQLException;
 import java.sql.Types;
 import java.time.Duration;
@@ -188,7 +189,7 @@ public final class Outbox {
                     .one());
     if (cursor < firstRetained - 1) {
       throw new DomainException.FailedPrecondition(
-          "CURSOR_EXPIRED",
+          Reason.CURSOR_EXPIRED,
           "entries after cursor "
               + cursor
               + " of stream "

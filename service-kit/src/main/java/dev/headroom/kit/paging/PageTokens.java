@@ -2,6 +2,7 @@ package dev.headroom.kit.paging;
 
 import dev.headroom.kit.error.DomainException;
 import dev.headroom.kit.error.FieldViolation;
+import dev.headroom.kit.error.Reason;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -119,7 +120,7 @@ public final class PageTokens {
 
   private static DomainException.InvalidArgument invalid() {
     return new DomainException.InvalidArgument(
-        "INVALID_PAGE_TOKEN",
+        Reason.INVALID_PAGE_TOKEN,
         List.of(
             new FieldViolation(
                 "page_token",

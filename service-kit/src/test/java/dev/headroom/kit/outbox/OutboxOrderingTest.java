@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.headroom.kit.db.Database;
 import dev.headroom.kit.db.DatabaseSettings;
+import dev.headroom.kit.error.Reason;
 import dev.headroom.kit.testing.PostgresExtension;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -138,7 +139,7 @@ class OutboxOrderingTest {
           org.junit.jupiter.api.Assertions.assertThrows(
               dev.headroom.kit.error.DomainException.FailedPrecondition.class,
               () -> outbox.requireRetained("s", 0));
-      assertEquals("CURSOR_EXPIRED", expired.reason());
+      assertEquals(Reason.CURSOR_EXPIRED, expired.reason());
       outbox.requireRetained("s", 2);
     }
   }

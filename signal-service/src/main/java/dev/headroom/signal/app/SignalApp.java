@@ -157,7 +157,7 @@ public final class SignalApp implements AutoCloseable {
         hb.inProcess(inProcessName);
       }
       if (withHttp) {
-        EventsRoute route = new EventsRoute(ingest);
+        EventsRoute route = new EventsRoute(ingest, new ErrorMapper("signal"));
         hb.http(config.http()).routes(route::register);
       }
       ServiceHost host = hb.build();

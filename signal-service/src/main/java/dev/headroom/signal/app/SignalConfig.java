@@ -56,8 +56,7 @@ public record SignalConfig(
             c.string("engine.core-product-key"),
             apiMeters,
             c.integer("engine.activation-min-active-users", 0, 1_000_000),
-            c.integer("engine.activation-min-workflows", 0, 1_000_000),
-            EngineSettings.DEFAULTS.sinceHorizon()),
+            c.integer("engine.activation-min-workflows", 0, 1_000_000)),
         new EvaluationQueue.Settings(
             evaluatorThreads(c.integer("evaluation.threads", 0, 64)),
             c.integer("evaluation.queue-capacity", 1, 10_000_000),

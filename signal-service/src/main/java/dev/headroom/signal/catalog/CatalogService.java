@@ -194,7 +194,6 @@ public final class CatalogService {
           CatalogDao dao = h.attach(CatalogDao.class);
           if (!dao.productExists(stored.productKey())) {
             throw new DomainException.FailedPrecondition(
-                "PRODUCT_NOT_FOUND",
                 "product '" + stored.productKey() + "' is not in the catalog; PutProduct it first",
                 Map.of("field", "feature.product_key"));
           }

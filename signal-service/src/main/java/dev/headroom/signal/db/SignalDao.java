@@ -22,6 +22,7 @@ public interface SignalDao {
       String signalType,
       String status,
       OffsetDateTime since,
+      OffsetDateTime activatesAt,
       OffsetDateTime resolvedAt,
       String evidenceJson,
       List<String> constituents,
@@ -31,7 +32,8 @@ public interface SignalDao {
 
   String COLUMNS =
       """
-      signal_id, account_id, signal_type, status, since, resolved_at, evidence::text AS evidence_json,
+      signal_id, account_id, signal_type, status, since, activates_at, resolved_at,
+      evidence::text AS evidence_json,
       constituents, rule_version\
       """;
 
@@ -75,15 +77,18 @@ public interface SignalDao {
 
   @SqlUpdate(
       """
-      INSERT INTO signal_occurrence (account_id, signal_type, status, since, evidence, constituents, rule_version)
-      VALUES (:accountId, :signalType, :status, :since, CAST(:evidenceJson AS jsonb), :constituents, :ruleVersion)\
+      INSERT INTO signal_occurrence (account_id, signal_type, status, since, activates_at, evidence, constituents,
+        rule_version)
+      VALUES (:accountId, :signalType, :status, :since, :activatesAt, CAST(:evidenceJson AS jsonb), :constituents,
+        :ruleVersion)\
       """)
   @GetGeneratedKeys("signal_id")
   long insert(@BindMethods OccurrenceRow row);
 
   @SqlUpdate(
       """
-      UPDATE signal_occurrence SET status = :status, since = :since, evidence = CAST(:evidenceJson AS jsonb),
+      UPDATE signal_occurrence SET status = :status, since = :since, activates_at = :activatesAt,
+        evidence = CAST(:evidenceJson AS jsonb),
         constituents = :constituents, rule_version = :ruleVersion, updated_at = now()
       WHERE signal_id = :signalId\
       """)
@@ -91,7 +96,8 @@ public interface SignalDao {
 
   @SqlUpdate(
       """
-      UPDATE signal_occurrence SET resolved_at = :at, status = 'RESOLVED', updated_at = now()
+      UPDATE signal_occurrence SET resolved_at = :at, status = 'RESOLVED', activates_at = NULL,
+        updated_at = now()
       WHERE signal_id = :signalId\
       """)
   void resolve(@Bind("signalId") long signalId, @Bind("at") OffsetDateTime at);

@@ -9,8 +9,11 @@ import java.util.List;
  *
  * @param signals the signals holding at asOf (pending, active or suppressed); absent types do not
  *     hold
+ * @param runMemory what this evaluation learned about the runs, for the account's next evaluation;
+ *     null when nothing was evaluated
  */
-public record Evaluation(Instant asOf, AccountMetrics metrics, List<SignalState> signals) {
+public record Evaluation(
+    Instant asOf, AccountMetrics metrics, List<SignalState> signals, RunMemory runMemory) {
   public Evaluation {
     signals = List.copyOf(signals);
   }

@@ -8,12 +8,15 @@ import java.util.List;
  *
  * @param since when it became active: the start of the condition's current run, plus the sustain
  *     window for sustained signals; for PENDING, when the run started
+ * @param activatesAt PENDING only (else null): when it becomes active if the condition keeps
+ *     holding, the start of the run plus the sustain window
  * @param constituents MULTI_SIGNAL only: the base signals that make it up
  */
 public record SignalState(
     SignalType type,
     Status status,
     Instant since,
+    Instant activatesAt,
     List<Evidence> evidence,
     List<SignalType> constituents) {
 

@@ -1,6 +1,5 @@
 package dev.headroom.signal.engine;
 
-import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 
@@ -12,27 +11,21 @@ import java.util.Objects;
  * @param activationMinActiveUsers distinct users with an activity event (all time) needed for
  *     activation
  * @param activationMinWorkflows WORKFLOW_COMPLETED events (all time) needed for activation
- * @param sinceHorizon how far back from T the run search walks; a condition that held over the
- *     whole horizon reports its run as starting at T − sinceHorizon
  */
 public record EngineSettings(
     String coreProductKey,
     List<String> apiMeterKeys,
     int activationMinActiveUsers,
-    int activationMinWorkflows,
-    Duration sinceHorizon) {
+    int activationMinWorkflows) {
 
   public static final EngineSettings DEFAULTS =
-      new EngineSettings("core", List.of("api_calls"), 3, 1, Duration.ofDays(400));
+      new EngineSettings("core", List.of("api_calls"), 3, 1);
 
   public EngineSettings {
     Objects.requireNonNull(coreProductKey, "coreProductKey");
     apiMeterKeys = List.copyOf(apiMeterKeys);
     if (activationMinActiveUsers < 0 || activationMinWorkflows < 0) {
       throw new IllegalArgumentException("activation minimums must be >= 0");
-    }
-    if (sinceHorizon == null || sinceHorizon.isNegative() || sinceHorizon.isZero()) {
-      throw new IllegalArgumentException("sinceHorizon must be positive");
     }
   }
 

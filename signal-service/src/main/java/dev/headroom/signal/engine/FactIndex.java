@@ -46,6 +46,9 @@ final class FactIndex {
   final Catalog catalog;
   final EngineSettings settings;
 
+  /** The visible facts in timeline order. */
+  private final List<UsageFact> facts;
+
   // --- subscriptions: segments between consecutive distinct `since` instants
   // -----------------------------
   private final Instant[] segmentStarts;
@@ -174,6 +177,7 @@ final class FactIndex {
     this.settings = settings;
 
     List<UsageFact> facts = visibleFacts(account.accountId(), allFacts, asOf);
+    this.facts = facts;
 
     // Subscriptions.
     TreeSet<Instant> starts = new TreeSet<>();
@@ -433,6 +437,43 @@ final class FactIndex {
 
   // ================================ queries at an instant t <= T
   // ========================================
+
+  /**
+   * The account's first record: its earliest fact, subscription or signup (T when it has none).
+   * Every condition is constant before it, since all its sources are these records.
+   */
+  Instant origin() {
+    Instant first = asOf;
+    if (!facts.isEmpty() && facts.getFirst().occurredAt().isBefore(first)) {
+      first = facts.getFirst().occurredAt();
+    }
+    if (segmentStarts.length > 0 && segmentStarts[0].isBefore(first)) {
+      first = segmentStarts[0];
+    }
+    Instant signup = account.signupTime();
+    return signup != null && signup.isBefore(first) ? signup : first;
+  }
+
+  /**
+   * Identifies the facts that occurred before {@code t}: their number and a hash of their ids and
+   * instants in timeline order. Facts are only ever added, so an unchanged mark means an unchanged
+   * history before t.
+   */
+  HistoryMark historyBefore(Instant t) {
+    long hash = 17;
+    int n = 0;
+    for (UsageFact f : facts) {
+      if (!f.occurredAt().isBefore(t)) {
+        break;
+      }
+      hash = 31 * (31 * hash + f.eventId().hashCode()) + f.occurredAt().hashCode();
+      n++;
+    }
+    return new HistoryMark(n, hash);
+  }
+
+  /** See {@link #historyBefore}. */
+  record HistoryMark(int facts, long hash) {}
 
   Segment segment(Instant t) {
     int i = Times.countAtOrBefore(segmentStarts, t) - 1;

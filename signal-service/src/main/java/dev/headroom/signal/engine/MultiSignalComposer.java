@@ -67,6 +67,7 @@ final class MultiSignalComposer {
             SignalType.MULTI_SIGNAL,
             activated ? Status.ACTIVE : Status.SUPPRESSED,
             since,
+            null,
             evidence,
             constituents));
   }

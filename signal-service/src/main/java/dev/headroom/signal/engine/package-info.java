@@ -23,12 +23,16 @@
  *
  * Every condition is right-continuous and piecewise constant, changing only at instants it can
  * enumerate (fact times, fact times + each window it uses, UTC midnights, month starts,
- * subscription changes, signup + window). The candidates inside (T − horizon, T] are collected and
+ * subscription changes, signup + window). The candidates in a window ending at T are collected and
  * sorted (O(b log b)), then walked backward from T evaluating C once per candidate until it is
- * false; s is the candidate after the first false one. The walk stops at the first false instant,
- * so an evaluation costs a few binary searches per candidate actually walked. If C still holds at T
- * − horizon (default 400 days) the run is reported as starting there (sustained signals: since =
- * horizon start + sustain). A randomized test checks the result against an hour-by-hour walk.
+ * false; s is the candidate after the first false one. While C still holds at the window's start
+ * the window doubles backward, down to the account's first record: there is no horizon, and since
+ * does not move while C keeps holding. The walk stops at the first false instant, so an evaluation
+ * costs a few binary searches per candidate actually walked. A long run is searched once: the
+ * evaluation hands back a {@link dev.headroom.signal.domain.RunMemory}, and the next evaluation of
+ * the account walks back only to that instant when the history before it is unchanged (a late fact
+ * before it rewrites what followed, so the memory is then ignored). Randomized tests check the
+ * result against an hour-by-hour walk, and evaluations with memory against evaluations without.
  *
  * <h2>Readings of the spec</h2>
  *

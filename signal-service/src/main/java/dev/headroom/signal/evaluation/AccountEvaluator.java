@@ -14,6 +14,7 @@ import dev.headroom.signal.db.SignalDao;
 import dev.headroom.signal.domain.AccountTimeline;
 import dev.headroom.signal.domain.Evaluation;
 import dev.headroom.signal.domain.Evidence;
+import dev.headroom.signal.domain.RunMemory;
 import dev.headroom.signal.domain.SignalRule;
 import dev.headroom.signal.domain.SignalState;
 import dev.headroom.signal.domain.SignalType;
@@ -235,7 +236,11 @@ public final class AccountEvaluator {
     List<UsageFact> facts = timelines.timeline(accountId, this::loadFacts);
     Evaluation ev =
         engine.evaluate(
-            new AccountTimeline(account.toDomain(), catalog.snapshot(), facts), ruleSet, t);
+            new AccountTimeline(account.toDomain(), catalog.snapshot(), facts),
+            ruleSet,
+            t,
+            runMemories.get(accountId));
+    rememberRuns(accountId, ev.runMemory());
     byte[] metricsHash = fingerprint(ev);
     Persisted last = mayShortcut ? persisted.get(accountId) : null;
     if (last != null
@@ -286,6 +291,7 @@ public final class AccountEvaluator {
               s.type().name(),
               s.status().name(),
               utc(s.since()),
+              utc(s.activatesAt()),
               null,
               evidenceJson(s.evidence()),
               s.constituents().stream().map(Enum::name).toList(),
@@ -299,6 +305,7 @@ public final class AccountEvaluator {
                 row.signalType(),
                 row.status(),
                 row.since(),
+                row.activatesAt(),
                 null,
                 row.evidenceJson(),
                 row.constituents(),
@@ -308,6 +315,7 @@ public final class AccountEvaluator {
         boolean statusChanged = !prev.status().equals(row.status());
         if (statusChanged
             || !prev.since().toInstant().equals(s.since())
+            || !Objects.equals(instant(prev.activatesAt()), s.activatesAt())
             || !sameJson(prev.evidenceJson(), row.evidenceJson())
             || !prev.constituents().equals(row.constituents())
             || prev.ruleVersion() != version) {
@@ -424,6 +432,27 @@ public final class AccountEvaluator {
   private static final int MAX_PERSISTED = 500_000;
 
   /**
+   * The run memory of each account's latest evaluation in which some condition held, so that a run
+   * held for months is not searched from its start at every evaluation. The engine checks that a
+   * memory still describes the account's history before using it, so nothing here needs
+   * invalidating; it only needs bounding.
+   */
+  private final Map<String, RunMemory> runMemories = new java.util.concurrent.ConcurrentHashMap<>();
+
+  private static final int MAX_RUN_MEMORIES = 100_000;
+
+  private void rememberRuns(String accountId, RunMemory memory) {
+    if (memory == null || memory.runs().isEmpty()) {
+      runMemories.remove(accountId);
+      return;
+    }
+    if (runMemories.size() >= MAX_RUN_MEMORIES) {
+      runMemories.clear();
+    }
+    runMemories.put(accountId, memory);
+  }
+
+  /**
    * What this process last committed for an account: its open signal rows and the stored metrics
    * fingerprint (null when unknown). Only ever a shortcut: dropped before every full evaluation, on
    * account/user changes, and when the map grows past {@link #MAX_PERSISTED}.
@@ -442,6 +471,7 @@ public final class AccountEvaluator {
         if (row == null
             || !row.status().equals(s.status().name())
             || !row.since().toInstant().equals(s.since())
+            || !Objects.equals(instant(row.activatesAt()), s.activatesAt())
             || row.ruleVersion() != (rule == null ? 0 : rule.version())
             || !row.constituents().equals(s.constituents().stream().map(Enum::name).toList())
             || !row.evidenceJson().equals(evidenceJson(s.evidence()))) {
@@ -518,6 +548,7 @@ public final class AccountEvaluator {
               s.type(),
               s.status().name(),
               s.since(),
+              s.activatesAt(),
               null,
               s.evidence(),
               rule == null ? 0 : rule.version(),
@@ -560,7 +591,8 @@ public final class AccountEvaluator {
         SignalType.valueOf(r.signalType()),
         r.status(),
         r.since().toInstant(),
-        r.resolvedAt() == null ? null : r.resolvedAt().toInstant(),
+        instant(r.activatesAt()),
+        instant(r.resolvedAt()),
         parseEvidence(r.evidenceJson()),
         r.ruleVersion(),
         r.constituents().stream().map(SignalType::valueOf).toList());
@@ -624,6 +656,10 @@ public final class AccountEvaluator {
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  private static Instant instant(OffsetDateTime t) {
+    return t == null ? null : t.toInstant();
   }
 
   private static OffsetDateTime utc(Instant t) {

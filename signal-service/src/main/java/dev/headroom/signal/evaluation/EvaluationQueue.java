@@ -1,6 +1,7 @@
 package dev.headroom.signal.evaluation;
 
 import dev.headroom.kit.error.DomainException;
+import dev.headroom.kit.error.Reason;
 import dev.headroom.signal.ingest.IngestLoad;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -182,7 +183,7 @@ public final class EvaluationQueue implements AutoCloseable {
           });
       f.completeExceptionally(
           new DomainException.ResourceExhausted(
-              "EVALUATOR_SATURATED",
+              Reason.SERVER_OVERLOADED,
               "the evaluator queue is full; retry later",
               Duration.ofSeconds(5)));
     }
@@ -320,6 +321,6 @@ public final class EvaluationQueue implements AutoCloseable {
                     f ->
                         f.completeExceptionally(
                             new DomainException.Unavailable(
-                                "SHUTTING_DOWN", "the service is shutting down", null))));
+                                Reason.SHUTTING_DOWN, "the service is shutting down", null))));
   }
 }

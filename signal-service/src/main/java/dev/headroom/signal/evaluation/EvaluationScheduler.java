@@ -1,6 +1,7 @@
 package dev.headroom.signal.evaluation;
 
 import dev.headroom.kit.error.DomainException;
+import dev.headroom.kit.error.Reason;
 import dev.headroom.signal.catalog.AccountService;
 import dev.headroom.signal.catalog.CatalogService;
 import dev.headroom.signal.db.EventPartitions;
@@ -184,12 +185,13 @@ public final class EvaluationScheduler implements AutoCloseable {
           .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
     } catch (java.util.concurrent.TimeoutException e) {
       throw new DomainException.Unavailable(
-          "EVALUATION_TIMEOUT",
+          Reason.EVALUATION_TIMEOUT,
           "evaluation is still running; it will complete in the background",
           Duration.ofSeconds(5));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new DomainException.Unavailable("INTERRUPTED", "interrupted", null);
+      throw new DomainException.Unavailable(
+          Reason.SHUTTING_DOWN, "interrupted while waiting for the evaluation", null);
     } catch (java.util.concurrent.ExecutionException e) {
       if (e.getCause() instanceof DomainException de) {
         throw de;

@@ -152,7 +152,6 @@ public final class RuleService {
 
   private static DomainException versionMismatch(SignalType type, long expected, long actual) {
     return new DomainException.FailedPrecondition(
-        "FAILED_PRECONDITION",
         "rule "
             + type
             + " is at version "

@@ -10,6 +10,8 @@ import java.util.List;
  *
  * @param signalId 0 for a computed occurrence that was never stored (a snapshot of a past instant)
  * @param status PENDING, ACTIVE, SUPPRESSED or RESOLVED
+ * @param activatesAt PENDING only (else null): when it becomes active if the condition keeps
+ *     holding
  * @param resolvedAt null while the condition holds
  */
 public record SignalView(
@@ -18,6 +20,7 @@ public record SignalView(
     SignalType type,
     String status,
     Instant since,
+    Instant activatesAt,
     Instant resolvedAt,
     List<Evidence> evidence,
     long ruleVersion,

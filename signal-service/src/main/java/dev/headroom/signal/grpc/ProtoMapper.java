@@ -4,7 +4,6 @@ import com.google.protobuf.ListValue;
 import com.google.protobuf.Struct;
 import com.google.protobuf.Timestamp;
 import com.google.protobuf.Value;
-import dev.headroom.api.common.v1.ErrorReason;
 import dev.headroom.api.common.v1.ExpansionType;
 import dev.headroom.api.common.v1.ItemError;
 import dev.headroom.api.common.v1.Money;
@@ -22,6 +21,7 @@ import dev.headroom.api.signal.v1.UsageEvent;
 import dev.headroom.api.signal.v1.UsageSnapshot;
 import dev.headroom.api.signal.v1.User;
 import dev.headroom.api.signal.v1.WatchAccountChangesResponse;
+import dev.headroom.kit.error.ErrorMapper;
 import dev.headroom.signal.catalog.AccountView;
 import dev.headroom.signal.catalog.CatalogService;
 import dev.headroom.signal.catalog.UserView;
@@ -121,11 +121,8 @@ public final class ProtoMapper {
     if (r.problem() != null) {
       b.setError(
           ItemError.newBuilder()
-              .setCode(r.problem().code())
-              .setReason(
-                  r.problem().code() == 6
-                      ? ErrorReason.ERROR_REASON_ALREADY_EXISTS
-                      : ErrorReason.ERROR_REASON_INVALID_ARGUMENT)
+              .setCode(ErrorMapper.codeOf(r.problem().reason()).value())
+              .setReason(ErrorMapper.toProto(r.problem().reason()))
               .setField(r.problem().field())
               .setDescription(r.problem().description()));
     }
@@ -297,6 +294,9 @@ public final class ProtoMapper {
             .setSince(ts(s.since()))
             .setExpansionType(expansion(s.type()))
             .setRuleVersion(s.ruleVersion());
+    if (s.activatesAt() != null) {
+      b.setActivatesAt(ts(s.activatesAt()));
+    }
     if (s.resolvedAt() != null) {
       b.setResolvedAt(ts(s.resolvedAt()));
     }

@@ -45,7 +45,6 @@ import dev.headroom.api.signal.v1.User;
 import dev.headroom.api.signal.v1.WatchAccountChangesRequest;
 import dev.headroom.api.signal.v1.WatchAccountChangesResponse;
 import dev.headroom.kit.error.DomainException;
-import dev.headroom.kit.error.FieldViolation;
 import dev.headroom.kit.outbox.OutboxWatch;
 import dev.headroom.signal.catalog.AccountService;
 import dev.headroom.signal.catalog.AccountView;
@@ -264,9 +263,7 @@ public final class SignalGrpcService extends SignalServiceGrpc.SignalServiceImpl
 
   @Override
   public void ingestEvents(IngestEventsRequest req, StreamObserver<IngestEventsResponse> obs) {
-    if (req.getEventsCount() > IngestService.MAX_BATCH) {
-      throw batchTooLarge(req.getEventsCount());
-    }
+    IngestService.checkBatchSize(req.getEventsCount());
     List<IncomingEvent> events = new ArrayList<>(req.getEventsCount());
     req.getEventsList().forEach(e -> events.add(ProtoMapper.event(e)));
     IngestService.BatchResult r = ingest.ingest(events);
@@ -277,19 +274,6 @@ public final class SignalGrpcService extends SignalServiceGrpc.SignalServiceImpl
             .setRejectedCount(r.rejected());
     r.results().forEach(x -> b.addResults(ProtoMapper.result(x)));
     reply(obs, b.build());
-  }
-
-  private static DomainException.InvalidArgument batchTooLarge(int size) {
-    return new DomainException.InvalidArgument(
-        "BATCH_TOO_LARGE",
-        List.of(
-            new FieldViolation(
-                "events",
-                "a batch holds at most "
-                    + IngestService.MAX_BATCH
-                    + " events, got "
-                    + size
-                    + "; nothing of it was stored")));
   }
 
   @Override
@@ -305,9 +289,11 @@ public final class SignalGrpcService extends SignalServiceGrpc.SignalServiceImpl
         if (failed) {
           return;
         }
-        if (chunk.getEventsCount() > IngestService.MAX_BATCH) {
+        try {
+          IngestService.checkBatchSize(chunk.getEventsCount());
+        } catch (DomainException.InvalidArgument e) {
           failed = true;
-          obs.onError(batchTooLarge(chunk.getEventsCount()));
+          obs.onError(e);
           return;
         }
         List<IncomingEvent> events = new ArrayList<>(chunk.getEventsCount());

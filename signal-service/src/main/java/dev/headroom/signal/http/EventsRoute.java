@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.headroom.kit.error.DomainException;
+import dev.headroom.kit.error.ErrorMapper;
+import dev.headroom.kit.error.HttpError;
 import dev.headroom.signal.ingest.EventResult;
 import dev.headroom.signal.ingest.IncomingEvent;
 import dev.headroom.signal.ingest.IngestService;
@@ -28,15 +30,21 @@ import java.util.Map;
  * {@code account_id}, {@code user_id}, {@code occurred_at} (RFC 3339 with offset), {@code kind} and
  * {@code payload}. Numbers in the payload are read as doubles, exactly as a protobuf Struct carries
  * them, so an event sent once over HTTP and once over gRPC is recognized as the same (DUPLICATE).
+ *
+ * <p>A refused request answers through the kit's {@link ErrorMapper}, like IngestEvents: the same
+ * code, reason, field and message, as {@code {"error": {code, reason, field, description,
+ * message}}} with the HTTP status for the code.
  */
 public final class EventsRoute {
   public static final String PATH = "/v1/events";
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final IngestService ingest;
+  private final ErrorMapper errors;
 
-  public EventsRoute(IngestService ingest) {
+  public EventsRoute(IngestService ingest, ErrorMapper errors) {
     this.ingest = ingest;
+    this.errors = errors;
   }
 
   public void register(HttpRouting.Builder routing) {
@@ -44,48 +52,11 @@ public final class EventsRoute {
   }
 
   private void handle(ServerRequest req, ServerResponse res) {
-    JsonNode body;
-    try {
-      body = JSON.readTree(req.content().as(byte[].class));
-    } catch (java.io.IOException e) {
-      error(res, Status.BAD_REQUEST_400, 3, "INVALID_ARGUMENT", "body", "not valid JSON");
-      return;
-    }
-    JsonNode events = body == null ? null : body.isArray() ? body : body.get("events");
-    if (events == null || !events.isArray()) {
-      error(
-          res,
-          Status.BAD_REQUEST_400,
-          3,
-          "INVALID_ARGUMENT",
-          "events",
-          "expected {\"events\": [...]} or a JSON array of events");
-      return;
-    }
-    if (events.size() > IngestService.MAX_BATCH) {
-      error(
-          res,
-          Status.BAD_REQUEST_400,
-          3,
-          "BATCH_TOO_LARGE",
-          "events",
-          "a batch holds at most "
-              + IngestService.MAX_BATCH
-              + " events, got "
-              + events.size()
-              + "; nothing of it was stored");
-      return;
-    }
-    List<IncomingEvent> in = new ArrayList<>(events.size());
-    for (JsonNode e : events) {
-      in.add(event(e));
-    }
     IngestService.BatchResult r;
     try {
-      r = ingest.ingest(in);
-    } catch (DomainException.Unavailable | DomainException.ResourceExhausted e) {
-      res.header(HeaderNames.RETRY_AFTER, "1");
-      error(res, Status.SERVICE_UNAVAILABLE_503, 14, e.reason(), "", e.getMessage());
+      r = ingest.ingest(events(req));
+    } catch (RuntimeException e) {
+      error(res, errors.toHttpError(e));
       return;
     }
     ObjectNode out = JSON.createObjectNode();
@@ -97,8 +68,8 @@ public final class EventsRoute {
       o.put("outcome", x.outcome().name());
       if (x.problem() != null) {
         ObjectNode err = o.putObject("error");
-        err.put("code", x.problem().code());
-        err.put("reason", x.problem().reason());
+        err.put("code", ErrorMapper.codeOf(x.problem().reason()).value());
+        err.put("reason", x.problem().reason().name());
         err.put("field", x.problem().field());
         err.put("description", x.problem().description());
       }
@@ -107,6 +78,27 @@ public final class EventsRoute {
     out.put("duplicate_count", r.duplicates());
     out.put("rejected_count", r.rejected());
     send(res, Status.OK_200, out);
+  }
+
+  /** The body's events; bad JSON, a body without events and an oversized batch are refused. */
+  private static List<IncomingEvent> events(ServerRequest req) {
+    JsonNode body;
+    try {
+      body = JSON.readTree(req.content().as(byte[].class));
+    } catch (java.io.IOException e) {
+      throw DomainException.InvalidArgument.of("body", "not valid JSON");
+    }
+    JsonNode events = body == null ? null : body.isArray() ? body : body.get("events");
+    if (events == null || !events.isArray()) {
+      throw DomainException.InvalidArgument.of(
+          "events", "expected {\"events\": [...]} or a JSON array of events");
+    }
+    IngestService.checkBatchSize(events.size());
+    List<IncomingEvent> in = new ArrayList<>(events.size());
+    for (JsonNode e : events) {
+      in.add(event(e));
+    }
+    return in;
   }
 
   static IncomingEvent event(JsonNode e) {
@@ -168,15 +160,21 @@ public final class EventsRoute {
     return n.asText();
   }
 
-  private static void error(
-      ServerResponse res, Status status, int code, String reason, String field, String msg) {
+  private static void error(ServerResponse res, HttpError e) {
+    e.retryAfter()
+        .ifPresent(
+            d ->
+                res.header(
+                    HeaderNames.RETRY_AFTER,
+                    Long.toString(Math.max(1, d.plusNanos(999_999_999).toSeconds()))));
     ObjectNode out = JSON.createObjectNode();
     ObjectNode err = out.putObject("error");
-    err.put("code", code);
-    err.put("reason", reason);
-    err.put("field", field);
-    err.put("description", msg);
-    send(res, status, out);
+    err.put("code", e.code().getNumber());
+    err.put("reason", e.reason());
+    err.put("field", e.field());
+    err.put("description", e.description());
+    err.put("message", e.message());
+    send(res, Status.create(e.httpStatus()), out);
   }
 
   private static void send(ServerResponse res, Status status, JsonNode body) {

@@ -48,8 +48,8 @@ public final class EventValidator {
 
   public static Outcome validate(int index, IncomingEvent e, Catalog catalog, Instant receivedAt) {
     String eventId = e.eventId() == null ? "" : e.eventId();
-    if (eventId.isEmpty()) {
-      return bad("event_id", "required: a non-empty idempotency key");
+    if (eventId.isBlank()) {
+      return bad("event_id", missing("a non-empty idempotency key", eventId));
     }
     if (eventId.length() > MAX_ID_LENGTH) {
       return bad("event_id", "at most " + MAX_ID_LENGTH + " characters, got " + eventId.length());
@@ -58,8 +58,8 @@ public final class EventValidator {
       return bad("event_id", "must not contain U+0000");
     }
     String accountId = e.accountId() == null ? "" : e.accountId();
-    if (accountId.isEmpty()) {
-      return bad("account_id", "required: the host's account id");
+    if (accountId.isBlank()) {
+      return bad("account_id", missing("the host's account id", accountId));
     }
     if (accountId.length() > MAX_ID_LENGTH) {
       return bad(
@@ -95,6 +95,12 @@ public final class EventValidator {
     if (userId != null && userId.isEmpty()) {
       return bad("user_id", "must be non-empty when present");
     }
+    if (userId != null && userId.isBlank()) {
+      return bad(
+          "user_id",
+          (requiresUser(kind) ? "required for " + kind : "must be non-empty when present")
+              + WHITESPACE_ONLY);
+    }
     if (userId != null && (userId.length() > MAX_ID_LENGTH || userId.indexOf('\u0000') >= 0)) {
       return bad("user_id", "at most " + MAX_ID_LENGTH + " characters, got " + userId.length());
     }
@@ -123,13 +129,10 @@ public final class EventValidator {
       case USER_ADDED, USER_ROLE_CHANGED, USER_REMOVED -> {
         Object r = payload.get("role");
         if (r == null) {
-          if (kind == EventKind.USER_ROLE_CHANGED) {
+          if (kind != EventKind.USER_REMOVED) {
             return bad(
-                "payload.role", "required for USER_ROLE_CHANGED: OWNER, ADMIN, BILLING or MEMBER");
+                "payload.role", "required for " + kind + ": OWNER, ADMIN, BILLING or MEMBER");
           }
-          // USER_ADDED without a role: a plain member, which is what every host means by "added a
-          // user".
-          role = kind == EventKind.USER_ADDED ? Role.MEMBER : null;
         } else {
           role = parseRole(r);
           if (role == null) {
@@ -398,6 +401,13 @@ public final class EventValidator {
       sb.append(sb.isEmpty() ? "" : ", ").append(k.name());
     }
     return sb.toString();
+  }
+
+  private static final String WHITESPACE_ONLY = " (whitespace only counts as missing)";
+
+  /** "required: what", saying why when something made only of whitespace was sent. */
+  private static String missing(String what, String sent) {
+    return "required: " + what + (sent.isEmpty() ? "" : WHITESPACE_ONLY);
   }
 
   private static Invalid bad(String field, String description) {

@@ -1,6 +1,8 @@
 package dev.headroom.signal.ingest;
 
 import dev.headroom.kit.error.DomainException;
+import dev.headroom.kit.error.FieldViolation;
+import dev.headroom.kit.error.Reason;
 import dev.headroom.signal.catalog.CatalogService;
 import dev.headroom.signal.db.EventPartitions;
 import dev.headroom.signal.db.EventStore;
@@ -34,19 +36,27 @@ import org.jdbi.v3.core.JdbiException;
  * received accepted events are handed to the evaluator.
  */
 public final class IngestService {
+  /** The most events one batch (or stream chunk) may hold. */
   public static final int MAX_BATCH = 1_000;
 
-  /** Thrown when a batch (or stream chunk) exceeds {@link #MAX_BATCH}; nothing of it is stored. */
-  public static final class BatchTooLarge extends RuntimeException {
-    private final int size;
-
-    public BatchTooLarge(int size) {
-      super("a batch holds at most " + MAX_BATCH + " events, got " + size, null, false, false);
-      this.size = size;
-    }
-
-    public int size() {
-      return size;
+  /**
+   * The batch-size rule, for every transport: a batch over {@link #MAX_BATCH} is refused whole,
+   * before anything of it is parsed further or stored.
+   *
+   * @throws DomainException.InvalidArgument reason BATCH_TOO_LARGE on field {@code events}
+   */
+  public static void checkBatchSize(int size) {
+    if (size > MAX_BATCH) {
+      throw new DomainException.InvalidArgument(
+          Reason.BATCH_TOO_LARGE,
+          List.of(
+              new FieldViolation(
+                  "events",
+                  "a batch holds at most "
+                      + MAX_BATCH
+                      + " events, got "
+                      + size
+                      + "; nothing of it was stored")));
     }
   }
 
@@ -118,9 +128,7 @@ public final class IngestService {
   }
 
   public BatchResult ingest(List<IncomingEvent> events) {
-    if (events.size() > MAX_BATCH) {
-      throw new BatchTooLarge(events.size());
-    }
+    checkBatchSize(events.size());
     long start = System.nanoTime();
     Instant receivedAt = clock.instant();
     Catalog cat = catalog.snapshot();
@@ -203,7 +211,7 @@ public final class IngestService {
           rejected++;
           count(
               "rejected",
-              r.problem().code() == ItemProblem.ALREADY_EXISTS
+              r.problem().reason() == Reason.ALREADY_EXISTS
                   ? "already_exists"
                   : r.problem().field());
         }
@@ -279,7 +287,7 @@ public final class IngestService {
 
   private static DomainException unavailable() {
     return new DomainException.Unavailable(
-        "DEPENDENCY_UNAVAILABLE",
+        Reason.DEPENDENCY_UNAVAILABLE,
         "the event store is unreachable; nothing of this batch was stored, retry with backoff",
         Duration.ofSeconds(1));
   }

@@ -1,23 +1,21 @@
 package dev.headroom.signal.ingest;
 
+import dev.headroom.kit.error.Reason;
+
 /**
- * Why one event was not accepted.
- *
- * @param code the google.rpc.Code number the event alone would be answered with (3
- *     INVALID_ARGUMENT, 6 ALREADY_EXISTS)
+ * Why one event was not accepted. The status code the event alone would be answered with follows
+ * from the reason ({@code ErrorMapper.codeOf}), so the edge derives it and the ingest path stays
+ * free of wire types.
  */
-public record ItemProblem(int code, String reason, String field, String description) {
-  public static final int INVALID_ARGUMENT = 3;
-  public static final int ALREADY_EXISTS = 6;
+public record ItemProblem(Reason reason, String field, String description) {
 
   public static ItemProblem invalid(String field, String description) {
-    return new ItemProblem(INVALID_ARGUMENT, "INVALID_ARGUMENT", field, description);
+    return new ItemProblem(Reason.INVALID_ARGUMENT, field, description);
   }
 
   public static ItemProblem alreadyExists(String eventId) {
     return new ItemProblem(
-        ALREADY_EXISTS,
-        "ALREADY_EXISTS",
+        Reason.ALREADY_EXISTS,
         "event_id",
         "event_id "
             + eventId

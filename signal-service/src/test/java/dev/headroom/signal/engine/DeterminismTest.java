@@ -3,6 +3,7 @@ package dev.headroom.signal.engine;
 import static dev.headroom.signal.domain.SignalType.ORGANIZATIONAL_GROWTH;
 import static dev.headroom.signal.domain.SignalType.PREMIUM_FEATURE_DEMAND;
 import static dev.headroom.signal.domain.SignalType.SEAT_UTILIZATION_HIGH;
+import static dev.headroom.signal.domain.SignalType.USAGE_LIMIT_APPROACHING;
 import static dev.headroom.signal.engine.Fixture.day;
 import static dev.headroom.signal.engine.Fixture.require;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -13,6 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.headroom.signal.domain.AccountTimeline;
 import dev.headroom.signal.domain.Evaluation;
 import dev.headroom.signal.domain.Role;
+import dev.headroom.signal.domain.RunMemory;
 import dev.headroom.signal.domain.SignalRule;
 import dev.headroom.signal.domain.SignalType;
 import dev.headroom.signal.domain.UsageFact;
@@ -102,18 +104,68 @@ class DeterminismTest {
   }
 
   @Test
-  void aRunOlderThanTheHorizonStartsAtTheHorizon() {
+  void aRunOfMoreThanAYearReportsItsStartAndItDoesNotMove() {
     Fixture f = new Fixture().subscribe("core", "team", 10, day(-900)).members("u", 9, day(-800));
-    SignalEngine engine =
-        new SignalEngine(
-            new EngineSettings("core", List.of("api_calls"), 3, 1, Duration.ofDays(400)));
-    Evaluation e =
-        engine.evaluate(
-            f.timeline(),
-            Map.of(SEAT_UTILIZATION_HIGH, DefaultRules.of(SEAT_UTILIZATION_HIGH)),
-            day(0));
 
-    assertEquals(day(-400 + 14), require(e, SEAT_UTILIZATION_HIGH).since());
+    for (int t : new int[] {0, 1, 30, 200}) {
+      assertEquals(
+          day(-800 + 14),
+          require(f.evalOnly(day(t), SEAT_UTILIZATION_HIGH), SEAT_UTILIZATION_HIGH).since(),
+          "at day " + t);
+    }
+  }
+
+  @Test
+  void aMeterNearItsLimitForYearsReportsWhenItFirstGotThere() {
+    // storage_gb is a gauge limited to 100 on the team plan.
+    Fixture f =
+        new Fixture().subscribe("core", "team", 10, day(-900)).meter("storage_gb", 95, day(-700));
+
+    for (int t : new int[] {0, 45}) {
+      assertEquals(
+          day(-700 + 14),
+          require(f.evalOnly(day(t), USAGE_LIMIT_APPROACHING), USAGE_LIMIT_APPROACHING).since(),
+          "at day " + t);
+    }
+  }
+
+  @Test
+  void aRememberedRunIsTrustedOnlyWhileTheHistoryBeforeItIsUnchanged() {
+    Fixture f = new Fixture().subscribe("core", "team", 10, day(-900)).members("u", 8, day(-800));
+    Map<SignalType, SignalRule> rules =
+        Map.of(SEAT_UTILIZATION_HIGH, DefaultRules.of(SEAT_UTILIZATION_HIGH));
+    SignalEngine engine = new SignalEngine();
+    RunMemory memory = engine.evaluate(f.timeline(), rules, day(0)).runMemory();
+    // A memory claiming another start shows whether the engine searched past it or trusted it.
+    RunMemory.Run run = memory.runs().get(SEAT_UTILIZATION_HIGH);
+    RunMemory claimed =
+        new RunMemory(
+            memory.asOf(),
+            memory.account(),
+            memory.catalog(),
+            memory.factsBefore(),
+            memory.historyHash(),
+            Map.of(SEAT_UTILIZATION_HIGH, new RunMemory.Run(run.rule(), day(-500))));
+
+    // Facts after the remembered instant leave the history before it alone: trusted.
+    f.active("u1", day(0.5)).added("u8", day(0.75));
+    assertEquals(
+        day(-500 + 14),
+        require(engine.evaluate(f.timeline(), rules, day(1), claimed), SEAT_UTILIZATION_HIGH)
+            .since());
+
+    // Learned late: a member left for an hour 300 days ago. The memory no longer describes the
+    // history, so the run is searched again.
+    f.removed("u0", day(-300)).added("u0", day(-300).plus(Duration.ofHours(1)));
+    Evaluation after = engine.evaluate(f.timeline(), rules, day(1), claimed);
+    assertEquals(
+        day(-300 + 14).plus(Duration.ofHours(1)), require(after, SEAT_UTILIZATION_HIGH).since());
+    assertEquals(
+        day(-300 + 14).plus(Duration.ofHours(1)),
+        require(
+                engine.evaluate(f.timeline(), rules, day(2), after.runMemory()),
+                SEAT_UTILIZATION_HIGH)
+            .since());
   }
 
   @Test

@@ -4,9 +4,13 @@ import static dev.headroom.signal.engine.Fixture.day;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.headroom.signal.domain.AccountTimeline;
+import dev.headroom.signal.domain.Evaluation;
 import dev.headroom.signal.domain.Role;
+import dev.headroom.signal.domain.RunMemory;
 import dev.headroom.signal.domain.SignalRule;
 import dev.headroom.signal.domain.SignalType;
+import dev.headroom.signal.domain.UsageFact;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
@@ -152,7 +156,6 @@ class RunFinderCrossCheckTest {
         Instant t = day(evalDay).plus(Duration.ofHours(seed % 24));
         FactIndex index =
             new FactIndex(f.account(), Fixture.CATALOG, f.facts, t, EngineSettings.DEFAULTS);
-        Instant horizon = t.minus(Duration.ofDays(400));
         for (SignalRule rule : rules.values()) {
           Condition c = SignalEngine.conditionFor(rule);
           if (!c.holds(index, t)) {
@@ -163,7 +166,7 @@ class RunFinderCrossCheckTest {
           while (c.holds(index, s.minus(Duration.ofHours(1)))) {
             s = s.minus(Duration.ofHours(1));
           }
-          assertEquals(s, RunFinder.runStart(c, index, t, horizon), () -> rule.type() + " at " + t);
+          assertEquals(s, RunFinder.runStart(c, index, t, null), () -> rule.type() + " at " + t);
         }
       }
     }
@@ -171,5 +174,61 @@ class RunFinderCrossCheckTest {
     // held".
     assertEquals(rules.keySet(), held.keySet(), () -> "held: " + held);
     held.values().forEach(n -> assertTrue(n >= 2, () -> "held: " + held));
+  }
+
+  /**
+   * The run memory only shortens the search: evaluating an account again and again as its facts
+   * arrive, a few of them late (before the previous evaluation's instant), gives exactly what a
+   * fresh evaluation of the same facts gives.
+   */
+  @Test
+  void evaluationsWithRunMemoryAgreeWithFreshOnes() {
+    Map<SignalType, SignalRule> rules = looseRules();
+    SignalEngine engine = new SignalEngine();
+    int withLateFacts = 0;
+    int withoutLateFacts = 0;
+    for (long seed = 1; seed <= 12; seed++) {
+      Fixture f = randomAccount(seed);
+      Random random = new Random(seed);
+      List<Instant> instants = new java.util.ArrayList<>();
+      for (int evalDay = 20; evalDay <= 80; evalDay += 6) {
+        instants.add(day(evalDay).plus(Duration.ofMinutes(seed * 37)));
+      }
+      // A fact arrives at the first evaluation that can see it, or (1 in 20) a few evaluations
+      // later: then it is late and rewrites history the previous evaluation had seen.
+      Map<UsageFact, Integer> arrival = new java.util.HashMap<>();
+      for (UsageFact fact : f.facts) {
+        int first = 0;
+        while (first < instants.size() && instants.get(first).isBefore(fact.occurredAt())) {
+          first++;
+        }
+        arrival.put(fact, random.nextInt(20) == 0 ? first + 1 + random.nextInt(3) : first);
+      }
+      RunMemory memory = null;
+      for (int step = 0; step < instants.size(); step++) {
+        int arrived = step;
+        Instant t = instants.get(step);
+        List<UsageFact> known = f.facts.stream().filter(x -> arrival.get(x) <= arrived).toList();
+        AccountTimeline timeline = new AccountTimeline(f.account(), Fixture.CATALOG, known);
+        Evaluation withMemory = engine.evaluate(timeline, rules, t, memory);
+        Evaluation fresh = engine.evaluate(timeline, rules, t);
+        assertEquals(fresh.signals(), withMemory.signals(), () -> "at " + t);
+        if (step > 0) {
+          Instant previous = instants.get(step - 1);
+          boolean late =
+              known.stream()
+                  .anyMatch(x -> arrival.get(x) == arrived && x.occurredAt().isBefore(previous));
+          if (late) {
+            withLateFacts++;
+          } else {
+            withoutLateFacts++;
+          }
+        }
+        memory = withMemory.runMemory();
+      }
+    }
+    int late = withLateFacts;
+    int clean = withoutLateFacts;
+    assertTrue(late >= 10 && clean >= 10, () -> late + " with late facts, " + clean + " without");
   }
 }

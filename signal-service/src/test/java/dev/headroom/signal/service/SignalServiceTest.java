@@ -378,7 +378,18 @@ class SignalServiceTest {
             new Case(
                 event("b-22", a, "u", at, "INTEGRATION_REQUESTED", Map.of()),
                 "payload.integration_key"),
-            new Case(event("b-23", a, "u", at, "USER_ROLE_CHANGED", Map.of()), "payload.role"));
+            new Case(event("b-23", a, "u", at, "USER_ROLE_CHANGED", Map.of()), "payload.role"),
+            new Case(event("b-24", a, "u", at, "USER_ADDED", Map.of()), "payload.role"),
+            new Case(
+                event("b-25", a, "u", at, "USER_ADDED", Map.of("team", "ops")), "payload.role"),
+            new Case(
+                event("b-26", a, "u", at, "USER_ADDED", Map.of("role", "member")), "payload.role"),
+            new Case(event(" \t ", a, "u", at, "USER_ACTIVE", Map.of()), "event_id"),
+            new Case(event("b-27", "   ", "u", at, "USER_ACTIVE", Map.of()), "account_id"),
+            new Case(event("b-28", a, "  ", at, "USER_ACTIVE", Map.of()), "user_id"),
+            new Case(
+                event("b-29", a, "\u2003", at, "FEATURE_USED", Map.of("feature_key", "sso")),
+                "user_id"));
     IngestEventsRequest.Builder req = IngestEventsRequest.newBuilder();
     req.addEvents(event("ok-1", a, "u", at, "USER_ACTIVE", Map.of()));
     cases.forEach(c -> req.addEvents(c.event()));
@@ -399,6 +410,30 @@ class SignalServiceTest {
       assertEquals(
           cases.get(i).field(), res.getError().getField(), "case " + i + ": " + res.getError());
       assertFalse(res.getError().getDescription().isBlank());
+    }
+  }
+
+  @Test
+  void identifiersMadeOfWhitespaceAreReportedAsMissing() {
+    Instant at = NOW.minus(2, ChronoUnit.HOURS);
+    IngestEventsResponse r =
+        ingest(
+            event("  ", "blank-ids", "u", at, "USER_ACTIVE", Map.of()),
+            event("blank-1", "\t", "u", at, "USER_ACTIVE", Map.of()),
+            event("blank-2", "blank-ids", " ", at, "USER_ACTIVE", Map.of()),
+            event("blank-3", "blank-ids", "u", at, "USER_ADDED", Map.of("team", "ops")));
+
+    assertEquals(0, r.getAcceptedCount());
+    List<String> fields = List.of("event_id", "account_id", "user_id", "payload.role");
+    for (int i = 0; i < fields.size(); i++) {
+      var error = r.getResults(i).getError();
+      assertEquals(fields.get(i), error.getField(), error.toString());
+      assertTrue(error.getDescription().startsWith("required"), error.toString());
+    }
+    for (int i = 0; i < 3; i++) {
+      assertTrue(
+          r.getResults(i).getError().getDescription().contains("whitespace"),
+          r.getResults(i).getError().toString());
     }
   }
 
@@ -672,6 +707,43 @@ class SignalServiceTest {
   // ------------------------------------------------------------------------------
 
   @Test
+  void aPendingSignalSaysSinceWhenItHoldsAndWhenItBecomesActive() {
+    String acct = "pending-acct";
+    svc.putAccount(acct, "pro", 5, NOW.minus(40, ChronoUnit.DAYS));
+    Instant added = NOW.minus(3, ChronoUnit.DAYS);
+    IngestEventsRequest.Builder b = IngestEventsRequest.newBuilder();
+    for (int i = 0; i < 4; i++) {
+      b.addEvents(
+          event("pending-add-" + i, acct, "p" + i, added, "USER_ADDED", Map.of("role", "MEMBER")));
+    }
+    assertEquals(4, stub.ingestEvents(b.build()).getAcceptedCount());
+    stub.evaluateSignals(EvaluateSignalsRequest.newBuilder().setAccountId(acct).build());
+
+    Signal listed =
+        stub
+            .listAccountSignals(ListAccountSignalsRequest.newBuilder().setAccountId(acct).build())
+            .getCurrentList()
+            .stream()
+            .filter(s -> s.getType() == SignalType.SIGNAL_TYPE_SEAT_UTILIZATION_HIGH)
+            .findFirst()
+            .orElseThrow();
+    Signal inSnapshot =
+        stub
+            .getUsageSnapshot(GetUsageSnapshotRequest.newBuilder().setAccountId(acct).build())
+            .getSnapshot()
+            .getSignalsList()
+            .stream()
+            .filter(s -> s.getType() == SignalType.SIGNAL_TYPE_SEAT_UTILIZATION_HIGH)
+            .findFirst()
+            .orElseThrow();
+    for (Signal s : List.of(listed, inSnapshot)) {
+      assertEquals(SignalStatus.SIGNAL_STATUS_PENDING, s.getStatus());
+      assertEquals(ts(added), s.getSince(), "a pending signal's since is the start of its run");
+      assertEquals(ts(added.plus(14, ChronoUnit.DAYS)), s.getActivatesAt());
+    }
+  }
+
+  @Test
   void seatUtilizationFiresEndToEndAndIsWatched() throws Exception {
     String acct = "seats-acct";
     long cursor = svc.lastCursor();
@@ -717,6 +789,7 @@ class SignalServiceTest {
           });
       assertEquals(SignalStatus.SIGNAL_STATUS_ACTIVE, seat.get().getStatus());
       assertEquals(ts(added.plus(14, ChronoUnit.DAYS)), seat.get().getSince());
+      assertFalse(seat.get().hasActivatesAt(), "only a pending signal has an activation ahead");
       assertTrue(seat.get().getEvidenceCount() > 0);
       assertEquals(
           dev.headroom.api.common.v1.ExpansionType.EXPANSION_TYPE_SEAT_ADD,
@@ -983,6 +1056,83 @@ class SignalServiceTest {
             HttpResponse.BodyHandlers.ofString());
     assertEquals(400, bad.statusCode());
     assertNotEquals(500, bad.statusCode());
+  }
+
+  @Test
+  void theSameMistakeGetsTheSameAnswerOverGrpcAndHttp() throws Exception {
+    // One bad event per validation step that was reworked: a role-less USER_ADDED, a whitespace id.
+    String at = "2025-01-02T10:00:00Z";
+    var grpcItems =
+        ingest(
+            event("same-1", "same-acct", "u1", Instant.parse(at), "USER_ADDED", Map.of()),
+            event(" ", "same-acct", "u1", Instant.parse(at), "USER_ACTIVE", Map.of()));
+    var httpItems =
+        postEvents(
+            """
+            {"events": [
+              {"event_id": "same-1", "account_id": "same-acct", "user_id": "u1",
+               "occurred_at": "%s", "kind": "USER_ADDED", "payload": {}},
+              {"event_id": " ", "account_id": "same-acct", "user_id": "u1",
+               "occurred_at": "%s", "kind": "USER_ACTIVE"}
+            ]}\
+            """
+                .formatted(at, at));
+    assertEquals(200, httpItems.statusCode(), httpItems.body());
+    var results = JSON.readTree(httpItems.body()).get("results");
+    for (int i = 0; i < 2; i++) {
+      var grpcError = grpcItems.getResults(i).getError();
+      var httpError = results.get(i).get("error");
+      assertEquals(grpcError.getCode(), httpError.get("code").asInt());
+      assertEquals(
+          grpcError.getReason().name(), "ERROR_REASON_" + httpError.get("reason").asText());
+      assertEquals(grpcError.getField(), httpError.get("field").asText());
+      assertEquals(grpcError.getDescription(), httpError.get("description").asText());
+    }
+    assertEquals("payload.role", grpcItems.getResults(0).getError().getField());
+    assertEquals("event_id", grpcItems.getResults(1).getError().getField());
+
+    // A whole batch refused: the same code, reason, field and message.
+    IngestEventsRequest.Builder big = IngestEventsRequest.newBuilder();
+    StringBuilder json = new StringBuilder("[");
+    for (int i = 0; i < 1001; i++) {
+      big.addEvents(
+          event("same-big-" + i, "same-acct", "u1", Instant.parse(at), "USER_ACTIVE", Map.of()));
+      json.append(i == 0 ? "" : ",")
+          .append(
+              """
+              {"event_id": "same-big-%d", "account_id": "same-acct", "user_id": "u1",
+               "occurred_at": "%s", "kind": "USER_ACTIVE"}\
+              """
+                  .formatted(i, at));
+    }
+    StatusRuntimeException grpcRefusal =
+        assertThrows(StatusRuntimeException.class, () -> stub.ingestEvents(big.build()));
+    HttpResponse<String> httpRefusal = postEvents(json.append("]").toString());
+    com.google.rpc.Status status = StatusProto.fromThrowable(grpcRefusal);
+    var httpError = JSON.readTree(httpRefusal.body()).get("error");
+    assertEquals(400, httpRefusal.statusCode());
+    assertEquals(status.getCode(), httpError.get("code").asInt());
+    assertEquals(
+        status.getDetails(0).unpack(ErrorInfo.class).getReason(), httpError.get("reason").asText());
+    assertEquals("BATCH_TOO_LARGE", httpError.get("reason").asText());
+    assertEquals(violations(grpcRefusal).get(0).getField(), httpError.get("field").asText());
+    assertEquals(
+        violations(grpcRefusal).get(0).getDescription(), httpError.get("description").asText());
+    assertEquals(status.getMessage(), httpError.get("message").asText());
+  }
+
+  private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
+      new com.fasterxml.jackson.databind.ObjectMapper();
+
+  private static HttpResponse<String> postEvents(String body) throws Exception {
+    return HttpClient.newHttpClient()
+        .send(
+            HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + svc.app.httpPort() + "/v1/events"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
   }
 
   @Test

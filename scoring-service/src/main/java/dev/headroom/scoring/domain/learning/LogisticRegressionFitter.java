@@ -146,9 +146,9 @@ public final class LogisticRegressionFitter {
     }
     if (!(positiveSum > 0)) {
       throw new DomainException.FailedPrecondition(
-          "NO_PREDICTIVE_CATEGORY",
           "no category is positively associated with won expansions in these outcomes: "
-              + "there are no weights to propose");
+              + "there are no weights to propose",
+          Map.of());
     }
     int[] points = new int[categories.length];
     double[] remainders = new double[categories.length];
@@ -230,7 +230,6 @@ public final class LogisticRegressionFitter {
             Integer.toString(withoutScore));
     if (won == 0 || lost == 0) {
       throw new DomainException.FailedPrecondition(
-          "ONE_OUTCOME_CLASS",
           "the outcomes with a preceding score are "
               + (won == 0 ? "all lost" : "all won")
               + " ("
@@ -242,7 +241,6 @@ public final class LogisticRegressionFitter {
         || won < options.minPerClass()
         || lost < options.minPerClass()) {
       throw new DomainException.FailedPrecondition(
-          "NOT_ENOUGH_OUTCOMES",
           "too few outcomes to fit: "
               + usable
               + " with a preceding score ("
@@ -391,9 +389,9 @@ public final class LogisticRegressionFitter {
       }
       if (!(Math.abs(m[pivot][col]) > 1e-12)) {
         throw new DomainException.FailedPrecondition(
-            "FIT_DEGENERATE",
             "the outcomes do not determine the coefficients (a category never varies, or the "
-                + "outcomes are perfectly separated); fit with a positive lambda or more outcomes");
+                + "outcomes are perfectly separated); fit with a positive lambda or more outcomes",
+            Map.of());
       }
       double[] tmp = m[col];
       m[col] = m[pivot];

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.headroom.kit.error.DomainException;
+import dev.headroom.kit.error.Reason;
 import dev.headroom.scoring.domain.ExpansionType;
 import dev.headroom.scoring.domain.Money;
 import dev.headroom.scoring.domain.ScoreCategory;
@@ -197,7 +198,8 @@ class LogisticRegressionFitterTest {
             DomainException.FailedPrecondition.class,
             () ->
                 LogisticRegressionFitter.pointsFromCoefficients(new double[] {-1, 0, -2, -0.5, 0}));
-    assertEquals("NO_PREDICTIVE_CATEGORY", e.reason());
+    assertEquals(Reason.FAILED_PRECONDITION, e.reason());
+    assertTrue(e.getMessage().contains("no weights to propose"), e.getMessage());
   }
 
   @Test
@@ -206,7 +208,8 @@ class LogisticRegressionFitterTest {
         assertThrows(
             DomainException.FailedPrecondition.class,
             () -> fitter.fit(history(29, 1, 0, 0, 4, 0, 0, 0), seed, FitOptions.fromRequest(0, 1)));
-    assertEquals("NOT_ENOUGH_OUTCOMES", e.reason());
+    assertEquals(Reason.FAILED_PRECONDITION, e.reason());
+    assertTrue(e.getMessage().startsWith("too few outcomes"), e.getMessage());
     assertEquals("29", e.metadata().get("usable_outcomes"));
   }
 
@@ -220,7 +223,8 @@ class LogisticRegressionFitterTest {
         assertThrows(
             DomainException.FailedPrecondition.class,
             () -> fitter.fit(outcomes, seed, FitOptions.fromRequest(0, 1)));
-    assertEquals("NOT_ENOUGH_OUTCOMES", e.reason());
+    assertEquals(Reason.FAILED_PRECONDITION, e.reason());
+    assertTrue(e.getMessage().startsWith("too few outcomes"), e.getMessage());
     assertEquals("4", e.metadata().get("won"));
   }
 
@@ -234,7 +238,7 @@ class LogisticRegressionFitterTest {
         assertThrows(
             DomainException.FailedPrecondition.class,
             () -> fitter.fit(outcomes, seed, FitOptions.fromRequest(0, 1)));
-    assertEquals("ONE_OUTCOME_CLASS", e.reason());
+    assertEquals(Reason.FAILED_PRECONDITION, e.reason());
     assertTrue(e.getMessage().contains("all won"), e.getMessage());
   }
 
