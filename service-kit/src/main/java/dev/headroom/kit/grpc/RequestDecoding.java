@@ -6,6 +6,7 @@ import com.google.rpc.BadRequest;
 import com.google.rpc.Code;
 import com.google.rpc.ErrorInfo;
 import dev.headroom.kit.error.ErrorMapper;
+import dev.headroom.kit.error.Reason;
 import io.grpc.ForwardingServerCallListener;
 import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
@@ -177,7 +178,7 @@ public final class RequestDecoding {
             .addDetails(
                 com.google.protobuf.Any.pack(
                     ErrorInfo.newBuilder()
-                        .setReason("INVALID_ARGUMENT")
+                        .setReason(Reason.INVALID_ARGUMENT.name())
                         .setDomain(ErrorMapper.DOMAIN)
                         .putMetadata("service", service)
                         .putMetadata("request_type", u.requestType())

@@ -18,18 +18,11 @@ public record EngineSettings(
     int activationMinActiveUsers,
     int activationMinWorkflows) {
 
-  public static final EngineSettings DEFAULTS =
-      new EngineSettings("core", List.of("api_calls"), 3, 1);
-
   public EngineSettings {
     Objects.requireNonNull(coreProductKey, "coreProductKey");
     apiMeterKeys = List.copyOf(apiMeterKeys);
     if (activationMinActiveUsers < 0 || activationMinWorkflows < 0) {
       throw new IllegalArgumentException("activation minimums must be >= 0");
     }
-  }
-
-  public static EngineSettings defaults() {
-    return DEFAULTS;
   }
 }

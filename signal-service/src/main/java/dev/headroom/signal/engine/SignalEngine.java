@@ -40,10 +40,6 @@ public final class SignalEngine {
     this.settings = Objects.requireNonNull(settings, "settings");
   }
 
-  public SignalEngine() {
-    this(EngineSettings.DEFAULTS);
-  }
-
   public EngineSettings settings() {
     return settings;
   }

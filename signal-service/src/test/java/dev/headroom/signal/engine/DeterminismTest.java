@@ -70,7 +70,9 @@ class DeterminismTest {
       List<UsageFact> shuffled = new ArrayList<>(f.facts);
       Collections.shuffle(shuffled, random);
       AccountTimeline timeline = new AccountTimeline(f.account(), Fixture.CATALOG, shuffled);
-      assertEquals(expected, new SignalEngine().evaluate(timeline, DefaultRules.all(), day(60)));
+      assertEquals(
+          expected,
+          new SignalEngine(Fixture.SETTINGS).evaluate(timeline, DefaultRules.all(), day(60)));
     }
   }
 
@@ -82,7 +84,7 @@ class DeterminismTest {
     doubled.addAll(f.facts);
     assertEquals(
         expected,
-        new SignalEngine()
+        new SignalEngine(Fixture.SETTINGS)
             .evaluate(
                 new AccountTimeline(f.account(), Fixture.CATALOG, doubled),
                 DefaultRules.all(),
@@ -134,7 +136,7 @@ class DeterminismTest {
     Fixture f = new Fixture().subscribe("core", "team", 10, day(-900)).members("u", 8, day(-800));
     Map<SignalType, SignalRule> rules =
         Map.of(SEAT_UTILIZATION_HIGH, DefaultRules.of(SEAT_UTILIZATION_HIGH));
-    SignalEngine engine = new SignalEngine();
+    SignalEngine engine = new SignalEngine(Fixture.SETTINGS);
     RunMemory memory = engine.evaluate(f.timeline(), rules, day(0)).runMemory();
     // A memory claiming another start shows whether the engine searched past it or trusted it.
     RunMemory.Run run = memory.runs().get(SEAT_UTILIZATION_HIGH);
@@ -172,7 +174,7 @@ class DeterminismTest {
   void aProvisionalAccountEvaluatesNothing() {
     Fixture f = busy();
     Evaluation e =
-        new SignalEngine()
+        new SignalEngine(Fixture.SETTINGS)
             .evaluate(
                 new AccountTimeline(null, Fixture.CATALOG, f.facts), DefaultRules.all(), day(60));
 

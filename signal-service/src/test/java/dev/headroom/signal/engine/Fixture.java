@@ -37,6 +37,9 @@ final class Fixture {
   static final Instant T0 = Instant.parse("2025-01-01T00:00:00Z");
   static final String ACCOUNT = "acme";
 
+  /** signal.yaml's engine settings, spelled out for tests that run the engine without the app. */
+  static final EngineSettings SETTINGS = new EngineSettings("core", List.of("api_calls"), 3, 1);
+
   static final Catalog CATALOG =
       new Catalog(
           List.of(new Product("core", "Core", 0), new Product("analytics", "Analytics", 1)),
@@ -215,7 +218,7 @@ final class Fixture {
   }
 
   Evaluation eval(Map<SignalType, SignalRule> rules, Instant t) {
-    return new SignalEngine(EngineSettings.DEFAULTS).evaluate(timeline(), rules, t);
+    return new SignalEngine(SETTINGS).evaluate(timeline(), rules, t);
   }
 
   /** Only the given types' default rules, so a test sees exactly the signal it is about. */

@@ -154,8 +154,7 @@ class RunFinderCrossCheckTest {
       Fixture f = randomAccount(seed);
       for (int evalDay : new int[] {30, 55, 80}) {
         Instant t = day(evalDay).plus(Duration.ofHours(seed % 24));
-        FactIndex index =
-            new FactIndex(f.account(), Fixture.CATALOG, f.facts, t, EngineSettings.DEFAULTS);
+        FactIndex index = new FactIndex(f.account(), Fixture.CATALOG, f.facts, t, Fixture.SETTINGS);
         for (SignalRule rule : rules.values()) {
           Condition c = SignalEngine.conditionFor(rule);
           if (!c.holds(index, t)) {
@@ -184,7 +183,7 @@ class RunFinderCrossCheckTest {
   @Test
   void evaluationsWithRunMemoryAgreeWithFreshOnes() {
     Map<SignalType, SignalRule> rules = looseRules();
-    SignalEngine engine = new SignalEngine();
+    SignalEngine engine = new SignalEngine(Fixture.SETTINGS);
     int withLateFacts = 0;
     int withoutLateFacts = 0;
     for (long seed = 1; seed <= 12; seed++) {
