@@ -1,0 +1,22 @@
+package dev.headroom.crm.client;
+
+import dev.headroom.crm.domain.ConnectionCheck;
+import dev.headroom.crm.domain.FieldMapping;
+import java.util.List;
+
+/** The calls the sync engine makes to one CRM connection. */
+public interface CrmClient {
+  /** The most records one {@link #upsertAccounts} call may carry. */
+  int batchLimit();
+
+  /**
+   * Upserts accounts (companies) by the connection's match field.
+   *
+   * @return one result per write, in order
+   * @throws CrmCallException when the call as a whole failed after the retries it is allowed
+   */
+  List<RecordResult> upsertAccounts(List<RecordWrite> batch) throws CrmCallException;
+
+  /** Checks authentication, the object and each enabled mapped field; never writes. */
+  List<ConnectionCheck> test(List<FieldMapping> mappings);
+}

@@ -1,0 +1,513 @@
+package dev.headroom.crm.sync;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import dev.headroom.crm.client.CrmCallException;
+import dev.headroom.crm.client.RecordResult;
+import dev.headroom.crm.client.RecordWrite;
+import dev.headroom.crm.db.ConnectionDao;
+import dev.headroom.crm.db.SyncDao;
+import dev.headroom.crm.domain.AccountValues;
+import dev.headroom.crm.domain.ConnectionSettings;
+import dev.headroom.crm.domain.RecordMapper;
+import dev.headroom.kit.outbox.Backoff;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import java.util.random.RandomGenerator;
+import org.jdbi.v3.core.Jdbi;
+
+/**
+ * Sends queued accounts to each enabled connection: leases due rows, maps each account's values,
+ * keeps only the fields that differ from what the CRM got last time, upserts them in batches of the
+ * API's size, and records every record's result.
+ *
+ * <p>A record the CRM refuses is retried with backoff and dead-lettered (with the CRM's own
+ * message) after {@code maxAttempts}; an outage or throttling that outlasts the HTTP retries
+ * charges no attempt: the records stay queued and go out once the CRM answers again. Nothing is
+ * acknowledged (removed from the queue) before the CRM accepted it, and a change that arrives while
+ * its account is in flight stays queued.
+ */
+public final class SyncEngine implements AutoCloseable {
+  private static final Logger LOG = Logger.getLogger(SyncEngine.class.getName());
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /**
+   * @param maxAttempts sends of one record the CRM may refuse before it is dead-lettered
+   * @param recordBackoff delay before a refused record is sent again
+   * @param outageBackoff delay before records of a failed call are sent again
+   * @param batchesPerTick batches per connection before the engine looks at the next one
+   * @param lease how long a claimed row stays invisible to other workers
+   */
+  public record Settings(
+      Duration pollInterval,
+      int maxAttempts,
+      Backoff recordBackoff,
+      Backoff outageBackoff,
+      int batchesPerTick,
+      Duration lease,
+      Duration retention) {}
+
+  private final Jdbi jdbi;
+  private final Connections connections;
+  private final Settings settings;
+  private final Clock clock;
+  private final Ids ids;
+  private final RandomGenerator random = RandomGenerator.getDefault();
+  private final Map<String, Integer> outageStreak = new ConcurrentHashMap<>();
+  private final Thread thread;
+  private volatile boolean running = true;
+  private Instant lastPrune = Instant.MIN;
+
+  public SyncEngine(Jdbi jdbi, Connections connections, Settings settings, Clock clock, Ids ids) {
+    this.jdbi = jdbi;
+    this.connections = connections;
+    this.settings = settings;
+    this.clock = clock;
+    this.ids = ids;
+    this.thread = new Thread(this::loop, "crm-sync");
+    this.thread.setDaemon(true);
+  }
+
+  public SyncEngine start() {
+    thread.start();
+    return this;
+  }
+
+  private void loop() {
+    while (running) {
+      boolean busy = false;
+      try {
+        busy = runOnce();
+        pruneIfDue();
+      } catch (RuntimeException e) {
+        LOG.log(Level.WARNING, "sync tick failed; retrying", e);
+      }
+      if (!busy) {
+        try {
+          Thread.sleep(settings.pollInterval().toMillis());
+        } catch (InterruptedException e) {
+          return;
+        }
+      }
+    }
+  }
+
+  /** One pass over every enabled connection; true when some connection had more work queued. */
+  public boolean runOnce() {
+    boolean more = false;
+    for (ConnectionSettings c : connections.enabled()) {
+      if (!running) {
+        break;
+      }
+      Optional<Connections.Live> live = connections.live(c.connectionId());
+      if (live.isPresent()) {
+        more |= sync(live.get());
+      }
+    }
+    return more;
+  }
+
+  private boolean sync(Connections.Live live) {
+    String cid = live.settings().connectionId();
+    scheduleReconcile(live.settings());
+    SyncDao dao = jdbi.onDemand(SyncDao.class);
+    Map<String, String> tickRuns = new HashMap<>();
+    Set<String> failedRuns = new HashSet<>();
+    boolean full = false;
+    for (int b = 0; b < settings.batchesPerTick() && running; b++) {
+      Instant now = clock.instant();
+      List<SyncDao.PendingRow> claimed =
+          new ArrayList<>(
+              dao.claim(
+                  cid, utc(now), utc(now.plus(settings.lease())), live.client().batchLimit()));
+      if (claimed.isEmpty()) {
+        full = false;
+        break;
+      }
+      claimed.sort(
+          (x, y) ->
+              x.queuedAt().compareTo(y.queuedAt()) != 0
+                  ? x.queuedAt().compareTo(y.queuedAt())
+                  : x.accountId().compareTo(y.accountId()));
+      full = claimed.size() == live.client().batchLimit();
+      if (!sendBatch(live, claimed, tickRuns, failedRuns)) {
+        break;
+      }
+    }
+    Set<String> touched = new HashSet<>(tickRuns.values());
+    touched.addAll(dao.unfinishedRuns(cid));
+    for (String runId : touched) {
+      if (dao.pendingOfRun(runId) == 0) {
+        dao.finishRun(runId, failedRuns.contains(runId), utc(clock.instant()));
+      }
+    }
+    return full;
+  }
+
+  private void scheduleReconcile(ConnectionSettings c) {
+    ConnectionDao cdao = jdbi.onDemand(ConnectionDao.class);
+    Optional<ConnectionDao.ConnectionRow> row = cdao.find(c.connectionId());
+    Instant now = clock.instant();
+    if (row.isEmpty()) {
+      return;
+    }
+    OffsetDateTime last = row.get().lastReconcileAt();
+    if (last != null && last.toInstant().plus(c.reconcileInterval()).isAfter(now)) {
+      return;
+    }
+    jdbi.useTransaction(
+        h -> {
+          String runId = ids.next("run-");
+          SyncDao dao = h.attach(SyncDao.class);
+          dao.insertRun(newRun(runId, c.connectionId(), "SCHEDULED_RECONCILE", null, now));
+          dao.enqueueAll(c.connectionId(), "SCHEDULED_RECONCILE", runId, utc(now));
+          h.attach(ConnectionDao.class).reconciled(c.connectionId(), utc(now));
+        });
+  }
+
+  /** Returns false when the CRM call failed as a whole (stop this connection for this tick). */
+  private boolean sendBatch(
+      Connections.Live live,
+      List<SyncDao.PendingRow> claimed,
+      Map<String, String> tickRuns,
+      Set<String> failedRuns) {
+    String cid = live.settings().connectionId();
+    SyncDao dao = jdbi.onDemand(SyncDao.class);
+    List<String> accountIds = claimed.stream().map(SyncDao.PendingRow::accountId).toList();
+    Map<String, AccountValues> values = new HashMap<>();
+    dao.accounts(accountIds)
+        .forEach(a -> values.put(a.accountId(), AccountValuesJson.read(a.accountVals())));
+    Map<String, SyncDao.SyncedRow> synced = new HashMap<>();
+    dao.synced(cid, accountIds).forEach(s -> synced.put(s.accountId(), s));
+
+    Instant now = clock.instant();
+    List<SyncDao.PendingRow> toSend = new ArrayList<>();
+    List<RecordWrite> writes = new ArrayList<>();
+    Map<String, Diff> diffs = new LinkedHashMap<>();
+    List<SyncDao.PendingRow> unchanged = new ArrayList<>();
+    for (SyncDao.PendingRow p : claimed) {
+      AccountValues v = values.get(p.accountId());
+      if (v == null) {
+        unchanged.add(p);
+        continue;
+      }
+      SyncDao.SyncedRow s = synced.get(p.accountId());
+      Diff diff =
+          Diff.of(
+              RecordMapper.map(v, live.mappings()),
+              s == null ? Map.of() : fields(s.fields()),
+              s != null);
+      if (diff.isEmpty()) {
+        unchanged.add(p);
+      } else {
+        toSend.add(p);
+        writes.add(new RecordWrite(p.accountId(), diff.send()));
+        diffs.put(p.accountId(), diff);
+      }
+    }
+    Map<String, long[]> counts = new HashMap<>();
+    jdbi.useTransaction(
+        h -> {
+          SyncDao tx = h.attach(SyncDao.class);
+          for (SyncDao.PendingRow p : unchanged) {
+            tx.complete(cid, p.accountId(), p.changeSeq());
+            tally(counts, runOf(p, tickRuns, tx, now), 0, 0, 1);
+          }
+        });
+    if (writes.isEmpty()) {
+      flush(dao, counts, 0, 0);
+      return true;
+    }
+    if (live.settings().dryRun()) {
+      List<SyncDao.RecordRow> records = new ArrayList<>();
+      jdbi.useTransaction(
+          h -> {
+            SyncDao tx = h.attach(SyncDao.class);
+            for (SyncDao.PendingRow p : toSend) {
+              String runId = runOf(p, tickRuns, tx, now);
+              records.add(
+                  record(
+                      runId,
+                      cid,
+                      p.accountId(),
+                      "SKIPPED",
+                      p.attempts(),
+                      0,
+                      "",
+                      "",
+                      diffs.get(p.accountId()),
+                      "",
+                      now));
+              tx.complete(cid, p.accountId(), p.changeSeq());
+              tally(counts, runId, 0, 0, 1);
+            }
+            tx.insertRecords(records);
+          });
+      flush(dao, counts, 0, 0);
+      return true;
+    }
+
+    long callsBefore = live.http().calls();
+    long throttledBefore = live.http().throttled();
+    List<RecordResult> results;
+    try {
+      results = live.client().upsertAccounts(writes);
+      outageStreak.remove(cid);
+    } catch (CrmCallException e) {
+      if (e.kind() == CrmCallException.Kind.REJECTED) {
+        results =
+            writes.stream()
+                .map(
+                    w ->
+                        RecordResult.failed(
+                            w.accountId(), e.httpStatus(), e.errorCode(), e.getMessage()))
+                .toList();
+      } else {
+        int streak = outageStreak.merge(cid, 1, Integer::sum);
+        Instant retryAt = clock.instant().plus(settings.outageBackoff().delay(streak - 1, random));
+        LOG.warning(
+            () ->
+                "connection "
+                    + cid
+                    + ": "
+                    + e.getMessage()
+                    + "; "
+                    + writes.size()
+                    + " records stay queued until "
+                    + retryAt);
+        jdbi.useTransaction(
+            h -> {
+              SyncDao tx = h.attach(SyncDao.class);
+              for (SyncDao.PendingRow p : toSend) {
+                String runId = runOf(p, tickRuns, tx, now);
+                failedRuns.add(runId);
+                tally(counts, runId, 0, 0, 0);
+                tx.retryLater(cid, p.accountId(), p.attempts(), utc(retryAt));
+              }
+            });
+        flush(
+            dao,
+            counts,
+            live.http().calls() - callsBefore,
+            live.http().throttled() - throttledBefore);
+        return false;
+      }
+    }
+    Instant done = clock.instant();
+    List<RecordResult> finalResults = results;
+    jdbi.useTransaction(
+        h -> {
+          SyncDao tx = h.attach(SyncDao.class);
+          List<SyncDao.RecordRow> records = new ArrayList<>();
+          for (int i = 0; i < toSend.size(); i++) {
+            SyncDao.PendingRow p = toSend.get(i);
+            RecordResult r = finalResults.get(i);
+            Diff diff = diffs.get(p.accountId());
+            String runId = runOf(p, tickRuns, tx, now);
+            int attempts = p.attempts() + 1;
+            if (r.success()) {
+              tx.mergeSynced(
+                  new SyncDao.SyncedRow(
+                      cid, p.accountId(), r.crmId(), toJson(diff.canonical()), utc(done)));
+              tx.complete(cid, p.accountId(), p.changeSeq());
+              tx.settleDeadLetters(cid, p.accountId(), utc(done));
+              records.add(
+                  record(
+                      runId,
+                      cid,
+                      p.accountId(),
+                      "SUCCEEDED",
+                      attempts,
+                      r.httpStatus(),
+                      "",
+                      "",
+                      diff,
+                      r.crmId(),
+                      done));
+              tally(counts, runId, 1, 0, 0);
+            } else if (attempts >= settings.maxAttempts()) {
+              tx.complete(cid, p.accountId(), p.changeSeq());
+              records.add(
+                  record(
+                      runId,
+                      cid,
+                      p.accountId(),
+                      "DEAD_LETTERED",
+                      attempts,
+                      r.httpStatus(),
+                      r.errorCode(),
+                      r.errorMessage(),
+                      diff,
+                      "",
+                      done));
+              tally(counts, runId, 0, 1, 0);
+            } else {
+              Instant retryAt = done.plus(settings.recordBackoff().delay(attempts - 1, random));
+              tx.retryLater(cid, p.accountId(), attempts, utc(retryAt));
+              records.add(
+                  record(
+                      runId,
+                      cid,
+                      p.accountId(),
+                      "RETRYING",
+                      attempts,
+                      r.httpStatus(),
+                      r.errorCode(),
+                      r.errorMessage(),
+                      diff,
+                      "",
+                      done));
+              tally(counts, runId, 0, 1, 0);
+            }
+          }
+          tx.insertRecords(records);
+        });
+    flush(
+        dao, counts, live.http().calls() - callsBefore, live.http().throttled() - throttledBefore);
+    return true;
+  }
+
+  /** The run a row belongs to: its own (manual, replay, reconcile) or this tick's change run. */
+  private String runOf(
+      SyncDao.PendingRow p, Map<String, String> tickRuns, SyncDao tx, Instant now) {
+    if (p.runId() != null) {
+      return p.runId();
+    }
+    return tickRuns.computeIfAbsent(
+        p.trig(),
+        trig -> {
+          String runId = ids.next("run-");
+          tx.insertRun(newRun(runId, p.connectionId(), trig, null, now));
+          return runId;
+        });
+  }
+
+  static SyncDao.RunRow newRun(
+      String runId, String connectionId, String trigger, String requestId, Instant now) {
+    return new SyncDao.RunRow(
+        runId, connectionId, trigger, "RUNNING", utc(now), null, 0, 0, 0, 0, 0, 0, requestId);
+  }
+
+  private SyncDao.RecordRow record(
+      String runId,
+      String cid,
+      String accountId,
+      String status,
+      int attempts,
+      int httpStatus,
+      String errorCode,
+      String errorMessage,
+      Diff diff,
+      String crmId,
+      Instant at) {
+    ArrayNode changes = JSON.createArrayNode();
+    diff.changes()
+        .forEach(
+            c ->
+                changes
+                    .addObject()
+                    .put("field", c.crmField())
+                    .put("old", c.oldValue())
+                    .put("new", c.newValue()));
+    return new SyncDao.RecordRow(
+        ids.next("rec-"),
+        runId,
+        cid,
+        accountId,
+        status,
+        attempts,
+        httpStatus,
+        errorCode,
+        errorMessage,
+        changes.toString(),
+        crmId,
+        utc(at));
+  }
+
+  /** counts per run: succeeded, failed, skipped. */
+  private static void tally(
+      Map<String, long[]> counts, String runId, long succeeded, long failed, long skipped) {
+    long[] c = counts.computeIfAbsent(runId, k -> new long[3]);
+    c[0] += succeeded;
+    c[1] += failed;
+    c[2] += skipped;
+  }
+
+  private static void flush(SyncDao dao, Map<String, long[]> counts, long calls, long throttled) {
+    boolean first = true;
+    for (Map.Entry<String, long[]> e : counts.entrySet()) {
+      long[] c = e.getValue();
+      dao.addToRun(
+          e.getKey(),
+          c[0] + c[1] + c[2],
+          c[0],
+          c[1],
+          c[2],
+          first ? calls : 0,
+          first ? throttled : 0);
+      first = false;
+    }
+  }
+
+  private void pruneIfDue() {
+    Instant now = clock.instant();
+    if (lastPrune.plus(Duration.ofHours(1)).isAfter(now)) {
+      return;
+    }
+    lastPrune = now;
+    SyncDao dao = jdbi.onDemand(SyncDao.class);
+    OffsetDateTime before = utc(now.minus(settings.retention()));
+    while (dao.pruneRecords(before, 10_000) > 0 && running) {
+      // Small deletes keep each statement short under a running sync.
+    }
+    dao.pruneRuns(before);
+  }
+
+  static Map<String, String> fields(String json) {
+    try {
+      return JSON.readValue(json, new TypeReference<Map<String, String>>() {});
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static String toJson(Map<String, String> fields) {
+    try {
+      return JSON.writeValueAsString(fields);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  static OffsetDateTime utc(Instant instant) {
+    return instant.atOffset(ZoneOffset.UTC);
+  }
+
+  @Override
+  public void close() {
+    running = false;
+    thread.interrupt();
+    try {
+      thread.join(Duration.ofSeconds(10));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}
