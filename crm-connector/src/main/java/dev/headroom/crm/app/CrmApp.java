@@ -35,15 +35,13 @@ public final class CrmApp implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(CrmApp.class.getName());
 
   private final ServiceHost host;
-  private final Database database;
   private final ScoreFollower follower;
-  private final SyncEngine engine;
+  private final ConnectionAdmin admin;
 
-  private CrmApp(ServiceHost host, Database database, ScoreFollower follower, SyncEngine engine) {
+  private CrmApp(ServiceHost host, ScoreFollower follower, ConnectionAdmin admin) {
     this.host = host;
-    this.database = database;
     this.follower = follower;
-    this.engine = engine;
+    this.admin = admin;
   }
 
   /**
@@ -103,7 +101,7 @@ public final class CrmApp implements AutoCloseable {
       host.start();
       follower.start();
       engine.start();
-      return new CrmApp(host, db, follower, engine);
+      return new CrmApp(host, follower, admin);
     } catch (RuntimeException e) {
       peers.close();
       db.close();
@@ -146,18 +144,14 @@ public final class CrmApp implements AutoCloseable {
     return host.httpPort();
   }
 
-  public Database database() {
-    return database;
-  }
-
   /** The last scoring-service cursor the follower saved. */
   public long followerPosition() {
     return follower.position();
   }
 
-  /** Runs one sync pass now (tests use it instead of waiting for the poll interval). */
-  public boolean syncNow() {
-    return engine.runOnce();
+  /** The admin use cases, for in-process wiring such as {@link LocalCrm}. */
+  public ConnectionAdmin admin() {
+    return admin;
   }
 
   @Override
