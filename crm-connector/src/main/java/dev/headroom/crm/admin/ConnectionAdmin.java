@@ -8,6 +8,7 @@ import dev.headroom.crm.domain.DefaultMappings;
 import dev.headroom.crm.domain.FieldKind;
 import dev.headroom.crm.domain.FieldMapping;
 import dev.headroom.crm.domain.Provider;
+import dev.headroom.crm.rules.Rules;
 import dev.headroom.crm.secrets.CredentialVault;
 import dev.headroom.crm.sync.Connections;
 import dev.headroom.crm.sync.Ids;
@@ -63,6 +64,7 @@ public final class ConnectionAdmin {
   private final CredentialVault vault;
   private final Connections connections;
   private final Audit audit;
+  private final Rules rules;
   private final Defaults defaults;
   private final Clock clock;
   private final Ids ids;
@@ -72,6 +74,7 @@ public final class ConnectionAdmin {
       CredentialVault vault,
       Connections connections,
       Audit audit,
+      Rules rules,
       Defaults defaults,
       Clock clock,
       Ids ids) {
@@ -79,6 +82,7 @@ public final class ConnectionAdmin {
     this.vault = vault;
     this.connections = connections;
     this.audit = audit;
+    this.rules = rules;
     this.defaults = defaults;
     this.clock = clock;
     this.ids = ids;
@@ -130,6 +134,7 @@ public final class ConnectionAdmin {
                 rows.add(Connections.row(id, i, mappings.get(i)));
               }
               tx.insertMappings(rows);
+              rules.createDefaults(h, id);
               audit.record(
                   h,
                   actor,

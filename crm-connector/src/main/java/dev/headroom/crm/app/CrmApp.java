@@ -5,6 +5,7 @@ import dev.headroom.crm.admin.ConnectionAdmin;
 import dev.headroom.crm.consume.ScoreFollower;
 import dev.headroom.crm.db.ConnectionDao;
 import dev.headroom.crm.grpc.CrmGrpcService;
+import dev.headroom.crm.rules.Rules;
 import dev.headroom.crm.secrets.CredentialVault;
 import dev.headroom.crm.secrets.SecretBox;
 import dev.headroom.crm.sync.Connections;
@@ -13,9 +14,14 @@ import dev.headroom.crm.sync.SyncAdmin;
 import dev.headroom.crm.sync.SyncEngine;
 import dev.headroom.kit.ServiceHost;
 import dev.headroom.kit.db.Database;
+import dev.headroom.kit.error.ErrorMapper;
 import dev.headroom.kit.grpc.PeerChannels;
 import dev.headroom.kit.outbox.Backoff;
 import dev.headroom.kit.outbox.CursorStore;
+import dev.headroom.kit.outbox.Outbox;
+import dev.headroom.kit.outbox.OutboxListener;
+import dev.headroom.kit.outbox.OutboxPruner;
+import dev.headroom.kit.outbox.OutboxWatch;
 import dev.headroom.kit.paging.PageTokens;
 import dev.headroom.kit.paging.Paging;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -68,11 +74,18 @@ public final class CrmApp implements AutoCloseable {
               .build();
       Connections connections = new Connections(jdbi, vault, http, config.connections(), clock);
       Audit audit = new Audit(jdbi, paging, clock, ids);
+      Rules rules = new Rules(jdbi, audit, clock, ids);
       ConnectionAdmin admin =
           new ConnectionAdmin(
-              jdbi, vault, connections, audit, config.connectionDefaults(), clock, ids);
-      SyncAdmin syncs = new SyncAdmin(jdbi, audit, paging, clock, ids);
-      SyncEngine engine = new SyncEngine(jdbi, connections, config.sync(), clock, ids);
+              jdbi, vault, connections, audit, rules, config.connectionDefaults(), clock, ids);
+      SyncAdmin syncs = new SyncAdmin(jdbi, rules, audit, paging, clock, ids);
+      Outbox outbox = new Outbox(db.schema(), jdbi);
+      OutboxListener listener =
+          new OutboxListener(db::openDedicatedConnection, outbox.channel(), Backoff.defaults());
+      OutboxWatch watch = new OutboxWatch(outbox, listener, new ErrorMapper("crm"), config.watch());
+      OutboxPruner pruner = new OutboxPruner(outbox, config.pruner());
+      SyncEngine engine =
+          new SyncEngine(jdbi, connections, rules, outbox, config.sync(), clock, ids);
       ScoreFollower follower =
           new ScoreFollower(
               peers.channel("scoring"),
@@ -86,11 +99,14 @@ public final class CrmApp implements AutoCloseable {
               .grpc(config.grpc())
               .meterRegistry(registry)
               .readinessCheck(db.readinessCheck())
-              .addService(new CrmGrpcService(admin, syncs, audit))
+              .addService(new CrmGrpcService(admin, syncs, rules, audit, watch))
+              .beforeDrain(watch::close)
               .beforeDrain(follower::close)
               .beforeDrain(engine::close)
               .closeOnShutdown(db)
-              .closeOnShutdown(peers);
+              .closeOnShutdown(peers)
+              .closeOnShutdown(listener)
+              .closeOnShutdown(pruner);
       if (inProcessName != null) {
         hb.inProcess(inProcessName);
       }
@@ -98,6 +114,8 @@ public final class CrmApp implements AutoCloseable {
         hb.http(config.http());
       }
       ServiceHost host = hb.build();
+      listener.start();
+      pruner.start();
       host.start();
       follower.start();
       engine.start();

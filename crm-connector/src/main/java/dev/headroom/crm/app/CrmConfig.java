@@ -11,6 +11,8 @@ import dev.headroom.kit.db.DatabaseSettings;
 import dev.headroom.kit.grpc.GrpcServerSettings;
 import dev.headroom.kit.http.HttpSettings;
 import dev.headroom.kit.outbox.Backoff;
+import dev.headroom.kit.outbox.OutboxPruner;
+import dev.headroom.kit.outbox.OutboxWatch;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
@@ -29,7 +31,9 @@ public record CrmConfig(
     ConnectionAdmin.Defaults connectionDefaults,
     Connections.Settings connections,
     Duration connectTimeout,
-    SyncEngine.Settings sync) {
+    SyncEngine.Settings sync,
+    OutboxWatch.Settings watch,
+    OutboxPruner.Settings pruner) {
 
   public static CrmConfig load(Map<String, String> env) {
     return from(KitConfig.load("crm", "crm.yaml", CrmConfig.class.getClassLoader(), env));
@@ -98,7 +102,12 @@ public record CrmConfig(
             backoff(c, "sync.outage-retry-initial", "sync.outage-retry-max"),
             c.integer("sync.batches-per-tick", 10, 1, 1000),
             c.duration("sync.lease", Duration.ofMinutes(2)),
-            c.duration("sync.retention", Duration.ofDays(14))));
+            c.duration("sync.retention", Duration.ofDays(14))),
+        new OutboxWatch.Settings(
+            c.integer("outbox.watch-batch-size", 256, 1, 10_000),
+            c.duration("outbox.watch-poll-interval", Duration.ofSeconds(2)),
+            c.integer("outbox.watch-threads", 2, 1, 64)),
+        OutboxPruner.Settings.from(c));
   }
 
   private static double rate(KitConfig c, String key) {

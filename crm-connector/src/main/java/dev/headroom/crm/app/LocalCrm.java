@@ -68,7 +68,7 @@ public final class LocalCrm implements AutoCloseable {
     }
     String secret = HexFormat.of().formatHex(new SecureRandom().generateSeed(16));
     SalesforceStandin sf = new SalesforceStandin(Clock.systemUTC(), "headroom-local", secret, "");
-    sf.object("Account", SalesforceStandin.seedAccountFields());
+    sf.withHeadroomFields();
     sf.start();
     admin.create(
         new ConnectionInput(

@@ -17,6 +17,14 @@ public interface CrmClient {
    */
   List<RecordResult> upsertAccounts(List<RecordWrite> batch) throws CrmCallException;
 
+  /**
+   * Upserts expansion opportunities by their external key (so a resend never creates a second one)
+   * and links each to its account.
+   *
+   * @return one result per write, in order; {@link RecordResult#accountId()} holds the key
+   */
+  List<RecordResult> upsertOpportunities(List<OpportunityWrite> batch) throws CrmCallException;
+
   /** Checks authentication, the object and each enabled mapped field; never writes. */
   List<ConnectionCheck> test(List<FieldMapping> mappings);
 }

@@ -31,6 +31,9 @@ public final class HubSpotClient implements CrmClient {
   static final int MAX_INPUTS = 100;
   private static final String OBJECT = "companies";
 
+  /** The unique deal property holding Headroom's key "<account>:<type>:<n>". */
+  public static final String DEAL_KEY = "headroom_opportunity_key";
+
   private final ConnectionSettings settings;
   private final Credentials credentials;
   private final HttpCaller http;
@@ -48,24 +51,107 @@ public final class HubSpotClient implements CrmClient {
 
   @Override
   public List<RecordResult> upsertAccounts(List<RecordWrite> batch) throws CrmCallException {
-    if (batch.size() > MAX_INPUTS) {
+    List<ObjectNode> properties = new ArrayList<>();
+    for (RecordWrite w : batch) {
+      ObjectNode props = Json.MAPPER.createObjectNode();
+      w.fields().forEach((field, value) -> props.put(field, text(value)));
+      properties.add(props);
+    }
+    return upsert(
+        OBJECT,
+        settings.matchField(),
+        batch.stream().map(RecordWrite::accountId).toList(),
+        properties);
+  }
+
+  /**
+   * Deals upserted by the unique property {@value #DEAL_KEY}, then each associated with its company
+   * through the v4 default association ({@code PUT
+   * /crm/v4/objects/deals/{dealId}/associations/default/companies/{companyId}}, idempotent).
+   */
+  @Override
+  public List<RecordResult> upsertOpportunities(List<OpportunityWrite> batch)
+      throws CrmCallException {
+    List<ObjectNode> properties = new ArrayList<>();
+    for (OpportunityWrite o : batch) {
+      ObjectNode props =
+          Json.MAPPER
+              .createObjectNode()
+              .put("dealname", o.name())
+              .put("pipeline", "default")
+              .put("dealstage", "appointmentscheduled")
+              .put(
+                  "closedate",
+                  Long.toString(
+                      o.closeDate()
+                          .atStartOfDay(java.time.ZoneOffset.UTC)
+                          .toInstant()
+                          .toEpochMilli()))
+              .put("description", o.description());
+      if (o.amount() != null) {
+        props.put("amount", o.amount().toPlainString());
+      }
+      properties.add(props);
+    }
+    List<RecordResult> results =
+        upsert(
+            "deals",
+            DEAL_KEY,
+            batch.stream().map(OpportunityWrite::externalKey).toList(),
+            properties);
+    List<RecordResult> linked = new ArrayList<>();
+    for (int i = 0; i < batch.size(); i++) {
+      RecordResult r = results.get(i);
+      String company = batch.get(i).companyCrmId();
+      if (!r.success() || company.isEmpty()) {
+        linked.add(r);
+        continue;
+      }
+      HttpResponse<String> response =
+          send(
+              request(
+                      "/crm/v4/objects/deals/"
+                          + r.crmId()
+                          + "/associations/default/companies/"
+                          + company)
+                  .PUT(HttpRequest.BodyPublishers.noBody())
+                  .build());
+      linked.add(
+          response.statusCode() / 100 == 2
+              ? r
+              : RecordResult.failed(
+                  r.accountId(),
+                  response.statusCode(),
+                  "ASSOCIATION_FAILED",
+                  "the deal was saved but not linked to company "
+                      + company
+                      + ": "
+                      + failure(response, Json.parse(response.body())).getMessage()));
+    }
+    return linked;
+  }
+
+  /** Batch upsert by a unique property; results matched to inputs by objectWriteTraceId. */
+  private List<RecordResult> upsert(
+      String objectType, String idProperty, List<String> keys, List<ObjectNode> properties)
+      throws CrmCallException {
+    if (keys.size() > MAX_INPUTS) {
       throw new IllegalArgumentException("at most " + MAX_INPUTS + " inputs per request");
     }
     ObjectNode body = Json.MAPPER.createObjectNode();
     ArrayNode inputs = body.putArray("inputs");
-    for (RecordWrite w : batch) {
+    for (int i = 0; i < keys.size(); i++) {
       ObjectNode in =
           inputs
               .addObject()
-              .put("idProperty", settings.matchField())
-              .put("id", w.accountId())
-              .put("objectWriteTraceId", w.accountId());
-      ObjectNode props = in.putObject("properties");
-      w.fields().forEach((field, value) -> props.put(field, text(value)));
+              .put("idProperty", idProperty)
+              .put("id", keys.get(i))
+              .put("objectWriteTraceId", keys.get(i));
+      in.set("properties", properties.get(i));
     }
     HttpResponse<String> response =
         send(
-            request("/crm/v3/objects/" + OBJECT + "/batch/upsert")
+            request("/crm/v3/objects/" + objectType + "/batch/upsert")
                 .POST(HttpRequest.BodyPublishers.ofString(Json.write(body)))
                 .header("Content-Type", "application/json")
                 .build());
@@ -74,16 +160,15 @@ public final class HubSpotClient implements CrmClient {
     if (status == 200 || status == 207) {
       if (parsed.isEmpty() || !parsed.get().path("results").isArray()) {
         String problem = Json.describe(response);
-        return batch.stream()
-            .map(w -> RecordResult.failed(w.accountId(), status, "MALFORMED_RESPONSE", problem))
+        return keys.stream()
+            .map(k -> RecordResult.failed(k, status, "MALFORMED_RESPONSE", problem))
             .toList();
       }
-      Map<String, RecordResult> byAccount = new HashMap<>();
+      Map<String, RecordResult> byKey = new HashMap<>();
       for (JsonNode r : parsed.get().path("results")) {
         String trace =
-            r.path("objectWriteTraceId")
-                .asText(r.path("properties").path(settings.matchField()).asText());
-        byAccount.put(
+            r.path("objectWriteTraceId").asText(r.path("properties").path(idProperty).asText());
+        byKey.put(
             trace,
             RecordResult.ok(trace, r.path("id").asText(), r.path("new").asBoolean(), status));
       }
@@ -91,17 +176,16 @@ public final class HubSpotClient implements CrmClient {
         String category = e.path("category").asText("ERROR");
         String message = e.path("message").asText("HubSpot gave no message");
         for (JsonNode trace : e.path("context").path("objectWriteTraceId")) {
-          byAccount.put(
-              trace.asText(), RecordResult.failed(trace.asText(), status, category, message));
+          byKey.put(trace.asText(), RecordResult.failed(trace.asText(), status, category, message));
         }
       }
-      return batch.stream()
+      return keys.stream()
           .map(
-              w ->
-                  byAccount.getOrDefault(
-                      w.accountId(),
+              k ->
+                  byKey.getOrDefault(
+                      k,
                       RecordResult.failed(
-                          w.accountId(),
+                          k,
                           status,
                           "MISSING_RESULT",
                           "HubSpot returned no result for this input")))

@@ -33,6 +33,10 @@ import java.util.stream.Collectors;
 public final class SalesforceClient implements CrmClient {
   static final int MAX_RECORDS = 200;
   private static final String SOBJECT = "Account";
+
+  /** The Opportunity external id field holding Headroom's key "<account>:<type>:<n>". */
+  public static final String OPPORTUNITY_KEY = "Headroom_Opportunity_Key__c";
+
   private static final DateTimeFormatter DATE_TIME =
       DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
 
@@ -62,54 +66,94 @@ public final class SalesforceClient implements CrmClient {
   @Override
   public synchronized List<RecordResult> upsertAccounts(List<RecordWrite> batch)
       throws CrmCallException {
-    if (batch.size() > MAX_RECORDS) {
+    List<ObjectNode> records = new ArrayList<>();
+    for (RecordWrite w : batch) {
+      ObjectNode rec = Json.MAPPER.createObjectNode();
+      rec.put(settings.matchField(), w.accountId());
+      w.fields().forEach((field, value) -> put(rec, field, value));
+      records.add(rec);
+    }
+    return upsert(
+        SOBJECT,
+        settings.matchField(),
+        batch.stream().map(RecordWrite::accountId).toList(),
+        records);
+  }
+
+  @Override
+  public synchronized List<RecordResult> upsertOpportunities(List<OpportunityWrite> batch)
+      throws CrmCallException {
+    List<ObjectNode> records = new ArrayList<>();
+    for (OpportunityWrite o : batch) {
+      ObjectNode rec = Json.MAPPER.createObjectNode();
+      rec.put(OPPORTUNITY_KEY, o.externalKey())
+          .put("Name", o.name())
+          .put("StageName", "Prospecting")
+          .put("CloseDate", o.closeDate().toString())
+          .put("Description", o.description());
+      if (o.amount() != null) {
+        rec.put("Amount", o.amount());
+      }
+      rec.putObject("Account").put(settings.matchField(), o.accountId());
+      records.add(rec);
+    }
+    return upsert(
+        "Opportunity",
+        OPPORTUNITY_KEY,
+        batch.stream().map(OpportunityWrite::externalKey).toList(),
+        records);
+  }
+
+  /** sObject Collections upsert: one request, one result per record in order. */
+  private List<RecordResult> upsert(
+      String sobject, String externalIdField, List<String> keys, List<ObjectNode> records)
+      throws CrmCallException {
+    if (records.size() > MAX_RECORDS) {
       throw new IllegalArgumentException("at most " + MAX_RECORDS + " records per request");
     }
     ObjectNode body = Json.MAPPER.createObjectNode().put("allOrNone", false);
-    ArrayNode records = body.putArray("records");
-    for (RecordWrite w : batch) {
-      ObjectNode rec = records.addObject();
-      rec.putObject("attributes").put("type", SOBJECT);
-      rec.put(settings.matchField(), w.accountId());
-      w.fields().forEach((field, value) -> put(rec, field, value));
+    ArrayNode list = body.putArray("records");
+    for (ObjectNode rec : records) {
+      ObjectNode withType = list.addObject();
+      withType.putObject("attributes").put("type", sobject);
+      withType.setAll(rec);
     }
     String json = Json.write(body);
     HttpResponse<String> response =
         authorized(
             s ->
-                request(s, "/composite/sobjects/" + SOBJECT + "/" + settings.matchField())
+                request(s, "/composite/sobjects/" + sobject + "/" + externalIdField)
                     .method("PATCH", HttpRequest.BodyPublishers.ofString(json))
                     .header("Content-Type", "application/json")
                     .build());
     int status = response.statusCode();
     Optional<JsonNode> parsed = Json.parse(response.body());
     if (status == 200) {
-      if (parsed.isEmpty() || !parsed.get().isArray() || parsed.get().size() != batch.size()) {
+      if (parsed.isEmpty() || !parsed.get().isArray() || parsed.get().size() != keys.size()) {
         String problem =
             parsed.isEmpty()
                 ? Json.describe(response)
                 : "Salesforce answered "
                     + parsed.get().size()
                     + " results for "
-                    + batch.size()
+                    + keys.size()
                     + " records";
-        return batch.stream()
-            .map(w -> RecordResult.failed(w.accountId(), status, "MALFORMED_RESPONSE", problem))
+        return keys.stream()
+            .map(k -> RecordResult.failed(k, status, "MALFORMED_RESPONSE", problem))
             .toList();
       }
       List<RecordResult> results = new ArrayList<>();
-      for (int i = 0; i < batch.size(); i++) {
+      for (int i = 0; i < keys.size(); i++) {
         JsonNode r = parsed.get().get(i);
-        String accountId = batch.get(i).accountId();
         if (r.path("success").asBoolean(false)) {
           results.add(
               RecordResult.ok(
-                  accountId, r.path("id").asText(), r.path("created").asBoolean(), 200));
+                  keys.get(i), r.path("id").asText(), r.path("created").asBoolean(), 200));
         } else {
           JsonNode error = r.path("errors").path(0);
           results.add(
               RecordResult.failed(
-                  accountId,
+                  keys.get(i),
                   200,
                   error.path("statusCode").asText("UNKNOWN_ERROR"),
                   error.path("message").asText("Salesforce gave no message")));

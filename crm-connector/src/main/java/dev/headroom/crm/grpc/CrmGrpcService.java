@@ -2,9 +2,13 @@ package dev.headroom.crm.grpc;
 
 import dev.headroom.api.crm.v1.CreateConnectionRequest;
 import dev.headroom.api.crm.v1.CreateConnectionResponse;
+import dev.headroom.api.crm.v1.CreateWorkflowRuleRequest;
+import dev.headroom.api.crm.v1.CreateWorkflowRuleResponse;
 import dev.headroom.api.crm.v1.CrmConnectorServiceGrpc;
 import dev.headroom.api.crm.v1.DeleteConnectionRequest;
 import dev.headroom.api.crm.v1.DeleteConnectionResponse;
+import dev.headroom.api.crm.v1.DeleteWorkflowRuleRequest;
+import dev.headroom.api.crm.v1.DeleteWorkflowRuleResponse;
 import dev.headroom.api.crm.v1.GetConnectionRequest;
 import dev.headroom.api.crm.v1.GetConnectionResponse;
 import dev.headroom.api.crm.v1.GetFieldMappingsRequest;
@@ -17,6 +21,8 @@ import dev.headroom.api.crm.v1.ListSyncRecordsRequest;
 import dev.headroom.api.crm.v1.ListSyncRecordsResponse;
 import dev.headroom.api.crm.v1.ListSyncRunsRequest;
 import dev.headroom.api.crm.v1.ListSyncRunsResponse;
+import dev.headroom.api.crm.v1.ListWorkflowRulesRequest;
+import dev.headroom.api.crm.v1.ListWorkflowRulesResponse;
 import dev.headroom.api.crm.v1.PreviewSyncRequest;
 import dev.headroom.api.crm.v1.PreviewSyncResponse;
 import dev.headroom.api.crm.v1.RecordStatus;
@@ -30,11 +36,19 @@ import dev.headroom.api.crm.v1.UpdateConnectionRequest;
 import dev.headroom.api.crm.v1.UpdateConnectionResponse;
 import dev.headroom.api.crm.v1.UpdateFieldMappingsRequest;
 import dev.headroom.api.crm.v1.UpdateFieldMappingsResponse;
+import dev.headroom.api.crm.v1.UpdateWorkflowRuleRequest;
+import dev.headroom.api.crm.v1.UpdateWorkflowRuleResponse;
+import dev.headroom.api.crm.v1.WatchOpportunitiesRequest;
+import dev.headroom.api.crm.v1.WatchOpportunitiesResponse;
 import dev.headroom.crm.admin.Audit;
 import dev.headroom.crm.admin.ConnectionAdmin;
 import dev.headroom.crm.domain.ConnectionCheck;
+import dev.headroom.crm.rules.Rules;
+import dev.headroom.crm.sync.OpportunityEvents;
 import dev.headroom.crm.sync.SyncAdmin;
+import dev.headroom.crm.sync.SyncEngine;
 import dev.headroom.kit.error.DomainException;
+import dev.headroom.kit.outbox.OutboxWatch;
 import io.grpc.stub.StreamObserver;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -48,12 +62,76 @@ import java.util.Set;
 public final class CrmGrpcService extends CrmConnectorServiceGrpc.CrmConnectorServiceImplBase {
   private final ConnectionAdmin connections;
   private final SyncAdmin syncs;
+  private final Rules rules;
   private final Audit audit;
+  private final OutboxWatch watch;
 
-  public CrmGrpcService(ConnectionAdmin connections, SyncAdmin syncs, Audit audit) {
+  public CrmGrpcService(
+      ConnectionAdmin connections, SyncAdmin syncs, Rules rules, Audit audit, OutboxWatch watch) {
     this.connections = connections;
     this.syncs = syncs;
+    this.rules = rules;
     this.audit = audit;
+    this.watch = watch;
+  }
+
+  @Override
+  public void listWorkflowRules(
+      ListWorkflowRulesRequest req, StreamObserver<ListWorkflowRulesResponse> obs) {
+    requireId("connection_id", req.getConnectionId());
+    ListWorkflowRulesResponse.Builder b = ListWorkflowRulesResponse.newBuilder();
+    rules.list(req.getConnectionId()).forEach(r -> b.addRules(CrmProtos.rule(r)));
+    reply(obs, b.build());
+  }
+
+  @Override
+  public void createWorkflowRule(
+      CreateWorkflowRuleRequest req, StreamObserver<CreateWorkflowRuleResponse> obs) {
+    requireId("rule.connection_id", req.getRule().getConnectionId());
+    reply(
+        obs,
+        CreateWorkflowRuleResponse.newBuilder()
+            .setRule(
+                CrmProtos.rule(
+                    rules.create(
+                        CrmProtos.rule(req.getRule()), req.getActor(), req.getRequestId())))
+            .build());
+  }
+
+  @Override
+  public void updateWorkflowRule(
+      UpdateWorkflowRuleRequest req, StreamObserver<UpdateWorkflowRuleResponse> obs) {
+    requireId("rule.rule_id", req.getRule().getRuleId());
+    reply(
+        obs,
+        UpdateWorkflowRuleResponse.newBuilder()
+            .setRule(
+                CrmProtos.rule(
+                    rules.update(
+                        CrmProtos.rule(req.getRule()), req.getExpectedVersion(), req.getActor())))
+            .build());
+  }
+
+  @Override
+  public void deleteWorkflowRule(
+      DeleteWorkflowRuleRequest req, StreamObserver<DeleteWorkflowRuleResponse> obs) {
+    requireId("rule_id", req.getRuleId());
+    rules.delete(req.getRuleId(), req.getActor());
+    reply(obs, DeleteWorkflowRuleResponse.getDefaultInstance());
+  }
+
+  @Override
+  public void watchOpportunities(
+      WatchOpportunitiesRequest req, StreamObserver<WatchOpportunitiesResponse> obs) {
+    watch.watch(
+        SyncEngine.OPPORTUNITIES_STREAM,
+        req.getAfterCursor(),
+        obs,
+        entry ->
+            WatchOpportunitiesResponse.newBuilder()
+                .setCursor(entry.seq())
+                .setOpportunity(CrmProtos.opportunity(OpportunityEvents.read(entry.payload())))
+                .build());
   }
 
   @Override

@@ -4,25 +4,34 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.protobuf.Duration;
 import com.google.protobuf.Timestamp;
+import dev.headroom.api.common.v1.ExpansionType;
+import dev.headroom.api.common.v1.Money;
+import dev.headroom.api.crm.v1.ActionType;
 import dev.headroom.api.crm.v1.AuditEntry;
 import dev.headroom.api.crm.v1.Connection;
 import dev.headroom.api.crm.v1.ConnectionCheck;
 import dev.headroom.api.crm.v1.CrmProvider;
 import dev.headroom.api.crm.v1.FieldChange;
 import dev.headroom.api.crm.v1.FieldMapping;
+import dev.headroom.api.crm.v1.Opportunity;
+import dev.headroom.api.crm.v1.OpportunityState;
 import dev.headroom.api.crm.v1.RecordChange;
 import dev.headroom.api.crm.v1.RecordStatus;
+import dev.headroom.api.crm.v1.RuleAction;
+import dev.headroom.api.crm.v1.RuleCondition;
 import dev.headroom.api.crm.v1.SourceField;
 import dev.headroom.api.crm.v1.SyncRecord;
 import dev.headroom.api.crm.v1.SyncRun;
 import dev.headroom.api.crm.v1.SyncRunStatus;
 import dev.headroom.api.crm.v1.SyncTrigger;
+import dev.headroom.api.crm.v1.WorkflowRule;
 import dev.headroom.crm.admin.ConnectionInput;
 import dev.headroom.crm.admin.ConnectionView;
 import dev.headroom.crm.db.AuditDao;
 import dev.headroom.crm.db.SyncDao;
 import dev.headroom.crm.domain.Credentials;
 import dev.headroom.crm.domain.Provider;
+import dev.headroom.crm.sync.OpportunityEvents;
 import dev.headroom.crm.sync.SyncAdmin;
 import java.io.IOException;
 import java.time.Instant;
@@ -159,7 +168,10 @@ final class CrmProtos {
 
   static RecordChange change(SyncAdmin.PreviewChange c) {
     RecordChange.Builder b =
-        RecordChange.newBuilder().setAccountId(c.accountId()).setCrmRecordId(c.crmRecordId());
+        RecordChange.newBuilder()
+            .setAccountId(c.accountId())
+            .setCrmRecordId(c.crmRecordId())
+            .addAllActions(c.actions());
     c.changes()
         .forEach(
             f ->
@@ -181,6 +193,79 @@ final class CrmProtos {
             r.changedFields().isEmpty() ? List.of() : Arrays.asList(r.changedFields().split(",")))
         .setOccurredAt(timestamp(r.occurredAt()))
         .build();
+  }
+
+  static dev.headroom.crm.rules.WorkflowRule rule(WorkflowRule r) {
+    java.util.Set<String> types = new java.util.HashSet<>();
+    r.getCondition()
+        .getPrimaryTypesList()
+        .forEach(t -> types.add(t.name().replace("EXPANSION_TYPE_", "")));
+    List<dev.headroom.crm.rules.WorkflowRule.Action> actions = new java.util.ArrayList<>();
+    for (RuleAction a : r.getActionsList()) {
+      dev.headroom.crm.rules.ActionType type =
+          a.getType() == ActionType.ACTION_TYPE_UNSPECIFIED
+                  || a.getType() == ActionType.UNRECOGNIZED
+              ? null
+              : dev.headroom.crm.rules.ActionType.valueOf(
+                  a.getType().name().substring("ACTION_TYPE_".length()));
+      actions.add(new dev.headroom.crm.rules.WorkflowRule.Action(type, a.getTarget()));
+    }
+    return new dev.headroom.crm.rules.WorkflowRule(
+        r.getRuleId(),
+        r.getConnectionId(),
+        r.getName(),
+        r.getEnabled(),
+        r.getCondition().getScoreAbove(),
+        types,
+        r.getCondition().getMinSignals(),
+        duration(r.getCondition().getSignalsWithin()),
+        actions,
+        r.getVersion());
+  }
+
+  static WorkflowRule rule(dev.headroom.crm.rules.WorkflowRule r) {
+    RuleCondition.Builder condition =
+        RuleCondition.newBuilder()
+            .setScoreAbove(r.scoreAbove())
+            .setMinSignals(r.minSignals())
+            .setSignalsWithin(duration(r.signalsWithin()));
+    r.primaryTypes().stream()
+        .sorted()
+        .forEach(t -> condition.addPrimaryTypes(ExpansionType.valueOf("EXPANSION_TYPE_" + t)));
+    WorkflowRule.Builder b =
+        WorkflowRule.newBuilder()
+            .setRuleId(r.ruleId())
+            .setConnectionId(r.connectionId())
+            .setName(r.name())
+            .setEnabled(r.enabled())
+            .setCondition(condition)
+            .setVersion(r.version());
+    r.actions()
+        .forEach(
+            a ->
+                b.addActions(
+                    RuleAction.newBuilder()
+                        .setType(ActionType.valueOf("ACTION_TYPE_" + a.type().name()))
+                        .setTarget(a.target())));
+    return b.build();
+  }
+
+  static Opportunity opportunity(OpportunityEvents.Event e) {
+    Opportunity.Builder b =
+        Opportunity.newBuilder()
+            .setAccountId(e.accountId())
+            .setExpansionType(ExpansionType.valueOf("EXPANSION_TYPE_" + e.expansionType()))
+            .setConnectionId(e.connectionId())
+            .setCrmOpportunityId(e.crmId())
+            .setExternalKey(e.externalKey())
+            .setState(OpportunityState.valueOf("OPPORTUNITY_STATE_" + e.state()))
+            .setAmount(
+                Money.newBuilder().setCurrencyCode(e.currency()).setMinorUnits(e.amountMinor()))
+            .setCreatedAt(timestamp(e.createdAt()));
+    if (e.closedAt() != null) {
+      b.setClosedAt(timestamp(e.closedAt()));
+    }
+    return b.build();
   }
 
   static java.time.Duration duration(Duration d) {

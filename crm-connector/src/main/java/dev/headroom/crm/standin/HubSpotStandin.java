@@ -47,6 +47,7 @@ public final class HubSpotStandin extends StandinServer {
   private final Map<String, Set<String>> uniqueProperties = new HashMap<>();
   private final Map<String, Map<String, Map<String, String>>> objects = new HashMap<>();
   private final Map<String, String> rejections = new HashMap<>();
+  private final Map<String, String> dealCompanies = new HashMap<>();
   private final Deque<Instant> window = new ArrayDeque<>();
   private final AtomicLong ids = new AtomicLong(1000);
   private String token;
@@ -74,6 +75,37 @@ public final class HubSpotStandin extends StandinServer {
             List.of("Self-serve", "Inside Sales", "Field Sales")),
         StandinField.of("expansion_arr_potential", "number"),
         StandinField.of("last_signal_date", "datetime"));
+  }
+
+  /** A portal set up for Headroom: companies and deals with their unique Headroom keys. */
+  public synchronized HubSpotStandin withHeadroomProperties() {
+    object("companies", seedCompanyProperties(), Set.of("headroom_account_id"));
+    return object("deals", seedDealProperties(), Set.of("headroom_opportunity_key"));
+  }
+
+  /** Deals with the unique Headroom opportunity key. */
+  public static List<StandinField> seedDealProperties() {
+    return List.of(
+        StandinField.of("dealname", "string"),
+        StandinField.of("amount", "number"),
+        StandinField.of("pipeline", "string"),
+        StandinField.picklist(
+            "dealstage",
+            "enumeration",
+            List.of("appointmentscheduled", "qualifiedtobuy", "closedwon", "closedlost")),
+        StandinField.of("closedate", "datetime"),
+        StandinField.of("description", "string"),
+        StandinField.of("headroom_opportunity_key", "string"));
+  }
+
+  /** The company a deal is associated with, if any. */
+  public synchronized Optional<String> associatedCompany(String dealId) {
+    return Optional.ofNullable(dealCompanies.get(dealId));
+  }
+
+  /** Every stored object of a type (property name to value). */
+  public synchronized List<Map<String, String>> objects(String objectType) {
+    return objects.getOrDefault(objectType, Map.of()).values().stream().map(Map::copyOf).toList();
   }
 
   public synchronized HubSpotStandin object(
@@ -120,7 +152,10 @@ public final class HubSpotStandin extends StandinServer {
   @Override
   protected void routes(HttpRouting.Builder r) {
     r.get("/crm/v3/properties/{objectType}", this::properties)
-        .post("/crm/v3/objects/{objectType}/batch/upsert", this::upsert);
+        .post("/crm/v3/objects/{objectType}/batch/upsert", this::upsert)
+        .put(
+            "/crm/v4/objects/deals/{dealId}/associations/default/companies/{companyId}",
+            this::associate);
   }
 
   private synchronized void properties(ServerRequest req, ServerResponse res) {
@@ -149,6 +184,31 @@ public final class HubSpotStandin extends StandinServer {
       ArrayNode options = p.putArray("options");
       f.options().forEach(o -> options.addObject().put("label", o).put("value", o));
     }
+    record(req, at, List.of(), 200);
+    sendJson(res, 200, body);
+  }
+
+  private synchronized void associate(ServerRequest req, ServerResponse res) {
+    Instant at = now();
+    if (!admitted(req, res, at)) {
+      return;
+    }
+    String deal = req.path().pathParameters().get("dealId");
+    String company = req.path().pathParameters().get("companyId");
+    if (!objects.getOrDefault("deals", Map.of()).containsKey(deal)
+        || !objects.getOrDefault("companies", Map.of()).containsKey(company)) {
+      record(req, at, List.of(), 404);
+      error(res, 404, "OBJECT_NOT_FOUND", "No deal " + deal + " or company " + company);
+      return;
+    }
+    dealCompanies.put(deal, company);
+    ObjectNode body = JSON.createObjectNode().put("status", "COMPLETE");
+    ObjectNode r = body.putArray("results").addObject();
+    r.putObject("from").put("id", deal);
+    r.putObject("to").put("id", company);
+    r.putObject("associationSpec")
+        .put("associationCategory", "HUBSPOT_DEFINED")
+        .put("associationTypeId", 5);
     record(req, at, List.of(), 200);
     sendJson(res, 200, body);
   }

@@ -46,6 +46,8 @@ public final class SalesforceStandin extends StandinServer {
   private final Map<String, Map<String, Map<String, Object>>> records = new HashMap<>();
   private final Set<String> liveTokens = new HashSet<>();
   private final Map<String, String> rejections = new HashMap<>();
+  private final Map<String, Set<String>> required = new HashMap<>();
+  private final Set<String> loseNextResponse = new HashSet<>();
   private final AtomicLong ids = new AtomicLong();
   private final AtomicLong apiUsage = new AtomicLong();
   private int tokensIssued;
@@ -75,6 +77,60 @@ public final class SalesforceStandin extends StandinServer {
             List.of("Self-serve", "Inside Sales", "Field Sales")),
         StandinField.of("Expansion_ARR_Potential__c", "currency"),
         StandinField.of("Last_Signal_Date__c", "datetime"));
+  }
+
+  /**
+   * An org set up for Headroom: Account with the expansion fields, Opportunity with its key and the
+   * fields Salesforce requires on create.
+   */
+  public synchronized SalesforceStandin withHeadroomFields() {
+    object("Account", seedAccountFields());
+    object("Opportunity", seedOpportunityFields());
+    return requireOnCreate("Opportunity", Set.of("Name", "StageName", "CloseDate"));
+  }
+
+  /** Opportunity as an org with the Headroom package has it: key, stage, amount, account link. */
+  public static List<StandinField> seedOpportunityFields() {
+    return List.of(
+        StandinField.of("Name", "string"),
+        StandinField.picklist(
+            "StageName",
+            "picklist",
+            List.of("Prospecting", "Qualification", "Negotiation", "Closed Won", "Closed Lost")),
+        StandinField.of("CloseDate", "date"),
+        StandinField.of("Amount", "currency"),
+        StandinField.of("Description", "textarea"),
+        StandinField.of("Headroom_Opportunity_Key__c", "string"),
+        StandinField.of("Account", "reference"));
+  }
+
+  /**
+   * The next upsert of {@code sobject} is carried out but answered 503, as when the connection
+   * drops after Salesforce committed: the client cannot know its writes landed.
+   */
+  public synchronized void loseNextResponse(String sobject) {
+    loseNextResponse.add(sobject);
+  }
+
+  /** Fields a new record of {@code sobject} must carry (REQUIRED_FIELD_MISSING otherwise). */
+  public synchronized SalesforceStandin requireOnCreate(String sobject, Set<String> fields) {
+    required.put(sobject, Set.copyOf(fields));
+    return this;
+  }
+
+  /** Every stored record of an object (field name to value), in creation order. */
+  public synchronized List<Map<String, Object>> records(String sobject) {
+    return records.getOrDefault(sobject, Map.of()).values().stream().map(Map::copyOf).toList();
+  }
+
+  /** Sets fields of a stored record as a CRM user would (e.g. closing an opportunity). */
+  public synchronized void edit(
+      String sobject, String externalIdField, String externalId, Map<String, Object> values) {
+    records.getOrDefault(sobject, Map.of()).values().stream()
+        .filter(r -> externalId.equals(r.get(externalIdField)))
+        .findFirst()
+        .orElseThrow()
+        .putAll(values);
   }
 
   public synchronized SalesforceStandin object(String sobject, List<StandinField> fields) {
@@ -115,6 +171,15 @@ public final class SalesforceStandin extends StandinServer {
         .filter(r -> externalId.equals(r.get(externalIdField)))
         .findFirst()
         .map(Map::copyOf);
+  }
+
+  /** The Salesforce id of the record with this external id value, if any. */
+  public synchronized Optional<String> id(
+      String sobject, String externalIdField, String externalId) {
+    return records.getOrDefault(sobject, Map.of()).entrySet().stream()
+        .filter(r -> externalId.equals(r.getValue().get(externalIdField)))
+        .map(Map.Entry::getKey)
+        .findFirst();
   }
 
   public synchronized int recordCount(String sobject) {
@@ -190,7 +255,7 @@ public final class SalesforceStandin extends StandinServer {
               .put("type", f.type())
               .put("createable", f.writable())
               .put("updateable", f.writable())
-              .put("externalId", f.name().equals("Headroom_Account_Id__c"));
+              .put("externalId", f.name().startsWith("Headroom_"));
       ArrayNode values = field.putArray("picklistValues");
       f.options().forEach(o -> values.addObject().put("value", o).put("active", true));
     }
@@ -280,6 +345,11 @@ public final class SalesforceStandin extends StandinServer {
     } else {
       writes.forEach(Runnable::run);
     }
+    if (loseNextResponse.remove(sobject)) {
+      record(req, at, shapes, 503);
+      error(res, 503, "SERVER_UNAVAILABLE", "the connection was reset");
+      return;
+    }
     record(req, at, shapes, 200);
     sendJson(res, 200, results);
   }
@@ -323,6 +393,31 @@ public final class SalesforceStandin extends StandinServer {
             field.name());
       }
     }
+    Map<String, Object> references = new LinkedHashMap<>();
+    for (Map.Entry<String, JsonNode> e : rec.properties()) {
+      StandinField field = schema.get(e.getKey());
+      if (field != null && field.type().equals("reference")) {
+        Map.Entry<String, JsonNode> ref = e.getValue().properties().iterator().next();
+        Optional<String> target =
+            records.getOrDefault(e.getKey(), Map.of()).entrySet().stream()
+                .filter(r -> ref.getValue().asText().equals(r.getValue().get(ref.getKey())))
+                .map(Map.Entry::getKey)
+                .findFirst();
+        if (target.isEmpty()) {
+          return failed(
+              result,
+              "INVALID_FIELD",
+              "Foreign key external ID: "
+                  + ref.getValue().asText()
+                  + " not found for field "
+                  + ref.getKey()
+                  + " in entity "
+                  + e.getKey(),
+              e.getKey());
+        }
+        references.put(e.getKey() + "Id", target.get());
+      }
+    }
     Map<String, Map<String, Object>> store = records.get(sobject);
     Optional<Map.Entry<String, Map<String, Object>>> existing =
         store.entrySet().stream()
@@ -332,11 +427,25 @@ public final class SalesforceStandin extends StandinServer {
         existing
             .map(Map.Entry::getKey)
             .orElseGet(() -> String.format("001%015d", ids.incrementAndGet()));
-    Map<String, Object> values = new LinkedHashMap<>();
+    if (existing.isEmpty()) {
+      List<String> missing =
+          required.getOrDefault(sobject, Set.of()).stream()
+              .filter(f -> rec.path(f).isMissingNode() || rec.path(f).isNull())
+              .sorted()
+              .toList();
+      if (!missing.isEmpty()) {
+        return failed(
+            result,
+            "REQUIRED_FIELD_MISSING",
+            "Required fields are missing: " + missing,
+            missing.get(0));
+      }
+    }
+    Map<String, Object> values = new LinkedHashMap<>(references);
     rec.properties()
         .forEach(
             e -> {
-              if (!e.getKey().equals("attributes")) {
+              if (!e.getKey().equals("attributes") && !references.containsKey(e.getKey() + "Id")) {
                 values.put(e.getKey(), plain(e.getValue()));
               }
             });
@@ -390,6 +499,8 @@ public final class SalesforceStandin extends StandinServer {
           case "double", "currency" -> value.isNumber();
           case "boolean" -> value.isBoolean();
           case "datetime" -> value.isTextual() && parsesAsInstant(value.asText());
+          case "date" -> value.isTextual() && parsesAsDate(value.asText());
+          case "reference" -> value.isObject() && value.size() == 1;
           default -> value.isTextual();
         };
     return ok
@@ -401,6 +512,15 @@ public final class SalesforceStandin extends StandinServer {
                 + value.getNodeType()
                 + " value for field "
                 + field.name());
+  }
+
+  private static boolean parsesAsDate(String text) {
+    try {
+      java.time.LocalDate.parse(text);
+      return true;
+    } catch (DateTimeParseException e) {
+      return false;
+    }
   }
 
   private static boolean parsesAsInstant(String text) {

@@ -6,6 +6,8 @@ import dev.headroom.crm.db.SyncDao;
 import dev.headroom.crm.domain.AccountValues;
 import dev.headroom.crm.domain.FieldMapping;
 import dev.headroom.crm.domain.RecordMapper;
+import dev.headroom.crm.rules.Rules;
+import dev.headroom.crm.rules.WorkflowRule;
 import dev.headroom.kit.error.DomainException;
 import dev.headroom.kit.paging.PageRequest;
 import dev.headroom.kit.paging.Paging;
@@ -22,8 +24,14 @@ import org.jdbi.v3.core.Jdbi;
 
 /** Admin use cases on syncs: trigger, preview, runs, per-record results and replay. */
 public final class SyncAdmin {
-  /** One account a sync would change, field by field. */
-  public record PreviewChange(String accountId, String crmRecordId, List<FieldChange> changes) {}
+  /**
+   * One account a sync would change, field by field.
+   *
+   * @param actions what the connection's workflow rules do for this account, e.g. "CREATE_TASK
+   *     Usage review call"
+   */
+  public record PreviewChange(
+      String accountId, String crmRecordId, List<FieldChange> changes, List<String> actions) {}
 
   public record Preview(List<PreviewChange> changes, long totalChanges) {}
 
@@ -34,13 +42,15 @@ public final class SyncAdmin {
   private static final int PREVIEW_SCAN = 1000;
 
   private final Jdbi jdbi;
+  private final Rules rules;
   private final Audit audit;
   private final Paging paging;
   private final Clock clock;
   private final Ids ids;
 
-  public SyncAdmin(Jdbi jdbi, Audit audit, Paging paging, Clock clock, Ids ids) {
+  public SyncAdmin(Jdbi jdbi, Rules rules, Audit audit, Paging paging, Clock clock, Ids ids) {
     this.jdbi = jdbi;
+    this.rules = rules;
     this.audit = audit;
     this.paging = paging;
     this.clock = clock;
@@ -102,11 +112,14 @@ public final class SyncAdmin {
     connection(connectionId);
     List<FieldMapping> mappings =
         Connections.mappings(jdbi.onDemand(ConnectionDao.class), connectionId);
+    List<WorkflowRule> connectionRules = rules.forConnection(connectionId);
     SyncDao dao = jdbi.onDemand(SyncDao.class);
     List<PreviewChange> shown = new ArrayList<>();
     long total = 0;
     if (!accountIds.isEmpty()) {
-      total += previewOf(dao, connectionId, mappings, dao.accounts(accountIds), shown, limit);
+      total +=
+          previewOf(
+              dao, connectionId, mappings, connectionRules, dao.accounts(accountIds), shown, limit);
     } else {
       String after = "";
       while (true) {
@@ -114,7 +127,7 @@ public final class SyncAdmin {
         if (page.isEmpty()) {
           break;
         }
-        total += previewOf(dao, connectionId, mappings, page, shown, limit);
+        total += previewOf(dao, connectionId, mappings, connectionRules, page, shown, limit);
         after = page.get(page.size() - 1).accountId();
       }
     }
@@ -125,6 +138,7 @@ public final class SyncAdmin {
       SyncDao dao,
       String connectionId,
       List<FieldMapping> mappings,
+      List<WorkflowRule> connectionRules,
       List<SyncDao.AccountStateRow> accounts,
       List<PreviewChange> shown,
       int limit) {
@@ -146,7 +160,11 @@ public final class SyncAdmin {
         changed++;
         if (shown.size() < limit) {
           shown.add(
-              new PreviewChange(a.accountId(), s == null ? "" : s.crmRecordId(), diff.changes()));
+              new PreviewChange(
+                  a.accountId(),
+                  s == null ? "" : s.crmRecordId(),
+                  diff.changes(),
+                  OpportunityPlanner.actions(connectionRules, v)));
         }
       }
     }

@@ -4,14 +4,18 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.headroom.crm.client.CrmCallException;
+import dev.headroom.crm.client.OpportunityWrite;
 import dev.headroom.crm.client.RecordResult;
 import dev.headroom.crm.client.RecordWrite;
 import dev.headroom.crm.db.ConnectionDao;
+import dev.headroom.crm.db.RuleDao;
 import dev.headroom.crm.db.SyncDao;
 import dev.headroom.crm.domain.AccountValues;
 import dev.headroom.crm.domain.ConnectionSettings;
 import dev.headroom.crm.domain.RecordMapper;
+import dev.headroom.crm.rules.Rules;
 import dev.headroom.kit.outbox.Backoff;
+import dev.headroom.kit.outbox.Outbox;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Clock;
@@ -64,8 +68,14 @@ public final class SyncEngine implements AutoCloseable {
       Duration lease,
       Duration retention) {}
 
+  /** The outbox stream behind WatchOpportunities. */
+  public static final String OPPORTUNITIES_STREAM = "opportunities";
+
   private final Jdbi jdbi;
   private final Connections connections;
+  private final Rules rules;
+  private final OpportunityPlanner planner;
+  private final Outbox outbox;
   private final Settings settings;
   private final Clock clock;
   private final Ids ids;
@@ -75,9 +85,19 @@ public final class SyncEngine implements AutoCloseable {
   private volatile boolean running = true;
   private Instant lastPrune = Instant.MIN;
 
-  public SyncEngine(Jdbi jdbi, Connections connections, Settings settings, Clock clock, Ids ids) {
+  public SyncEngine(
+      Jdbi jdbi,
+      Connections connections,
+      Rules rules,
+      Outbox outbox,
+      Settings settings,
+      Clock clock,
+      Ids ids) {
     this.jdbi = jdbi;
     this.connections = connections;
+    this.rules = rules;
+    this.outbox = outbox;
+    this.planner = new OpportunityPlanner(jdbi, clock);
     this.settings = settings;
     this.clock = clock;
     this.ids = ids;
@@ -191,11 +211,15 @@ public final class SyncEngine implements AutoCloseable {
     String cid = live.settings().connectionId();
     SyncDao dao = jdbi.onDemand(SyncDao.class);
     List<String> accountIds = claimed.stream().map(SyncDao.PendingRow::accountId).toList();
-    Map<String, AccountValues> values = new HashMap<>();
+    Map<String, AccountValues> values = new LinkedHashMap<>();
     dao.accounts(accountIds)
         .forEach(a -> values.put(a.accountId(), AccountValuesJson.read(a.accountVals())));
     Map<String, SyncDao.SyncedRow> synced = new HashMap<>();
     dao.synced(cid, accountIds).forEach(s -> synced.put(s.accountId(), s));
+    Map<String, String> companyIds = new HashMap<>();
+    synced.forEach((id, s) -> companyIds.put(id, s.crmRecordId()));
+    Map<String, OpportunityWrite> plannedOpps =
+        planner.plan(cid, rules.forConnection(cid), values, companyIds);
 
     Instant now = clock.instant();
     List<SyncDao.PendingRow> toSend = new ArrayList<>();
@@ -214,12 +238,14 @@ public final class SyncEngine implements AutoCloseable {
               RecordMapper.map(v, live.mappings()),
               s == null ? Map.of() : fields(s.fields()),
               s != null);
-      if (diff.isEmpty()) {
+      if (diff.isEmpty() && !plannedOpps.containsKey(p.accountId())) {
         unchanged.add(p);
-      } else {
-        toSend.add(p);
+        continue;
+      }
+      toSend.add(p);
+      diffs.put(p.accountId(), diff);
+      if (!diff.isEmpty()) {
         writes.add(new RecordWrite(p.accountId(), diff.send()));
-        diffs.put(p.accountId(), diff);
       }
     }
     Map<String, long[]> counts = new HashMap<>();
@@ -231,7 +257,7 @@ public final class SyncEngine implements AutoCloseable {
             tally(counts, runOf(p, tickRuns, tx, now), 0, 0, 1);
           }
         });
-    if (writes.isEmpty()) {
+    if (toSend.isEmpty()) {
       flush(dao, counts, 0, 0);
       return true;
     }
@@ -266,66 +292,106 @@ public final class SyncEngine implements AutoCloseable {
 
     long callsBefore = live.http().calls();
     long throttledBefore = live.http().throttled();
-    List<RecordResult> results;
+    Map<String, RecordResult> results = new HashMap<>();
+    Map<String, RecordResult> oppResults = new HashMap<>();
     try {
-      results = live.client().upsertAccounts(writes);
+      if (!writes.isEmpty()) {
+        for (RecordResult r : upsertOrReject(live, writes)) {
+          results.put(r.accountId(), r);
+        }
+      }
+      List<OpportunityWrite> oppWrites = new ArrayList<>();
+      for (SyncDao.PendingRow p : toSend) {
+        OpportunityWrite o = plannedOpps.get(p.accountId());
+        RecordResult accountResult = results.get(p.accountId());
+        if (o != null && (accountResult == null || accountResult.success())) {
+          String company = accountResult == null ? o.companyCrmId() : accountResult.crmId();
+          oppWrites.add(
+              new OpportunityWrite(
+                  o.externalKey(),
+                  o.accountId(),
+                  company,
+                  o.name(),
+                  o.amount(),
+                  o.closeDate(),
+                  o.description()));
+        }
+      }
+      if (!oppWrites.isEmpty()) {
+        List<RecordResult> sent = opportunitiesOrReject(live, oppWrites);
+        for (int i = 0; i < oppWrites.size(); i++) {
+          oppResults.put(oppWrites.get(i).accountId(), sent.get(i));
+        }
+        recordOpportunities(cid, oppWrites, sent, values);
+      }
       outageStreak.remove(cid);
     } catch (CrmCallException e) {
-      if (e.kind() == CrmCallException.Kind.REJECTED) {
-        results =
-            writes.stream()
-                .map(
-                    w ->
-                        RecordResult.failed(
-                            w.accountId(), e.httpStatus(), e.errorCode(), e.getMessage()))
-                .toList();
-      } else {
-        int streak = outageStreak.merge(cid, 1, Integer::sum);
-        Instant retryAt = clock.instant().plus(settings.outageBackoff().delay(streak - 1, random));
-        LOG.warning(
-            () ->
-                "connection "
-                    + cid
-                    + ": "
-                    + e.getMessage()
-                    + "; "
-                    + writes.size()
-                    + " records stay queued until "
-                    + retryAt);
-        jdbi.useTransaction(
-            h -> {
-              SyncDao tx = h.attach(SyncDao.class);
-              for (SyncDao.PendingRow p : toSend) {
-                String runId = runOf(p, tickRuns, tx, now);
-                failedRuns.add(runId);
-                tally(counts, runId, 0, 0, 0);
-                tx.retryLater(cid, p.accountId(), p.attempts(), utc(retryAt));
+      int streak = outageStreak.merge(cid, 1, Integer::sum);
+      Instant retryAt = clock.instant().plus(settings.outageBackoff().delay(streak - 1, random));
+      LOG.warning(
+          () ->
+              "connection "
+                  + cid
+                  + ": "
+                  + e.getMessage()
+                  + "; "
+                  + toSend.size()
+                  + " records stay queued until "
+                  + retryAt);
+      jdbi.useTransaction(
+          h -> {
+            SyncDao tx = h.attach(SyncDao.class);
+            for (SyncDao.PendingRow p : toSend) {
+              RecordResult written = results.get(p.accountId());
+              if (written != null && written.success()) {
+                tx.mergeSynced(
+                    new SyncDao.SyncedRow(
+                        cid,
+                        p.accountId(),
+                        written.crmId(),
+                        toJson(diffs.get(p.accountId()).canonical()),
+                        utc(clock.instant())));
               }
-            });
-        flush(
-            dao,
-            counts,
-            live.http().calls() - callsBefore,
-            live.http().throttled() - throttledBefore);
-        return false;
-      }
+              String runId = runOf(p, tickRuns, tx, now);
+              failedRuns.add(runId);
+              tally(counts, runId, 0, 0, 0);
+              tx.retryLater(cid, p.accountId(), p.attempts(), utc(retryAt));
+            }
+          });
+      flush(
+          dao,
+          counts,
+          live.http().calls() - callsBefore,
+          live.http().throttled() - throttledBefore);
+      return false;
     }
     Instant done = clock.instant();
-    List<RecordResult> finalResults = results;
     jdbi.useTransaction(
         h -> {
           SyncDao tx = h.attach(SyncDao.class);
           List<SyncDao.RecordRow> records = new ArrayList<>();
-          for (int i = 0; i < toSend.size(); i++) {
-            SyncDao.PendingRow p = toSend.get(i);
-            RecordResult r = finalResults.get(i);
+          for (SyncDao.PendingRow p : toSend) {
             Diff diff = diffs.get(p.accountId());
+            RecordResult written = results.get(p.accountId());
+            RecordResult opp = oppResults.get(p.accountId());
             String runId = runOf(p, tickRuns, tx, now);
             int attempts = p.attempts() + 1;
-            if (r.success()) {
+            if (written != null && written.success()) {
               tx.mergeSynced(
                   new SyncDao.SyncedRow(
-                      cid, p.accountId(), r.crmId(), toJson(diff.canonical()), utc(done)));
+                      cid, p.accountId(), written.crmId(), toJson(diff.canonical()), utc(done)));
+            }
+            RecordResult failure =
+                written != null && !written.success()
+                    ? written
+                    : opp != null && !opp.success() ? opp : null;
+            String crmId =
+                written != null
+                    ? written.crmId()
+                    : synced.containsKey(p.accountId())
+                        ? synced.get(p.accountId()).crmRecordId()
+                        : "";
+            if (failure == null) {
               tx.complete(cid, p.accountId(), p.changeSeq());
               tx.settleDeadLetters(cid, p.accountId(), utc(done));
               records.add(
@@ -335,11 +401,11 @@ public final class SyncEngine implements AutoCloseable {
                       p.accountId(),
                       "SUCCEEDED",
                       attempts,
-                      r.httpStatus(),
+                      written == null ? opp.httpStatus() : written.httpStatus(),
                       "",
                       "",
                       diff,
-                      r.crmId(),
+                      crmId,
                       done));
               tally(counts, runId, 1, 0, 0);
             } else if (attempts >= settings.maxAttempts()) {
@@ -351,9 +417,9 @@ public final class SyncEngine implements AutoCloseable {
                       p.accountId(),
                       "DEAD_LETTERED",
                       attempts,
-                      r.httpStatus(),
-                      r.errorCode(),
-                      r.errorMessage(),
+                      failure.httpStatus(),
+                      failure.errorCode(),
+                      failure.errorMessage(),
                       diff,
                       "",
                       done));
@@ -368,9 +434,9 @@ public final class SyncEngine implements AutoCloseable {
                       p.accountId(),
                       "RETRYING",
                       attempts,
-                      r.httpStatus(),
-                      r.errorCode(),
-                      r.errorMessage(),
+                      failure.httpStatus(),
+                      failure.errorCode(),
+                      failure.errorMessage(),
                       diff,
                       "",
                       done));
@@ -382,6 +448,75 @@ public final class SyncEngine implements AutoCloseable {
     flush(
         dao, counts, live.http().calls() - callsBefore, live.http().throttled() - throttledBefore);
     return true;
+  }
+
+  /** A request the CRM rejects as a whole fails each of its records with the CRM's message. */
+  private static List<RecordResult> upsertOrReject(Connections.Live live, List<RecordWrite> writes)
+      throws CrmCallException {
+    try {
+      return live.client().upsertAccounts(writes);
+    } catch (CrmCallException e) {
+      if (e.kind() != CrmCallException.Kind.REJECTED) {
+        throw e;
+      }
+      return writes.stream()
+          .map(
+              w ->
+                  RecordResult.failed(w.accountId(), e.httpStatus(), e.errorCode(), e.getMessage()))
+          .toList();
+    }
+  }
+
+  private static List<RecordResult> opportunitiesOrReject(
+      Connections.Live live, List<OpportunityWrite> writes) throws CrmCallException {
+    try {
+      return live.client().upsertOpportunities(writes);
+    } catch (CrmCallException e) {
+      if (e.kind() != CrmCallException.Kind.REJECTED) {
+        throw e;
+      }
+      return writes.stream()
+          .map(
+              w ->
+                  RecordResult.failed(
+                      w.externalKey(), e.httpStatus(), e.errorCode(), e.getMessage()))
+          .toList();
+    }
+  }
+
+  /** Records created opportunities and tells WatchOpportunities, in one transaction. */
+  private void recordOpportunities(
+      String cid,
+      List<OpportunityWrite> writes,
+      List<RecordResult> results,
+      Map<String, AccountValues> values) {
+    Instant at = clock.instant();
+    jdbi.useTransaction(
+        h -> {
+          RuleDao dao = h.attach(RuleDao.class);
+          for (int i = 0; i < writes.size(); i++) {
+            if (!results.get(i).success()) {
+              continue;
+            }
+            OpportunityWrite o = writes.get(i);
+            AccountValues v = values.get(o.accountId());
+            RuleDao.OpportunityRow row =
+                new RuleDao.OpportunityRow(
+                    cid,
+                    o.externalKey(),
+                    o.accountId(),
+                    v.primaryType(),
+                    results.get(i).crmId(),
+                    "OPEN",
+                    v.currency(),
+                    v.arrPotentialMinor(),
+                    utc(at),
+                    null);
+            if (dao.insertOpportunity(row) > 0) {
+              outbox.append(h, OPPORTUNITIES_STREAM, o.accountId(), OpportunityEvents.payload(row));
+            }
+          }
+        });
   }
 
   /** The run a row belongs to: its own (manual, replay, reconcile) or this tick's change run. */

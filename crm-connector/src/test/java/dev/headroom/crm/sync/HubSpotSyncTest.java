@@ -59,7 +59,7 @@ class HubSpotSyncTest {
     String scoringName = "fake-scoring-" + UUID.randomUUID();
     scoringServer = InProcessServerBuilder.forName(scoringName).addService(scoring).build().start();
     hs = new HubSpotStandin(Clock.systemUTC(), TOKEN);
-    hs.object("companies", HubSpotStandin.seedCompanyProperties(), Set.of(MATCH));
+    hs.withHeadroomProperties();
     hs.start();
     String crmName = "crm-" + UUID.randomUUID();
     app =

@@ -21,6 +21,7 @@ import dev.headroom.api.crm.v1.GetFieldMappingsRequest;
 import dev.headroom.api.crm.v1.ListAuditEntriesRequest;
 import dev.headroom.api.crm.v1.ListSyncRecordsRequest;
 import dev.headroom.api.crm.v1.ListSyncRunsRequest;
+import dev.headroom.api.crm.v1.OpportunityState;
 import dev.headroom.api.crm.v1.PreviewSyncRequest;
 import dev.headroom.api.crm.v1.PreviewSyncResponse;
 import dev.headroom.api.crm.v1.RecordStatus;
@@ -35,6 +36,8 @@ import dev.headroom.api.crm.v1.TestConnectionResponse;
 import dev.headroom.api.crm.v1.TriggerSyncRequest;
 import dev.headroom.api.crm.v1.UpdateConnectionRequest;
 import dev.headroom.api.crm.v1.UpdateFieldMappingsRequest;
+import dev.headroom.api.crm.v1.WatchOpportunitiesRequest;
+import dev.headroom.api.crm.v1.WatchOpportunitiesResponse;
 import dev.headroom.crm.app.CrmApp;
 import dev.headroom.crm.standin.RecordedRequest;
 import dev.headroom.crm.standin.SalesforceStandin;
@@ -94,7 +97,7 @@ class SalesforceSyncTest {
     String scoringName = "fake-scoring-" + UUID.randomUUID();
     scoringServer = InProcessServerBuilder.forName(scoringName).addService(scoring).build().start();
     sf = new SalesforceStandin(Clock.systemUTC(), "headroom-app", SECRET, "");
-    sf.object("Account", SalesforceStandin.seedAccountFields());
+    sf.withHeadroomFields();
     sf.start();
     String crmName = "crm-" + UUID.randomUUID();
     app =
@@ -143,7 +146,9 @@ class SalesforceSyncTest {
   }
 
   static List<RecordedRequest> upserts() {
-    return sf.requests().stream().filter(r -> r.method().equals("PATCH")).toList();
+    return sf.requests().stream()
+        .filter(r -> r.method().equals("PATCH") && r.path().contains("/sobjects/Account/"))
+        .toList();
   }
 
   @Test
@@ -191,8 +196,8 @@ class SalesforceSyncTest {
     assertEquals(SyncTrigger.SYNC_TRIGGER_SCHEDULED_RECONCILE, run.getTrigger());
     assertEquals(SyncRunStatus.SYNC_RUN_STATUS_SUCCEEDED, run.getStatus());
     assertEquals(ACCOUNTS, run.getRecordsSucceeded());
-    // The OAuth token request and the two upserts.
-    assertEquals(3, run.getApiCalls());
+    // The OAuth token request, two Account upserts and two Opportunity upserts.
+    assertEquals(5, run.getApiCalls());
   }
 
   @Test
@@ -227,6 +232,66 @@ class SalesforceSyncTest {
 
   @Test
   @Order(4)
+  void urgentAccountsGetOneOpenOpportunityEachCarryingTheNarrative() throws Exception {
+    List<Map<String, Object>> opportunities = sf.records("Opportunity");
+    assertEquals(ACCOUNTS, opportunities.size());
+    Map<String, Object> opp =
+        sf.record("Opportunity", "Headroom_Opportunity_Key__c", "acc-4:SEAT_ADD:1").orElseThrow();
+    assertEquals(sf.id("Account", MATCH, "acc-4").orElseThrow(), opp.get("AccountId"));
+    assertEquals("Prospecting", opp.get("StageName"));
+    assertEquals(0, new BigDecimal("1000.04").compareTo((BigDecimal) opp.get("Amount")));
+    String narrative = (String) opp.get("Description");
+    assertTrue(
+        narrative.startsWith("Current state: readiness score 80 of 100 (Urgent)."), narrative);
+    assertTrue(narrative.contains("17 of 20 seats used (85%) >= 80%"), narrative);
+    assertTrue(narrative.contains("Risk of inaction"), narrative);
+
+    List<WatchOpportunitiesResponse> opened = new java.util.ArrayList<>();
+    var it =
+        stub.withDeadlineAfter(10, TimeUnit.SECONDS)
+            .watchOpportunities(WatchOpportunitiesRequest.getDefaultInstance());
+    while (opened.size() < ACCOUNTS && it.hasNext()) {
+      opened.add(it.next());
+    }
+    assertEquals(ACCOUNTS, opened.size());
+    assertTrue(
+        opened.stream()
+            .allMatch(
+                o -> o.getOpportunity().getState() == OpportunityState.OPPORTUNITY_STATE_OPEN));
+    assertEquals(
+        ACCOUNTS, opened.stream().map(o -> o.getOpportunity().getAccountId()).distinct().count());
+
+    // The rule fires again on a new score: still one open opportunity.
+    scoring.publish(
+        FakeScoring.score("acc-4", 95, ExpansionType.EXPANSION_TYPE_SEAT_ADD, 100_004L));
+    Await.until("new score in Salesforce", () -> scoreIs("acc-4", 95));
+    assertEquals(ACCOUNTS, sf.records("Opportunity").size());
+
+    // A new urgent account whose opportunity write commits in Salesforce but loses its answer:
+    // the retry upserts the same key.
+    sf.loseNextResponse("Opportunity");
+    scoring.publish(
+        FakeScoring.score("acc-new", 90, ExpansionType.EXPANSION_TYPE_TIER_UPGRADE, 7_000_00L));
+    Await.until(
+        "the new account's opportunity",
+        () ->
+            sf.record("Opportunity", "Headroom_Opportunity_Key__c", "acc-new:TIER_UPGRADE:1")
+                    .isPresent()
+                && sf.requests().stream().filter(r -> r.status() == 503).count() >= 1
+                && sf.requests().stream()
+                        .filter(r -> r.path().endsWith("/Opportunity/Headroom_Opportunity_Key__c"))
+                        .count()
+                    >= 2);
+    assertEquals(
+        1,
+        sf.records("Opportunity").stream()
+            .filter(o -> "acc-new:TIER_UPGRADE:1".equals(o.get("Headroom_Opportunity_Key__c")))
+            .count());
+    assertEquals(ACCOUNTS + 1, sf.records("Opportunity").size());
+  }
+
+  @Test
+  @Order(5)
   void oneRefusedRecordFailsAloneIsRetriedThenDeadLetteredAndReplayedAfterTheFix() {
     sf.clearRequests();
     sf.rejectRecord("acc-9", "Expansion score is locked by a validation rule");
@@ -280,7 +345,7 @@ class SalesforceSyncTest {
   }
 
   @Test
-  @Order(5)
+  @Order(6)
   void anOutageLosesNothingAndDuplicatesNothing() {
     sf.faults().unavailable(8);
     for (int i = 0; i < 3; i++) {
@@ -291,13 +356,13 @@ class SalesforceSyncTest {
     Await.until(
         "every update landed after the outage",
         () -> scoreIs("acc-100", 90) && scoreIs("acc-101", 90) && scoreIs("acc-102", 90));
-    assertEquals(ACCOUNTS, sf.recordCount("Account"));
+    assertEquals(ACCOUNTS + 1, sf.recordCount("Account"));
     assertTrue(deadLetters().isEmpty());
     assertTrue(sf.requests().stream().filter(r -> r.status() == 503).count() >= 8);
   }
 
   @Test
-  @Order(6)
+  @Order(7)
   void previewShowsWhatWouldChangeWithoutWriting() {
     String staging =
         stub.createConnection(
@@ -324,7 +389,11 @@ class SalesforceSyncTest {
                         && f.getOldValue().isEmpty()
                         && f.getNewValue().equals("82")));
     assertEquals(
-        ACCOUNTS,
+        List.of(
+            "CREATE_OPPORTUNITY", "ASSIGN_TO_OWNER", "SEND_ALERT", "CREATE_TASK Usage review call"),
+        change.getActionsList());
+    assertEquals(
+        ACCOUNTS + 1,
         stub.previewSync(
                 PreviewSyncRequest.newBuilder().setConnectionId(staging).setPageSize(5).build())
             .getTotalChanges());
@@ -336,7 +405,7 @@ class SalesforceSyncTest {
   }
 
   @Test
-  @Order(7)
+  @Order(8)
   void testConnectionSaysWhatWorks() {
     TestConnectionResponse result =
         stub.testConnection(
@@ -348,7 +417,7 @@ class SalesforceSyncTest {
   }
 
   @Test
-  @Order(8)
+  @Order(9)
   void secretsAreNeverReturnedLoggedOrStoredInClear() {
     Connection c =
         stub.getConnection(GetConnectionRequest.newBuilder().setConnectionId(connectionId).build())
@@ -378,7 +447,7 @@ class SalesforceSyncTest {
   }
 
   @Test
-  @Order(9)
+  @Order(10)
   void badAdminInputIsInvalidArgumentWithTheField() {
     StatusRuntimeException e =
         assertThrows(
@@ -462,7 +531,7 @@ class SalesforceSyncTest {
   }
 
   @Test
-  @Order(10)
+  @Order(11)
   void everyAdminChangeIsAuditedWithWhoAndWhat() {
     var entries =
         stub.listAuditEntries(
