@@ -3,6 +3,7 @@ package dev.headroom.crm.app;
 import dev.headroom.crm.admin.Audit;
 import dev.headroom.crm.admin.ConnectionAdmin;
 import dev.headroom.crm.consume.ScoreFollower;
+import dev.headroom.crm.consume.ScoringOutcomes;
 import dev.headroom.crm.db.ConnectionDao;
 import dev.headroom.crm.grpc.CrmGrpcService;
 import dev.headroom.crm.rules.Rules;
@@ -85,7 +86,15 @@ public final class CrmApp implements AutoCloseable {
       OutboxWatch watch = new OutboxWatch(outbox, listener, new ErrorMapper("crm"), config.watch());
       OutboxPruner pruner = new OutboxPruner(outbox, config.pruner());
       SyncEngine engine =
-          new SyncEngine(jdbi, connections, rules, outbox, config.sync(), clock, ids);
+          new SyncEngine(
+              jdbi,
+              connections,
+              rules,
+              outbox,
+              new ScoringOutcomes(peers.channel("scoring")),
+              config.sync(),
+              clock,
+              ids);
       ScoreFollower follower =
           new ScoreFollower(
               peers.channel("scoring"),

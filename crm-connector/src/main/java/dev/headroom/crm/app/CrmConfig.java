@@ -97,6 +97,7 @@ public record CrmConfig(
         c.duration("crm-http.connect-timeout", Duration.ofSeconds(5)),
         new SyncEngine.Settings(
             c.duration("sync.poll-interval", Duration.ofSeconds(1)),
+            c.duration("sync.outcome-poll-interval", Duration.ofMinutes(5)),
             c.integer("sync.max-attempts", 5, 1, 100),
             backoff(c, "sync.retry-initial", "sync.retry-max"),
             backoff(c, "sync.outage-retry-initial", "sync.outage-retry-max"),

@@ -25,6 +25,9 @@ public interface CrmClient {
    */
   List<RecordResult> upsertOpportunities(List<OpportunityWrite> batch) throws CrmCallException;
 
+  /** Which of these opportunities (by external key) are closed now, won or lost. */
+  List<ClosedOpportunity> closedOpportunities(List<String> externalKeys) throws CrmCallException;
+
   /** Checks authentication, the object and each enabled mapped field; never writes. */
   List<ConnectionCheck> test(List<FieldMapping> mappings);
 }

@@ -131,6 +131,52 @@ public final class HubSpotClient implements CrmClient {
     return linked;
   }
 
+  /**
+   * {@code POST /crm/v3/objects/deals/batch/read} by the unique key property, 100 at a time; a deal
+   * in stage {@code closedwon} or {@code closedlost} is closed.
+   */
+  @Override
+  public List<ClosedOpportunity> closedOpportunities(List<String> externalKeys)
+      throws CrmCallException {
+    List<ClosedOpportunity> closed = new ArrayList<>();
+    for (int from = 0; from < externalKeys.size(); from += MAX_INPUTS) {
+      ObjectNode body = Json.MAPPER.createObjectNode().put("idProperty", DEAL_KEY);
+      ArrayNode props = body.putArray("properties");
+      props.add("dealstage").add("amount").add("closedate").add(DEAL_KEY);
+      body.putArray("propertiesWithHistory");
+      ArrayNode inputs = body.putArray("inputs");
+      externalKeys
+          .subList(from, Math.min(externalKeys.size(), from + MAX_INPUTS))
+          .forEach(k -> inputs.addObject().put("id", k));
+      HttpResponse<String> response =
+          send(
+              request("/crm/v3/objects/deals/batch/read")
+                  .POST(HttpRequest.BodyPublishers.ofString(Json.write(body)))
+                  .header("Content-Type", "application/json")
+                  .build());
+      Optional<JsonNode> parsed = Json.parse(response.body());
+      int status = response.statusCode();
+      if ((status != 200 && status != 207) || parsed.isEmpty()) {
+        throw failure(response, parsed);
+      }
+      for (JsonNode r : parsed.get().path("results")) {
+        JsonNode p = r.path("properties");
+        String stage = p.path("dealstage").asText();
+        if (!stage.equals("closedwon") && !stage.equals("closedlost")) {
+          continue;
+        }
+        closed.add(
+            new ClosedOpportunity(
+                p.path(DEAL_KEY).asText(),
+                r.path("id").asText(),
+                stage.equals("closedwon"),
+                decimal(p.path("amount").asText("")),
+                date(p.path("closedate").asText(""))));
+      }
+    }
+    return closed;
+  }
+
   /** Batch upsert by a unique property; results matched to inputs by objectWriteTraceId. */
   private List<RecordResult> upsert(
       String objectType, String idProperty, List<String> keys, List<ObjectNode> properties)
@@ -327,6 +373,27 @@ public final class HubSpotClient implements CrmClient {
         status,
         parsed.get().path("category").asText("ERROR"),
         parsed.get().path("message").asText("HubSpot gave no message"));
+  }
+
+  private static java.math.BigDecimal decimal(String text) {
+    try {
+      return text.isEmpty() ? null : new java.math.BigDecimal(text);
+    } catch (NumberFormatException e) {
+      return null;
+    }
+  }
+
+  /** HubSpot dates come as epoch milliseconds or ISO 8601; today when missing or unreadable. */
+  private static java.time.LocalDate date(String text) {
+    try {
+      java.time.Instant at =
+          text.matches("\\d+")
+              ? java.time.Instant.ofEpochMilli(Long.parseLong(text))
+              : java.time.Instant.parse(text);
+      return at.atZone(java.time.ZoneOffset.UTC).toLocalDate();
+    } catch (RuntimeException e) {
+      return java.time.LocalDate.now(java.time.ZoneOffset.UTC);
+    }
   }
 
   static String text(CrmValue value) {

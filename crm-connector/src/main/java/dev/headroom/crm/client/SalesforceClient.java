@@ -104,6 +104,52 @@ public final class SalesforceClient implements CrmClient {
         records);
   }
 
+  /**
+   * One SOQL query per 100 keys: {@code SELECT Id, Headroom_Opportunity_Key__c, IsWon, Amount,
+   * CloseDate FROM Opportunity WHERE IsClosed = true AND Headroom_Opportunity_Key__c IN (...)}.
+   */
+  @Override
+  public synchronized List<ClosedOpportunity> closedOpportunities(List<String> externalKeys)
+      throws CrmCallException {
+    List<ClosedOpportunity> closed = new ArrayList<>();
+    for (int from = 0; from < externalKeys.size(); from += 100) {
+      String in =
+          externalKeys.subList(from, Math.min(externalKeys.size(), from + 100)).stream()
+              .map(k -> "'" + k.replace("\\", "\\\\").replace("'", "\\'") + "'")
+              .collect(Collectors.joining(","));
+      String soql =
+          "SELECT Id, "
+              + OPPORTUNITY_KEY
+              + ", IsWon, Amount, CloseDate FROM Opportunity WHERE IsClosed = true AND "
+              + OPPORTUNITY_KEY
+              + " IN ("
+              + in
+              + ")";
+      HttpResponse<String> response =
+          authorized(
+              s ->
+                  request(s, "/query?q=" + URLEncoder.encode(soql, StandardCharsets.UTF_8))
+                      .GET()
+                      .build());
+      Optional<JsonNode> parsed = Json.parse(response.body());
+      if (response.statusCode() != 200
+          || parsed.isEmpty()
+          || !parsed.get().path("records").isArray()) {
+        throw failure(response, parsed);
+      }
+      for (JsonNode r : parsed.get().path("records")) {
+        closed.add(
+            new ClosedOpportunity(
+                r.path(OPPORTUNITY_KEY).asText(),
+                r.path("Id").asText(),
+                r.path("IsWon").asBoolean(),
+                r.path("Amount").isNumber() ? r.path("Amount").decimalValue() : null,
+                java.time.LocalDate.parse(r.path("CloseDate").asText())));
+      }
+    }
+    return closed;
+  }
+
   /** sObject Collections upsert: one request, one result per record in order. */
   private List<RecordResult> upsert(
       String sobject, String externalIdField, List<String> keys, List<ObjectNode> records)

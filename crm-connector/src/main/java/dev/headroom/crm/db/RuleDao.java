@@ -106,6 +106,23 @@ public interface RuleDao {
       """)
   int insertOpportunity(@BindMethods OpportunityRow row);
 
-  @SqlQuery("SELECT * FROM opportunity WHERE connection_id = :id ORDER BY created_at, external_key")
-  List<OpportunityRow> opportunities(@Bind("id") String connectionId);
+  @SqlQuery(
+      """
+      SELECT * FROM opportunity WHERE connection_id = :id AND state = 'OPEN'
+      ORDER BY created_at, external_key\
+      """)
+  List<OpportunityRow> openOf(@Bind("id") String connectionId);
+
+  /** Returns 0 when it was closed already (a second poll of the same close). */
+  @SqlUpdate(
+      """
+      UPDATE opportunity SET state = :state, closed_at = :closedAt, amount_minor = :amountMinor
+      WHERE connection_id = :connectionId AND external_key = :key AND state = 'OPEN'\
+      """)
+  int close(
+      @Bind("connectionId") String connectionId,
+      @Bind("key") String externalKey,
+      @Bind("state") String state,
+      @Bind("amountMinor") long amountMinor,
+      @Bind("closedAt") OffsetDateTime closedAt);
 }

@@ -153,6 +153,7 @@ public final class HubSpotStandin extends StandinServer {
   protected void routes(HttpRouting.Builder r) {
     r.get("/crm/v3/properties/{objectType}", this::properties)
         .post("/crm/v3/objects/{objectType}/batch/upsert", this::upsert)
+        .post("/crm/v3/objects/{objectType}/batch/read", this::read)
         .put(
             "/crm/v4/objects/deals/{dealId}/associations/default/companies/{companyId}",
             this::associate);
@@ -186,6 +187,57 @@ public final class HubSpotStandin extends StandinServer {
     }
     record(req, at, List.of(), 200);
     sendJson(res, 200, body);
+  }
+
+  /** Batch read by {@code idProperty}: the requested properties of each object found. */
+  private synchronized void read(ServerRequest req, ServerResponse res) {
+    Instant at = now();
+    if (!admitted(req, res, at)) {
+      return;
+    }
+    String objectType = req.path().pathParameters().get("objectType");
+    Optional<JsonNode> parsed = jsonBody(req);
+    if (!schemas.containsKey(objectType)
+        || parsed.isEmpty()
+        || !parsed.get().path("inputs").isArray()) {
+      record(req, at, List.of(), 400);
+      error(res, 400, "VALIDATION_ERROR", "Invalid input JSON: expected inputs");
+      return;
+    }
+    String idProperty = parsed.get().path("idProperty").asText("hs_object_id");
+    ObjectNode body = JSON.createObjectNode().put("status", "COMPLETE");
+    ArrayNode results = body.putArray("results");
+    for (JsonNode in : parsed.get().path("inputs")) {
+      String id = in.path("id").asText();
+      objects.getOrDefault(objectType, Map.of()).entrySet().stream()
+          .filter(o -> id.equals(o.getValue().get(idProperty)))
+          .findFirst()
+          .ifPresent(
+              o -> {
+                ObjectNode r = results.addObject().put("id", o.getKey()).put("archived", false);
+                r.put("createdAt", at.toString()).put("updatedAt", at.toString());
+                ObjectNode props = r.putObject("properties");
+                for (JsonNode p : parsed.get().path("properties")) {
+                  String value = o.getValue().get(p.asText());
+                  if (value != null) {
+                    props.put(p.asText(), value);
+                  }
+                }
+              });
+    }
+    body.put("startedAt", at.toString()).put("completedAt", now().toString());
+    record(req, at, List.of(), 200);
+    sendJson(res, 200, body);
+  }
+
+  /** Sets properties of a stored object as a CRM user would (e.g. closing a deal). */
+  public synchronized void edit(
+      String objectType, String property, String value, Map<String, String> values) {
+    objects.getOrDefault(objectType, Map.of()).values().stream()
+        .filter(o -> value.equals(o.get(property)))
+        .findFirst()
+        .orElseThrow()
+        .putAll(values);
   }
 
   private synchronized void associate(ServerRequest req, ServerResponse res) {

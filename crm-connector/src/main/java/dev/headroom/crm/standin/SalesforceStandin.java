@@ -190,6 +190,7 @@ public final class SalesforceStandin extends StandinServer {
   protected void routes(HttpRouting.Builder r) {
     r.post("/services/oauth2/token", this::token)
         .get("/services/data/{version}/sobjects/{sobject}/describe", this::describe)
+        .get("/services/data/{version}/query", this::query)
         .patch("/services/data/{version}/composite/sobjects/{sobject}/{field}", this::upsert);
   }
 
@@ -259,6 +260,59 @@ public final class SalesforceStandin extends StandinServer {
       ArrayNode values = field.putArray("picklistValues");
       f.options().forEach(o -> values.addObject().put("value", o).put("active", true));
     }
+    limitHeader(res);
+    record(req, at, List.of(), 200);
+    sendJson(res, 200, body);
+  }
+
+  /**
+   * Answers the one SOQL shape the connector sends: closed opportunities whose key is in a list
+   * ({@code ... WHERE IsClosed = true AND Headroom_Opportunity_Key__c IN ('a','b')}).
+   */
+  private synchronized void query(ServerRequest req, ServerResponse res) {
+    Instant at = now();
+    if (!authorized(req, res, at) || answeredByFault(req, res, at)) {
+      return;
+    }
+    String soql = req.query().first("q").orElse("");
+    java.util.regex.Matcher in =
+        java.util.regex.Pattern.compile("Headroom_Opportunity_Key__c IN \\((.*)\\)").matcher(soql);
+    if (!soql.startsWith("SELECT ") || !soql.contains(" FROM Opportunity ") || !in.find()) {
+      record(req, at, List.of(), 400);
+      error(res, 400, "MALFORMED_QUERY", "unexpected query for this stand-in: " + soql);
+      return;
+    }
+    Set<String> keys = new HashSet<>();
+    java.util.regex.Matcher quoted =
+        java.util.regex.Pattern.compile("'((?:[^'\\\\]|\\\\.)*)'").matcher(in.group(1));
+    while (quoted.find()) {
+      keys.add(quoted.group(1).replace("\\'", "'").replace("\\\\", "\\"));
+    }
+    ArrayNode out = JSON.createArrayNode();
+    records
+        .getOrDefault("Opportunity", Map.of())
+        .forEach(
+            (id, r) -> {
+              String stage = String.valueOf(r.get("StageName"));
+              if (keys.contains(String.valueOf(r.get("Headroom_Opportunity_Key__c")))
+                  && stage.startsWith("Closed")) {
+                ObjectNode rec = out.addObject();
+                rec.putObject("attributes").put("type", "Opportunity");
+                rec.put("Id", id)
+                    .put(
+                        "Headroom_Opportunity_Key__c",
+                        String.valueOf(r.get("Headroom_Opportunity_Key__c")))
+                    .put("IsWon", stage.equals("Closed Won"))
+                    .put("CloseDate", String.valueOf(r.get("CloseDate")));
+                if (r.get("Amount") instanceof java.math.BigDecimal amount) {
+                  rec.put("Amount", amount);
+                } else {
+                  rec.putNull("Amount");
+                }
+              }
+            });
+    ObjectNode body = JSON.createObjectNode().put("totalSize", out.size()).put("done", true);
+    body.set("records", out);
     limitHeader(res);
     record(req, at, List.of(), 200);
     sendJson(res, 200, body);

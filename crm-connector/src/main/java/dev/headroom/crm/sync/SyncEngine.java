@@ -58,9 +58,11 @@ public final class SyncEngine implements AutoCloseable {
    * @param outageBackoff delay before records of a failed call are sent again
    * @param batchesPerTick batches per connection before the engine looks at the next one
    * @param lease how long a claimed row stays invisible to other workers
+   * @param outcomePollInterval how often each connection is asked for closed opportunities
    */
   public record Settings(
       Duration pollInterval,
+      Duration outcomePollInterval,
       int maxAttempts,
       Backoff recordBackoff,
       Backoff outageBackoff,
@@ -76,6 +78,8 @@ public final class SyncEngine implements AutoCloseable {
   private final Rules rules;
   private final OpportunityPlanner planner;
   private final Outbox outbox;
+  private final OutcomePoller outcomes;
+  private final Map<String, Instant> lastOutcomePoll = new ConcurrentHashMap<>();
   private final Settings settings;
   private final Clock clock;
   private final Ids ids;
@@ -90,6 +94,7 @@ public final class SyncEngine implements AutoCloseable {
       Connections connections,
       Rules rules,
       Outbox outbox,
+      OutcomeSink outcomeSink,
       Settings settings,
       Clock clock,
       Ids ids) {
@@ -97,6 +102,7 @@ public final class SyncEngine implements AutoCloseable {
     this.connections = connections;
     this.rules = rules;
     this.outbox = outbox;
+    this.outcomes = new OutcomePoller(jdbi, outbox, outcomeSink, clock);
     this.planner = new OpportunityPlanner(jdbi, clock);
     this.settings = settings;
     this.clock = clock;
@@ -139,6 +145,7 @@ public final class SyncEngine implements AutoCloseable {
       Optional<Connections.Live> live = connections.live(c.connectionId());
       if (live.isPresent()) {
         more |= sync(live.get());
+        pollOutcomes(live.get());
       }
     }
     return more;
@@ -179,6 +186,19 @@ public final class SyncEngine implements AutoCloseable {
       }
     }
     return full;
+  }
+
+  private void pollOutcomes(Connections.Live live) {
+    if (live.settings().dryRun()) {
+      return;
+    }
+    Instant now = clock.instant();
+    Instant last = lastOutcomePoll.get(live.settings().connectionId());
+    if (last != null && last.plus(settings.outcomePollInterval()).isAfter(now)) {
+      return;
+    }
+    lastOutcomePoll.put(live.settings().connectionId(), now);
+    outcomes.poll(live);
   }
 
   private void scheduleReconcile(ConnectionSettings c) {

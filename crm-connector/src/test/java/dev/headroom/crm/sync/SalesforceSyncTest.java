@@ -10,22 +10,28 @@ import com.google.protobuf.Duration;
 import com.google.protobuf.FieldMask;
 import com.google.rpc.BadRequest;
 import dev.headroom.api.common.v1.ExpansionType;
+import dev.headroom.api.crm.v1.ActionType;
 import dev.headroom.api.crm.v1.Connection;
 import dev.headroom.api.crm.v1.CreateConnectionRequest;
+import dev.headroom.api.crm.v1.CreateWorkflowRuleRequest;
 import dev.headroom.api.crm.v1.Credentials;
 import dev.headroom.api.crm.v1.CrmConnectorServiceGrpc;
 import dev.headroom.api.crm.v1.CrmProvider;
+import dev.headroom.api.crm.v1.DeleteWorkflowRuleRequest;
 import dev.headroom.api.crm.v1.FieldMapping;
 import dev.headroom.api.crm.v1.GetConnectionRequest;
 import dev.headroom.api.crm.v1.GetFieldMappingsRequest;
 import dev.headroom.api.crm.v1.ListAuditEntriesRequest;
 import dev.headroom.api.crm.v1.ListSyncRecordsRequest;
 import dev.headroom.api.crm.v1.ListSyncRunsRequest;
+import dev.headroom.api.crm.v1.ListWorkflowRulesRequest;
 import dev.headroom.api.crm.v1.OpportunityState;
 import dev.headroom.api.crm.v1.PreviewSyncRequest;
 import dev.headroom.api.crm.v1.PreviewSyncResponse;
 import dev.headroom.api.crm.v1.RecordStatus;
 import dev.headroom.api.crm.v1.ReplayFailedRecordsRequest;
+import dev.headroom.api.crm.v1.RuleAction;
+import dev.headroom.api.crm.v1.RuleCondition;
 import dev.headroom.api.crm.v1.SourceField;
 import dev.headroom.api.crm.v1.SyncRecord;
 import dev.headroom.api.crm.v1.SyncRun;
@@ -36,8 +42,13 @@ import dev.headroom.api.crm.v1.TestConnectionResponse;
 import dev.headroom.api.crm.v1.TriggerSyncRequest;
 import dev.headroom.api.crm.v1.UpdateConnectionRequest;
 import dev.headroom.api.crm.v1.UpdateFieldMappingsRequest;
+import dev.headroom.api.crm.v1.UpdateWorkflowRuleRequest;
 import dev.headroom.api.crm.v1.WatchOpportunitiesRequest;
 import dev.headroom.api.crm.v1.WatchOpportunitiesResponse;
+import dev.headroom.api.crm.v1.WorkflowRule;
+import dev.headroom.api.scoring.v1.Outcome;
+import dev.headroom.api.scoring.v1.OutcomeResult;
+import dev.headroom.api.scoring.v1.OutcomeSource;
 import dev.headroom.crm.app.CrmApp;
 import dev.headroom.crm.standin.RecordedRequest;
 import dev.headroom.crm.standin.SalesforceStandin;
@@ -397,7 +408,7 @@ class SalesforceSyncTest {
         stub.previewSync(
                 PreviewSyncRequest.newBuilder().setConnectionId(staging).setPageSize(5).build())
             .getTotalChanges());
-    assertTrue(sf.requests().isEmpty());
+    assertTrue(sf.requests().stream().noneMatch(r -> r.method().equals("PATCH")));
     assertEquals(
         0,
         stub.previewSync(PreviewSyncRequest.newBuilder().setConnectionId(connectionId).build())
@@ -542,6 +553,149 @@ class SalesforceSyncTest {
         entries.stream().map(e -> e.getAction()).toList());
     assertTrue(entries.stream().allMatch(e -> e.getActor().equals("revops@example.com")));
     assertFalse(entries.toString().contains(SECRET));
+  }
+
+  @Test
+  @Order(12)
+  void rulesAreAdminEditableDataWithClearErrors() {
+    List<WorkflowRule> defaults =
+        stub.listWorkflowRules(
+                ListWorkflowRulesRequest.newBuilder().setConnectionId(connectionId).build())
+            .getRulesList();
+    assertEquals(4, defaults.size());
+    WorkflowRule urgent = defaults.get(0);
+    assertEquals(75, urgent.getCondition().getScoreAbove());
+    assertEquals(ActionType.ACTION_TYPE_CREATE_OPPORTUNITY, urgent.getActions(0).getType());
+
+    StatusRuntimeException bad =
+        assertThrows(
+            StatusRuntimeException.class,
+            () ->
+                stub.createWorkflowRule(
+                    CreateWorkflowRuleRequest.newBuilder()
+                        .setRule(
+                            WorkflowRule.newBuilder()
+                                .setConnectionId(connectionId)
+                                .setName("broken")
+                                .setCondition(
+                                    RuleCondition.newBuilder().setScoreAbove(101).setMinSignals(2)))
+                        .build()));
+    assertEquals(Status.Code.INVALID_ARGUMENT, bad.getStatus().getCode());
+    assertEquals(
+        Set.of("rule.condition.score_above", "rule.condition.signals_within", "rule.actions"),
+        Set.copyOf(violations(bad)));
+
+    WorkflowRule created =
+        stub.createWorkflowRule(
+                CreateWorkflowRuleRequest.newBuilder()
+                    .setRule(
+                        WorkflowRule.newBuilder()
+                            .setConnectionId(connectionId)
+                            .setName("Enterprise: task for the AE")
+                            .setEnabled(true)
+                            .setCondition(
+                                RuleCondition.newBuilder()
+                                    .setScoreAbove(-1)
+                                    .addPrimaryTypes(ExpansionType.EXPANSION_TYPE_ENTERPRISE))
+                            .addActions(
+                                RuleAction.newBuilder()
+                                    .setType(ActionType.ACTION_TYPE_CREATE_TASK)
+                                    .setTarget("Enterprise discovery call")))
+                    .setActor("revops@example.com")
+                    .build())
+            .getRule();
+    assertEquals(1, created.getVersion());
+    assertEquals(
+        Status.Code.FAILED_PRECONDITION,
+        assertThrows(
+                StatusRuntimeException.class,
+                () ->
+                    stub.updateWorkflowRule(
+                        UpdateWorkflowRuleRequest.newBuilder()
+                            .setRule(created.toBuilder().setEnabled(false))
+                            .setExpectedVersion(7)
+                            .build()))
+            .getStatus()
+            .getCode());
+    WorkflowRule disabled =
+        stub.updateWorkflowRule(
+                UpdateWorkflowRuleRequest.newBuilder()
+                    .setRule(created.toBuilder().setEnabled(false))
+                    .setExpectedVersion(1)
+                    .setActor("revops@example.com")
+                    .build())
+            .getRule();
+    assertFalse(disabled.getEnabled());
+    assertEquals(2, disabled.getVersion());
+    stub.deleteWorkflowRule(
+        DeleteWorkflowRuleRequest.newBuilder()
+            .setRuleId(created.getRuleId())
+            .setActor("revops@example.com")
+            .build());
+    assertEquals(
+        4,
+        stub.listWorkflowRules(
+                ListWorkflowRulesRequest.newBuilder().setConnectionId(connectionId).build())
+            .getRulesCount());
+    assertEquals(
+        List.of("rule.delete", "rule.update", "rule.create"),
+        stub
+            .listAuditEntries(
+                ListAuditEntriesRequest.newBuilder()
+                    .setTargetId(connectionId)
+                    .setPageSize(3)
+                    .build())
+            .getEntriesList()
+            .stream()
+            .map(e -> e.getAction())
+            .toList());
+  }
+
+  @Test
+  @Order(13)
+  void closedOpportunitiesBecomeOutcomesAndCloseOnTheStream() {
+    sf.edit(
+        "Opportunity",
+        "Headroom_Opportunity_Key__c",
+        "acc-4:SEAT_ADD:1",
+        Map.of("StageName", "Closed Won", "Amount", new BigDecimal("1500.00")));
+    sf.edit(
+        "Opportunity",
+        "Headroom_Opportunity_Key__c",
+        "acc-3:TIER_UPGRADE:1",
+        Map.of("StageName", "Closed Lost"));
+    Await.until("two outcomes in scoring", () -> scoring.outcomes().size() == 2);
+    Outcome won = scoring.outcomes().get("crm:" + connectionId + ":acc-4:SEAT_ADD:1");
+    assertEquals("acc-4", won.getAccountId());
+    assertEquals(OutcomeResult.OUTCOME_RESULT_WON, won.getResult());
+    assertEquals(ExpansionType.EXPANSION_TYPE_SEAT_ADD, won.getExpansionType());
+    assertEquals(150_000, won.getArrDelta().getMinorUnits());
+    assertEquals("USD", won.getArrDelta().getCurrencyCode());
+    assertEquals(OutcomeSource.OUTCOME_SOURCE_CRM, won.getSource());
+    assertEquals(
+        sf.id("Opportunity", "Headroom_Opportunity_Key__c", "acc-4:SEAT_ADD:1").orElseThrow(),
+        won.getExternalRef());
+    Outcome lost = scoring.outcomes().get("crm:" + connectionId + ":acc-3:TIER_UPGRADE:1");
+    assertEquals(OutcomeResult.OUTCOME_RESULT_LOST, lost.getResult());
+    assertEquals(0, lost.getArrDelta().getMinorUnits());
+
+    // Opened ones come first (a changed primary type opens one of the new type), then the closes.
+    List<WatchOpportunitiesResponse> closed = new java.util.ArrayList<>();
+    var it =
+        stub.withDeadlineAfter(10, TimeUnit.SECONDS)
+            .watchOpportunities(WatchOpportunitiesRequest.getDefaultInstance());
+    while (closed.size() < 2 && it.hasNext()) {
+      WatchOpportunitiesResponse next = it.next();
+      if (next.getOpportunity().getState() != OpportunityState.OPPORTUNITY_STATE_OPEN) {
+        closed.add(next);
+      }
+    }
+    assertEquals(
+        Set.of(
+            OpportunityState.OPPORTUNITY_STATE_CLOSED_WON,
+            OpportunityState.OPPORTUNITY_STATE_CLOSED_LOST),
+        Set.copyOf(closed.stream().map(c -> c.getOpportunity().getState()).toList()));
+    assertTrue(closed.stream().allMatch(c -> c.getOpportunity().hasClosedAt()));
   }
 
   static List<String> violations(StatusRuntimeException e) {

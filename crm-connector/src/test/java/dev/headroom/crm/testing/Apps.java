@@ -29,6 +29,7 @@ public final class Apps {
     env.put("HEADROOM_CRM_SECRETS_ACTIVE_KEY", "k1");
     env.put("HEADROOM_CRM_SYNC_POLL_INTERVAL", "50ms");
     env.put("HEADROOM_CRM_SYNC_MAX_ATTEMPTS", "3");
+    env.put("HEADROOM_CRM_SYNC_OUTCOME_POLL_INTERVAL", "100ms");
     env.put("HEADROOM_CRM_SYNC_RETRY_INITIAL", "50ms");
     env.put("HEADROOM_CRM_SYNC_RETRY_MAX", "100ms");
     env.put("HEADROOM_CRM_SYNC_OUTAGE_RETRY_INITIAL", "50ms");

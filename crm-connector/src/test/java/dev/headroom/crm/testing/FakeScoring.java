@@ -7,6 +7,9 @@ import dev.headroom.api.common.v1.ReadinessBand;
 import dev.headroom.api.common.v1.RecommendedMotion;
 import dev.headroom.api.common.v1.SignalStatus;
 import dev.headroom.api.common.v1.SignalType;
+import dev.headroom.api.scoring.v1.Outcome;
+import dev.headroom.api.scoring.v1.RecordOutcomeRequest;
+import dev.headroom.api.scoring.v1.RecordOutcomeResponse;
 import dev.headroom.api.scoring.v1.Score;
 import dev.headroom.api.scoring.v1.ScoringServiceGrpc;
 import dev.headroom.api.scoring.v1.TypePotential;
@@ -14,11 +17,14 @@ import dev.headroom.api.scoring.v1.WatchScoresRequest;
 import dev.headroom.api.scoring.v1.WatchScoresResponse;
 import dev.headroom.api.signal.v1.EvidenceItem;
 import dev.headroom.api.signal.v1.Signal;
+import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * scoring-service's WatchScores as the connector sees it: every published score in cursor order, a
@@ -27,6 +33,26 @@ import java.util.List;
 public final class FakeScoring extends ScoringServiceGrpc.ScoringServiceImplBase {
   private final List<WatchScoresResponse> log = new ArrayList<>();
   private final List<ServerCallStreamObserver<WatchScoresResponse>> open = new ArrayList<>();
+  private final Map<String, Outcome> outcomes = new LinkedHashMap<>();
+
+  /** Outcomes recorded through RecordOutcome, by outcome id. */
+  public synchronized Map<String, Outcome> outcomes() {
+    return Map.copyOf(outcomes);
+  }
+
+  @Override
+  public synchronized void recordOutcome(
+      RecordOutcomeRequest req, StreamObserver<RecordOutcomeResponse> obs) {
+    Outcome o = req.getOutcome();
+    Outcome before = outcomes.putIfAbsent(o.getOutcomeId(), o);
+    if (before != null && !before.equals(o)) {
+      obs.onError(Status.ALREADY_EXISTS.asRuntimeException());
+      return;
+    }
+    obs.onNext(
+        RecordOutcomeResponse.newBuilder().setOutcome(o).setDuplicate(before != null).build());
+    obs.onCompleted();
+  }
 
   public synchronized void publish(Score score) {
     WatchScoresResponse msg =
