@@ -17,7 +17,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.stream.Collectors;
 
 /**
  * HubSpot CRM v3 with a private-app access token as bearer token: companies upserted by a unique
@@ -285,7 +284,36 @@ public final class HubSpotClient implements CrmClient {
         checks.add(propertyCheck(m, byName.get(m.crmField())));
       }
     }
+    checks.add(dealKeyCheck());
     return checks;
+  }
+
+  /** Rules that open deals upsert them by {@value #DEAL_KEY}. */
+  private ConnectionCheck dealKeyCheck() {
+    String name = "deal key " + DEAL_KEY;
+    try {
+      HttpResponse<String> response = send(request("/crm/v3/properties/deals").GET().build());
+      Optional<JsonNode> parsed = Json.parse(response.body());
+      if (response.statusCode() != 200 || parsed.isEmpty()) {
+        throw failure(response, parsed);
+      }
+      for (JsonNode p : parsed.get().path("results")) {
+        if (p.path("name").asText().equals(DEAL_KEY)) {
+          return p.path("hasUniqueValue").asBoolean()
+              ? new ConnectionCheck(name, true, "Deals can be opened without duplicates")
+              : new ConnectionCheck(name, false, DEAL_KEY + " must require unique values");
+        }
+      }
+      return new ConnectionCheck(
+          name,
+          false,
+          "Deals have no property "
+              + DEAL_KEY
+              + ": create it as a single-line text property that requires unique values, or disable"
+              + " the rules that open deals");
+    } catch (CrmCallException e) {
+      return new ConnectionCheck(name, false, "Cannot read deal properties: " + e.getMessage());
+    }
   }
 
   private static ConnectionCheck propertyCheck(FieldMapping m, JsonNode property) {
@@ -306,13 +334,7 @@ public final class HubSpotClient implements CrmClient {
     if (m.source().kind() == FieldKind.PICKLIST) {
       List<String> allowed = new ArrayList<>();
       property.path("options").forEach(o -> allowed.add(o.path("value").asText()));
-      List<String> missing =
-          m.source().defaultLabels().keySet().stream()
-              .sorted()
-              .map(m::label)
-              .filter(label -> !allowed.contains(label))
-              .distinct()
-              .collect(Collectors.toList());
+      List<String> missing = m.missingLabels(allowed);
       if (!missing.isEmpty()) {
         return new ConnectionCheck(
             name,

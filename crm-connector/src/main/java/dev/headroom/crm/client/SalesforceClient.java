@@ -267,7 +267,41 @@ public final class SalesforceClient implements CrmClient {
         checks.add(fieldCheck(m, fields.get(m.crmField())));
       }
     }
+    checks.add(opportunityKeyCheck());
     return checks;
+  }
+
+  /** Rules that open opportunities upsert them by {@value #OPPORTUNITY_KEY}. */
+  private ConnectionCheck opportunityKeyCheck() {
+    String name = "opportunity key " + OPPORTUNITY_KEY;
+    try {
+      HttpResponse<String> response =
+          authorized(s -> request(s, "/sobjects/Opportunity/describe").GET().build());
+      Optional<JsonNode> parsed = Json.parse(response.body());
+      if (response.statusCode() != 200 || parsed.isEmpty()) {
+        throw failure(response, parsed);
+      }
+      for (JsonNode f : parsed.get().path("fields")) {
+        if (f.path("name").asText().equals(OPPORTUNITY_KEY)) {
+          return f.path("externalId").asBoolean()
+              ? new ConnectionCheck(name, true, "Opportunities can be opened without duplicates")
+              : new ConnectionCheck(
+                  name,
+                  false,
+                  OPPORTUNITY_KEY
+                      + " is not marked External ID: edit the field and tick External ID");
+        }
+      }
+      return new ConnectionCheck(
+          name,
+          false,
+          "Opportunity has no field "
+              + OPPORTUNITY_KEY
+              + ": create it as a Text field marked External ID (unique), or disable the rules that"
+              + " open opportunities");
+    } catch (CrmCallException e) {
+      return new ConnectionCheck(name, false, "Cannot describe Opportunity: " + e.getMessage());
+    }
   }
 
   private static ConnectionCheck fieldCheck(FieldMapping m, JsonNode field) {
@@ -292,13 +326,7 @@ public final class SalesforceClient implements CrmClient {
     if (m.source().kind() == FieldKind.PICKLIST) {
       List<String> allowed = new ArrayList<>();
       field.path("picklistValues").forEach(v -> allowed.add(v.path("value").asText()));
-      List<String> missing =
-          m.source().defaultLabels().keySet().stream()
-              .sorted()
-              .map(m::label)
-              .filter(label -> !allowed.contains(label))
-              .distinct()
-              .collect(Collectors.toList());
+      List<String> missing = m.missingLabels(allowed);
       if (!missing.isEmpty()) {
         return new ConnectionCheck(
             name,

@@ -13,6 +13,16 @@ public record FieldMapping(
     valueMap = Map.copyOf(valueMap);
   }
 
+  /** The labels this mapping writes that are not among the CRM's allowed picklist values. */
+  public java.util.List<String> missingLabels(java.util.Collection<String> allowed) {
+    return source.defaultLabels().keySet().stream()
+        .sorted()
+        .map(this::label)
+        .filter(label -> !allowed.contains(label))
+        .distinct()
+        .toList();
+  }
+
   public String label(String valueName) {
     String mapped = valueMap.get(valueName);
     if (mapped != null) {

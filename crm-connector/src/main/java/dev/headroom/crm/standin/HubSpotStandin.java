@@ -145,6 +145,14 @@ public final class HubSpotStandin extends StandinServer {
         .map(Map::copyOf);
   }
 
+  /** The HubSpot id of the object whose {@code property} equals {@code value}, if any. */
+  public synchronized Optional<String> id(String objectType, String property, String value) {
+    return objects.getOrDefault(objectType, Map.of()).entrySet().stream()
+        .filter(o -> value.equals(o.getValue().get(property)))
+        .map(Map.Entry::getKey)
+        .findFirst();
+  }
+
   public synchronized int objectCount(String objectType) {
     return objects.getOrDefault(objectType, Map.of()).size();
   }

@@ -12,6 +12,7 @@ import dev.headroom.crm.db.RuleDao;
 import dev.headroom.crm.db.SyncDao;
 import dev.headroom.crm.domain.AccountValues;
 import dev.headroom.crm.domain.ConnectionSettings;
+import dev.headroom.crm.domain.FieldMapping;
 import dev.headroom.crm.domain.RecordMapper;
 import dev.headroom.crm.rules.Rules;
 import dev.headroom.kit.outbox.Backoff;
@@ -238,6 +239,9 @@ public final class SyncEngine implements AutoCloseable {
     dao.synced(cid, accountIds).forEach(s -> synced.put(s.accountId(), s));
     Map<String, String> companyIds = new HashMap<>();
     synced.forEach((id, s) -> companyIds.put(id, s.crmRecordId()));
+    // Read after the claim: a mapping change commits together with the rows it queues, so these
+    // rows are never diffed against the mapping they were queued to replace.
+    List<FieldMapping> mappings = Connections.mappings(jdbi.onDemand(ConnectionDao.class), cid);
     Map<String, OpportunityWrite> plannedOpps =
         planner.plan(cid, rules.forConnection(cid), values, companyIds);
 
@@ -255,9 +259,7 @@ public final class SyncEngine implements AutoCloseable {
       SyncDao.SyncedRow s = synced.get(p.accountId());
       Diff diff =
           Diff.of(
-              RecordMapper.map(v, live.mappings()),
-              s == null ? Map.of() : fields(s.fields()),
-              s != null);
+              RecordMapper.map(v, mappings), s == null ? Map.of() : fields(s.fields()), s != null);
       if (diff.isEmpty() && !plannedOpps.containsKey(p.accountId())) {
         unchanged.add(p);
         continue;
@@ -316,7 +318,8 @@ public final class SyncEngine implements AutoCloseable {
     Map<String, RecordResult> oppResults = new HashMap<>();
     try {
       if (!writes.isEmpty()) {
-        for (RecordResult r : upsertOrReject(live, writes)) {
+        for (RecordResult r :
+            orRejected(writes, RecordWrite::accountId, live.client()::upsertAccounts)) {
           results.put(r.accountId(), r);
         }
       }
@@ -338,7 +341,9 @@ public final class SyncEngine implements AutoCloseable {
         }
       }
       if (!oppWrites.isEmpty()) {
-        List<RecordResult> sent = opportunitiesOrReject(live, oppWrites);
+        List<RecordResult> sent =
+            orRejected(
+                oppWrites, OpportunityWrite::externalKey, live.client()::upsertOpportunities);
         for (int i = 0; i < oppWrites.size(); i++) {
           oppResults.put(oppWrites.get(i).accountId(), sent.get(i));
         }
@@ -470,36 +475,24 @@ public final class SyncEngine implements AutoCloseable {
     return true;
   }
 
-  /** A request the CRM rejects as a whole fails each of its records with the CRM's message. */
-  private static List<RecordResult> upsertOrReject(Connections.Live live, List<RecordWrite> writes)
-      throws CrmCallException {
-    try {
-      return live.client().upsertAccounts(writes);
-    } catch (CrmCallException e) {
-      if (e.kind() != CrmCallException.Kind.REJECTED) {
-        throw e;
-      }
-      return writes.stream()
-          .map(
-              w ->
-                  RecordResult.failed(w.accountId(), e.httpStatus(), e.errorCode(), e.getMessage()))
-          .toList();
-    }
+  /** One CRM call that answers per record. */
+  private interface BatchCall<W> {
+    List<RecordResult> send(List<W> writes) throws CrmCallException;
   }
 
-  private static List<RecordResult> opportunitiesOrReject(
-      Connections.Live live, List<OpportunityWrite> writes) throws CrmCallException {
+  /** A request the CRM rejects as a whole fails each of its records with the CRM's message. */
+  private static <W> List<RecordResult> orRejected(
+      List<W> writes, java.util.function.Function<W, String> key, BatchCall<W> call)
+      throws CrmCallException {
     try {
-      return live.client().upsertOpportunities(writes);
+      return call.send(writes);
     } catch (CrmCallException e) {
       if (e.kind() != CrmCallException.Kind.REJECTED) {
         throw e;
       }
       return writes.stream()
           .map(
-              w ->
-                  RecordResult.failed(
-                      w.externalKey(), e.httpStatus(), e.errorCode(), e.getMessage()))
+              w -> RecordResult.failed(key.apply(w), e.httpStatus(), e.errorCode(), e.getMessage()))
           .toList();
     }
   }

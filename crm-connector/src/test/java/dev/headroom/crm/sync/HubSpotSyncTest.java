@@ -146,5 +146,31 @@ class HubSpotSyncTest {
             .flatMap(r -> r.records().stream())
             .allMatch(f -> f.equals(Set.of("recommended_action"))));
     assertFalse(logs.text().contains(TOKEN));
+
+    // An urgent account gets one deal, associated with its company, and its close comes back.
+    scoring.publish(FakeScoring.score("acc-5", 80, ExpansionType.EXPANSION_TYPE_SEAT_ADD, 90_000L));
+    Await.until(
+        "a deal for acc-5",
+        () -> hs.object("deals", "headroom_opportunity_key", "acc-5:SEAT_ADD:1").isPresent());
+    var deal = hs.object("deals", "headroom_opportunity_key", "acc-5:SEAT_ADD:1").orElseThrow();
+    assertEquals("900.00", deal.get("amount"));
+    assertEquals("appointmentscheduled", deal.get("dealstage"));
+    assertTrue(deal.get("description").startsWith("Current state: readiness score 80"));
+    assertEquals(1, hs.objectCount("deals"));
+    assertEquals(
+        hs.id("companies", MATCH, "acc-5"),
+        hs.associatedCompany(
+            hs.id("deals", "headroom_opportunity_key", "acc-5:SEAT_ADD:1").orElseThrow()),
+        "the deal is associated with acc-5's company");
+    hs.edit(
+        "deals",
+        "headroom_opportunity_key",
+        "acc-5:SEAT_ADD:1",
+        java.util.Map.of("dealstage", "closedwon", "amount", "1200"));
+    Await.until("the won deal is an outcome", () -> scoring.outcomes().size() == 1);
+    var outcome = scoring.outcomes().values().iterator().next();
+    assertEquals("acc-5", outcome.getAccountId());
+    assertEquals(120_000, outcome.getArrDelta().getMinorUnits());
+    assertEquals(dev.headroom.api.scoring.v1.OutcomeResult.OUTCOME_RESULT_WON, outcome.getResult());
   }
 }

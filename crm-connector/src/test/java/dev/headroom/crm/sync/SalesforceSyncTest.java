@@ -367,6 +367,12 @@ class SalesforceSyncTest {
     Await.until(
         "every update landed after the outage",
         () -> scoreIs("acc-100", 90) && scoreIs("acc-101", 90) && scoreIs("acc-102", 90));
+    Await.until(
+        "nothing left to send",
+        () ->
+            stub.previewSync(PreviewSyncRequest.newBuilder().setConnectionId(connectionId).build())
+                    .getTotalChanges()
+                == 0);
     assertEquals(ACCOUNTS + 1, sf.recordCount("Account"));
     assertTrue(deadLetters().isEmpty());
     assertTrue(sf.requests().stream().filter(r -> r.status() == 503).count() >= 8);
