@@ -187,9 +187,6 @@ public interface SyncDao {
   @SqlQuery("SELECT count(*) FROM pending_sync WHERE run_id = :runId")
   long pendingOfRun(@Bind("runId") String runId);
 
-  @SqlQuery("SELECT count(*) FROM pending_sync WHERE connection_id = :connectionId")
-  long pendingOfConnection(@Bind("connectionId") String connectionId);
-
   // ---- what the CRM holds
 
   @SqlQuery(

@@ -103,11 +103,6 @@ public final class HubSpotStandin extends StandinServer {
     return Optional.ofNullable(dealCompanies.get(dealId));
   }
 
-  /** Every stored object of a type (property name to value). */
-  public synchronized List<Map<String, String>> objects(String objectType) {
-    return objects.getOrDefault(objectType, Map.of()).values().stream().map(Map::copyOf).toList();
-  }
-
   public synchronized HubSpotStandin object(
       String objectType, List<StandinField> properties, Set<String> unique) {
     Map<String, StandinField> schema = new LinkedHashMap<>();

@@ -286,10 +286,6 @@ public final class SyncAdmin {
     return dao.run(runId).orElseThrow();
   }
 
-  public Optional<SyncDao.RunRow> run(String runId) {
-    return jdbi.onDemand(SyncDao.class).run(runId);
-  }
-
   private ConnectionDao.ConnectionRow connection(String connectionId) {
     return jdbi.onDemand(ConnectionDao.class)
         .find(connectionId)

@@ -150,8 +150,11 @@ class HubSpotSyncTest {
     // An urgent account gets one deal, associated with its company, and its close comes back.
     scoring.publish(FakeScoring.score("acc-5", 80, ExpansionType.EXPANSION_TYPE_SEAT_ADD, 90_000L));
     Await.until(
-        "a deal for acc-5",
-        () -> hs.object("deals", "headroom_opportunity_key", "acc-5:SEAT_ADD:1").isPresent());
+        "a deal for acc-5, associated",
+        () ->
+            hs.id("deals", "headroom_opportunity_key", "acc-5:SEAT_ADD:1")
+                .flatMap(hs::associatedCompany)
+                .isPresent());
     var deal = hs.object("deals", "headroom_opportunity_key", "acc-5:SEAT_ADD:1").orElseThrow();
     assertEquals("900.00", deal.get("amount"));
     assertEquals("appointmentscheduled", deal.get("dealstage"));

@@ -317,7 +317,12 @@ class SalesforceSyncTest {
               100_000L + i));
     }
     Await.until("a dead letter", () -> !deadLetters().isEmpty());
-    Await.until("the others landed", () -> scoreIs("acc-199", 82) && scoreIs("acc-0", 82));
+    Await.until(
+        "the others landed",
+        () ->
+            java.util.stream.IntStream.range(0, 200)
+                .filter(i -> i != 9)
+                .allMatch(i -> scoreIs("acc-" + i, 82)));
     for (int i = 0; i < 200; i++) {
       assertEquals(i != 9, scoreIs("acc-" + i, 82), "acc-" + i);
     }
