@@ -113,11 +113,14 @@ public interface SyncDao {
       """)
   void enqueueChange(@Bind("accountId") String accountId, @Bind("now") OffsetDateTime now);
 
-  /** Queues every known account for one connection, due now. */
+  /**
+   * Queues every known account for one connection, due now. Rows are locked in account order, the
+   * order the engine's transactions use too, so the two never deadlock.
+   */
   @SqlUpdate(
       """
       INSERT INTO pending_sync (connection_id, account_id, due_at, queued_at, trig, run_id)
-      SELECT :connectionId, account_id, :now, :now, :trig, :runId FROM account_state
+      SELECT :connectionId, account_id, :now, :now, :trig, :runId FROM account_state ORDER BY account_id
       ON CONFLICT (connection_id, account_id) DO UPDATE SET due_at = LEAST(pending_sync.due_at, EXCLUDED.due_at),
         trig = EXCLUDED.trig, run_id = EXCLUDED.run_id, change_seq = pending_sync.change_seq + 1\
       """)

@@ -169,11 +169,8 @@ public final class SyncEngine implements AutoCloseable {
         full = false;
         break;
       }
-      claimed.sort(
-          (x, y) ->
-              x.queuedAt().compareTo(y.queuedAt()) != 0
-                  ? x.queuedAt().compareTo(y.queuedAt())
-                  : x.accountId().compareTo(y.accountId()));
+      // Account order: every transaction over queued rows locks them in this order (no deadlocks).
+      claimed.sort(java.util.Comparator.comparing(SyncDao.PendingRow::accountId));
       full = claimed.size() == live.client().batchLimit();
       if (!sendBatch(live, claimed, tickRuns, failedRuns)) {
         break;
