@@ -1,5 +1,6 @@
 package dev.headroom.app;
 
+import dev.headroom.crm.app.CrmServiceMain;
 import dev.headroom.kit.RunUntilStopped;
 import dev.headroom.scoring.app.ScoringServiceMain;
 import dev.headroom.signal.app.SignalServiceMain;
@@ -18,6 +19,7 @@ public final class HeadroomApp {
       case "all" -> runAll();
       case "signal" -> SignalServiceMain.main(new String[0]);
       case "scoring" -> ScoringServiceMain.main(new String[0]);
+      case "crm" -> CrmServiceMain.main(new String[0]);
       case "-h", "--help", "help" -> System.out.println(usage());
       default -> {
         System.err.println("unknown mode '" + mode + "'\n" + usage());
@@ -28,10 +30,12 @@ public final class HeadroomApp {
 
   private static String usage() {
     return """
-    usage: headroom-app [all|signal|scoring]
+    usage: headroom-app [all|signal|scoring|crm]
       all      every service in one JVM; embedded PostgreSQL unless HEADROOM_DATABASE_URL is set
       signal   the signal service alone (HEADROOM_DATABASE_URL required)
-      scoring  the scoring service alone (HEADROOM_DATABASE_URL and HEADROOM_PEERS_SIGNAL required)\
+      scoring  the scoring service alone (HEADROOM_DATABASE_URL and HEADROOM_PEERS_SIGNAL required)
+      crm      the CRM connector alone (HEADROOM_DATABASE_URL, HEADROOM_PEERS_SCORING and
+               HEADROOM_CRM_SECRETS_KEYS / _ACTIVE_KEY required)\
     """;
   }
 

@@ -1,5 +1,8 @@
 package dev.headroom.app;
 
+import dev.headroom.crm.app.CrmApp;
+import dev.headroom.crm.app.CrmConfig;
+import dev.headroom.crm.app.LocalCrm;
 import dev.headroom.scoring.app.ScoringApp;
 import dev.headroom.scoring.app.ScoringConfig;
 import dev.headroom.signal.app.SignalApp;
@@ -86,6 +89,12 @@ public final class Platform implements AutoCloseable {
     ScoringApp scoring = ScoringApp.start(ScoringConfig.load(env), Clock.systemUTC(), null, true);
     resources.push(scoring);
     endpoints.put("scoring", new Endpoints(scoring.grpcPort(), scoring.httpPort()));
+    CrmApp crm =
+        CrmApp.start(
+            CrmConfig.load(LocalCrm.withLocalDefaults(env)), Clock.systemUTC(), null, true);
+    resources.push(crm);
+    endpoints.put("crm", new Endpoints(crm.grpcPort(), crm.httpPort()));
+    resources.push(LocalCrm.connect(crm));
     LOG.info(() -> "Headroom is up: " + endpoints);
   }
 

@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.protobuf.Timestamp;
 import dev.headroom.api.common.v1.Money;
 import dev.headroom.api.common.v1.ReadinessBand;
+import dev.headroom.api.crm.v1.CrmConnectorServiceGrpc;
+import dev.headroom.api.crm.v1.ListConnectionsRequest;
+import dev.headroom.api.crm.v1.ListSyncRunsRequest;
 import dev.headroom.api.scoring.v1.GetScoreRequest;
 import dev.headroom.api.scoring.v1.Score;
 import dev.headroom.api.scoring.v1.ScoringServiceGrpc;
@@ -137,6 +140,29 @@ class PlatformTest {
         assertEquals(1, score.getModelVersion());
       } finally {
         scoringChannel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+      }
+
+      // crm-connector follows scoring-service and writes acme to the local Salesforce stand-in.
+      Platform.Endpoints crm = platform.endpoints().get("crm");
+      ManagedChannel crmChannel =
+          ManagedChannelBuilder.forAddress("127.0.0.1", crm.grpcPort()).usePlaintext().build();
+      try {
+        var admin = CrmConnectorServiceGrpc.newBlockingStub(crmChannel);
+        String standin =
+            admin
+                .listConnections(ListConnectionsRequest.getDefaultInstance())
+                .getConnections(0)
+                .getConnectionId();
+        Await.until(
+            "acme synced to the stand-in",
+            () ->
+                admin
+                    .listSyncRuns(ListSyncRunsRequest.newBuilder().setConnectionId(standin).build())
+                    .getRunsList()
+                    .stream()
+                    .anyMatch(r -> r.getRecordsSucceeded() > 0));
+      } finally {
+        crmChannel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
       }
 
       HttpResponse<String> observed =

@@ -1,0 +1,153 @@
+package dev.headroom.crm.client;
+
+import dev.headroom.kit.outbox.Backoff;
+import java.io.IOException;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
+import java.util.random.RandomGenerator;
+
+/**
+ * Sends one connection's HTTP requests: waits for its {@link TokenBucket}, retries throttling and
+ * outages (429, 502, 503, 504, network errors, and whatever the client's own predicate adds) with
+ * exponential backoff and jitter, never sooner than the CRM's Retry-After, and follows the CRMs'
+ * rate-limit headers. Counts the calls and the throttled answers for the sync runs.
+ */
+public final class HttpCaller {
+  /**
+   * @param maxAttempts attempts per request before the call fails as TRANSIENT
+   * @param maxRetryAfter a longer Retry-After fails the call instead of blocking the engine
+   */
+  public record Settings(
+      int maxAttempts, Backoff backoff, Duration requestTimeout, Duration maxRetryAfter) {}
+
+  private final HttpClient http;
+  private final TokenBucket bucket;
+  private final Settings settings;
+  private final Clock clock;
+  private final String crmName;
+  private final RandomGenerator random = RandomGenerator.getDefault();
+  private final AtomicLong calls = new AtomicLong();
+  private final AtomicLong throttled = new AtomicLong();
+
+  public HttpCaller(
+      HttpClient http, TokenBucket bucket, Settings settings, Clock clock, String crmName) {
+    this.http = http;
+    this.bucket = bucket;
+    this.settings = settings;
+    this.clock = clock;
+    this.crmName = crmName;
+  }
+
+  public long calls() {
+    return calls.get();
+  }
+
+  public long throttled() {
+    return throttled.get();
+  }
+
+  public Duration requestTimeout() {
+    return settings.requestTimeout();
+  }
+
+  /**
+   * @param alsoRetry responses besides 429/502/503/504 that mean "later", e.g. Salesforce's 403
+   *     REQUEST_LIMIT_EXCEEDED
+   * @return the first response that is not retried (success or a final error)
+   */
+  public HttpResponse<String> send(HttpRequest request, Predicate<HttpResponse<String>> alsoRetry)
+      throws CrmCallException, InterruptedException {
+    String last = "";
+    for (int attempt = 0; attempt < settings.maxAttempts(); attempt++) {
+      if (attempt > 0) {
+        Thread.sleep(settings.backoff().delay(attempt - 1, random).toMillis());
+      }
+      bucket.acquire();
+      calls.incrementAndGet();
+      HttpResponse<String> response;
+      try {
+        response = http.send(request, HttpResponse.BodyHandlers.ofString());
+      } catch (IOException e) {
+        last = "could not reach " + crmName + " (" + e.getClass().getSimpleName() + ")";
+        continue;
+      }
+      observeLimits(response);
+      int status = response.statusCode();
+      boolean retry =
+          status == 429
+              || status == 502
+              || status == 503
+              || status == 504
+              || alsoRetry.test(response);
+      if (!retry) {
+        return response;
+      }
+      if (status == 429) {
+        throttled.incrementAndGet();
+      }
+      last = crmName + " answered " + status;
+      Optional<Duration> retryAfter = retryAfter(response);
+      if (retryAfter.isPresent()) {
+        if (retryAfter.get().compareTo(settings.maxRetryAfter()) > 0) {
+          bucket.pauseUntil(clock.instant().plus(retryAfter.get()));
+          throw new CrmCallException(
+              CrmCallException.Kind.TRANSIENT,
+              status,
+              "RETRY_LATER",
+              last + " and asked to wait " + retryAfter.get().toSeconds() + " s; will retry then");
+        }
+        bucket.pauseUntil(clock.instant().plus(retryAfter.get()));
+      }
+    }
+    throw new CrmCallException(
+        CrmCallException.Kind.TRANSIENT,
+        0,
+        "UNAVAILABLE",
+        last + " on " + settings.maxAttempts() + " attempts; the records stay queued");
+  }
+
+  /** HubSpot: a spent window pauses the connection until the window rolls over. */
+  private void observeLimits(HttpResponse<String> response) {
+    Optional<String> remaining = response.headers().firstValue("X-HubSpot-RateLimit-Remaining");
+    Optional<String> interval =
+        response.headers().firstValue("X-HubSpot-RateLimit-Interval-Milliseconds");
+    if (remaining.isPresent() && remaining.get().equals("0") && interval.isPresent()) {
+      try {
+        bucket.pauseUntil(clock.instant().plusMillis(Long.parseLong(interval.get())));
+      } catch (NumberFormatException ignored) {
+        // A malformed header is not a reason to fail the call.
+      }
+    }
+  }
+
+  static Optional<Duration> retryAfter(HttpResponse<String> response) {
+    Optional<String> header = response.headers().firstValue("Retry-After");
+    if (header.isEmpty()) {
+      return Optional.empty();
+    }
+    String value = header.get().trim();
+    try {
+      return Optional.of(Duration.ofSeconds(Math.max(0, Long.parseLong(value))));
+    } catch (NumberFormatException notSeconds) {
+      try {
+        Instant at = ZonedDateTime.parse(value, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
+        return Optional.of(
+            Duration.between(Instant.now(), at).isNegative()
+                ? Duration.ZERO
+                : Duration.between(Instant.now(), at));
+      } catch (DateTimeParseException notADate) {
+        return Optional.empty();
+      }
+    }
+  }
+}

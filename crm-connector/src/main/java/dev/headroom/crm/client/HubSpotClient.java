@@ -1,0 +1,430 @@
+package dev.headroom.crm.client;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.headroom.crm.domain.ConnectionCheck;
+import dev.headroom.crm.domain.ConnectionSettings;
+import dev.headroom.crm.domain.Credentials;
+import dev.headroom.crm.domain.CrmValue;
+import dev.headroom.crm.domain.FieldKind;
+import dev.headroom.crm.domain.FieldMapping;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * HubSpot CRM v3 with a private-app access token as bearer token: companies upserted by a unique
+ * property ({@code POST /crm/v3/objects/companies/batch/upsert}, at most 100 inputs). Property
+ * values are strings; numbers in plain decimal notation, date-times as epoch milliseconds, an empty
+ * string clears a property. Each input carries the account id as {@code objectWriteTraceId}, which
+ * HubSpot echoes in results and multi-status (207) errors, so every outcome is matched to its
+ * record.
+ */
+public final class HubSpotClient implements CrmClient {
+  static final int MAX_INPUTS = 100;
+  private static final String OBJECT = "companies";
+
+  /** The unique deal property holding Headroom's key "<account>:<type>:<n>". */
+  public static final String DEAL_KEY = "headroom_opportunity_key";
+
+  private final ConnectionSettings settings;
+  private final Credentials credentials;
+  private final HttpCaller http;
+
+  public HubSpotClient(ConnectionSettings settings, Credentials credentials, HttpCaller http) {
+    this.settings = settings;
+    this.credentials = credentials;
+    this.http = http;
+  }
+
+  @Override
+  public int batchLimit() {
+    return MAX_INPUTS;
+  }
+
+  @Override
+  public List<RecordResult> upsertAccounts(List<RecordWrite> batch) throws CrmCallException {
+    List<ObjectNode> properties = new ArrayList<>();
+    for (RecordWrite w : batch) {
+      ObjectNode props = Json.MAPPER.createObjectNode();
+      w.fields().forEach((field, value) -> props.put(field, text(value)));
+      properties.add(props);
+    }
+    return upsert(
+        OBJECT,
+        settings.matchField(),
+        batch.stream().map(RecordWrite::accountId).toList(),
+        properties);
+  }
+
+  /**
+   * Deals upserted by the unique property {@value #DEAL_KEY}, then each associated with its company
+   * through the v4 default association ({@code PUT
+   * /crm/v4/objects/deals/{dealId}/associations/default/companies/{companyId}}, idempotent).
+   */
+  @Override
+  public List<RecordResult> upsertOpportunities(List<OpportunityWrite> batch)
+      throws CrmCallException {
+    List<ObjectNode> properties = new ArrayList<>();
+    for (OpportunityWrite o : batch) {
+      ObjectNode props =
+          Json.MAPPER
+              .createObjectNode()
+              .put("dealname", o.name())
+              .put("pipeline", "default")
+              .put("dealstage", "appointmentscheduled")
+              .put(
+                  "closedate",
+                  Long.toString(
+                      o.closeDate()
+                          .atStartOfDay(java.time.ZoneOffset.UTC)
+                          .toInstant()
+                          .toEpochMilli()))
+              .put("description", o.description());
+      if (o.amount() != null) {
+        props.put("amount", o.amount().toPlainString());
+      }
+      properties.add(props);
+    }
+    List<RecordResult> results =
+        upsert(
+            "deals",
+            DEAL_KEY,
+            batch.stream().map(OpportunityWrite::externalKey).toList(),
+            properties);
+    List<RecordResult> linked = new ArrayList<>();
+    for (int i = 0; i < batch.size(); i++) {
+      RecordResult r = results.get(i);
+      String company = batch.get(i).companyCrmId();
+      if (!r.success() || company.isEmpty()) {
+        linked.add(r);
+        continue;
+      }
+      HttpResponse<String> response =
+          send(
+              request(
+                      "/crm/v4/objects/deals/"
+                          + r.crmId()
+                          + "/associations/default/companies/"
+                          + company)
+                  .PUT(HttpRequest.BodyPublishers.noBody())
+                  .build());
+      linked.add(
+          response.statusCode() / 100 == 2
+              ? r
+              : RecordResult.failed(
+                  r.accountId(),
+                  response.statusCode(),
+                  "ASSOCIATION_FAILED",
+                  "the deal was saved but not linked to company "
+                      + company
+                      + ": "
+                      + failure(response, Json.parse(response.body())).getMessage()));
+    }
+    return linked;
+  }
+
+  /**
+   * {@code POST /crm/v3/objects/deals/batch/read} by the unique key property, 100 at a time; a deal
+   * in stage {@code closedwon} or {@code closedlost} is closed.
+   */
+  @Override
+  public List<ClosedOpportunity> closedOpportunities(List<String> externalKeys)
+      throws CrmCallException {
+    List<ClosedOpportunity> closed = new ArrayList<>();
+    for (int from = 0; from < externalKeys.size(); from += MAX_INPUTS) {
+      ObjectNode body = Json.MAPPER.createObjectNode().put("idProperty", DEAL_KEY);
+      ArrayNode props = body.putArray("properties");
+      props.add("dealstage").add("amount").add("closedate").add(DEAL_KEY);
+      body.putArray("propertiesWithHistory");
+      ArrayNode inputs = body.putArray("inputs");
+      externalKeys
+          .subList(from, Math.min(externalKeys.size(), from + MAX_INPUTS))
+          .forEach(k -> inputs.addObject().put("id", k));
+      HttpResponse<String> response =
+          send(
+              request("/crm/v3/objects/deals/batch/read")
+                  .POST(HttpRequest.BodyPublishers.ofString(Json.write(body)))
+                  .header("Content-Type", "application/json")
+                  .build());
+      Optional<JsonNode> parsed = Json.parse(response.body());
+      int status = response.statusCode();
+      if ((status != 200 && status != 207) || parsed.isEmpty()) {
+        throw failure(response, parsed);
+      }
+      for (JsonNode r : parsed.get().path("results")) {
+        JsonNode p = r.path("properties");
+        String stage = p.path("dealstage").asText();
+        if (!stage.equals("closedwon") && !stage.equals("closedlost")) {
+          continue;
+        }
+        closed.add(
+            new ClosedOpportunity(
+                p.path(DEAL_KEY).asText(),
+                r.path("id").asText(),
+                stage.equals("closedwon"),
+                decimal(p.path("amount").asText("")),
+                date(p.path("closedate").asText(""))));
+      }
+    }
+    return closed;
+  }
+
+  /** Batch upsert by a unique property; results matched to inputs by objectWriteTraceId. */
+  private List<RecordResult> upsert(
+      String objectType, String idProperty, List<String> keys, List<ObjectNode> properties)
+      throws CrmCallException {
+    if (keys.size() > MAX_INPUTS) {
+      throw new IllegalArgumentException("at most " + MAX_INPUTS + " inputs per request");
+    }
+    ObjectNode body = Json.MAPPER.createObjectNode();
+    ArrayNode inputs = body.putArray("inputs");
+    for (int i = 0; i < keys.size(); i++) {
+      ObjectNode in =
+          inputs
+              .addObject()
+              .put("idProperty", idProperty)
+              .put("id", keys.get(i))
+              .put("objectWriteTraceId", keys.get(i));
+      in.set("properties", properties.get(i));
+    }
+    HttpResponse<String> response =
+        send(
+            request("/crm/v3/objects/" + objectType + "/batch/upsert")
+                .POST(HttpRequest.BodyPublishers.ofString(Json.write(body)))
+                .header("Content-Type", "application/json")
+                .build());
+    int status = response.statusCode();
+    Optional<JsonNode> parsed = Json.parse(response.body());
+    if (status == 200 || status == 207) {
+      if (parsed.isEmpty() || !parsed.get().path("results").isArray()) {
+        String problem = Json.describe(response);
+        return keys.stream()
+            .map(k -> RecordResult.failed(k, status, "MALFORMED_RESPONSE", problem))
+            .toList();
+      }
+      Map<String, RecordResult> byKey = new HashMap<>();
+      for (JsonNode r : parsed.get().path("results")) {
+        String trace =
+            r.path("objectWriteTraceId").asText(r.path("properties").path(idProperty).asText());
+        byKey.put(
+            trace,
+            RecordResult.ok(trace, r.path("id").asText(), r.path("new").asBoolean(), status));
+      }
+      for (JsonNode e : parsed.get().path("errors")) {
+        String category = e.path("category").asText("ERROR");
+        String message = e.path("message").asText("HubSpot gave no message");
+        for (JsonNode trace : e.path("context").path("objectWriteTraceId")) {
+          byKey.put(trace.asText(), RecordResult.failed(trace.asText(), status, category, message));
+        }
+      }
+      return keys.stream()
+          .map(
+              k ->
+                  byKey.getOrDefault(
+                      k,
+                      RecordResult.failed(
+                          k,
+                          status,
+                          "MISSING_RESULT",
+                          "HubSpot returned no result for this input")))
+          .toList();
+    }
+    throw failure(response, parsed);
+  }
+
+  @Override
+  public List<ConnectionCheck> test(List<FieldMapping> mappings) {
+    List<ConnectionCheck> checks = new ArrayList<>();
+    JsonNode properties;
+    try {
+      HttpResponse<String> response = send(request("/crm/v3/properties/" + OBJECT).GET().build());
+      Optional<JsonNode> parsed = Json.parse(response.body());
+      if (response.statusCode() != 200 || parsed.isEmpty()) {
+        throw failure(response, parsed);
+      }
+      properties = parsed.get();
+      checks.add(new ConnectionCheck("authentication", true, "The private app token is accepted"));
+      checks.add(new ConnectionCheck("object companies", true, "Company properties are readable"));
+    } catch (CrmCallException e) {
+      checks.add(
+          new ConnectionCheck(
+              "authentication",
+              e.kind() != CrmCallException.Kind.AUTH,
+              e.kind() == CrmCallException.Kind.AUTH
+                  ? e.getMessage()
+                  : "The token could not be checked: " + e.getMessage()));
+      return checks;
+    }
+    Map<String, JsonNode> byName = new HashMap<>();
+    properties.path("results").forEach(p -> byName.put(p.path("name").asText(), p));
+    JsonNode match = byName.get(settings.matchField());
+    checks.add(
+        match != null && match.path("hasUniqueValue").asBoolean()
+            ? new ConnectionCheck(
+                "match field " + settings.matchField(), true, "Unique company property")
+            : new ConnectionCheck(
+                "match field " + settings.matchField(),
+                false,
+                match == null
+                    ? "Companies have no property "
+                        + settings.matchField()
+                        + ": create it as a single-line text property that requires unique values"
+                    : settings.matchField()
+                        + " does not require unique values: HubSpot can only upsert by a unique"
+                        + " property"));
+    for (FieldMapping m : mappings) {
+      if (m.enabled()) {
+        checks.add(propertyCheck(m, byName.get(m.crmField())));
+      }
+    }
+    checks.add(dealKeyCheck());
+    return checks;
+  }
+
+  /** Rules that open deals upsert them by {@value #DEAL_KEY}. */
+  private ConnectionCheck dealKeyCheck() {
+    String name = "deal key " + DEAL_KEY;
+    try {
+      HttpResponse<String> response = send(request("/crm/v3/properties/deals").GET().build());
+      Optional<JsonNode> parsed = Json.parse(response.body());
+      if (response.statusCode() != 200 || parsed.isEmpty()) {
+        throw failure(response, parsed);
+      }
+      for (JsonNode p : parsed.get().path("results")) {
+        if (p.path("name").asText().equals(DEAL_KEY)) {
+          return p.path("hasUniqueValue").asBoolean()
+              ? new ConnectionCheck(name, true, "Deals can be opened without duplicates")
+              : new ConnectionCheck(name, false, DEAL_KEY + " must require unique values");
+        }
+      }
+      return new ConnectionCheck(
+          name,
+          false,
+          "Deals have no property "
+              + DEAL_KEY
+              + ": create it as a single-line text property that requires unique values, or disable"
+              + " the rules that open deals");
+    } catch (CrmCallException e) {
+      return new ConnectionCheck(name, false, "Cannot read deal properties: " + e.getMessage());
+    }
+  }
+
+  private static ConnectionCheck propertyCheck(FieldMapping m, JsonNode property) {
+    String name = "property " + m.crmField();
+    if (property == null) {
+      return new ConnectionCheck(
+          name,
+          false,
+          "Companies have no property "
+              + m.crmField()
+              + ": create it or change the mapping of "
+              + m.source());
+    }
+    if (property.path("modificationMetadata").path("readOnlyValue").asBoolean()) {
+      return new ConnectionCheck(
+          name, false, m.crmField() + " is read-only: map a writable property");
+    }
+    if (m.source().kind() == FieldKind.PICKLIST) {
+      List<String> allowed = new ArrayList<>();
+      property.path("options").forEach(o -> allowed.add(o.path("value").asText()));
+      List<String> missing = m.missingLabels(allowed);
+      if (!missing.isEmpty()) {
+        return new ConnectionCheck(
+            name,
+            false,
+            m.crmField()
+                + " lacks the options "
+                + missing
+                + ": add them or map them to existing options");
+      }
+    }
+    return new ConnectionCheck(name, true, "writable (" + property.path("type").asText() + ")");
+  }
+
+  private HttpResponse<String> send(HttpRequest request) throws CrmCallException {
+    try {
+      return http.send(request, r -> false);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new CrmCallException(CrmCallException.Kind.TRANSIENT, 0, "INTERRUPTED", "interrupted");
+    }
+  }
+
+  private HttpRequest.Builder request(String path) {
+    return HttpRequest.newBuilder(URI.create(settings.baseUrl() + path))
+        .timeout(http.requestTimeout())
+        .header("Authorization", "Bearer " + credentials.accessToken())
+        .header("Accept", "application/json");
+  }
+
+  private static CrmCallException failure(
+      HttpResponse<String> response, Optional<JsonNode> parsed) {
+    int status = response.statusCode();
+    if (status == 401) {
+      return new CrmCallException(
+          CrmCallException.Kind.AUTH,
+          status,
+          "INVALID_AUTHENTICATION",
+          "HubSpot rejected the private app token (401): copy the current token from the private"
+              + " app's settings into the connection");
+    }
+    if (status == 403) {
+      return new CrmCallException(
+          CrmCallException.Kind.AUTH,
+          status,
+          parsed.map(p -> p.path("category").asText("MISSING_SCOPES")).orElse("MISSING_SCOPES"),
+          "HubSpot refused the request (403): give the private app the scopes"
+              + " crm.objects.companies.read and crm.objects.companies.write");
+    }
+    if (parsed.isEmpty() || !parsed.get().isObject()) {
+      return new CrmCallException(
+          status >= 500 ? CrmCallException.Kind.TRANSIENT : CrmCallException.Kind.REJECTED,
+          status,
+          "MALFORMED_RESPONSE",
+          "HubSpot answered " + Json.describe(response));
+    }
+    return new CrmCallException(
+        status >= 500 ? CrmCallException.Kind.TRANSIENT : CrmCallException.Kind.REJECTED,
+        status,
+        parsed.get().path("category").asText("ERROR"),
+        parsed.get().path("message").asText("HubSpot gave no message"));
+  }
+
+  private static java.math.BigDecimal decimal(String text) {
+    try {
+      return text.isEmpty() ? null : new java.math.BigDecimal(text);
+    } catch (NumberFormatException e) {
+      return null;
+    }
+  }
+
+  /** HubSpot dates come as epoch milliseconds or ISO 8601; today when missing or unreadable. */
+  private static java.time.LocalDate date(String text) {
+    try {
+      java.time.Instant at =
+          text.matches("\\d+")
+              ? java.time.Instant.ofEpochMilli(Long.parseLong(text))
+              : java.time.Instant.parse(text);
+      return at.atZone(java.time.ZoneOffset.UTC).toLocalDate();
+    } catch (RuntimeException e) {
+      return java.time.LocalDate.now(java.time.ZoneOffset.UTC);
+    }
+  }
+
+  static String text(CrmValue value) {
+    return switch (value) {
+      case CrmValue.Text t -> t.value();
+      case CrmValue.Decimal n -> n.value().toPlainString();
+      case CrmValue.Timestamp t -> Long.toString(t.value().toEpochMilli());
+      case CrmValue.Bool b -> Boolean.toString(b.value());
+      case CrmValue.Empty e -> "";
+    };
+  }
+}

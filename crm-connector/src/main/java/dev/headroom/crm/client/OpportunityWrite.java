@@ -1,0 +1,19 @@
+package dev.headroom.crm.client;
+
+import java.math.BigDecimal;
+import java.time.LocalDate;
+
+/**
+ * An expansion opportunity (Salesforce Opportunity, HubSpot deal) to upsert by its external key.
+ *
+ * @param companyCrmId the CRM id of the account / company it belongs to (HubSpot associations)
+ * @param description the usage narrative
+ */
+public record OpportunityWrite(
+    String externalKey,
+    String accountId,
+    String companyCrmId,
+    String name,
+    BigDecimal amount,
+    LocalDate closeDate,
+    String description) {}

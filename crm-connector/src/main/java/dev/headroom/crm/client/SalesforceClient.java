@@ -1,0 +1,476 @@
+package dev.headroom.crm.client;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.headroom.crm.domain.ConnectionCheck;
+import dev.headroom.crm.domain.ConnectionSettings;
+import dev.headroom.crm.domain.Credentials;
+import dev.headroom.crm.domain.CrmValue;
+import dev.headroom.crm.domain.FieldKind;
+import dev.headroom.crm.domain.FieldMapping;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/**
+ * Salesforce REST: OAuth 2.0 against the org's token endpoint (refresh-token grant when a refresh
+ * token is configured, else client credentials), then sObject Collections upsert of Accounts by the
+ * external id field ({@code allOrNone=false}, at most 200 records, one UpsertResult per record). An
+ * expired session (401 INVALID_SESSION_ID) gets one new token and the same request again.
+ */
+public final class SalesforceClient implements CrmClient {
+  static final int MAX_RECORDS = 200;
+  private static final String SOBJECT = "Account";
+
+  /** The Opportunity external id field holding Headroom's key "<account>:<type>:<n>". */
+  public static final String OPPORTUNITY_KEY = "Headroom_Opportunity_Key__c";
+
+  private static final DateTimeFormatter DATE_TIME =
+      DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
+
+  private final ConnectionSettings settings;
+  private final Credentials credentials;
+  private final HttpCaller http;
+  private Session session;
+
+  private record Session(String accessToken, String instanceUrl) {
+    @Override
+    public String toString() {
+      return "Session[" + instanceUrl + "]";
+    }
+  }
+
+  public SalesforceClient(ConnectionSettings settings, Credentials credentials, HttpCaller http) {
+    this.settings = settings;
+    this.credentials = credentials;
+    this.http = http;
+  }
+
+  @Override
+  public int batchLimit() {
+    return MAX_RECORDS;
+  }
+
+  @Override
+  public synchronized List<RecordResult> upsertAccounts(List<RecordWrite> batch)
+      throws CrmCallException {
+    List<ObjectNode> records = new ArrayList<>();
+    for (RecordWrite w : batch) {
+      ObjectNode rec = Json.MAPPER.createObjectNode();
+      rec.put(settings.matchField(), w.accountId());
+      w.fields().forEach((field, value) -> put(rec, field, value));
+      records.add(rec);
+    }
+    return upsert(
+        SOBJECT,
+        settings.matchField(),
+        batch.stream().map(RecordWrite::accountId).toList(),
+        records);
+  }
+
+  @Override
+  public synchronized List<RecordResult> upsertOpportunities(List<OpportunityWrite> batch)
+      throws CrmCallException {
+    List<ObjectNode> records = new ArrayList<>();
+    for (OpportunityWrite o : batch) {
+      ObjectNode rec = Json.MAPPER.createObjectNode();
+      rec.put(OPPORTUNITY_KEY, o.externalKey())
+          .put("Name", o.name())
+          .put("StageName", "Prospecting")
+          .put("CloseDate", o.closeDate().toString())
+          .put("Description", o.description());
+      if (o.amount() != null) {
+        rec.put("Amount", o.amount());
+      }
+      rec.putObject("Account").put(settings.matchField(), o.accountId());
+      records.add(rec);
+    }
+    return upsert(
+        "Opportunity",
+        OPPORTUNITY_KEY,
+        batch.stream().map(OpportunityWrite::externalKey).toList(),
+        records);
+  }
+
+  /**
+   * One SOQL query per 100 keys: {@code SELECT Id, Headroom_Opportunity_Key__c, IsWon, Amount,
+   * CloseDate FROM Opportunity WHERE IsClosed = true AND Headroom_Opportunity_Key__c IN (...)}.
+   */
+  @Override
+  public synchronized List<ClosedOpportunity> closedOpportunities(List<String> externalKeys)
+      throws CrmCallException {
+    List<ClosedOpportunity> closed = new ArrayList<>();
+    for (int from = 0; from < externalKeys.size(); from += 100) {
+      String in =
+          externalKeys.subList(from, Math.min(externalKeys.size(), from + 100)).stream()
+              .map(k -> "'" + k.replace("\\", "\\\\").replace("'", "\\'") + "'")
+              .collect(Collectors.joining(","));
+      String soql =
+          "SELECT Id, "
+              + OPPORTUNITY_KEY
+              + ", IsWon, Amount, CloseDate FROM Opportunity WHERE IsClosed = true AND "
+              + OPPORTUNITY_KEY
+              + " IN ("
+              + in
+              + ")";
+      HttpResponse<String> response =
+          authorized(
+              s ->
+                  request(s, "/query?q=" + URLEncoder.encode(soql, StandardCharsets.UTF_8))
+                      .GET()
+                      .build());
+      Optional<JsonNode> parsed = Json.parse(response.body());
+      if (response.statusCode() != 200
+          || parsed.isEmpty()
+          || !parsed.get().path("records").isArray()) {
+        throw failure(response, parsed);
+      }
+      for (JsonNode r : parsed.get().path("records")) {
+        closed.add(
+            new ClosedOpportunity(
+                r.path(OPPORTUNITY_KEY).asText(),
+                r.path("Id").asText(),
+                r.path("IsWon").asBoolean(),
+                r.path("Amount").isNumber() ? r.path("Amount").decimalValue() : null,
+                java.time.LocalDate.parse(r.path("CloseDate").asText())));
+      }
+    }
+    return closed;
+  }
+
+  /** sObject Collections upsert: one request, one result per record in order. */
+  private List<RecordResult> upsert(
+      String sobject, String externalIdField, List<String> keys, List<ObjectNode> records)
+      throws CrmCallException {
+    if (records.size() > MAX_RECORDS) {
+      throw new IllegalArgumentException("at most " + MAX_RECORDS + " records per request");
+    }
+    ObjectNode body = Json.MAPPER.createObjectNode().put("allOrNone", false);
+    ArrayNode list = body.putArray("records");
+    for (ObjectNode rec : records) {
+      ObjectNode withType = list.addObject();
+      withType.putObject("attributes").put("type", sobject);
+      withType.setAll(rec);
+    }
+    String json = Json.write(body);
+    HttpResponse<String> response =
+        authorized(
+            s ->
+                request(s, "/composite/sobjects/" + sobject + "/" + externalIdField)
+                    .method("PATCH", HttpRequest.BodyPublishers.ofString(json))
+                    .header("Content-Type", "application/json")
+                    .build());
+    int status = response.statusCode();
+    Optional<JsonNode> parsed = Json.parse(response.body());
+    if (status == 200) {
+      if (parsed.isEmpty() || !parsed.get().isArray() || parsed.get().size() != keys.size()) {
+        String problem =
+            parsed.isEmpty()
+                ? Json.describe(response)
+                : "Salesforce answered "
+                    + parsed.get().size()
+                    + " results for "
+                    + keys.size()
+                    + " records";
+        return keys.stream()
+            .map(k -> RecordResult.failed(k, status, "MALFORMED_RESPONSE", problem))
+            .toList();
+      }
+      List<RecordResult> results = new ArrayList<>();
+      for (int i = 0; i < keys.size(); i++) {
+        JsonNode r = parsed.get().get(i);
+        if (r.path("success").asBoolean(false)) {
+          results.add(
+              RecordResult.ok(
+                  keys.get(i), r.path("id").asText(), r.path("created").asBoolean(), 200));
+        } else {
+          JsonNode error = r.path("errors").path(0);
+          results.add(
+              RecordResult.failed(
+                  keys.get(i),
+                  200,
+                  error.path("statusCode").asText("UNKNOWN_ERROR"),
+                  error.path("message").asText("Salesforce gave no message")));
+        }
+      }
+      return results;
+    }
+    throw failure(response, parsed);
+  }
+
+  @Override
+  public synchronized List<ConnectionCheck> test(List<FieldMapping> mappings) {
+    List<ConnectionCheck> checks = new ArrayList<>();
+    try {
+      session = login();
+      checks.add(
+          new ConnectionCheck(
+              "authentication", true, "Signed in to " + session.instanceUrl() + " with OAuth 2.0"));
+    } catch (CrmCallException e) {
+      checks.add(new ConnectionCheck("authentication", false, e.getMessage()));
+      return checks;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      checks.add(new ConnectionCheck("authentication", false, "interrupted"));
+      return checks;
+    }
+    JsonNode describe;
+    try {
+      HttpResponse<String> response =
+          authorized(s -> request(s, "/sobjects/" + SOBJECT + "/describe").GET().build());
+      Optional<JsonNode> parsed = Json.parse(response.body());
+      if (response.statusCode() != 200 || parsed.isEmpty()) {
+        throw failure(response, parsed);
+      }
+      describe = parsed.get();
+      checks.add(new ConnectionCheck("object " + SOBJECT, true, "Account is readable"));
+    } catch (CrmCallException e) {
+      checks.add(
+          new ConnectionCheck(
+              "object " + SOBJECT,
+              false,
+              "Cannot describe Account: "
+                  + e.getMessage()
+                  + ". Give the integration user access to Account."));
+      return checks;
+    }
+    Map<String, JsonNode> fields = new HashMap<>();
+    describe.path("fields").forEach(f -> fields.put(f.path("name").asText(), f));
+    JsonNode match = fields.get(settings.matchField());
+    checks.add(
+        match != null && match.path("externalId").asBoolean()
+            ? new ConnectionCheck(
+                "match field " + settings.matchField(), true, "External ID field on Account")
+            : new ConnectionCheck(
+                "match field " + settings.matchField(),
+                false,
+                match == null
+                    ? "Account has no field "
+                        + settings.matchField()
+                        + ": create it as a Text field marked External ID (unique)"
+                    : settings.matchField()
+                        + " is not marked External ID: edit the field and tick External ID"));
+    for (FieldMapping m : mappings) {
+      if (m.enabled()) {
+        checks.add(fieldCheck(m, fields.get(m.crmField())));
+      }
+    }
+    checks.add(opportunityKeyCheck());
+    return checks;
+  }
+
+  /** Rules that open opportunities upsert them by {@value #OPPORTUNITY_KEY}. */
+  private ConnectionCheck opportunityKeyCheck() {
+    String name = "opportunity key " + OPPORTUNITY_KEY;
+    try {
+      HttpResponse<String> response =
+          authorized(s -> request(s, "/sobjects/Opportunity/describe").GET().build());
+      Optional<JsonNode> parsed = Json.parse(response.body());
+      if (response.statusCode() != 200 || parsed.isEmpty()) {
+        throw failure(response, parsed);
+      }
+      for (JsonNode f : parsed.get().path("fields")) {
+        if (f.path("name").asText().equals(OPPORTUNITY_KEY)) {
+          return f.path("externalId").asBoolean()
+              ? new ConnectionCheck(name, true, "Opportunities can be opened without duplicates")
+              : new ConnectionCheck(
+                  name,
+                  false,
+                  OPPORTUNITY_KEY
+                      + " is not marked External ID: edit the field and tick External ID");
+        }
+      }
+      return new ConnectionCheck(
+          name,
+          false,
+          "Opportunity has no field "
+              + OPPORTUNITY_KEY
+              + ": create it as a Text field marked External ID (unique), or disable the rules that"
+              + " open opportunities");
+    } catch (CrmCallException e) {
+      return new ConnectionCheck(name, false, "Cannot describe Opportunity: " + e.getMessage());
+    }
+  }
+
+  private static ConnectionCheck fieldCheck(FieldMapping m, JsonNode field) {
+    String name = "field " + m.crmField();
+    if (field == null) {
+      return new ConnectionCheck(
+          name,
+          false,
+          "Account has no field "
+              + m.crmField()
+              + ": create it or change the mapping of "
+              + m.source());
+    }
+    if (!field.path("updateable").asBoolean()) {
+      return new ConnectionCheck(
+          name,
+          false,
+          m.crmField()
+              + " is read-only for the integration user: grant edit access in its field-level"
+              + " security");
+    }
+    if (m.source().kind() == FieldKind.PICKLIST) {
+      List<String> allowed = new ArrayList<>();
+      field.path("picklistValues").forEach(v -> allowed.add(v.path("value").asText()));
+      List<String> missing = m.missingLabels(allowed);
+      if (!missing.isEmpty()) {
+        return new ConnectionCheck(
+            name,
+            false,
+            m.crmField()
+                + " lacks picklist values "
+                + missing
+                + ": add them or map them to existing values");
+      }
+    }
+    return new ConnectionCheck(name, true, "writable (" + field.path("type").asText() + ")");
+  }
+
+  private interface RequestFor {
+    HttpRequest build(Session session);
+  }
+
+  /** Sends with the current session; one new session and a resend when it has expired. */
+  private HttpResponse<String> authorized(RequestFor request) throws CrmCallException {
+    try {
+      if (session == null) {
+        session = login();
+      }
+      HttpResponse<String> response =
+          http.send(request.build(session), SalesforceClient::limitExceeded);
+      if (response.statusCode() == 401
+          && errorCode(Json.parse(response.body())).equals("INVALID_SESSION_ID")) {
+        session = login();
+        response = http.send(request.build(session), SalesforceClient::limitExceeded);
+      }
+      return response;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new CrmCallException(CrmCallException.Kind.TRANSIENT, 0, "INTERRUPTED", "interrupted");
+    }
+  }
+
+  private Session login() throws CrmCallException, InterruptedException {
+    Map<String, String> form = new LinkedHashMap<>();
+    if (credentials.refreshToken().isEmpty()) {
+      form.put("grant_type", "client_credentials");
+    } else {
+      form.put("grant_type", "refresh_token");
+      form.put("refresh_token", credentials.refreshToken());
+    }
+    form.put("client_id", credentials.clientId());
+    form.put("client_secret", credentials.clientSecret());
+    String body =
+        form.entrySet().stream()
+            .map(
+                e ->
+                    URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8)
+                        + "="
+                        + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
+            .collect(Collectors.joining("&"));
+    HttpRequest request =
+        HttpRequest.newBuilder(URI.create(settings.baseUrl() + "/services/oauth2/token"))
+            .timeout(http.requestTimeout())
+            .header("Content-Type", "application/x-www-form-urlencoded")
+            .header("Accept", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(body))
+            .build();
+    HttpResponse<String> response = http.send(request, r -> false);
+    Optional<JsonNode> parsed = Json.parse(response.body());
+    if (response.statusCode() == 200
+        && parsed.isPresent()
+        && parsed.get().hasNonNull("access_token")
+        && parsed.get().hasNonNull("instance_url")) {
+      return new Session(
+          parsed.get().get("access_token").asText(), parsed.get().get("instance_url").asText());
+    }
+    if (parsed.isPresent() && parsed.get().has("error")) {
+      String error = parsed.get().path("error").asText();
+      throw new CrmCallException(
+          CrmCallException.Kind.AUTH,
+          response.statusCode(),
+          error,
+          "Salesforce refused the sign-in ("
+              + error
+              + ": "
+              + parsed.get().path("error_description").asText()
+              + "). Check the connected app's client id and secret"
+              + (credentials.refreshToken().isEmpty()
+                  ? ", and that the client credentials flow is enabled with a run-as user"
+                  : ", and that the refresh token has not been revoked"));
+    }
+    throw new CrmCallException(
+        CrmCallException.Kind.AUTH,
+        response.statusCode(),
+        "TOKEN_ENDPOINT",
+        "The token endpoint "
+            + settings.baseUrl()
+            + "/services/oauth2/token answered "
+            + Json.describe(response)
+            + ": check the connection's base URL (the org's My Domain URL)");
+  }
+
+  private HttpRequest.Builder request(Session s, String path) {
+    return HttpRequest.newBuilder(
+            URI.create(s.instanceUrl() + "/services/data/" + settings.apiVersion() + path))
+        .timeout(http.requestTimeout())
+        .header("Authorization", "Bearer " + s.accessToken())
+        .header("Accept", "application/json");
+  }
+
+  private static boolean limitExceeded(HttpResponse<String> response) {
+    return response.statusCode() == 403
+        && errorCode(Json.parse(response.body())).equals("REQUEST_LIMIT_EXCEEDED");
+  }
+
+  private static String errorCode(Optional<JsonNode> body) {
+    return body.map(b -> b.path(0).path("errorCode").asText("")).orElse("");
+  }
+
+  private static CrmCallException failure(
+      HttpResponse<String> response, Optional<JsonNode> parsed) {
+    int status = response.statusCode();
+    if (parsed.isEmpty() || !parsed.get().isArray()) {
+      return new CrmCallException(
+          status >= 500 ? CrmCallException.Kind.TRANSIENT : CrmCallException.Kind.REJECTED,
+          status,
+          "MALFORMED_RESPONSE",
+          "Salesforce answered " + Json.describe(response));
+    }
+    JsonNode error = parsed.get().path(0);
+    String code = error.path("errorCode").asText("UNKNOWN_ERROR");
+    String message = error.path("message").asText("");
+    CrmCallException.Kind kind =
+        status == 401 || status == 403
+            ? CrmCallException.Kind.AUTH
+            : status >= 500 ? CrmCallException.Kind.TRANSIENT : CrmCallException.Kind.REJECTED;
+    if (code.equals("REQUEST_LIMIT_EXCEEDED")) {
+      kind = CrmCallException.Kind.TRANSIENT;
+    }
+    return new CrmCallException(kind, status, code, message);
+  }
+
+  private static void put(ObjectNode rec, String field, CrmValue value) {
+    switch (value) {
+      case CrmValue.Text t -> rec.put(field, t.value());
+      case CrmValue.Decimal n -> rec.put(field, n.value());
+      case CrmValue.Timestamp t -> rec.put(field, DATE_TIME.format(t.value()));
+      case CrmValue.Bool b -> rec.put(field, b.value());
+      case CrmValue.Empty e -> rec.putNull(field);
+    }
+  }
+}

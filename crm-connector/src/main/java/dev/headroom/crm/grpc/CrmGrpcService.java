@@ -1,0 +1,332 @@
+package dev.headroom.crm.grpc;
+
+import dev.headroom.api.crm.v1.CreateConnectionRequest;
+import dev.headroom.api.crm.v1.CreateConnectionResponse;
+import dev.headroom.api.crm.v1.CreateWorkflowRuleRequest;
+import dev.headroom.api.crm.v1.CreateWorkflowRuleResponse;
+import dev.headroom.api.crm.v1.CrmConnectorServiceGrpc;
+import dev.headroom.api.crm.v1.DeleteConnectionRequest;
+import dev.headroom.api.crm.v1.DeleteConnectionResponse;
+import dev.headroom.api.crm.v1.DeleteWorkflowRuleRequest;
+import dev.headroom.api.crm.v1.DeleteWorkflowRuleResponse;
+import dev.headroom.api.crm.v1.GetConnectionRequest;
+import dev.headroom.api.crm.v1.GetConnectionResponse;
+import dev.headroom.api.crm.v1.GetFieldMappingsRequest;
+import dev.headroom.api.crm.v1.GetFieldMappingsResponse;
+import dev.headroom.api.crm.v1.ListAuditEntriesRequest;
+import dev.headroom.api.crm.v1.ListAuditEntriesResponse;
+import dev.headroom.api.crm.v1.ListConnectionsRequest;
+import dev.headroom.api.crm.v1.ListConnectionsResponse;
+import dev.headroom.api.crm.v1.ListSyncRecordsRequest;
+import dev.headroom.api.crm.v1.ListSyncRecordsResponse;
+import dev.headroom.api.crm.v1.ListSyncRunsRequest;
+import dev.headroom.api.crm.v1.ListSyncRunsResponse;
+import dev.headroom.api.crm.v1.ListWorkflowRulesRequest;
+import dev.headroom.api.crm.v1.ListWorkflowRulesResponse;
+import dev.headroom.api.crm.v1.PreviewSyncRequest;
+import dev.headroom.api.crm.v1.PreviewSyncResponse;
+import dev.headroom.api.crm.v1.RecordStatus;
+import dev.headroom.api.crm.v1.ReplayFailedRecordsRequest;
+import dev.headroom.api.crm.v1.ReplayFailedRecordsResponse;
+import dev.headroom.api.crm.v1.TestConnectionRequest;
+import dev.headroom.api.crm.v1.TestConnectionResponse;
+import dev.headroom.api.crm.v1.TriggerSyncRequest;
+import dev.headroom.api.crm.v1.TriggerSyncResponse;
+import dev.headroom.api.crm.v1.UpdateConnectionRequest;
+import dev.headroom.api.crm.v1.UpdateConnectionResponse;
+import dev.headroom.api.crm.v1.UpdateFieldMappingsRequest;
+import dev.headroom.api.crm.v1.UpdateFieldMappingsResponse;
+import dev.headroom.api.crm.v1.UpdateWorkflowRuleRequest;
+import dev.headroom.api.crm.v1.UpdateWorkflowRuleResponse;
+import dev.headroom.api.crm.v1.WatchOpportunitiesRequest;
+import dev.headroom.api.crm.v1.WatchOpportunitiesResponse;
+import dev.headroom.crm.admin.Audit;
+import dev.headroom.crm.admin.ConnectionAdmin;
+import dev.headroom.crm.domain.ConnectionCheck;
+import dev.headroom.crm.rules.Rules;
+import dev.headroom.crm.sync.OpportunityEvents;
+import dev.headroom.crm.sync.SyncAdmin;
+import dev.headroom.crm.sync.SyncEngine;
+import dev.headroom.kit.error.DomainException;
+import dev.headroom.kit.outbox.OutboxWatch;
+import io.grpc.stub.StreamObserver;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The gRPC edge of the connector: validates what only the edge can (ids present, enums known), maps
+ * proto to domain and back, and delegates. Credentials go in, never out.
+ */
+public final class CrmGrpcService extends CrmConnectorServiceGrpc.CrmConnectorServiceImplBase {
+  private final ConnectionAdmin connections;
+  private final SyncAdmin syncs;
+  private final Rules rules;
+  private final Audit audit;
+  private final OutboxWatch watch;
+
+  public CrmGrpcService(
+      ConnectionAdmin connections, SyncAdmin syncs, Rules rules, Audit audit, OutboxWatch watch) {
+    this.connections = connections;
+    this.syncs = syncs;
+    this.rules = rules;
+    this.audit = audit;
+    this.watch = watch;
+  }
+
+  @Override
+  public void listWorkflowRules(
+      ListWorkflowRulesRequest req, StreamObserver<ListWorkflowRulesResponse> obs) {
+    requireId("connection_id", req.getConnectionId());
+    ListWorkflowRulesResponse.Builder b = ListWorkflowRulesResponse.newBuilder();
+    rules.list(req.getConnectionId()).forEach(r -> b.addRules(CrmProtos.rule(r)));
+    reply(obs, b.build());
+  }
+
+  @Override
+  public void createWorkflowRule(
+      CreateWorkflowRuleRequest req, StreamObserver<CreateWorkflowRuleResponse> obs) {
+    requireId("rule.connection_id", req.getRule().getConnectionId());
+    reply(
+        obs,
+        CreateWorkflowRuleResponse.newBuilder()
+            .setRule(
+                CrmProtos.rule(
+                    rules.create(
+                        CrmProtos.rule(req.getRule()), req.getActor(), req.getRequestId())))
+            .build());
+  }
+
+  @Override
+  public void updateWorkflowRule(
+      UpdateWorkflowRuleRequest req, StreamObserver<UpdateWorkflowRuleResponse> obs) {
+    requireId("rule.rule_id", req.getRule().getRuleId());
+    reply(
+        obs,
+        UpdateWorkflowRuleResponse.newBuilder()
+            .setRule(
+                CrmProtos.rule(
+                    rules.update(
+                        CrmProtos.rule(req.getRule()), req.getExpectedVersion(), req.getActor())))
+            .build());
+  }
+
+  @Override
+  public void deleteWorkflowRule(
+      DeleteWorkflowRuleRequest req, StreamObserver<DeleteWorkflowRuleResponse> obs) {
+    requireId("rule_id", req.getRuleId());
+    rules.delete(req.getRuleId(), req.getActor());
+    reply(obs, DeleteWorkflowRuleResponse.getDefaultInstance());
+  }
+
+  @Override
+  public void watchOpportunities(
+      WatchOpportunitiesRequest req, StreamObserver<WatchOpportunitiesResponse> obs) {
+    watch.watch(
+        SyncEngine.OPPORTUNITIES_STREAM,
+        req.getAfterCursor(),
+        obs,
+        entry ->
+            WatchOpportunitiesResponse.newBuilder()
+                .setCursor(entry.seq())
+                .setOpportunity(CrmProtos.opportunity(OpportunityEvents.read(entry.payload())))
+                .build());
+  }
+
+  @Override
+  public void createConnection(
+      CreateConnectionRequest req, StreamObserver<CreateConnectionResponse> obs) {
+    if (!req.hasConnection()) {
+      throw DomainException.InvalidArgument.of("connection", "required");
+    }
+    reply(
+        obs,
+        CreateConnectionResponse.newBuilder()
+            .setConnection(
+                CrmProtos.connection(
+                    connections.create(
+                        CrmProtos.input(req.getConnection()), req.getActor(), req.getRequestId())))
+            .build());
+  }
+
+  @Override
+  public void updateConnection(
+      UpdateConnectionRequest req, StreamObserver<UpdateConnectionResponse> obs) {
+    requireId("connection.connection_id", req.getConnection().getConnectionId());
+    Set<String> mask = new LinkedHashSet<>(req.getUpdateMask().getPathsList());
+    reply(
+        obs,
+        UpdateConnectionResponse.newBuilder()
+            .setConnection(
+                CrmProtos.connection(
+                    connections.update(
+                        req.getConnection().getConnectionId(),
+                        CrmProtos.input(req.getConnection()),
+                        mask,
+                        req.getExpectedVersion(),
+                        req.getActor())))
+            .build());
+  }
+
+  @Override
+  public void getConnection(GetConnectionRequest req, StreamObserver<GetConnectionResponse> obs) {
+    requireId("connection_id", req.getConnectionId());
+    reply(
+        obs,
+        GetConnectionResponse.newBuilder()
+            .setConnection(CrmProtos.connection(connections.get(req.getConnectionId())))
+            .build());
+  }
+
+  @Override
+  public void listConnections(
+      ListConnectionsRequest req, StreamObserver<ListConnectionsResponse> obs) {
+    ListConnectionsResponse.Builder b = ListConnectionsResponse.newBuilder();
+    connections.list().forEach(c -> b.addConnections(CrmProtos.connection(c)));
+    reply(obs, b.build());
+  }
+
+  @Override
+  public void deleteConnection(
+      DeleteConnectionRequest req, StreamObserver<DeleteConnectionResponse> obs) {
+    requireId("connection_id", req.getConnectionId());
+    connections.delete(req.getConnectionId(), req.getActor());
+    reply(obs, DeleteConnectionResponse.getDefaultInstance());
+  }
+
+  @Override
+  public void testConnection(
+      TestConnectionRequest req, StreamObserver<TestConnectionResponse> obs) {
+    requireId("connection_id", req.getConnectionId());
+    List<ConnectionCheck> checks = connections.test(req.getConnectionId());
+    TestConnectionResponse.Builder b =
+        TestConnectionResponse.newBuilder()
+            .setOk(checks.stream().allMatch(ConnectionCheck::passed));
+    checks.forEach(c -> b.addChecks(CrmProtos.check(c)));
+    reply(obs, b.build());
+  }
+
+  @Override
+  public void getFieldMappings(
+      GetFieldMappingsRequest req, StreamObserver<GetFieldMappingsResponse> obs) {
+    requireId("connection_id", req.getConnectionId());
+    GetFieldMappingsResponse.Builder b = GetFieldMappingsResponse.newBuilder();
+    connections.mappings(req.getConnectionId()).forEach(m -> b.addMappings(CrmProtos.mapping(m)));
+    reply(obs, b.build());
+  }
+
+  @Override
+  public void updateFieldMappings(
+      UpdateFieldMappingsRequest req, StreamObserver<UpdateFieldMappingsResponse> obs) {
+    requireId("connection_id", req.getConnectionId());
+    UpdateFieldMappingsResponse.Builder b = UpdateFieldMappingsResponse.newBuilder();
+    connections
+        .updateMappings(
+            req.getConnectionId(),
+            req.getMappingsList().stream().map(CrmProtos::mapping).toList(),
+            req.getActor())
+        .forEach(m -> b.addMappings(CrmProtos.mapping(m)));
+    reply(obs, b.build());
+  }
+
+  @Override
+  public void previewSync(PreviewSyncRequest req, StreamObserver<PreviewSyncResponse> obs) {
+    requireId("connection_id", req.getConnectionId());
+    SyncAdmin.Preview preview =
+        syncs.preview(req.getConnectionId(), req.getAccountIdsList(), req.getPageSize());
+    PreviewSyncResponse.Builder b =
+        PreviewSyncResponse.newBuilder().setTotalChanges(preview.totalChanges());
+    preview.changes().forEach(c -> b.addChanges(CrmProtos.change(c)));
+    reply(obs, b.build());
+  }
+
+  @Override
+  public void triggerSync(TriggerSyncRequest req, StreamObserver<TriggerSyncResponse> obs) {
+    requireId("connection_id", req.getConnectionId());
+    reply(
+        obs,
+        TriggerSyncResponse.newBuilder()
+            .setRun(
+                CrmProtos.run(
+                    syncs.trigger(
+                        req.getConnectionId(),
+                        req.getFullReconcile(),
+                        req.getActor(),
+                        req.getRequestId())))
+            .build());
+  }
+
+  @Override
+  public void listSyncRuns(ListSyncRunsRequest req, StreamObserver<ListSyncRunsResponse> obs) {
+    requireId("connection_id", req.getConnectionId());
+    SyncAdmin.RunPage page =
+        syncs.runs(req.getConnectionId(), req.getPageSize(), req.getPageToken());
+    ListSyncRunsResponse.Builder b =
+        ListSyncRunsResponse.newBuilder().setNextPageToken(page.nextPageToken());
+    page.runs().forEach(r -> b.addRuns(CrmProtos.run(r)));
+    reply(obs, b.build());
+  }
+
+  @Override
+  public void listSyncRecords(
+      ListSyncRecordsRequest req, StreamObserver<ListSyncRecordsResponse> obs) {
+    Set<String> statuses = new LinkedHashSet<>();
+    for (int i = 0; i < req.getStatusesCount(); i++) {
+      RecordStatus s = req.getStatuses(i);
+      if (s == RecordStatus.RECORD_STATUS_UNSPECIFIED || s == RecordStatus.UNRECOGNIZED) {
+        throw DomainException.InvalidArgument.of("statuses[" + i + "]", "a RecordStatus value");
+      }
+      statuses.add(s.name().substring("RECORD_STATUS_".length()));
+    }
+    SyncAdmin.RecordPage page =
+        syncs.records(
+            req.getRunId(), req.getConnectionId(), statuses, req.getPageSize(), req.getPageToken());
+    ListSyncRecordsResponse.Builder b =
+        ListSyncRecordsResponse.newBuilder().setNextPageToken(page.nextPageToken());
+    page.records().forEach(r -> b.addRecords(CrmProtos.record(r)));
+    reply(obs, b.build());
+  }
+
+  @Override
+  public void replayFailedRecords(
+      ReplayFailedRecordsRequest req, StreamObserver<ReplayFailedRecordsResponse> obs) {
+    requireId("connection_id", req.getConnectionId());
+    List<String> ids = new ArrayList<>();
+    for (int i = 0; i < req.getRecordIdsCount(); i++) {
+      requireId("record_ids[" + i + "]", req.getRecordIds(i));
+      ids.add(req.getRecordIds(i));
+    }
+    reply(
+        obs,
+        ReplayFailedRecordsResponse.newBuilder()
+            .setRun(
+                CrmProtos.run(
+                    syncs.replay(req.getConnectionId(), ids, req.getActor(), req.getRequestId())))
+            .build());
+  }
+
+  @Override
+  public void listAuditEntries(
+      ListAuditEntriesRequest req, StreamObserver<ListAuditEntriesResponse> obs) {
+    Audit.Page page = audit.list(req.getTargetId(), req.getPageSize(), req.getPageToken());
+    ListAuditEntriesResponse.Builder b =
+        ListAuditEntriesResponse.newBuilder().setNextPageToken(page.nextPageToken());
+    page.entries().forEach(e -> b.addEntries(CrmProtos.audit(e)));
+    reply(obs, b.build());
+  }
+
+  private static void requireId(String field, String value) {
+    if (value.isBlank()) {
+      throw DomainException.InvalidArgument.of(field, "required");
+    }
+    if (value.length() > 128) {
+      throw DomainException.InvalidArgument.of(field, "at most 128 characters");
+    }
+  }
+
+  private static <T> void reply(StreamObserver<T> obs, T message) {
+    obs.onNext(message);
+    obs.onCompleted();
+  }
+}

@@ -1,0 +1,539 @@
+package dev.headroom.crm.standin;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.helidon.http.HeaderNames;
+import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import java.math.BigDecimal;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Stand-in for HubSpot's CRM v3 API with a private-app access token: {@code GET
+ * /crm/v3/properties/{objectType}} and {@code POST /crm/v3/objects/{objectType}/batch/upsert}
+ * (inputs {@code {idProperty, id, properties, objectWriteTraceId}}, at most 100; property values
+ * are strings).
+ *
+ * <p>Answers like HubSpot: 200 {@code {"status":"COMPLETE","results":[...]}} when every input
+ * landed, 207 with {@code errors} and {@code numErrors} when some did not (each error names the
+ * input's {@code objectWriteTraceId} in its context), 400 {@code {"status":"error","category":
+ * "VALIDATION_ERROR"}} for a malformed batch (over 100 inputs, an unknown property, a non-string
+ * value), 401 INVALID_AUTHENTICATION, and 429 RATE_LIMIT with the {@code X-HubSpot-RateLimit-*}
+ * headers when the ten-second allowance is spent.
+ */
+public final class HubSpotStandin extends StandinServer {
+  public static final int MAX_INPUTS = 100;
+  private static final Duration WINDOW = Duration.ofSeconds(10);
+
+  private final Map<String, Map<String, StandinField>> schemas = new HashMap<>();
+  private final Map<String, Set<String>> uniqueProperties = new HashMap<>();
+  private final Map<String, Map<String, Map<String, String>>> objects = new HashMap<>();
+  private final Map<String, String> rejections = new HashMap<>();
+  private final Map<String, String> dealCompanies = new HashMap<>();
+  private final Deque<Instant> window = new ArrayDeque<>();
+  private final AtomicLong ids = new AtomicLong(1000);
+  private String token;
+  private int tenSecondLimit = 190;
+
+  public HubSpotStandin(Clock clock, String token) {
+    super(clock);
+    this.token = token;
+  }
+
+  /** Companies with the expansion properties and the unique Headroom account id. */
+  public static List<StandinField> seedCompanyProperties() {
+    return List.of(
+        StandinField.of("name", "string"),
+        StandinField.of("headroom_account_id", "string"),
+        StandinField.of("expansion_readiness_score", "number"),
+        StandinField.picklist(
+            "expansion_type",
+            "enumeration",
+            List.of("Seat Add", "Tier Upgrade", "Multi-Product", "Usage Increase", "Enterprise")),
+        StandinField.of("expansion_signals", "string"),
+        StandinField.picklist(
+            "recommended_action",
+            "enumeration",
+            List.of("Self-serve", "Inside Sales", "Field Sales")),
+        StandinField.of("expansion_arr_potential", "number"),
+        StandinField.of("last_signal_date", "datetime"));
+  }
+
+  /** A portal set up for Headroom: companies and deals with their unique Headroom keys. */
+  public synchronized HubSpotStandin withHeadroomProperties() {
+    object("companies", seedCompanyProperties(), Set.of("headroom_account_id"));
+    return object("deals", seedDealProperties(), Set.of("headroom_opportunity_key"));
+  }
+
+  /** Deals with the unique Headroom opportunity key. */
+  public static List<StandinField> seedDealProperties() {
+    return List.of(
+        StandinField.of("dealname", "string"),
+        StandinField.of("amount", "number"),
+        StandinField.of("pipeline", "string"),
+        StandinField.picklist(
+            "dealstage",
+            "enumeration",
+            List.of("appointmentscheduled", "qualifiedtobuy", "closedwon", "closedlost")),
+        StandinField.of("closedate", "datetime"),
+        StandinField.of("description", "string"),
+        StandinField.of("headroom_opportunity_key", "string"));
+  }
+
+  /** The company a deal is associated with, if any. */
+  public synchronized Optional<String> associatedCompany(String dealId) {
+    return Optional.ofNullable(dealCompanies.get(dealId));
+  }
+
+  public synchronized HubSpotStandin object(
+      String objectType, List<StandinField> properties, Set<String> unique) {
+    Map<String, StandinField> schema = new LinkedHashMap<>();
+    properties.forEach(p -> schema.put(p.name(), p));
+    schemas.put(objectType, schema);
+    uniqueProperties.put(objectType, Set.copyOf(unique));
+    objects.putIfAbsent(objectType, new LinkedHashMap<>());
+    return this;
+  }
+
+  /** The private app's token was rotated: the old one now gets 401. */
+  public synchronized void rotateToken(String newToken) {
+    token = newToken;
+  }
+
+  public synchronized void tenSecondLimit(int limit) {
+    tenSecondLimit = limit;
+  }
+
+  /** Inputs whose id is {@code id} fail with this message until cleared. */
+  public synchronized void rejectRecord(String id, String message) {
+    rejections.put(id, message);
+  }
+
+  public synchronized void clearRejections() {
+    rejections.clear();
+  }
+
+  /** The stored object whose {@code property} equals {@code value}: property name to value. */
+  public synchronized Optional<Map<String, String>> object(
+      String objectType, String property, String value) {
+    return objects.getOrDefault(objectType, Map.of()).values().stream()
+        .filter(o -> value.equals(o.get(property)))
+        .findFirst()
+        .map(Map::copyOf);
+  }
+
+  /** The HubSpot id of the object whose {@code property} equals {@code value}, if any. */
+  public synchronized Optional<String> id(String objectType, String property, String value) {
+    return objects.getOrDefault(objectType, Map.of()).entrySet().stream()
+        .filter(o -> value.equals(o.getValue().get(property)))
+        .map(Map.Entry::getKey)
+        .findFirst();
+  }
+
+  public synchronized int objectCount(String objectType) {
+    return objects.getOrDefault(objectType, Map.of()).size();
+  }
+
+  @Override
+  protected void routes(HttpRouting.Builder r) {
+    r.get("/crm/v3/properties/{objectType}", this::properties)
+        .post("/crm/v3/objects/{objectType}/batch/upsert", this::upsert)
+        .post("/crm/v3/objects/{objectType}/batch/read", this::read)
+        .put(
+            "/crm/v4/objects/deals/{dealId}/associations/default/companies/{companyId}",
+            this::associate);
+  }
+
+  private synchronized void properties(ServerRequest req, ServerResponse res) {
+    Instant at = now();
+    if (!admitted(req, res, at)) {
+      return;
+    }
+    Map<String, StandinField> schema = schemas.get(req.path().pathParameters().get("objectType"));
+    if (schema == null) {
+      record(req, at, List.of(), 404);
+      error(res, 404, "OBJECT_NOT_FOUND", "Unable to infer object type");
+      return;
+    }
+    Set<String> unique = uniqueProperties.get(req.path().pathParameters().get("objectType"));
+    ObjectNode body = JSON.createObjectNode();
+    ArrayNode results = body.putArray("results");
+    for (StandinField f : schema.values()) {
+      ObjectNode p =
+          results
+              .addObject()
+              .put("name", f.name())
+              .put("label", f.name())
+              .put("type", f.type())
+              .put("hasUniqueValue", unique.contains(f.name()));
+      p.putObject("modificationMetadata").put("readOnlyValue", !f.writable());
+      ArrayNode options = p.putArray("options");
+      f.options().forEach(o -> options.addObject().put("label", o).put("value", o));
+    }
+    record(req, at, List.of(), 200);
+    sendJson(res, 200, body);
+  }
+
+  /** Batch read by {@code idProperty}: the requested properties of each object found. */
+  private synchronized void read(ServerRequest req, ServerResponse res) {
+    Instant at = now();
+    if (!admitted(req, res, at)) {
+      return;
+    }
+    String objectType = req.path().pathParameters().get("objectType");
+    Optional<JsonNode> parsed = jsonBody(req);
+    if (!schemas.containsKey(objectType)
+        || parsed.isEmpty()
+        || !parsed.get().path("inputs").isArray()) {
+      record(req, at, List.of(), 400);
+      error(res, 400, "VALIDATION_ERROR", "Invalid input JSON: expected inputs");
+      return;
+    }
+    String idProperty = parsed.get().path("idProperty").asText("hs_object_id");
+    ObjectNode body = JSON.createObjectNode().put("status", "COMPLETE");
+    ArrayNode results = body.putArray("results");
+    for (JsonNode in : parsed.get().path("inputs")) {
+      String id = in.path("id").asText();
+      objects.getOrDefault(objectType, Map.of()).entrySet().stream()
+          .filter(o -> id.equals(o.getValue().get(idProperty)))
+          .findFirst()
+          .ifPresent(
+              o -> {
+                ObjectNode r = results.addObject().put("id", o.getKey()).put("archived", false);
+                r.put("createdAt", at.toString()).put("updatedAt", at.toString());
+                ObjectNode props = r.putObject("properties");
+                for (JsonNode p : parsed.get().path("properties")) {
+                  String value = o.getValue().get(p.asText());
+                  if (value != null) {
+                    props.put(p.asText(), value);
+                  }
+                }
+              });
+    }
+    body.put("startedAt", at.toString()).put("completedAt", now().toString());
+    record(req, at, List.of(), 200);
+    sendJson(res, 200, body);
+  }
+
+  /** Sets properties of a stored object as a CRM user would (e.g. closing a deal). */
+  public synchronized void edit(
+      String objectType, String property, String value, Map<String, String> values) {
+    objects.getOrDefault(objectType, Map.of()).values().stream()
+        .filter(o -> value.equals(o.get(property)))
+        .findFirst()
+        .orElseThrow()
+        .putAll(values);
+  }
+
+  private synchronized void associate(ServerRequest req, ServerResponse res) {
+    Instant at = now();
+    if (!admitted(req, res, at)) {
+      return;
+    }
+    String deal = req.path().pathParameters().get("dealId");
+    String company = req.path().pathParameters().get("companyId");
+    if (!objects.getOrDefault("deals", Map.of()).containsKey(deal)
+        || !objects.getOrDefault("companies", Map.of()).containsKey(company)) {
+      record(req, at, List.of(), 404);
+      error(res, 404, "OBJECT_NOT_FOUND", "No deal " + deal + " or company " + company);
+      return;
+    }
+    dealCompanies.put(deal, company);
+    ObjectNode body = JSON.createObjectNode().put("status", "COMPLETE");
+    ObjectNode r = body.putArray("results").addObject();
+    r.putObject("from").put("id", deal);
+    r.putObject("to").put("id", company);
+    r.putObject("associationSpec")
+        .put("associationCategory", "HUBSPOT_DEFINED")
+        .put("associationTypeId", 5);
+    record(req, at, List.of(), 200);
+    sendJson(res, 200, body);
+  }
+
+  private synchronized void upsert(ServerRequest req, ServerResponse res) {
+    Instant at = now();
+    if (!admitted(req, res, at)) {
+      return;
+    }
+    String objectType = req.path().pathParameters().get("objectType");
+    Map<String, StandinField> schema = schemas.get(objectType);
+    if (schema == null) {
+      record(req, at, List.of(), 404);
+      error(res, 404, "OBJECT_NOT_FOUND", "Unable to infer object type from: " + objectType);
+      return;
+    }
+    Optional<JsonNode> parsed = jsonBody(req);
+    if (parsed.isEmpty() || !parsed.get().path("inputs").isArray()) {
+      record(req, at, List.of(), 400);
+      error(res, 400, "VALIDATION_ERROR", "Invalid input JSON: expected an object with inputs");
+      return;
+    }
+    ArrayNode inputs = (ArrayNode) parsed.get().get("inputs");
+    List<Set<String>> shapes = new ArrayList<>();
+    inputs.forEach(
+        in -> {
+          Set<String> names = new HashSet<>();
+          in.path("properties").fieldNames().forEachRemaining(names::add);
+          shapes.add(names);
+        });
+    if (inputs.size() > MAX_INPUTS) {
+      record(req, at, shapes, 400);
+      error(
+          res,
+          400,
+          "VALIDATION_ERROR",
+          "Too many inputs: " + inputs.size() + ". The maximum is " + MAX_INPUTS + ".");
+      return;
+    }
+    Optional<String> malformed = malformed(inputs, schema, uniqueProperties.get(objectType));
+    if (malformed.isPresent()) {
+      record(req, at, shapes, 400);
+      error(res, 400, "VALIDATION_ERROR", malformed.get());
+      return;
+    }
+    ArrayNode results = JSON.createArrayNode();
+    ArrayNode errors = JSON.createArrayNode();
+    for (JsonNode in : inputs) {
+      Optional<String> problem = valueProblem(in, schema);
+      if (problem.isPresent()) {
+        ObjectNode e =
+            errors
+                .addObject()
+                .put("status", "error")
+                .put("category", "VALIDATION_ERROR")
+                .put("message", problem.get());
+        e.putObject("context")
+            .putArray("objectWriteTraceId")
+            .add(in.path("objectWriteTraceId").asText());
+        continue;
+      }
+      results.add(store(objectType, in, at));
+    }
+    ObjectNode body = JSON.createObjectNode().put("status", "COMPLETE");
+    body.set("results", results);
+    body.put("startedAt", at.toString()).put("completedAt", now().toString());
+    int status = 200;
+    if (!errors.isEmpty()) {
+      body.put("numErrors", errors.size());
+      body.set("errors", errors);
+      status = 207;
+    }
+    record(req, at, shapes, status);
+    sendJson(res, status, body);
+  }
+
+  private ObjectNode store(String objectType, JsonNode in, Instant at) {
+    String idProperty = in.path("idProperty").asText();
+    String key = in.path("id").asText();
+    Map<String, Map<String, String>> store = objects.get(objectType);
+    Optional<String> existing =
+        store.entrySet().stream()
+            .filter(o -> key.equals(o.getValue().get(idProperty)))
+            .map(Map.Entry::getKey)
+            .findFirst();
+    String id = existing.orElseGet(() -> Long.toString(ids.incrementAndGet()));
+    Map<String, String> object = store.computeIfAbsent(id, k -> new LinkedHashMap<>());
+    object.put(idProperty, key);
+    in.path("properties")
+        .properties()
+        .forEach(
+            e -> {
+              if (e.getValue().asText().isEmpty()) {
+                object.remove(e.getKey());
+              } else {
+                object.put(e.getKey(), e.getValue().asText());
+              }
+            });
+    ObjectNode result =
+        JSON.createObjectNode()
+            .put("id", id)
+            .put("createdAt", at.toString())
+            .put("updatedAt", at.toString())
+            .put("archived", false)
+            .put("new", existing.isEmpty());
+    if (in.hasNonNull("objectWriteTraceId")) {
+      result.put("objectWriteTraceId", in.get("objectWriteTraceId").asText());
+    }
+    ObjectNode props = result.putObject("properties");
+    object.forEach(props::put);
+    return result;
+  }
+
+  private static Optional<String> malformed(
+      ArrayNode inputs, Map<String, StandinField> schema, Set<String> unique) {
+    for (JsonNode in : inputs) {
+      String idProperty = in.path("idProperty").asText("");
+      if (!unique.contains(idProperty)) {
+        return Optional.of(
+            "idProperty '" + idProperty + "' is not a property with unique values on this object");
+      }
+      if (!in.path("id").isTextual() || in.path("id").asText().isEmpty()) {
+        return Optional.of("Invalid input JSON: each input needs an id");
+      }
+      JsonNode props = in.path("properties");
+      if (!props.isObject()) {
+        return Optional.of("Invalid input JSON: each input needs properties");
+      }
+      for (Map.Entry<String, JsonNode> e : props.properties()) {
+        if (!schema.containsKey(e.getKey())) {
+          return Optional.of(
+              "Property values were not valid: [{\"isValid\":false,\"message\":\"Property \\\""
+                  + e.getKey()
+                  + "\\\" does not exist\",\"error\":\"PROPERTY_DOESNT_EXIST\",\"name\":\""
+                  + e.getKey()
+                  + "\"}]");
+        }
+        if (!e.getValue().isTextual()) {
+          return Optional.of(
+              "Invalid input JSON: property " + e.getKey() + " must be a string value");
+        }
+      }
+    }
+    return Optional.empty();
+  }
+
+  private Optional<String> valueProblem(JsonNode in, Map<String, StandinField> schema) {
+    String rejection = rejections.get(in.path("id").asText());
+    if (rejection != null) {
+      return Optional.of(rejection);
+    }
+    for (Map.Entry<String, JsonNode> e : in.path("properties").properties()) {
+      StandinField f = schema.get(e.getKey());
+      String value = e.getValue().asText();
+      if (value.isEmpty()) {
+        continue;
+      }
+      if (!f.writable()) {
+        return Optional.of("Property \"" + f.name() + "\" is read-only");
+      }
+      boolean ok =
+          switch (f.type()) {
+            case "number" -> isNumber(value);
+            case "datetime" -> isEpochMillis(value) || isInstant(value);
+            case "date" -> isEpochMillis(value) || isDate(value);
+            case "enumeration" -> f.options().contains(value);
+            case "bool" -> value.equals("true") || value.equals("false");
+            default -> true;
+          };
+      if (!ok) {
+        String code =
+            f.type().equals("enumeration")
+                ? "INVALID_OPTION"
+                : "INVALID_" + f.type().toUpperCase(java.util.Locale.ROOT);
+        return Optional.of(
+            "Property values were not valid: [{\"isValid\":false,\"message\":\""
+                + value.replace("\"", "'")
+                + " was not a valid value for "
+                + f.name()
+                + "\",\"error\":\""
+                + code
+                + "\",\"name\":\""
+                + f.name()
+                + "\"}]");
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** Auth, scripted faults and the ten-second allowance, in the order HubSpot applies them. */
+  private boolean admitted(ServerRequest req, ServerResponse res, Instant at) {
+    if (!bearer(req).map(token::equals).orElse(false)) {
+      record(req, at, List.of(), 401);
+      error(
+          res,
+          401,
+          "INVALID_AUTHENTICATION",
+          "Authentication credentials not found. This API supports OAuth 2.0 authentication and"
+              + " private app access tokens.");
+      return false;
+    }
+    if (answeredByFault(req, res, at)) {
+      return false;
+    }
+    while (!window.isEmpty() && !window.peekFirst().isAfter(at.minus(WINDOW))) {
+      window.pollFirst();
+    }
+    rateHeaders(res, Math.max(0, tenSecondLimit - window.size() - 1));
+    if (window.size() >= tenSecondLimit) {
+      long waitMillis = Duration.between(at, window.peekFirst().plus(WINDOW)).toMillis();
+      res.header(HeaderNames.RETRY_AFTER, Long.toString(Math.max(1, (waitMillis + 999) / 1000)));
+      record(req, at, List.of(), 429);
+      Map<String, Object> body = new LinkedHashMap<>();
+      body.put("status", "error");
+      body.put("message", "You have reached your ten_secondly_rolling limit.");
+      body.put("errorType", "RATE_LIMIT");
+      body.put("correlationId", UUID.randomUUID().toString());
+      body.put("policyName", "TEN_SECONDLY_ROLLING");
+      sendJson(res, 429, body);
+      return false;
+    }
+    window.addLast(at);
+    return true;
+  }
+
+  private void rateHeaders(ServerResponse res, int remaining) {
+    res.header(HeaderNames.create("X-HubSpot-RateLimit-Max"), Integer.toString(tenSecondLimit));
+    res.header(HeaderNames.create("X-HubSpot-RateLimit-Remaining"), Integer.toString(remaining));
+    res.header(
+        HeaderNames.create("X-HubSpot-RateLimit-Interval-Milliseconds"),
+        Long.toString(WINDOW.toMillis()));
+  }
+
+  private static void error(ServerResponse res, int status, String category, String message) {
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("status", "error");
+    body.put("message", message);
+    body.put("correlationId", UUID.randomUUID().toString());
+    body.put("category", category);
+    sendJson(res, status, body);
+  }
+
+  private static boolean isNumber(String s) {
+    try {
+      new BigDecimal(s);
+      return true;
+    } catch (NumberFormatException e) {
+      return false;
+    }
+  }
+
+  private static boolean isEpochMillis(String s) {
+    return s.matches("\\d{1,15}");
+  }
+
+  private static boolean isInstant(String s) {
+    try {
+      Instant.parse(s);
+      return true;
+    } catch (DateTimeParseException e) {
+      return false;
+    }
+  }
+
+  private static boolean isDate(String s) {
+    try {
+      LocalDate.parse(s);
+      return true;
+    } catch (DateTimeParseException e) {
+      return false;
+    }
+  }
+}

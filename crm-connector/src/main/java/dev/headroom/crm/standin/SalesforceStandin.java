@@ -1,0 +1,640 @@
+package dev.headroom.crm.standin;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.helidon.http.HeaderNames;
+import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Stand-in for a Salesforce org's REST API: the OAuth 2.0 token endpoint (client credentials and
+ * refresh token grants), {@code GET /services/data/vXX.X/sobjects/{SObject}/describe}, and sObject
+ * Collections upsert by external id ({@code PATCH
+ * /services/data/vXX.X/composite/sobjects/{SObject}/{ExternalIdField}}, at most 200 records, {@code
+ * allOrNone}, one UpsertResult per record in order).
+ *
+ * <p>Errors have Salesforce's shapes: a list of {@code {"message","errorCode"}} for request-level
+ * failures (401 INVALID_SESSION_ID, 400 EXCEEDED_ID_LIMIT / INVALID_FIELD / JSON_PARSER_ERROR, 403
+ * REQUEST_LIMIT_EXCEEDED) and {@code
+ * {"success":false,"errors":[{"statusCode","message","fields"}]}} per record. Every data response
+ * carries {@code Sforce-Limit-Info: api-usage=n/limit}.
+ */
+public final class SalesforceStandin extends StandinServer {
+  public static final int MAX_RECORDS = 200;
+
+  private final String clientId;
+  private final String clientSecret;
+  private final String refreshToken;
+  private final Map<String, Map<String, StandinField>> schemas = new HashMap<>();
+  private final Map<String, Map<String, Map<String, Object>>> records = new HashMap<>();
+  private final Set<String> liveTokens = new HashSet<>();
+  private final Map<String, String> rejections = new HashMap<>();
+  private final Map<String, Set<String>> required = new HashMap<>();
+  private final Set<String> loseNextResponse = new HashSet<>();
+  private final AtomicLong ids = new AtomicLong();
+  private final AtomicLong apiUsage = new AtomicLong();
+  private int tokensIssued;
+  private long dailyLimit = 15_000;
+
+  public SalesforceStandin(Clock clock, String clientId, String clientSecret, String refreshToken) {
+    super(clock);
+    this.clientId = clientId;
+    this.clientSecret = clientSecret;
+    this.refreshToken = refreshToken;
+  }
+
+  /** Account with the seeds' expansion fields and the Headroom external id, as a new org has. */
+  public static List<StandinField> seedAccountFields() {
+    return List.of(
+        StandinField.of("Name", "string"),
+        StandinField.of("Headroom_Account_Id__c", "string"),
+        StandinField.of("Expansion_Readiness_Score__c", "double"),
+        StandinField.picklist(
+            "Expansion_Type__c",
+            "picklist",
+            List.of("Seat Add", "Tier Upgrade", "Multi-Product", "Usage Increase", "Enterprise")),
+        StandinField.of("Expansion_Signals__c", "textarea"),
+        StandinField.picklist(
+            "Recommended_Action__c",
+            "picklist",
+            List.of("Self-serve", "Inside Sales", "Field Sales")),
+        StandinField.of("Expansion_ARR_Potential__c", "currency"),
+        StandinField.of("Last_Signal_Date__c", "datetime"));
+  }
+
+  /**
+   * An org set up for Headroom: Account with the expansion fields, Opportunity with its key and the
+   * fields Salesforce requires on create.
+   */
+  public synchronized SalesforceStandin withHeadroomFields() {
+    object("Account", seedAccountFields());
+    object("Opportunity", seedOpportunityFields());
+    return requireOnCreate("Opportunity", Set.of("Name", "StageName", "CloseDate"));
+  }
+
+  /** Opportunity as an org with the Headroom package has it: key, stage, amount, account link. */
+  public static List<StandinField> seedOpportunityFields() {
+    return List.of(
+        StandinField.of("Name", "string"),
+        StandinField.picklist(
+            "StageName",
+            "picklist",
+            List.of("Prospecting", "Qualification", "Negotiation", "Closed Won", "Closed Lost")),
+        StandinField.of("CloseDate", "date"),
+        StandinField.of("Amount", "currency"),
+        StandinField.of("Description", "textarea"),
+        StandinField.of("Headroom_Opportunity_Key__c", "string"),
+        StandinField.of("Account", "reference"));
+  }
+
+  /**
+   * The next upsert of {@code sobject} is carried out but answered 503, as when the connection
+   * drops after Salesforce committed: the client cannot know its writes landed.
+   */
+  public synchronized void loseNextResponse(String sobject) {
+    loseNextResponse.add(sobject);
+  }
+
+  /** Fields a new record of {@code sobject} must carry (REQUIRED_FIELD_MISSING otherwise). */
+  public synchronized SalesforceStandin requireOnCreate(String sobject, Set<String> fields) {
+    required.put(sobject, Set.copyOf(fields));
+    return this;
+  }
+
+  /** Every stored record of an object (field name to value), in creation order. */
+  public synchronized List<Map<String, Object>> records(String sobject) {
+    return records.getOrDefault(sobject, Map.of()).values().stream().map(Map::copyOf).toList();
+  }
+
+  /** Sets fields of a stored record as a CRM user would (e.g. closing an opportunity). */
+  public synchronized void edit(
+      String sobject, String externalIdField, String externalId, Map<String, Object> values) {
+    records.getOrDefault(sobject, Map.of()).values().stream()
+        .filter(r -> externalId.equals(r.get(externalIdField)))
+        .findFirst()
+        .orElseThrow()
+        .putAll(values);
+  }
+
+  public synchronized SalesforceStandin object(String sobject, List<StandinField> fields) {
+    Map<String, StandinField> schema = new LinkedHashMap<>();
+    fields.forEach(f -> schema.put(f.name(), f));
+    schemas.put(sobject, schema);
+    records.putIfAbsent(sobject, new LinkedHashMap<>());
+    return this;
+  }
+
+  /** Every access token issued so far stops working (the session expired). */
+  public synchronized void expireSessions() {
+    liveTokens.clear();
+  }
+
+  public synchronized int tokensIssued() {
+    return tokensIssued;
+  }
+
+  /** Records whose external id is {@code externalId} fail with this error until cleared. */
+  public synchronized void rejectRecord(String externalId, String message) {
+    rejections.put(externalId, message);
+  }
+
+  public synchronized void clearRejections() {
+    rejections.clear();
+  }
+
+  /** The daily API request allowance; requests beyond it get 403 REQUEST_LIMIT_EXCEEDED. */
+  public synchronized void dailyLimit(long limit) {
+    dailyLimit = limit;
+  }
+
+  /** The stored record with this external id value, if any (field name to value). */
+  public synchronized Optional<Map<String, Object>> record(
+      String sobject, String externalIdField, String externalId) {
+    return records.getOrDefault(sobject, Map.of()).values().stream()
+        .filter(r -> externalId.equals(r.get(externalIdField)))
+        .findFirst()
+        .map(Map::copyOf);
+  }
+
+  /** The Salesforce id of the record with this external id value, if any. */
+  public synchronized Optional<String> id(
+      String sobject, String externalIdField, String externalId) {
+    return records.getOrDefault(sobject, Map.of()).entrySet().stream()
+        .filter(r -> externalId.equals(r.getValue().get(externalIdField)))
+        .map(Map.Entry::getKey)
+        .findFirst();
+  }
+
+  public synchronized int recordCount(String sobject) {
+    return records.getOrDefault(sobject, Map.of()).size();
+  }
+
+  @Override
+  protected void routes(HttpRouting.Builder r) {
+    r.post("/services/oauth2/token", this::token)
+        .get("/services/data/{version}/sobjects/{sobject}/describe", this::describe)
+        .get("/services/data/{version}/query", this::query)
+        .patch("/services/data/{version}/composite/sobjects/{sobject}/{field}", this::upsert);
+  }
+
+  private synchronized void token(ServerRequest req, ServerResponse res) {
+    Map<String, String> form = form(req.content().as(String.class));
+    String grant = form.getOrDefault("grant_type", "");
+    boolean clientOk =
+        clientId.equals(form.get("client_id")) && clientSecret.equals(form.get("client_secret"));
+    if (!grant.equals("client_credentials") && !grant.equals("refresh_token")) {
+      sendJson(
+          res,
+          400,
+          Map.of(
+              "error", "unsupported_grant_type", "error_description", "grant type not supported"));
+      return;
+    }
+    if (!clientOk) {
+      sendJson(
+          res,
+          400,
+          Map.of("error", "invalid_client", "error_description", "invalid client credentials"));
+      return;
+    }
+    if (grant.equals("refresh_token") && !refreshToken.equals(form.get("refresh_token"))) {
+      sendJson(
+          res,
+          400,
+          Map.of("error", "invalid_grant", "error_description", "expired access/refresh token"));
+      return;
+    }
+    String token = "00D" + UUID.randomUUID().toString().replace("-", "");
+    liveTokens.add(token);
+    tokensIssued++;
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("access_token", token);
+    body.put("instance_url", baseUrl());
+    body.put("id", baseUrl() + "/id/00D000000000001/005000000000001");
+    body.put("token_type", "Bearer");
+    body.put("issued_at", Long.toString(now().toEpochMilli()));
+    body.put("signature", "standin");
+    sendJson(res, 200, body);
+  }
+
+  private synchronized void describe(ServerRequest req, ServerResponse res) {
+    Instant at = now();
+    if (!authorized(req, res, at) || answeredByFault(req, res, at)) {
+      return;
+    }
+    String sobject = req.path().pathParameters().get("sobject");
+    Map<String, StandinField> schema = schemas.get(sobject);
+    if (schema == null) {
+      error(res, 404, "NOT_FOUND", "The requested resource does not exist");
+      record(req, at, List.of(), 404);
+      return;
+    }
+    ObjectNode body = JSON.createObjectNode().put("name", sobject);
+    ArrayNode fields = body.putArray("fields");
+    for (StandinField f : schema.values()) {
+      ObjectNode field =
+          fields
+              .addObject()
+              .put("name", f.name())
+              .put("type", f.type())
+              .put("createable", f.writable())
+              .put("updateable", f.writable())
+              .put("externalId", f.name().startsWith("Headroom_"));
+      ArrayNode values = field.putArray("picklistValues");
+      f.options().forEach(o -> values.addObject().put("value", o).put("active", true));
+    }
+    limitHeader(res);
+    record(req, at, List.of(), 200);
+    sendJson(res, 200, body);
+  }
+
+  /**
+   * Answers the one SOQL shape the connector sends: closed opportunities whose key is in a list
+   * ({@code ... WHERE IsClosed = true AND Headroom_Opportunity_Key__c IN ('a','b')}).
+   */
+  private synchronized void query(ServerRequest req, ServerResponse res) {
+    Instant at = now();
+    if (!authorized(req, res, at) || answeredByFault(req, res, at)) {
+      return;
+    }
+    String soql = req.query().first("q").orElse("");
+    java.util.regex.Matcher in =
+        java.util.regex.Pattern.compile("Headroom_Opportunity_Key__c IN \\((.*)\\)").matcher(soql);
+    if (!soql.startsWith("SELECT ") || !soql.contains(" FROM Opportunity ") || !in.find()) {
+      record(req, at, List.of(), 400);
+      error(res, 400, "MALFORMED_QUERY", "unexpected query for this stand-in: " + soql);
+      return;
+    }
+    Set<String> keys = new HashSet<>();
+    java.util.regex.Matcher quoted =
+        java.util.regex.Pattern.compile("'((?:[^'\\\\]|\\\\.)*)'").matcher(in.group(1));
+    while (quoted.find()) {
+      keys.add(quoted.group(1).replace("\\'", "'").replace("\\\\", "\\"));
+    }
+    ArrayNode out = JSON.createArrayNode();
+    records
+        .getOrDefault("Opportunity", Map.of())
+        .forEach(
+            (id, r) -> {
+              String stage = String.valueOf(r.get("StageName"));
+              if (keys.contains(String.valueOf(r.get("Headroom_Opportunity_Key__c")))
+                  && stage.startsWith("Closed")) {
+                ObjectNode rec = out.addObject();
+                rec.putObject("attributes").put("type", "Opportunity");
+                rec.put("Id", id)
+                    .put(
+                        "Headroom_Opportunity_Key__c",
+                        String.valueOf(r.get("Headroom_Opportunity_Key__c")))
+                    .put("IsWon", stage.equals("Closed Won"))
+                    .put("CloseDate", String.valueOf(r.get("CloseDate")));
+                if (r.get("Amount") instanceof java.math.BigDecimal amount) {
+                  rec.put("Amount", amount);
+                } else {
+                  rec.putNull("Amount");
+                }
+              }
+            });
+    ObjectNode body = JSON.createObjectNode().put("totalSize", out.size()).put("done", true);
+    body.set("records", out);
+    limitHeader(res);
+    record(req, at, List.of(), 200);
+    sendJson(res, 200, body);
+  }
+
+  private synchronized void upsert(ServerRequest req, ServerResponse res) {
+    Instant at = now();
+    if (!authorized(req, res, at) || answeredByFault(req, res, at)) {
+      return;
+    }
+    if (apiUsage.incrementAndGet() > dailyLimit) {
+      record(req, at, List.of(), 403);
+      error(res, 403, "REQUEST_LIMIT_EXCEEDED", "TotalRequests Limit exceeded.");
+      return;
+    }
+    limitHeader(res);
+    String sobject = req.path().pathParameters().get("sobject");
+    String externalIdField = req.path().pathParameters().get("field");
+    Map<String, StandinField> schema = schemas.get(sobject);
+    if (schema == null) {
+      record(req, at, List.of(), 404);
+      error(res, 404, "NOT_FOUND", "The requested resource does not exist");
+      return;
+    }
+    Optional<JsonNode> parsed = jsonBody(req);
+    if (parsed.isEmpty() || !parsed.get().path("records").isArray()) {
+      record(req, at, List.of(), 400);
+      error(res, 400, "JSON_PARSER_ERROR", "The request body is not a valid sObject collection.");
+      return;
+    }
+    JsonNode body = parsed.get();
+    ArrayNode in = (ArrayNode) body.get("records");
+    List<Set<String>> shapes = new ArrayList<>();
+    in.forEach(rec -> shapes.add(fieldNames(rec)));
+    if (in.size() > MAX_RECORDS) {
+      record(req, at, shapes, 400);
+      error(
+          res,
+          400,
+          "EXCEEDED_ID_LIMIT",
+          "record limit reached. cannot submit more than "
+              + MAX_RECORDS
+              + " records into this call");
+      return;
+    }
+    if (!schema.containsKey(externalIdField)) {
+      record(req, at, shapes, 400);
+      error(res, 400, "INVALID_FIELD", "Field " + externalIdField + " is not an external id field");
+      return;
+    }
+    Optional<String> malformed = malformed(in, sobject, schema);
+    if (malformed.isPresent()) {
+      record(req, at, shapes, 400);
+      String problem = malformed.get();
+      String code = problem.startsWith("No such column") ? "INVALID_FIELD" : "JSON_PARSER_ERROR";
+      error(res, 400, code, problem);
+      return;
+    }
+    boolean allOrNone = body.path("allOrNone").asBoolean(false);
+    ArrayNode results = JSON.createArrayNode();
+    List<Runnable> writes = new ArrayList<>();
+    boolean anyFailed = false;
+    for (JsonNode rec : in) {
+      ObjectNode result = upsertOne(sobject, externalIdField, schema, rec, writes);
+      anyFailed |= !result.path("success").asBoolean();
+      results.add(result);
+    }
+    if (allOrNone && anyFailed) {
+      for (JsonNode result : results) {
+        if (result.path("success").asBoolean()) {
+          ObjectNode rolledBack = (ObjectNode) result;
+          rolledBack.put("success", false).remove("id");
+          rolledBack
+              .putArray("errors")
+              .addObject()
+              .put("statusCode", "ALL_OR_NONE_OPERATION_ROLLED_BACK")
+              .put(
+                  "message",
+                  "Record rolled back because not all records were valid and the request was using"
+                      + " AllOrNone header")
+              .putArray("fields");
+        }
+      }
+    } else {
+      writes.forEach(Runnable::run);
+    }
+    if (loseNextResponse.remove(sobject)) {
+      record(req, at, shapes, 503);
+      error(res, 503, "SERVER_UNAVAILABLE", "the connection was reset");
+      return;
+    }
+    record(req, at, shapes, 200);
+    sendJson(res, 200, results);
+  }
+
+  private ObjectNode upsertOne(
+      String sobject,
+      String externalIdField,
+      Map<String, StandinField> schema,
+      JsonNode rec,
+      List<Runnable> writes) {
+    ObjectNode result = JSON.createObjectNode();
+    String key = rec.path(externalIdField).asText("");
+    if (key.isEmpty()) {
+      return failed(
+          result, "MISSING_ARGUMENT", externalIdField + " not specified", externalIdField);
+    }
+    String rejection = rejections.get(key);
+    if (rejection != null) {
+      return failed(result, "FIELD_CUSTOM_VALIDATION_EXCEPTION", rejection, "");
+    }
+    for (Map.Entry<String, JsonNode> e : rec.properties()) {
+      if (e.getKey().equals("attributes")) {
+        continue;
+      }
+      StandinField field = schema.get(e.getKey());
+      if (!field.writable()) {
+        return failed(
+            result,
+            "INVALID_FIELD_FOR_INSERT_UPDATE",
+            "Unable to create/update fields: " + field.name() + ".",
+            field.name());
+      }
+      JsonNode value = e.getValue();
+      if (field.type().equals("picklist")
+          && !value.isNull()
+          && !field.options().contains(value.asText())) {
+        return failed(
+            result,
+            "INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST",
+            field.name() + ": bad value for restricted picklist field: " + value.asText(),
+            field.name());
+      }
+    }
+    Map<String, Object> references = new LinkedHashMap<>();
+    for (Map.Entry<String, JsonNode> e : rec.properties()) {
+      StandinField field = schema.get(e.getKey());
+      if (field != null && field.type().equals("reference")) {
+        Map.Entry<String, JsonNode> ref = e.getValue().properties().iterator().next();
+        Optional<String> target =
+            records.getOrDefault(e.getKey(), Map.of()).entrySet().stream()
+                .filter(r -> ref.getValue().asText().equals(r.getValue().get(ref.getKey())))
+                .map(Map.Entry::getKey)
+                .findFirst();
+        if (target.isEmpty()) {
+          return failed(
+              result,
+              "INVALID_FIELD",
+              "Foreign key external ID: "
+                  + ref.getValue().asText()
+                  + " not found for field "
+                  + ref.getKey()
+                  + " in entity "
+                  + e.getKey(),
+              e.getKey());
+        }
+        references.put(e.getKey() + "Id", target.get());
+      }
+    }
+    Map<String, Map<String, Object>> store = records.get(sobject);
+    Optional<Map.Entry<String, Map<String, Object>>> existing =
+        store.entrySet().stream()
+            .filter(r -> key.equals(r.getValue().get(externalIdField)))
+            .findFirst();
+    String id =
+        existing
+            .map(Map.Entry::getKey)
+            .orElseGet(() -> String.format("001%015d", ids.incrementAndGet()));
+    if (existing.isEmpty()) {
+      List<String> missing =
+          required.getOrDefault(sobject, Set.of()).stream()
+              .filter(f -> rec.path(f).isMissingNode() || rec.path(f).isNull())
+              .sorted()
+              .toList();
+      if (!missing.isEmpty()) {
+        return failed(
+            result,
+            "REQUIRED_FIELD_MISSING",
+            "Required fields are missing: " + missing,
+            missing.get(0));
+      }
+    }
+    Map<String, Object> values = new LinkedHashMap<>(references);
+    rec.properties()
+        .forEach(
+            e -> {
+              if (!e.getKey().equals("attributes") && !references.containsKey(e.getKey() + "Id")) {
+                values.put(e.getKey(), plain(e.getValue()));
+              }
+            });
+    writes.add(() -> store.computeIfAbsent(id, k -> new LinkedHashMap<>()).putAll(values));
+    result.put("id", id).put("success", true).putArray("errors");
+    result.put("created", existing.isEmpty());
+    return result;
+  }
+
+  private static ObjectNode failed(ObjectNode result, String code, String message, String field) {
+    result.put("success", false);
+    ObjectNode error = result.putArray("errors").addObject();
+    error.put("statusCode", code).put("message", message);
+    ArrayNode fields = error.putArray("fields");
+    if (!field.isEmpty()) {
+      fields.add(field);
+    }
+    return result;
+  }
+
+  /** A request-level problem (the real API rejects the whole request), or empty. */
+  private static Optional<String> malformed(
+      ArrayNode in, String sobject, Map<String, StandinField> schema) {
+    for (JsonNode rec : in) {
+      if (!rec.isObject() || !sobject.equals(rec.path("attributes").path("type").asText())) {
+        return Optional.of("Each record needs an attributes map with type " + sobject);
+      }
+      for (Map.Entry<String, JsonNode> e : rec.properties()) {
+        if (e.getKey().equals("attributes")) {
+          continue;
+        }
+        StandinField field = schema.get(e.getKey());
+        if (field == null) {
+          return Optional.of("No such column '" + e.getKey() + "' on sobject of type " + sobject);
+        }
+        Optional<String> typeProblem = typeProblem(field, e.getValue());
+        if (typeProblem.isPresent()) {
+          return typeProblem;
+        }
+      }
+    }
+    return Optional.empty();
+  }
+
+  private static Optional<String> typeProblem(StandinField field, JsonNode value) {
+    if (value.isNull()) {
+      return Optional.empty();
+    }
+    boolean ok =
+        switch (field.type()) {
+          case "double", "currency" -> value.isNumber();
+          case "boolean" -> value.isBoolean();
+          case "datetime" -> value.isTextual() && parsesAsInstant(value.asText());
+          case "date" -> value.isTextual() && parsesAsDate(value.asText());
+          case "reference" -> value.isObject() && value.size() == 1;
+          default -> value.isTextual();
+        };
+    return ok
+        ? Optional.empty()
+        : Optional.of(
+            "Cannot deserialize instance of "
+                + field.type()
+                + " from "
+                + value.getNodeType()
+                + " value for field "
+                + field.name());
+  }
+
+  private static boolean parsesAsDate(String text) {
+    try {
+      java.time.LocalDate.parse(text);
+      return true;
+    } catch (DateTimeParseException e) {
+      return false;
+    }
+  }
+
+  private static boolean parsesAsInstant(String text) {
+    try {
+      Instant.parse(text);
+      return true;
+    } catch (DateTimeParseException e) {
+      return false;
+    }
+  }
+
+  private boolean authorized(ServerRequest req, ServerResponse res, Instant at) {
+    Optional<String> token = bearer(req);
+    if (token.isPresent() && liveTokens.contains(token.get())) {
+      return true;
+    }
+    record(req, at, List.of(), 401);
+    error(res, 401, "INVALID_SESSION_ID", "Session expired or invalid");
+    return false;
+  }
+
+  private void limitHeader(ServerResponse res) {
+    res.header(
+        HeaderNames.create("Sforce-Limit-Info"), "api-usage=" + apiUsage.get() + "/" + dailyLimit);
+  }
+
+  private static void error(ServerResponse res, int status, String code, String message) {
+    sendJson(res, status, List.of(Map.of("message", message, "errorCode", code)));
+  }
+
+  private static Set<String> fieldNames(JsonNode rec) {
+    Set<String> names = new HashSet<>();
+    rec.fieldNames().forEachRemaining(names::add);
+    names.remove("attributes");
+    return names;
+  }
+
+  private static Object plain(JsonNode value) {
+    if (value.isNull()) {
+      return "";
+    }
+    if (value.isNumber()) {
+      return value.decimalValue();
+    }
+    if (value.isBoolean()) {
+      return value.booleanValue();
+    }
+    return value.asText();
+  }
+
+  private static Map<String, String> form(String body) {
+    Map<String, String> out = new HashMap<>();
+    for (String pair : java.util.regex.Pattern.compile("&").splitAsStream(body).toList()) {
+      int eq = pair.indexOf('=');
+      if (eq > 0) {
+        out.put(
+            URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
+            URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+      }
+    }
+    return out;
+  }
+}

@@ -1,0 +1,658 @@
+package dev.headroom.crm.sync;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import dev.headroom.crm.client.CrmCallException;
+import dev.headroom.crm.client.OpportunityWrite;
+import dev.headroom.crm.client.RecordResult;
+import dev.headroom.crm.client.RecordWrite;
+import dev.headroom.crm.db.ConnectionDao;
+import dev.headroom.crm.db.RuleDao;
+import dev.headroom.crm.db.SyncDao;
+import dev.headroom.crm.domain.AccountValues;
+import dev.headroom.crm.domain.ConnectionSettings;
+import dev.headroom.crm.domain.FieldMapping;
+import dev.headroom.crm.domain.RecordMapper;
+import dev.headroom.crm.rules.Rules;
+import dev.headroom.kit.outbox.Backoff;
+import dev.headroom.kit.outbox.Outbox;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import java.util.random.RandomGenerator;
+import org.jdbi.v3.core.Jdbi;
+
+/**
+ * Sends queued accounts to each enabled connection: leases due rows, maps each account's values,
+ * keeps only the fields that differ from what the CRM got last time, upserts them in batches of the
+ * API's size, and records every record's result.
+ *
+ * <p>A record the CRM refuses is retried with backoff and dead-lettered (with the CRM's own
+ * message) after {@code maxAttempts}; an outage or throttling that outlasts the HTTP retries
+ * charges no attempt: the records stay queued and go out once the CRM answers again. Nothing is
+ * acknowledged (removed from the queue) before the CRM accepted it, and a change that arrives while
+ * its account is in flight stays queued.
+ */
+public final class SyncEngine implements AutoCloseable {
+  private static final Logger LOG = Logger.getLogger(SyncEngine.class.getName());
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /**
+   * @param maxAttempts sends of one record the CRM may refuse before it is dead-lettered
+   * @param recordBackoff delay before a refused record is sent again
+   * @param outageBackoff delay before records of a failed call are sent again
+   * @param batchesPerTick batches per connection before the engine looks at the next one
+   * @param lease how long a claimed row stays invisible to other workers
+   * @param outcomePollInterval how often each connection is asked for closed opportunities
+   */
+  public record Settings(
+      Duration pollInterval,
+      Duration outcomePollInterval,
+      int maxAttempts,
+      Backoff recordBackoff,
+      Backoff outageBackoff,
+      int batchesPerTick,
+      Duration lease,
+      Duration retention) {}
+
+  /** The outbox stream behind WatchOpportunities. */
+  public static final String OPPORTUNITIES_STREAM = "opportunities";
+
+  private final Jdbi jdbi;
+  private final Connections connections;
+  private final Rules rules;
+  private final OpportunityPlanner planner;
+  private final Outbox outbox;
+  private final OutcomePoller outcomes;
+  private final Map<String, Instant> lastOutcomePoll = new ConcurrentHashMap<>();
+  private final Settings settings;
+  private final Clock clock;
+  private final Ids ids;
+  private final RandomGenerator random = RandomGenerator.getDefault();
+  private final Map<String, Integer> outageStreak = new ConcurrentHashMap<>();
+  private final Thread thread;
+  private volatile boolean running = true;
+  private Instant lastPrune = Instant.MIN;
+
+  public SyncEngine(
+      Jdbi jdbi,
+      Connections connections,
+      Rules rules,
+      Outbox outbox,
+      OutcomeSink outcomeSink,
+      Settings settings,
+      Clock clock,
+      Ids ids) {
+    this.jdbi = jdbi;
+    this.connections = connections;
+    this.rules = rules;
+    this.outbox = outbox;
+    this.outcomes = new OutcomePoller(jdbi, outbox, outcomeSink, clock);
+    this.planner = new OpportunityPlanner(jdbi, clock);
+    this.settings = settings;
+    this.clock = clock;
+    this.ids = ids;
+    this.thread = new Thread(this::loop, "crm-sync");
+    this.thread.setDaemon(true);
+  }
+
+  public SyncEngine start() {
+    thread.start();
+    return this;
+  }
+
+  private void loop() {
+    while (running) {
+      boolean busy = false;
+      try {
+        busy = runOnce();
+        pruneIfDue();
+      } catch (RuntimeException e) {
+        LOG.log(Level.WARNING, "sync tick failed; retrying", e);
+      }
+      if (!busy) {
+        try {
+          Thread.sleep(settings.pollInterval().toMillis());
+        } catch (InterruptedException e) {
+          return;
+        }
+      }
+    }
+  }
+
+  /** One pass over every enabled connection; true when some connection had more work queued. */
+  public boolean runOnce() {
+    boolean more = false;
+    for (ConnectionSettings c : connections.enabled()) {
+      if (!running) {
+        break;
+      }
+      Optional<Connections.Live> live = connections.live(c.connectionId());
+      if (live.isPresent()) {
+        more |= sync(live.get());
+        pollOutcomes(live.get());
+      }
+    }
+    return more;
+  }
+
+  private boolean sync(Connections.Live live) {
+    String cid = live.settings().connectionId();
+    scheduleReconcile(live.settings());
+    SyncDao dao = jdbi.onDemand(SyncDao.class);
+    Map<String, String> tickRuns = new HashMap<>();
+    Set<String> failedRuns = new HashSet<>();
+    boolean full = false;
+    for (int b = 0; b < settings.batchesPerTick() && running; b++) {
+      Instant now = clock.instant();
+      List<SyncDao.PendingRow> claimed =
+          new ArrayList<>(
+              dao.claim(
+                  cid, utc(now), utc(now.plus(settings.lease())), live.client().batchLimit()));
+      if (claimed.isEmpty()) {
+        full = false;
+        break;
+      }
+      // Account order: every transaction over queued rows locks them in this order (no deadlocks).
+      claimed.sort(java.util.Comparator.comparing(SyncDao.PendingRow::accountId));
+      full = claimed.size() == live.client().batchLimit();
+      if (!sendBatch(live, claimed, tickRuns, failedRuns)) {
+        break;
+      }
+    }
+    Set<String> touched = new HashSet<>(tickRuns.values());
+    touched.addAll(dao.unfinishedRuns(cid));
+    for (String runId : touched) {
+      if (dao.pendingOfRun(runId) == 0) {
+        dao.finishRun(runId, failedRuns.contains(runId), utc(clock.instant()));
+      }
+    }
+    return full;
+  }
+
+  private void pollOutcomes(Connections.Live live) {
+    if (live.settings().dryRun()) {
+      return;
+    }
+    Instant now = clock.instant();
+    Instant last = lastOutcomePoll.get(live.settings().connectionId());
+    if (last != null && last.plus(settings.outcomePollInterval()).isAfter(now)) {
+      return;
+    }
+    lastOutcomePoll.put(live.settings().connectionId(), now);
+    outcomes.poll(live);
+  }
+
+  private void scheduleReconcile(ConnectionSettings c) {
+    ConnectionDao cdao = jdbi.onDemand(ConnectionDao.class);
+    Optional<ConnectionDao.ConnectionRow> row = cdao.find(c.connectionId());
+    Instant now = clock.instant();
+    if (row.isEmpty()) {
+      return;
+    }
+    OffsetDateTime last = row.get().lastReconcileAt();
+    if (last != null && last.toInstant().plus(c.reconcileInterval()).isAfter(now)) {
+      return;
+    }
+    jdbi.useTransaction(
+        h -> {
+          String runId = ids.next("run-");
+          SyncDao dao = h.attach(SyncDao.class);
+          dao.insertRun(newRun(runId, c.connectionId(), "SCHEDULED_RECONCILE", null, now));
+          dao.enqueueAll(c.connectionId(), "SCHEDULED_RECONCILE", runId, utc(now));
+          h.attach(ConnectionDao.class).reconciled(c.connectionId(), utc(now));
+        });
+  }
+
+  /** Returns false when the CRM call failed as a whole (stop this connection for this tick). */
+  private boolean sendBatch(
+      Connections.Live live,
+      List<SyncDao.PendingRow> claimed,
+      Map<String, String> tickRuns,
+      Set<String> failedRuns) {
+    String cid = live.settings().connectionId();
+    SyncDao dao = jdbi.onDemand(SyncDao.class);
+    List<String> accountIds = claimed.stream().map(SyncDao.PendingRow::accountId).toList();
+    Map<String, AccountValues> values = new LinkedHashMap<>();
+    dao.accounts(accountIds)
+        .forEach(a -> values.put(a.accountId(), AccountValuesJson.read(a.accountVals())));
+    Map<String, SyncDao.SyncedRow> synced = new HashMap<>();
+    dao.synced(cid, accountIds).forEach(s -> synced.put(s.accountId(), s));
+    Map<String, String> companyIds = new HashMap<>();
+    synced.forEach((id, s) -> companyIds.put(id, s.crmRecordId()));
+    // Read after the claim: a mapping change commits together with the rows it queues, so these
+    // rows are never diffed against the mapping they were queued to replace.
+    List<FieldMapping> mappings = Connections.mappings(jdbi.onDemand(ConnectionDao.class), cid);
+    Map<String, OpportunityWrite> plannedOpps =
+        planner.plan(cid, rules.forConnection(cid), values, companyIds);
+
+    Instant now = clock.instant();
+    List<SyncDao.PendingRow> toSend = new ArrayList<>();
+    List<RecordWrite> writes = new ArrayList<>();
+    Map<String, Diff> diffs = new LinkedHashMap<>();
+    List<SyncDao.PendingRow> unchanged = new ArrayList<>();
+    for (SyncDao.PendingRow p : claimed) {
+      AccountValues v = values.get(p.accountId());
+      if (v == null) {
+        unchanged.add(p);
+        continue;
+      }
+      SyncDao.SyncedRow s = synced.get(p.accountId());
+      Diff diff =
+          Diff.of(
+              RecordMapper.map(v, mappings), s == null ? Map.of() : fields(s.fields()), s != null);
+      if (diff.isEmpty() && !plannedOpps.containsKey(p.accountId())) {
+        unchanged.add(p);
+        continue;
+      }
+      toSend.add(p);
+      diffs.put(p.accountId(), diff);
+      if (!diff.isEmpty()) {
+        writes.add(new RecordWrite(p.accountId(), diff.send()));
+      }
+    }
+    Map<String, long[]> counts = new HashMap<>();
+    jdbi.useTransaction(
+        h -> {
+          SyncDao tx = h.attach(SyncDao.class);
+          for (SyncDao.PendingRow p : unchanged) {
+            tx.complete(cid, p.accountId(), p.changeSeq());
+            tally(counts, runOf(p, tickRuns, tx, now), 0, 0, 1);
+          }
+        });
+    if (toSend.isEmpty()) {
+      flush(dao, counts, 0, 0);
+      return true;
+    }
+    if (live.settings().dryRun()) {
+      List<SyncDao.RecordRow> records = new ArrayList<>();
+      jdbi.useTransaction(
+          h -> {
+            SyncDao tx = h.attach(SyncDao.class);
+            for (SyncDao.PendingRow p : toSend) {
+              String runId = runOf(p, tickRuns, tx, now);
+              records.add(
+                  record(
+                      runId,
+                      cid,
+                      p.accountId(),
+                      "SKIPPED",
+                      p.attempts(),
+                      0,
+                      "",
+                      "",
+                      diffs.get(p.accountId()),
+                      "",
+                      now));
+              tx.complete(cid, p.accountId(), p.changeSeq());
+              tally(counts, runId, 0, 0, 1);
+            }
+            tx.insertRecords(records);
+          });
+      flush(dao, counts, 0, 0);
+      return true;
+    }
+
+    long callsBefore = live.http().calls();
+    long throttledBefore = live.http().throttled();
+    Map<String, RecordResult> results = new HashMap<>();
+    Map<String, RecordResult> oppResults = new HashMap<>();
+    try {
+      if (!writes.isEmpty()) {
+        for (RecordResult r :
+            orRejected(writes, RecordWrite::accountId, live.client()::upsertAccounts)) {
+          results.put(r.accountId(), r);
+        }
+      }
+      List<OpportunityWrite> oppWrites = new ArrayList<>();
+      for (SyncDao.PendingRow p : toSend) {
+        OpportunityWrite o = plannedOpps.get(p.accountId());
+        RecordResult accountResult = results.get(p.accountId());
+        if (o != null && (accountResult == null || accountResult.success())) {
+          String company = accountResult == null ? o.companyCrmId() : accountResult.crmId();
+          oppWrites.add(
+              new OpportunityWrite(
+                  o.externalKey(),
+                  o.accountId(),
+                  company,
+                  o.name(),
+                  o.amount(),
+                  o.closeDate(),
+                  o.description()));
+        }
+      }
+      if (!oppWrites.isEmpty()) {
+        List<RecordResult> sent =
+            orRejected(
+                oppWrites, OpportunityWrite::externalKey, live.client()::upsertOpportunities);
+        for (int i = 0; i < oppWrites.size(); i++) {
+          oppResults.put(oppWrites.get(i).accountId(), sent.get(i));
+        }
+        recordOpportunities(cid, oppWrites, sent, values);
+      }
+      outageStreak.remove(cid);
+    } catch (CrmCallException e) {
+      int streak = outageStreak.merge(cid, 1, Integer::sum);
+      Instant retryAt = clock.instant().plus(settings.outageBackoff().delay(streak - 1, random));
+      LOG.warning(
+          () ->
+              "connection "
+                  + cid
+                  + ": "
+                  + e.getMessage()
+                  + "; "
+                  + toSend.size()
+                  + " records stay queued until "
+                  + retryAt);
+      jdbi.useTransaction(
+          h -> {
+            SyncDao tx = h.attach(SyncDao.class);
+            for (SyncDao.PendingRow p : toSend) {
+              RecordResult written = results.get(p.accountId());
+              if (written != null && written.success()) {
+                tx.mergeSynced(
+                    new SyncDao.SyncedRow(
+                        cid,
+                        p.accountId(),
+                        written.crmId(),
+                        toJson(diffs.get(p.accountId()).canonical()),
+                        utc(clock.instant())));
+              }
+              String runId = runOf(p, tickRuns, tx, now);
+              failedRuns.add(runId);
+              tally(counts, runId, 0, 0, 0);
+              tx.retryLater(cid, p.accountId(), p.attempts(), utc(retryAt));
+            }
+          });
+      flush(
+          dao,
+          counts,
+          live.http().calls() - callsBefore,
+          live.http().throttled() - throttledBefore);
+      return false;
+    }
+    Instant done = clock.instant();
+    jdbi.useTransaction(
+        h -> {
+          SyncDao tx = h.attach(SyncDao.class);
+          List<SyncDao.RecordRow> records = new ArrayList<>();
+          for (SyncDao.PendingRow p : toSend) {
+            Diff diff = diffs.get(p.accountId());
+            RecordResult written = results.get(p.accountId());
+            RecordResult opp = oppResults.get(p.accountId());
+            String runId = runOf(p, tickRuns, tx, now);
+            int attempts = p.attempts() + 1;
+            if (written != null && written.success()) {
+              tx.mergeSynced(
+                  new SyncDao.SyncedRow(
+                      cid, p.accountId(), written.crmId(), toJson(diff.canonical()), utc(done)));
+            }
+            RecordResult failure =
+                written != null && !written.success()
+                    ? written
+                    : opp != null && !opp.success() ? opp : null;
+            String crmId =
+                written != null
+                    ? written.crmId()
+                    : synced.containsKey(p.accountId())
+                        ? synced.get(p.accountId()).crmRecordId()
+                        : "";
+            if (failure == null) {
+              tx.complete(cid, p.accountId(), p.changeSeq());
+              tx.settleDeadLetters(cid, p.accountId(), utc(done));
+              records.add(
+                  record(
+                      runId,
+                      cid,
+                      p.accountId(),
+                      "SUCCEEDED",
+                      attempts,
+                      written == null ? opp.httpStatus() : written.httpStatus(),
+                      "",
+                      "",
+                      diff,
+                      crmId,
+                      done));
+              tally(counts, runId, 1, 0, 0);
+            } else if (attempts >= settings.maxAttempts()) {
+              tx.complete(cid, p.accountId(), p.changeSeq());
+              records.add(
+                  record(
+                      runId,
+                      cid,
+                      p.accountId(),
+                      "DEAD_LETTERED",
+                      attempts,
+                      failure.httpStatus(),
+                      failure.errorCode(),
+                      failure.errorMessage(),
+                      diff,
+                      "",
+                      done));
+              tally(counts, runId, 0, 1, 0);
+            } else {
+              Instant retryAt = done.plus(settings.recordBackoff().delay(attempts - 1, random));
+              tx.retryLater(cid, p.accountId(), attempts, utc(retryAt));
+              records.add(
+                  record(
+                      runId,
+                      cid,
+                      p.accountId(),
+                      "RETRYING",
+                      attempts,
+                      failure.httpStatus(),
+                      failure.errorCode(),
+                      failure.errorMessage(),
+                      diff,
+                      "",
+                      done));
+              tally(counts, runId, 0, 1, 0);
+            }
+          }
+          tx.insertRecords(records);
+        });
+    flush(
+        dao, counts, live.http().calls() - callsBefore, live.http().throttled() - throttledBefore);
+    return true;
+  }
+
+  /** One CRM call that answers per record. */
+  private interface BatchCall<W> {
+    List<RecordResult> send(List<W> writes) throws CrmCallException;
+  }
+
+  /** A request the CRM rejects as a whole fails each of its records with the CRM's message. */
+  private static <W> List<RecordResult> orRejected(
+      List<W> writes, java.util.function.Function<W, String> key, BatchCall<W> call)
+      throws CrmCallException {
+    try {
+      return call.send(writes);
+    } catch (CrmCallException e) {
+      if (e.kind() != CrmCallException.Kind.REJECTED) {
+        throw e;
+      }
+      return writes.stream()
+          .map(
+              w -> RecordResult.failed(key.apply(w), e.httpStatus(), e.errorCode(), e.getMessage()))
+          .toList();
+    }
+  }
+
+  /** Records created opportunities and tells WatchOpportunities, in one transaction. */
+  private void recordOpportunities(
+      String cid,
+      List<OpportunityWrite> writes,
+      List<RecordResult> results,
+      Map<String, AccountValues> values) {
+    Instant at = clock.instant();
+    jdbi.useTransaction(
+        h -> {
+          RuleDao dao = h.attach(RuleDao.class);
+          for (int i = 0; i < writes.size(); i++) {
+            if (!results.get(i).success()) {
+              continue;
+            }
+            OpportunityWrite o = writes.get(i);
+            AccountValues v = values.get(o.accountId());
+            RuleDao.OpportunityRow row =
+                new RuleDao.OpportunityRow(
+                    cid,
+                    o.externalKey(),
+                    o.accountId(),
+                    v.primaryType(),
+                    results.get(i).crmId(),
+                    "OPEN",
+                    v.currency(),
+                    v.arrPotentialMinor(),
+                    utc(at),
+                    null);
+            if (dao.insertOpportunity(row) > 0) {
+              outbox.append(h, OPPORTUNITIES_STREAM, o.accountId(), OpportunityEvents.payload(row));
+            }
+          }
+        });
+  }
+
+  /** The run a row belongs to: its own (manual, replay, reconcile) or this tick's change run. */
+  private String runOf(
+      SyncDao.PendingRow p, Map<String, String> tickRuns, SyncDao tx, Instant now) {
+    if (p.runId() != null) {
+      return p.runId();
+    }
+    return tickRuns.computeIfAbsent(
+        p.trig(),
+        trig -> {
+          String runId = ids.next("run-");
+          tx.insertRun(newRun(runId, p.connectionId(), trig, null, now));
+          return runId;
+        });
+  }
+
+  static SyncDao.RunRow newRun(
+      String runId, String connectionId, String trigger, String requestId, Instant now) {
+    return new SyncDao.RunRow(
+        runId, connectionId, trigger, "RUNNING", utc(now), null, 0, 0, 0, 0, 0, 0, requestId);
+  }
+
+  private SyncDao.RecordRow record(
+      String runId,
+      String cid,
+      String accountId,
+      String status,
+      int attempts,
+      int httpStatus,
+      String errorCode,
+      String errorMessage,
+      Diff diff,
+      String crmId,
+      Instant at) {
+    ArrayNode changes = JSON.createArrayNode();
+    diff.changes()
+        .forEach(
+            c ->
+                changes
+                    .addObject()
+                    .put("field", c.crmField())
+                    .put("old", c.oldValue())
+                    .put("new", c.newValue()));
+    return new SyncDao.RecordRow(
+        ids.next("rec-"),
+        runId,
+        cid,
+        accountId,
+        status,
+        attempts,
+        httpStatus,
+        errorCode,
+        errorMessage,
+        changes.toString(),
+        crmId,
+        utc(at));
+  }
+
+  /** counts per run: succeeded, failed, skipped. */
+  private static void tally(
+      Map<String, long[]> counts, String runId, long succeeded, long failed, long skipped) {
+    long[] c = counts.computeIfAbsent(runId, k -> new long[3]);
+    c[0] += succeeded;
+    c[1] += failed;
+    c[2] += skipped;
+  }
+
+  private static void flush(SyncDao dao, Map<String, long[]> counts, long calls, long throttled) {
+    boolean first = true;
+    for (Map.Entry<String, long[]> e : counts.entrySet()) {
+      long[] c = e.getValue();
+      dao.addToRun(
+          e.getKey(),
+          c[0] + c[1] + c[2],
+          c[0],
+          c[1],
+          c[2],
+          first ? calls : 0,
+          first ? throttled : 0);
+      first = false;
+    }
+  }
+
+  private void pruneIfDue() {
+    Instant now = clock.instant();
+    if (lastPrune.plus(Duration.ofHours(1)).isAfter(now)) {
+      return;
+    }
+    lastPrune = now;
+    SyncDao dao = jdbi.onDemand(SyncDao.class);
+    OffsetDateTime before = utc(now.minus(settings.retention()));
+    while (dao.pruneRecords(before, 10_000) > 0 && running) {
+      // Small deletes keep each statement short under a running sync.
+    }
+    dao.pruneRuns(before);
+  }
+
+  static Map<String, String> fields(String json) {
+    try {
+      return JSON.readValue(json, new TypeReference<Map<String, String>>() {});
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static String toJson(Map<String, String> fields) {
+    try {
+      return JSON.writeValueAsString(fields);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  static OffsetDateTime utc(Instant instant) {
+    return instant.atOffset(ZoneOffset.UTC);
+  }
+
+  @Override
+  public void close() {
+    running = false;
+    thread.interrupt();
+    try {
+      thread.join(Duration.ofSeconds(10));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}
