@@ -13,6 +13,7 @@ import dev.headroom.crm.secrets.CredentialVault;
 import dev.headroom.crm.sync.Connections;
 import dev.headroom.crm.sync.Ids;
 import dev.headroom.kit.error.DomainException;
+import dev.headroom.kit.error.Reason;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Clock;
@@ -201,7 +202,7 @@ public final class ConnectionAdmin {
     v.throwIfAny();
     if (current.version() != expectedVersion && expectedVersion != 0) {
       throw new DomainException.FailedPrecondition(
-          "FAILED_PRECONDITION",
+          Reason.FAILED_PRECONDITION,
           "connection "
               + connectionId
               + " is at version "
@@ -234,7 +235,7 @@ public final class ConnectionAdmin {
         h -> {
           if (h.attach(ConnectionDao.class).update(row) == 0) {
             throw new DomainException.FailedPrecondition(
-                "FAILED_PRECONDITION",
+                Reason.FAILED_PRECONDITION,
                 "connection " + connectionId + " changed meanwhile; read it again");
           }
           audit.record(h, actor, "connection.update", connectionId, new java.util.TreeSet<>(paths));

@@ -8,6 +8,7 @@ import dev.headroom.crm.db.ConnectionDao;
 import dev.headroom.crm.db.RuleDao;
 import dev.headroom.crm.sync.Ids;
 import dev.headroom.kit.error.DomainException;
+import dev.headroom.kit.error.Reason;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Clock;
@@ -102,7 +103,7 @@ public final class Rules {
     validate(merged, "rule.");
     if (expectedVersion != 0 && expectedVersion != current.version()) {
       throw new DomainException.FailedPrecondition(
-          "FAILED_PRECONDITION",
+          Reason.FAILED_PRECONDITION,
           "rule "
               + rule.ruleId()
               + " is at version "
@@ -114,7 +115,7 @@ public final class Rules {
         h -> {
           if (h.attach(RuleDao.class).update(row(merged, null, current.createdAt())) == 0) {
             throw new DomainException.FailedPrecondition(
-                "FAILED_PRECONDITION",
+                Reason.FAILED_PRECONDITION,
                 "rule " + rule.ruleId() + " changed meanwhile; read it again");
           }
           audit.record(

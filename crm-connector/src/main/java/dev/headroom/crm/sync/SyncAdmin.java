@@ -9,6 +9,7 @@ import dev.headroom.crm.domain.RecordMapper;
 import dev.headroom.crm.rules.Rules;
 import dev.headroom.crm.rules.WorkflowRule;
 import dev.headroom.kit.error.DomainException;
+import dev.headroom.kit.error.Reason;
 import dev.headroom.kit.paging.PageRequest;
 import dev.headroom.kit.paging.Paging;
 import java.time.Clock;
@@ -73,13 +74,14 @@ public final class SyncAdmin {
     }
     if (!c.enabled()) {
       throw new DomainException.FailedPrecondition(
-          "FAILED_PRECONDITION", "connection " + connectionId + " is disabled; enable it first");
+          Reason.FAILED_PRECONDITION,
+          "connection " + connectionId + " is disabled; enable it first");
     }
     for (String runId : dao.unfinishedRuns(connectionId)) {
       Optional<SyncDao.RunRow> run = dao.run(runId);
       if (run.isPresent() && run.get().trig().equals("MANUAL")) {
         throw new DomainException.FailedPrecondition(
-            "FAILED_PRECONDITION", "manual run " + runId + " is still in progress");
+            Reason.FAILED_PRECONDITION, "manual run " + runId + " is still in progress");
       }
     }
     String runId = ids.next("run-");
@@ -260,7 +262,7 @@ public final class SyncAdmin {
         }
         if (!r.status().equals("DEAD_LETTERED")) {
           throw new DomainException.FailedPrecondition(
-              "FAILED_PRECONDITION",
+              Reason.FAILED_PRECONDITION,
               "record " + r.recordId() + " is " + r.status() + ", not DEAD_LETTERED");
         }
         toReplay.add(r);
