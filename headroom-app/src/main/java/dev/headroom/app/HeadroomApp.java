@@ -1,5 +1,6 @@
 package dev.headroom.app;
 
+import dev.headroom.app.demo.DemoCommand;
 import dev.headroom.kit.RunUntilStopped;
 import dev.headroom.scoring.app.ScoringServiceMain;
 import dev.headroom.signal.app.SignalServiceMain;
@@ -18,6 +19,7 @@ public final class HeadroomApp {
       case "all" -> runAll();
       case "signal" -> SignalServiceMain.main(new String[0]);
       case "scoring" -> ScoringServiceMain.main(new String[0]);
+      case "demo" -> DemoCommand.main(java.util.Arrays.copyOfRange(args, 1, args.length));
       case "-h", "--help", "help" -> System.out.println(usage());
       default -> {
         System.err.println("unknown mode '" + mode + "'\n" + usage());
@@ -28,8 +30,10 @@ public final class HeadroomApp {
 
   private static String usage() {
     return """
-    usage: headroom-app [all|signal|scoring]
+    usage: headroom-app [all|signal|scoring|demo]
       all      every service in one JVM; embedded PostgreSQL unless HEADROOM_DATABASE_URL is set
+      demo     the platform plus a simulated SaaS host and its customers, then a report
+               (demo --help for its options)
       signal   the signal service alone (HEADROOM_DATABASE_URL required)
       scoring  the scoring service alone (HEADROOM_DATABASE_URL and HEADROOM_PEERS_SIGNAL required)\
     """;
