@@ -127,12 +127,18 @@ final class SimulatedAccount {
     usersCreated++;
     double base =
         switch (persona) {
-          case SEAT_GROWER, PREMIUM_SEEKER, ENTERPRISE_READY -> 0.7;
-          case REP_OWNED, API_INTEGRATOR -> 0.6;
-          case STEADY -> 0.45;
+          case SEAT_GROWER, PREMIUM_SEEKER, ENTERPRISE_READY -> 0.5;
+          case REP_OWNED, API_INTEGRATOR -> 0.45;
+          case STEADY -> 0.35;
           case TRIAL -> 0.3;
           case STAGNANT -> 0.08;
         };
+    // The first people of an engaged account work in the product nearly every day.
+    boolean engaged =
+        persona != Persona.STEADY && persona != Persona.TRIAL && persona != Persona.STAGNANT;
+    if (engaged && usersCreated <= 3) {
+      return new Member(accountId + "-u" + usersCreated, role, TEAMS.get(0), 0.95);
+    }
     // Every account has people who rarely log in, so engagement is rarely perfect; the accounts a
     // rep already looks after are the exception, and the natural candidates for a cross-sell.
     double dormantShare = persona == Persona.REP_OWNED ? 0.1 : 0.4;
@@ -205,7 +211,7 @@ final class SimulatedAccount {
       Instant at = workingHours(r, dayStart);
       events.add(event(day, seq, m.userId, at, "USER_ACTIVE", Map.of()));
       boolean reachesForPremium =
-          (persona == Persona.PREMIUM_SEEKER && r.nextDouble() < 0.14)
+          (persona == Persona.PREMIUM_SEEKER && r.nextDouble() < 0.22)
               || (persona == Persona.TRIAL && r.nextDouble() < 0.15);
       if (reachesForPremium) {
         String feature = persona == Persona.TRIAL ? "automations" : wantedFeature;

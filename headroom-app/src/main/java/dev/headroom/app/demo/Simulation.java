@@ -24,11 +24,14 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Runs the simulated host against a running platform through the services' public gRPC APIs only:
- * catalog and accounts, then day by day the usage events and the revenue team's work; at the end an
- * evaluation of every account, a wait until scoring has caught up, and the report read back from
- * the services.
+ * catalog and accounts, then day by day the usage events and the revenue team's work, with an
+ * evaluation of every account each simulated week; at the end a last evaluation of every account, a
+ * wait until scoring has caught up, and the report read back from the services.
  */
 final class Simulation {
+  /** Simulated days between two evaluations of every account. */
+  private static final int EVALUATE_ALL_EVERY_DAYS = 7;
+
   /** Accounts the host registers at once. */
   private static final int REGISTRATIONS_IN_FLIGHT = 2;
 
@@ -105,10 +108,17 @@ final class Simulation {
         watch.lap("usage model");
         sender.send(events);
         watch.lap("ingest");
-        // Every account with new events is evaluated in the background, as often as the evaluator
-        // gets to it: the simulation compresses months into minutes, so rather than waiting for
-        // every account every day it lets evaluations of one account coalesce while it moves on.
         clock.advanceTo(dayEnd);
+        // Accounts with new events are evaluated in the background as often as the evaluator gets
+        // to them (evaluations of one account coalesce). Once a week of simulated time every
+        // account is evaluated and the simulation waits for it: windows slide and sustain periods
+        // elapse on quiet accounts too, and the host never runs so far ahead of the evaluator that
+        // the revenue team works from months-old scores. Waiting every day instead would cost an
+        // evaluation of every account per simulated day.
+        if ((day + 1) % EVALUATE_ALL_EVERY_DAYS == 0) {
+          signalChanges += evaluateAll();
+        }
+        watch.lap("evaluation");
         prompts.dayPassed(day, dayEnd, accounts);
         watch.lap("prompts");
         sales.workDay(day, dayEnd);
