@@ -72,16 +72,9 @@ final class ReportReader {
   /** Accounts per band over every score. */
   Map<String, Integer> accountsByBand() {
     Map<String, Integer> bands = new TreeMap<>();
-    String token = "";
-    do {
-      ListScoresResponse page =
-          scoring.listScores(
-              ListScoresRequest.newBuilder().setPageSize(1000).setPageToken(token).build());
-      for (Score s : page.getScoresList()) {
-        bands.merge(name(s.getBand().name(), "READINESS_BAND_"), 1, Integer::sum);
-      }
-      token = page.getNextPageToken();
-    } while (!token.isEmpty());
+    for (Score s : ScorePages.all(scoring, ListScoresRequest.newBuilder())) {
+      bands.merge(name(s.getBand().name(), "READINESS_BAND_"), 1, Integer::sum);
+    }
     return bands;
   }
 

@@ -6,7 +6,6 @@ import dev.headroom.api.common.v1.ReadinessBand;
 import dev.headroom.api.common.v1.RecommendedMotion;
 import dev.headroom.api.scoring.v1.GetScoreRequest;
 import dev.headroom.api.scoring.v1.ListScoresRequest;
-import dev.headroom.api.scoring.v1.ListScoresResponse;
 import dev.headroom.api.scoring.v1.Outcome;
 import dev.headroom.api.scoring.v1.OutcomeResult;
 import dev.headroom.api.scoring.v1.OutcomeSource;
@@ -48,8 +47,6 @@ final class SalesDesk {
       String targetPlan,
       int recommendedSeats,
       long arrCents,
-      RecommendedMotion motion,
-      int openedDay,
       int closeDay) {}
 
   /** What the revenue team did, counted as it happened. */
@@ -95,10 +92,7 @@ final class SalesDesk {
 
   private void reviewPipeline(int day) {
     forEachScore(
-        ListScoresRequest.newBuilder()
-            .addBands(ReadinessBand.READINESS_BAND_EMERGING)
-            .addBands(ReadinessBand.READINESS_BAND_READY)
-            .addBands(ReadinessBand.READINESS_BAND_URGENT)
+        emergingOrBetter()
             .addMotions(RecommendedMotion.RECOMMENDED_MOTION_INSIDE_SALES)
             .addMotions(RecommendedMotion.RECOMMENDED_MOTION_FIELD_SALES),
         score -> {
@@ -129,8 +123,6 @@ final class SalesDesk {
                   primary.getTargetPlanKey(),
                   score.getRecommendedSeats(),
                   primary.getArrPotential().getMinorUnits(),
-                  score.getMotion(),
-                  day,
                   day + cycle));
         });
   }
@@ -172,11 +164,7 @@ final class SalesDesk {
 
   private void selfServePurchases(int day, Instant now) {
     forEachScore(
-        ListScoresRequest.newBuilder()
-            .addMotions(RecommendedMotion.RECOMMENDED_MOTION_SELF_SERVE)
-            .addBands(ReadinessBand.READINESS_BAND_EMERGING)
-            .addBands(ReadinessBand.READINESS_BAND_READY)
-            .addBands(ReadinessBand.READINESS_BAND_URGENT),
+        emergingOrBetter().addMotions(RecommendedMotion.RECOMMENDED_MOTION_SELF_SERVE),
         score -> {
           SimulatedAccount account = accounts.get(score.getAccountId());
           TypePotential primary = primary(score);
@@ -273,13 +261,14 @@ final class SalesDesk {
     return null;
   }
 
-  private void forEachScore(ListScoresRequest.Builder request, Consumer<Score> each) {
-    String token = "";
-    do {
-      ListScoresResponse page =
-          scoring.listScores(request.setPageSize(1000).setPageToken(token).build());
-      page.getScoresList().forEach(each);
-      token = page.getNextPageToken();
-    } while (!token.isEmpty());
+  private static ListScoresRequest.Builder emergingOrBetter() {
+    return ListScoresRequest.newBuilder()
+        .addBands(ReadinessBand.READINESS_BAND_EMERGING)
+        .addBands(ReadinessBand.READINESS_BAND_READY)
+        .addBands(ReadinessBand.READINESS_BAND_URGENT);
+  }
+
+  private void forEachScore(ListScoresRequest.Builder filter, Consumer<Score> each) {
+    ScorePages.all(scoring, filter).forEach(each);
   }
 }

@@ -27,20 +27,8 @@ final class SimulatedAccount {
   private static final List<String> WANTED_FEATURES =
       List.of(DemoCatalog.ADVANCED_ANALYTICS, DemoCatalog.SSO, DemoCatalog.AUDIT_LOG);
 
-  /** A person of the account. */
-  private static final class Member {
-    final String userId;
-    final String role;
-    final String team;
-    final double activity;
-
-    Member(String userId, String role, String team, double activity) {
-      this.userId = userId;
-      this.role = role;
-      this.team = team;
-      this.activity = activity;
-    }
-  }
+  /** A person of the account; {@code activity} is the chance they use the product on a weekday. */
+  private record Member(String userId, String role, String team, double activity) {}
 
   final String accountId;
   final String name;
@@ -177,24 +165,12 @@ final class SimulatedAccount {
       events.add(
           event(
               "h-" + i,
-              m.userId,
+              m.userId(),
               signup.plusSeconds(60L * i),
               "USER_ADDED",
-              Map.of("role", m.role, "team", m.team)));
+              Map.of("role", m.role(), "team", m.team())));
     }
     return events;
-  }
-
-  String plan() {
-    return plan;
-  }
-
-  int seats() {
-    return seats;
-  }
-
-  boolean hasAnalytics() {
-    return analytics;
   }
 
   /** The usage of simulated day {@code day} (0-based) that starts at {@code dayStart}. */
@@ -205,11 +181,11 @@ final class SimulatedAccount {
     List<UsageEvent> events = new ArrayList<>();
     int[] seq = {0};
     for (Member m : List.copyOf(members)) {
-      if (r.nextDouble() >= m.activity * factor) {
+      if (r.nextDouble() >= m.activity() * factor) {
         continue;
       }
       Instant at = workingHours(r, dayStart);
-      events.add(event(day, seq, m.userId, at, "USER_ACTIVE", Map.of()));
+      events.add(event(day, seq, m.userId(), at, "USER_ACTIVE", Map.of()));
       boolean reachesForPremium =
           (persona == Persona.PREMIUM_SEEKER && r.nextDouble() < 0.22)
               || (persona == Persona.TRIAL && r.nextDouble() < 0.15);
@@ -217,7 +193,7 @@ final class SimulatedAccount {
         String feature = persona == Persona.TRIAL ? "automations" : wantedFeature;
         String kind = DemoCatalog.entitles(plan, feature) ? "FEATURE_USED" : "PAYWALL_HIT";
         events.add(
-            event(day, seq, m.userId, at.plusSeconds(30), kind, Map.of("feature_key", feature)));
+            event(day, seq, m.userId(), at.plusSeconds(30), kind, Map.of("feature_key", feature)));
       }
     }
     double workflows =
@@ -237,7 +213,7 @@ final class SimulatedAccount {
           event(
               day,
               seq,
-              m.userId,
+              m.userId(),
               workingHours(r, dayStart),
               "WORKFLOW_COMPLETED",
               Map.of("workflow_key", "weekly_report")));
@@ -268,7 +244,7 @@ final class SimulatedAccount {
             event(
                 day,
                 seq,
-                members.get(0).userId,
+                members.get(0).userId(),
                 workingHours(r, dayStart),
                 r.nextBoolean() ? "SUPPORT_TICKET" : "INTEGRATION_REQUESTED",
                 r.nextBoolean()
@@ -305,17 +281,17 @@ final class SimulatedAccount {
           event(
               day,
               seq,
-              m.userId,
+              m.userId(),
               workingHours(r, dayStart),
               "USER_ADDED",
-              Map.of("role", m.role, "team", m.team)));
+              Map.of("role", m.role(), "team", m.team())));
     }
     if (persona == Persona.SEAT_GROWER && (day == 9 || day == 38)) {
       events.add(
           event(
               day,
               seq,
-              members.get(0).userId,
+              members.get(0).userId(),
               workingHours(r, dayStart),
               "WORKSPACE_CREATED",
               Map.of("team", "Squad " + (day == 9 ? "North" : "South"))));

@@ -1,7 +1,6 @@
 package dev.headroom.app.demo;
 
 import dev.headroom.api.scoring.v1.ListScoresRequest;
-import dev.headroom.api.scoring.v1.ListScoresResponse;
 import dev.headroom.api.scoring.v1.Score;
 import dev.headroom.api.scoring.v1.ScoringServiceGrpc;
 import dev.headroom.api.scoring.v1.ScoringServiceGrpc.ScoringServiceBlockingStub;
@@ -267,15 +266,6 @@ final class Simulation {
   }
 
   private List<Score> allScores() {
-    List<Score> scores = new ArrayList<>();
-    String token = "";
-    do {
-      ListScoresResponse page =
-          scoring.listScores(
-              ListScoresRequest.newBuilder().setPageSize(1000).setPageToken(token).build());
-      scores.addAll(page.getScoresList());
-      token = page.getNextPageToken();
-    } while (!token.isEmpty());
-    return scores;
+    return ScorePages.all(scoring, ListScoresRequest.newBuilder());
   }
 }
