@@ -34,8 +34,17 @@ final class Simulation {
   /** Accounts the host registers at once. */
   private static final int REGISTRATIONS_IN_FLIGHT = 2;
 
-  private static final Duration SETTLE_POLL = Duration.ofMillis(500);
-  private static final Duration SETTLE_LIMIT = Duration.ofMinutes(2);
+  /**
+   * Between two reads of every score while waiting for scoring: each read is itself work for
+   * scoring-service, so not much more often than it takes.
+   */
+  private static final Duration SETTLE_POLL = Duration.ofSeconds(2);
+
+  /**
+   * A guard: the clock stands still, so scores that still change after this long mean something is
+   * wrong rather than slow.
+   */
+  private static final Duration SETTLE_LIMIT = Duration.ofMinutes(10);
 
   private final DemoOptions options;
   private final SimulationClock clock;
