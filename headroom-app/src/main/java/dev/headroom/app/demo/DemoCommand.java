@@ -27,6 +27,10 @@ public final class DemoCommand {
   private DemoCommand() {}
 
   public static void main(String[] args) throws Exception {
+    if (Arrays.asList(args).contains("--help") || Arrays.asList(args).contains("-h")) {
+      System.out.println(DemoOptions.usage());
+      return;
+    }
     DemoOptions options;
     try {
       options = DemoOptions.parse(Arrays.asList(args));
