@@ -40,6 +40,7 @@ final class SimulatedAccount {
   private final List<Member> members = new ArrayList<>();
   private final String wantedFeature;
   private final int fundingDay;
+  private final double apiLevel;
   private String plan;
   private int seats;
   private boolean analytics;
@@ -57,6 +58,7 @@ final class SimulatedAccount {
     this.signup = simulationStart.minus(Duration.ofDays(91 + r.nextInt(90)));
     this.wantedFeature = WANTED_FEATURES.get(r.nextInt(WANTED_FEATURES.size()));
     this.fundingDay = persona == Persona.ENTERPRISE_READY ? 3 + r.nextInt(40) : -1;
+    this.apiLevel = 0.1 + 0.3 * r.nextDouble();
     this.crmOwner =
         persona == Persona.REP_OWNED || (persona == Persona.ENTERPRISE_READY && r.nextBoolean())
             ? "rep-" + (1 + r.nextInt(6)) + "@host.example"
@@ -252,8 +254,9 @@ final class SimulatedAccount {
                     : Map.of("integration_key", "snowflake", "category", "AUTOMATION")));
       }
     } else if (day % 7 == 6 && persona != Persona.TRIAL && persona != Persona.STAGNANT) {
-      // Everyone else syncs a week of calls at once, well inside their allowance.
-      long calls = Math.round(limit / 4.3 * (0.1 + 0.3 * r.nextDouble()));
+      // Everyone else syncs a week of calls at once, well inside their allowance and at a steady
+      // level of their own, so their API usage does not look like growth.
+      long calls = Math.round(limit / 4.3 * apiLevel * (0.95 + 0.1 * r.nextDouble()));
       events.add(
           event(
               day,
