@@ -1,9 +1,11 @@
 package dev.headroom.app;
 
+import dev.headroom.app.demo.DemoCommand;
 import dev.headroom.crm.app.CrmServiceMain;
 import dev.headroom.kit.RunUntilStopped;
 import dev.headroom.scoring.app.ScoringServiceMain;
 import dev.headroom.signal.app.SignalServiceMain;
+import java.util.Arrays;
 
 /**
  * The one entry point of the Headroom image: {@code all} (default) runs the whole platform in this
@@ -20,6 +22,7 @@ public final class HeadroomApp {
       case "signal" -> SignalServiceMain.main(new String[0]);
       case "scoring" -> ScoringServiceMain.main(new String[0]);
       case "crm" -> CrmServiceMain.main(new String[0]);
+      case "demo" -> DemoCommand.main(Arrays.copyOfRange(args, 1, args.length));
       case "-h", "--help", "help" -> System.out.println(usage());
       default -> {
         System.err.println("unknown mode '" + mode + "'\n" + usage());
@@ -30,8 +33,10 @@ public final class HeadroomApp {
 
   private static String usage() {
     return """
-    usage: headroom-app [all|signal|scoring|crm]
+    usage: headroom-app [all|signal|scoring|crm|demo]
       all      every service in one JVM; embedded PostgreSQL unless HEADROOM_DATABASE_URL is set
+      demo     the platform plus a simulated SaaS host and its customers, then a report
+               (demo --help for its options)
       signal   the signal service alone (HEADROOM_DATABASE_URL required)
       scoring  the scoring service alone (HEADROOM_DATABASE_URL and HEADROOM_PEERS_SIGNAL required)
       crm      the CRM connector alone (HEADROOM_DATABASE_URL, HEADROOM_PEERS_SCORING and

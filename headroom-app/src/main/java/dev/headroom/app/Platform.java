@@ -48,9 +48,17 @@ public final class Platform implements AutoCloseable {
    * PostgreSQL is started (data kept in {@code HEADROOM_DATA_DIR} when set).
    */
   public static Platform start(Map<String, String> env) {
+    return start(env, Clock.systemUTC());
+  }
+
+  /**
+   * Starts the platform with every service reading time from {@code clock}: a simulation (the demo)
+   * moves it so that windows, sustain periods and cooldowns elapse in minutes.
+   */
+  public static Platform start(Map<String, String> env, Clock clock) {
     Platform platform = new Platform();
     try {
-      platform.startAll(env);
+      platform.startAll(env, clock);
       return platform;
     } catch (RuntimeException e) {
       platform.close();
@@ -58,7 +66,7 @@ public final class Platform implements AutoCloseable {
     }
   }
 
-  private void startAll(Map<String, String> callerEnv) {
+  private void startAll(Map<String, String> callerEnv, Clock clock) {
     Map<String, String> env = new HashMap<>(callerEnv);
     if (!env.containsKey("HEADROOM_DATABASE_URL")) {
       String dataDir = env.get("HEADROOM_DATA_DIR");
@@ -83,15 +91,13 @@ public final class Platform implements AutoCloseable {
     }
 
     // Upstream first: scoring's watch of signal-service connects in-process as soon as it starts.
-    SignalApp signal = SignalApp.start(SignalConfig.load(env), Clock.systemUTC(), null, true);
+    SignalApp signal = SignalApp.start(SignalConfig.load(env), clock, null, true);
     resources.push(signal);
     endpoints.put("signal", new Endpoints(signal.grpcPort(), signal.httpPort()));
-    ScoringApp scoring = ScoringApp.start(ScoringConfig.load(env), Clock.systemUTC(), null, true);
+    ScoringApp scoring = ScoringApp.start(ScoringConfig.load(env), clock, null, true);
     resources.push(scoring);
     endpoints.put("scoring", new Endpoints(scoring.grpcPort(), scoring.httpPort()));
-    CrmApp crm =
-        CrmApp.start(
-            CrmConfig.load(LocalCrm.withLocalDefaults(env)), Clock.systemUTC(), null, true);
+    CrmApp crm = CrmApp.start(CrmConfig.load(LocalCrm.withLocalDefaults(env)), clock, null, true);
     resources.push(crm);
     endpoints.put("crm", new Endpoints(crm.grpcPort(), crm.httpPort()));
     resources.push(LocalCrm.connect(crm));

@@ -1,0 +1,150 @@
+package dev.headroom.app.demo;
+
+import dev.headroom.api.signal.v1.Account;
+import dev.headroom.api.signal.v1.EventOutcome;
+import dev.headroom.api.signal.v1.EventResult;
+import dev.headroom.api.signal.v1.IngestEventsRequest;
+import dev.headroom.api.signal.v1.IngestEventsResponse;
+import dev.headroom.api.signal.v1.PutAccountRequest;
+import dev.headroom.api.signal.v1.SignalServiceGrpc.SignalServiceBlockingStub;
+import dev.headroom.api.signal.v1.UsageEvent;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.logging.Logger;
+
+/**
+ * Registers accounts and sends usage events the way a host backend would: {@code IngestEvents} in
+ * batches of up to 1,000, retrying a batch the server turned away as overloaded. Counts what the
+ * service answered for every event.
+ */
+final class EventSender implements AutoCloseable {
+  private static final Logger LOG = Logger.getLogger(EventSender.class.getName());
+  static final int BATCH = 1_000;
+  private static final int MAX_ATTEMPTS = 8;
+
+  private final SignalServiceBlockingStub signal;
+  private final ExecutorService pool;
+  private final AtomicLong sent = new AtomicLong();
+  private final AtomicLong accepted = new AtomicLong();
+  private final AtomicLong duplicate = new AtomicLong();
+  private final AtomicLong rejected = new AtomicLong();
+
+  /**
+   * @param registrationsInFlight accounts registered at once
+   */
+  EventSender(SignalServiceBlockingStub signal, int registrationsInFlight) {
+    this.signal = signal;
+    this.pool =
+        Executors.newFixedThreadPool(
+            registrationsInFlight,
+            r -> {
+              Thread t = new Thread(r, "demo-ingest");
+              t.setDaemon(true);
+              return t;
+            });
+  }
+
+  /** Registers accounts with {@code PutAccount}, a few at a time. */
+  void register(List<Account> accounts) throws InterruptedException {
+    List<Future<?>> calls = new ArrayList<>();
+    for (Account a : accounts) {
+      calls.add(
+          pool.submit(
+              () -> signal.putAccount(PutAccountRequest.newBuilder().setAccount(a).build())));
+    }
+    awaitAll(calls, "registering accounts");
+  }
+
+  /**
+   * Sends {@code events}, one batch at a time, and returns once every one of them has its answer.
+   * One batch in flight leaves signal-service's evaluator its share of the machine: with more, the
+   * service counts as saturated and holds evaluation back in favour of ingestion.
+   */
+  void send(List<UsageEvent> events) {
+    for (int from = 0; from < events.size(); from += BATCH) {
+      sendBatch(events.subList(from, Math.min(events.size(), from + BATCH)));
+    }
+  }
+
+  private static void awaitAll(List<Future<?>> calls, String what) throws InterruptedException {
+    for (Future<?> call : calls) {
+      try {
+        call.get();
+      } catch (ExecutionException e) {
+        throw new IllegalStateException(what + " failed", e.getCause());
+      }
+    }
+  }
+
+  private void sendBatch(List<UsageEvent> batch) {
+    IngestEventsRequest request = IngestEventsRequest.newBuilder().addAllEvents(batch).build();
+    IngestEventsResponse response = null;
+    for (int attempt = 1; response == null; attempt++) {
+      try {
+        response = signal.withDeadlineAfter(60, TimeUnit.SECONDS).ingestEvents(request);
+      } catch (StatusRuntimeException e) {
+        Status.Code code = e.getStatus().getCode();
+        boolean retry = code == Status.Code.RESOURCE_EXHAUSTED || code == Status.Code.UNAVAILABLE;
+        if (!retry || attempt == MAX_ATTEMPTS) {
+          throw e;
+        }
+        backOff(attempt);
+      }
+    }
+    sent.addAndGet(batch.size());
+    accepted.addAndGet(response.getAcceptedCount());
+    duplicate.addAndGet(response.getDuplicateCount());
+    rejected.addAndGet(response.getRejectedCount());
+    for (EventResult r : response.getResultsList()) {
+      if (r.getOutcome() == EventOutcome.EVENT_OUTCOME_REJECTED) {
+        LOG.warning(
+            () ->
+                "event "
+                    + r.getEventId()
+                    + " rejected: "
+                    + r.getError().getField()
+                    + ": "
+                    + r.getError().getDescription());
+        break; // one example per batch is enough to see what is wrong
+      }
+    }
+  }
+
+  private static void backOff(int attempt) {
+    try {
+      Thread.sleep(Math.min(2_000, 50L << attempt));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while retrying", e);
+    }
+  }
+
+  long sent() {
+    return sent.get();
+  }
+
+  long accepted() {
+    return accepted.get();
+  }
+
+  long duplicate() {
+    return duplicate.get();
+  }
+
+  long rejected() {
+    return rejected.get();
+  }
+
+  @Override
+  public void close() {
+    pool.shutdownNow();
+  }
+}

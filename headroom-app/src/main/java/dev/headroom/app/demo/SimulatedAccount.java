@@ -1,0 +1,399 @@
+package dev.headroom.app.demo;
+
+import com.google.protobuf.Struct;
+import com.google.protobuf.Timestamp;
+import com.google.protobuf.Value;
+import dev.headroom.api.common.v1.Money;
+import dev.headroom.api.signal.v1.Account;
+import dev.headroom.api.signal.v1.Subscription;
+import dev.headroom.api.signal.v1.UsageEvent;
+import java.time.DayOfWeek;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * One customer account of the simulated host: its plan, its people and how they use the product. It
+ * produces the usage events a host backend would send for one day, and changes its plan when it
+ * buys an expansion.
+ */
+final class SimulatedAccount {
+  private static final List<String> TEAMS =
+      List.of("Engineering", "Sales", "Marketing", "Support", "Finance", "Operations", "Design");
+  private static final List<String> WANTED_FEATURES =
+      List.of(DemoCatalog.ADVANCED_ANALYTICS, DemoCatalog.SSO, DemoCatalog.AUDIT_LOG);
+
+  /** A person of the account; {@code activity} is the chance they use the product on a weekday. */
+  private record Member(String userId, String role, String team, double activity) {}
+
+  final String accountId;
+  final String name;
+  final Persona persona;
+  final int index;
+  final String crmOwner;
+  private final long seed;
+  private final Instant signup;
+  private final List<Member> members = new ArrayList<>();
+  private final String wantedFeature;
+  private final int fundingDay;
+  private final double apiLevel;
+  private String plan;
+  private int seats;
+  private boolean analytics;
+  private long arrCents;
+  private int usersCreated;
+
+  SimulatedAccount(long seed, int index, Persona persona, Instant simulationStart) {
+    this.seed = seed;
+    this.index = index;
+    this.persona = persona;
+    this.accountId = String.format(java.util.Locale.ROOT, "acct-%05d", index);
+    SplittableRandom r = Randoms.of(seed, index);
+    this.name = CompanyNames.pick(r) + " (" + accountId + ")";
+    // Signed up more than 90 days ago, so team growth has a baseline from the first simulated day.
+    this.signup = simulationStart.minus(Duration.ofDays(91 + r.nextInt(90)));
+    this.wantedFeature = WANTED_FEATURES.get(r.nextInt(WANTED_FEATURES.size()));
+    this.fundingDay = persona == Persona.ENTERPRISE_READY ? 3 + r.nextInt(40) : -1;
+    this.apiLevel = 0.1 + 0.3 * r.nextDouble();
+    this.crmOwner =
+        persona == Persona.REP_OWNED || (persona == Persona.ENTERPRISE_READY && r.nextBoolean())
+            ? "rep-" + (1 + r.nextInt(6)) + "@host.example"
+            : "";
+    int initialUsers;
+    switch (persona) {
+      case SEAT_GROWER -> {
+        plan = DemoCatalog.TEAM;
+        seats = 10 + r.nextInt(11);
+        initialUsers = (int) Math.round(seats * 0.65);
+      }
+      case PREMIUM_SEEKER -> {
+        plan = DemoCatalog.TEAM;
+        seats = 6 + r.nextInt(8);
+        initialUsers = seats - 2 - r.nextInt(3);
+      }
+      case API_INTEGRATOR -> {
+        plan = r.nextInt(3) == 0 ? DemoCatalog.BUSINESS : DemoCatalog.TEAM;
+        seats = 5 + r.nextInt(6);
+        initialUsers = seats - 1 - r.nextInt(2);
+      }
+      case ENTERPRISE_READY -> {
+        plan = DemoCatalog.BUSINESS;
+        seats = 32 + r.nextInt(14);
+        initialUsers = seats - 2 - r.nextInt(4);
+      }
+      case REP_OWNED -> {
+        plan = DemoCatalog.BUSINESS;
+        seats = 14 + r.nextInt(12);
+        initialUsers = seats - 3 - r.nextInt(4);
+      }
+      case STEADY -> {
+        plan = r.nextInt(4) == 0 ? DemoCatalog.BUSINESS : DemoCatalog.TEAM;
+        seats = 6 + r.nextInt(10);
+        initialUsers = (int) Math.round(seats * (0.4 + 0.3 * r.nextDouble()));
+      }
+      case STAGNANT -> {
+        plan = DemoCatalog.TEAM;
+        seats = 8 + r.nextInt(8);
+        initialUsers = 3 + r.nextInt(2);
+      }
+      case TRIAL -> {
+        plan = DemoCatalog.FREE;
+        seats = 0;
+        initialUsers = 1 + r.nextInt(3);
+      }
+      default -> throw new IllegalStateException("unknown persona " + persona);
+    }
+    this.arrCents = annualPrice();
+    for (int i = 0; i < initialUsers; i++) {
+      members.add(newMember(r, i == 0 ? "OWNER" : i == 1 ? "ADMIN" : "MEMBER"));
+    }
+  }
+
+  private Member newMember(SplittableRandom r, String role) {
+    usersCreated++;
+    double base =
+        switch (persona) {
+          case SEAT_GROWER, PREMIUM_SEEKER, ENTERPRISE_READY -> 0.5;
+          case REP_OWNED, API_INTEGRATOR -> 0.45;
+          case STEADY -> 0.35;
+          case TRIAL -> 0.3;
+          case STAGNANT -> 0.08;
+        };
+    // The first people of an engaged account work in the product nearly every day.
+    boolean engaged =
+        persona != Persona.STEADY && persona != Persona.TRIAL && persona != Persona.STAGNANT;
+    if (engaged && usersCreated <= 3) {
+      return new Member(accountId + "-u" + usersCreated, role, TEAMS.get(0), 0.95);
+    }
+    // Every account has people who rarely log in, so engagement is rarely perfect; the accounts a
+    // rep already looks after are the exception, and the natural candidates for a cross-sell.
+    double dormantShare = persona == Persona.REP_OWNED ? 0.1 : 0.4;
+    double activity = r.nextDouble() < dormantShare ? base * 0.05 : base;
+    int teams = persona == Persona.ENTERPRISE_READY || persona == Persona.REP_OWNED ? 5 : 2;
+    return new Member(accountId + "-u" + usersCreated, role, TEAMS.get(r.nextInt(teams)), activity);
+  }
+
+  private long annualPrice() {
+    long base = DemoCatalog.ENTERPRISE.equals(plan) ? DemoCatalog.ENTERPRISE_BASE_PRICE : 0;
+    long analyticsPrice = analytics ? DemoCatalog.ANALYTICS_STARTER_BASE_PRICE : 0;
+    return (base + DemoCatalog.SEAT_PRICE.get(plan) * seats + analyticsPrice) * 12;
+  }
+
+  /** The account as the host's backend registers it. */
+  Account registration() {
+    Account.Builder a =
+        Account.newBuilder()
+            .setAccountId(accountId)
+            .setName(name)
+            .setCurrencyCode(DemoCatalog.CURRENCY)
+            .setArr(DemoCatalog.usd(arrCents))
+            .setLocale("en-US")
+            .setRegion(index % 3 == 0 ? "EMEA" : index % 3 == 1 ? "NA" : "APAC")
+            .setCrmOwner(crmOwner)
+            .setSignupTime(ts(signup))
+            .addSubscriptions(subscription(DemoCatalog.CORE, plan, seats, signup));
+    return a.build();
+  }
+
+  /** The users the account had before the simulation starts, added at signup. */
+  List<UsageEvent> history() {
+    List<UsageEvent> events = new ArrayList<>();
+    for (int i = 0; i < members.size(); i++) {
+      Member m = members.get(i);
+      events.add(
+          event(
+              "h-" + i,
+              m.userId(),
+              signup.plusSeconds(60L * i),
+              "USER_ADDED",
+              Map.of("role", m.role(), "team", m.team())));
+    }
+    return events;
+  }
+
+  /** The usage of simulated day {@code day} (0-based) that starts at {@code dayStart}. */
+  List<UsageEvent> day(int day, Instant dayStart) {
+    SplittableRandom r = Randoms.of(seed, index, day);
+    DayOfWeek weekday = dayStart.atOffset(ZoneOffset.UTC).getDayOfWeek();
+    double factor = weekday == DayOfWeek.SATURDAY || weekday == DayOfWeek.SUNDAY ? 0.25 : 1.0;
+    List<UsageEvent> events = new ArrayList<>();
+    int[] seq = {0};
+    for (Member m : List.copyOf(members)) {
+      if (r.nextDouble() >= m.activity() * factor) {
+        continue;
+      }
+      Instant at = workingHours(r, dayStart);
+      events.add(event(day, seq, m.userId(), at, "USER_ACTIVE", Map.of()));
+      boolean reachesForPremium =
+          (persona == Persona.PREMIUM_SEEKER && r.nextDouble() < 0.22)
+              || (persona == Persona.TRIAL && r.nextDouble() < 0.15);
+      if (reachesForPremium) {
+        String feature = persona == Persona.TRIAL ? "automations" : wantedFeature;
+        String kind = DemoCatalog.entitles(plan, feature) ? "FEATURE_USED" : "PAYWALL_HIT";
+        events.add(
+            event(day, seq, m.userId(), at.plusSeconds(30), kind, Map.of("feature_key", feature)));
+      }
+    }
+    double workflows =
+        factor
+            * switch (persona) {
+              case SEAT_GROWER, API_INTEGRATOR -> 2.0;
+              case PREMIUM_SEEKER -> 1.5;
+              case ENTERPRISE_READY -> 4.0;
+              case REP_OWNED -> 3.0;
+              case STEADY -> 1.0;
+              case STAGNANT -> 0.1;
+              case TRIAL -> 0.0;
+            };
+    for (int i = Randoms.around(r, workflows); i > 0 && !members.isEmpty(); i--) {
+      Member m = members.get(r.nextInt(members.size()));
+      events.add(
+          event(
+              day,
+              seq,
+              m.userId(),
+              workingHours(r, dayStart),
+              "WORKFLOW_COMPLETED",
+              Map.of("workflow_key", "weekly_report")));
+    }
+    apiUsage(day, dayStart, r, events, seq);
+    growth(day, dayStart, r, events, seq);
+    return events;
+  }
+
+  private void apiUsage(
+      int day, Instant dayStart, SplittableRandom r, List<UsageEvent> events, int[] seq) {
+    long limit = DemoCatalog.API_CALLS_LIMIT.get(plan);
+    if (persona == Persona.API_INTEGRATOR) {
+      // Starts at about half the plan's monthly allowance and grows 1.5% a day: the calls of a
+      // month overtake the limit within the quarter, and each 30 days is 1.5x the one before.
+      double level = 0.55 * Math.pow(1.015, day);
+      long calls = Math.round(limit / 30.0 * level * (0.9 + 0.2 * r.nextDouble()));
+      events.add(
+          event(
+              day,
+              seq,
+              null,
+              dayStart.plusSeconds(23 * 3600),
+              "METER",
+              Map.of("meter_key", DemoCatalog.API_CALLS, "quantity", calls)));
+      if (day > 30 && r.nextDouble() < 0.12) {
+        events.add(
+            event(
+                day,
+                seq,
+                members.get(0).userId(),
+                workingHours(r, dayStart),
+                r.nextBoolean() ? "SUPPORT_TICKET" : "INTEGRATION_REQUESTED",
+                r.nextBoolean()
+                    ? Map.of("category", "INTEGRATION", "integration_key", "salesforce")
+                    : Map.of("integration_key", "snowflake", "category", "AUTOMATION")));
+      }
+    } else if (day % 7 == 6 && persona != Persona.TRIAL && persona != Persona.STAGNANT) {
+      // Everyone else syncs a week of calls at once, well inside their allowance and at a steady
+      // level of their own, so their API usage does not look like growth.
+      long calls = Math.round(limit / 4.3 * apiLevel * (0.95 + 0.1 * r.nextDouble()));
+      events.add(
+          event(
+              day,
+              seq,
+              null,
+              dayStart.plusSeconds(23 * 3600),
+              "METER",
+              Map.of("meter_key", DemoCatalog.API_CALLS, "quantity", calls)));
+    }
+  }
+
+  private void growth(
+      int day, Instant dayStart, SplittableRandom r, List<UsageEvent> events, int[] seq) {
+    boolean hires =
+        switch (persona) {
+          case SEAT_GROWER -> r.nextDouble() < 0.22;
+          case ENTERPRISE_READY, REP_OWNED -> r.nextDouble() < 0.06;
+          case STEADY -> r.nextDouble() < 0.01;
+          default -> false;
+        };
+    if (hires) {
+      Member m = newMember(r, r.nextDouble() < 0.15 ? "ADMIN" : "MEMBER");
+      members.add(m);
+      events.add(
+          event(
+              day,
+              seq,
+              m.userId(),
+              workingHours(r, dayStart),
+              "USER_ADDED",
+              Map.of("role", m.role(), "team", m.team())));
+    }
+    if (persona == Persona.SEAT_GROWER && (day == 9 || day == 38)) {
+      events.add(
+          event(
+              day,
+              seq,
+              members.get(0).userId(),
+              workingHours(r, dayStart),
+              "WORKSPACE_CREATED",
+              Map.of("team", "Squad " + (day == 9 ? "North" : "South"))));
+    }
+    if (day == fundingDay) {
+      events.add(
+          event(
+              day,
+              seq,
+              null,
+              dayStart.plusSeconds(8 * 3600),
+              "EXTERNAL",
+              Map.of("type", "FUNDING_ROUND")));
+    }
+  }
+
+  /**
+   * Applies an expansion the account bought.
+   *
+   * @return the new subscription, to register with the host
+   */
+  Subscription expand(
+      dev.headroom.api.common.v1.ExpansionType type,
+      String targetPlan,
+      int extraSeats,
+      int seatsUsed,
+      Instant at) {
+    switch (type) {
+      case EXPANSION_TYPE_SEAT_ADD -> seats = Math.max(seats, seatsUsed) + Math.max(1, extraSeats);
+      case EXPANSION_TYPE_MULTI_PRODUCT -> {
+        analytics = true;
+        arrCents = annualPrice();
+        return subscription(
+            DemoCatalog.ANALYTICS,
+            targetPlan.isEmpty() ? DemoCatalog.ANALYTICS_STARTER : targetPlan,
+            Math.max(seats, seatsUsed),
+            at);
+      }
+      default -> {
+        if (!targetPlan.isEmpty()) {
+          plan = targetPlan;
+        }
+        seats = Math.max(seats, seatsUsed);
+      }
+    }
+    arrCents = annualPrice();
+    return subscription(DemoCatalog.CORE, plan, seats, at);
+  }
+
+  Money arr() {
+    return DemoCatalog.usd(arrCents);
+  }
+
+  private static Subscription subscription(String product, String plan, int seats, Instant at) {
+    return Subscription.newBuilder()
+        .setProductKey(product)
+        .setPlanKey(plan)
+        .setSeatsPurchased(seats)
+        .setSince(ts(at))
+        .build();
+  }
+
+  private static Instant workingHours(SplittableRandom r, Instant dayStart) {
+    return dayStart.plusSeconds(7 * 3600 + r.nextInt(11 * 3600));
+  }
+
+  private UsageEvent event(
+      int day, int[] seq, String userId, Instant at, String kind, Map<String, Object> payload) {
+    return event("d" + day + "-" + seq[0]++, userId, at, kind, payload);
+  }
+
+  private UsageEvent event(
+      String suffix, String userId, Instant at, String kind, Map<String, Object> payload) {
+    UsageEvent.Builder e =
+        UsageEvent.newBuilder()
+            .setEventId(accountId + "-" + suffix)
+            .setAccountId(accountId)
+            .setOccurredAt(ts(at))
+            .setKind(kind)
+            .setPayload(struct(payload));
+    if (userId != null) {
+      e.setUserId(userId);
+    }
+    return e.build();
+  }
+
+  private static Struct struct(Map<String, Object> payload) {
+    Struct.Builder s = Struct.newBuilder();
+    payload.forEach(
+        (k, v) ->
+            s.putFields(
+                k,
+                v instanceof Number n
+                    ? Value.newBuilder().setNumberValue(n.doubleValue()).build()
+                    : Value.newBuilder().setStringValue(v.toString()).build()));
+    return s.build();
+  }
+
+  static Timestamp ts(Instant at) {
+    return Timestamp.newBuilder().setSeconds(at.getEpochSecond()).setNanos(at.getNano()).build();
+  }
+}
