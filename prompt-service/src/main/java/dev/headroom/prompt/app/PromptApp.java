@@ -3,6 +3,7 @@ package dev.headroom.prompt.app;
 import dev.headroom.kit.ServiceHost;
 import dev.headroom.kit.db.Database;
 import dev.headroom.kit.grpc.PeerChannels;
+import dev.headroom.kit.outbox.Backoff;
 import dev.headroom.kit.outbox.CursorStore;
 import dev.headroom.kit.paging.PageTokens;
 import dev.headroom.kit.paging.Paging;
@@ -28,6 +29,9 @@ import java.time.Clock;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import java.util.random.RandomGenerator;
 
 /**
  * One running prompt service: database, the persisted context loaded into memory (the service is
@@ -35,6 +39,7 @@ import java.util.concurrent.TimeUnit;
  * writer, served by the kit's {@link ServiceHost}.
  */
 public final class PromptApp implements AutoCloseable {
+  private static final Logger LOG = Logger.getLogger(PromptApp.class.getName());
   private final ServiceHost host;
   private final ContextStore context;
   private final ContextFeeds feeds;
@@ -138,16 +143,46 @@ public final class PromptApp implements AutoCloseable {
       exposures.start();
       host.start();
       live.start(campaigns, experiments, config.campaignRefresh());
-      LedgerRestore.restore(jdbi, ledger, clock.instant());
-      feeds.rebuild();
-      host.readiness().checkNow();
-      feeds.start();
+      // GetPrompt answers NOT_READY (and health is NOT_SERVING) until the caps and the context are
+      // back in memory; the feeds resume from their cursors only after that.
+      Thread rebuild =
+          new Thread(
+              () -> {
+                if (rebuildUntilDone(jdbi, ledger, feeds, clock)) {
+                  host.readiness().checkNow();
+                  feeds.start();
+                }
+              },
+              "prompt-context-rebuild");
+      rebuild.setDaemon(true);
+      rebuild.start();
       sweeper.scheduleWithFixedDelay(() -> ledger.sweep(clock.instant()), 10, 10, TimeUnit.MINUTES);
       return new PromptApp(host, context, feeds, exposures, decisions, events);
     } catch (RuntimeException e) {
       peers.close();
       db.close();
       throw e;
+    }
+  }
+
+  /** Retries with backoff while the database fails; false when interrupted (shutdown). */
+  private static boolean rebuildUntilDone(
+      org.jdbi.v3.core.Jdbi jdbi, UserLedger ledger, ContextFeeds feeds, Clock clock) {
+    Backoff backoff = Backoff.defaults();
+    RandomGenerator random = RandomGenerator.getDefault();
+    for (int attempt = 0; ; attempt++) {
+      try {
+        LedgerRestore.restore(jdbi, ledger, clock.instant());
+        feeds.rebuild();
+        return true;
+      } catch (RuntimeException e) {
+        LOG.log(Level.WARNING, "rebuilding the prompt context failed; retrying", e);
+        try {
+          Thread.sleep(backoff.delay(attempt, random).toMillis());
+        } catch (InterruptedException interrupted) {
+          return false;
+        }
+      }
     }
   }
 

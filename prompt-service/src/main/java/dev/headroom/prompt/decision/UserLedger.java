@@ -4,7 +4,10 @@ import dev.headroom.prompt.campaign.FrequencyCap;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
@@ -73,6 +76,11 @@ public final class UserLedger {
     return users.size();
   }
 
+  /** Forgets everything (before a restore from the database). */
+  public void clear() {
+    users.clear();
+  }
+
   /** One user's impressions (oldest first) and last dismissal; guarded by its own monitor. */
   public final class History {
     private final ArrayDeque<Impression> impressions = new ArrayDeque<>();
@@ -83,8 +91,17 @@ public final class UserLedger {
     private History() {}
 
     void add(String campaignId, Instant at) {
-      // Restored impressions arrive in time order; live ones are at "now".
-      impressions.addLast(new Impression(campaignId, at));
+      Impression added = new Impression(campaignId, at);
+      if (impressions.isEmpty() || !impressions.peekLast().at().isAfter(at)) {
+        impressions.addLast(added);
+        return;
+      }
+      // A request_time in the past (a replay): keep the deque in time order, which count() needs.
+      List<Impression> all = new ArrayList<>(impressions);
+      all.add(added);
+      all.sort(Comparator.comparing(Impression::at));
+      impressions.clear();
+      impressions.addAll(all);
     }
 
     void dismissed(Instant at) {

@@ -15,6 +15,7 @@ public final class LedgerRestore {
   private LedgerRestore() {}
 
   public static void restore(Jdbi jdbi, UserLedger ledger, Instant now) {
+    ledger.clear();
     var since = now.minus(UserLedger.RETENTION).atOffset(ZoneOffset.UTC);
     jdbi.useExtension(
         ExposureDao.class,
