@@ -10,6 +10,7 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.UUID;
 import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
 
 /**
  * Campaign administration: versioned writes (every version kept), optimistic concurrency, and
@@ -50,12 +51,17 @@ public final class Campaigns {
                 throw new DomainException.AlreadyExists("campaign", id);
               }
               byte[] definition = codec.encode(campaign);
-              dao.insert(
-                  id,
-                  campaign.status().name(),
-                  definition,
-                  requestId.isEmpty() ? null : requestId,
-                  now.atOffset(ZoneOffset.UTC));
+              try {
+                dao.insert(
+                    id,
+                    campaign.status().name(),
+                    definition,
+                    requestId.isEmpty() ? null : requestId,
+                    now.atOffset(ZoneOffset.UTC));
+              } catch (UnableToExecuteStatementException e) {
+                // A concurrent create took the id or the request id first.
+                throw new DomainException.AlreadyExists("campaign", id);
+              }
               dao.keepVersion(id, 1, definition, now.atOffset(ZoneOffset.UTC));
               return campaign;
             });

@@ -21,6 +21,7 @@ import io.grpc.Channel;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.ZoneOffset;
+import java.util.Arrays;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -55,6 +56,7 @@ public final class ContextFeeds implements AutoCloseable {
   private final ResumingConsumer<WatchScoresResponse> scoreConsumer;
   private final ScheduledExecutorService timer;
   private volatile long catalogReadAtNanos;
+  private volatile byte[] catalogBytes;
 
   public ContextFeeds(
       Jdbi jdbi,
@@ -154,13 +156,17 @@ public final class ContextFeeds implements AutoCloseable {
             .getCatalog(GetCatalogRequest.getDefaultInstance())
             .getCatalog();
     byte[] bytes = catalog.toByteArray();
-    jdbi.useExtension(
-        ContextDao.class, dao -> dao.putCatalog(bytes, clock.instant().atOffset(ZoneOffset.UTC)));
-    installCatalog(bytes);
+    // Re-read on every account change: only a changed catalog is written and mapped again.
+    if (!Arrays.equals(bytes, catalogBytes)) {
+      jdbi.useExtension(
+          ContextDao.class, dao -> dao.putCatalog(bytes, clock.instant().atOffset(ZoneOffset.UTC)));
+      installCatalog(bytes);
+    }
     catalogReadAtNanos = System.nanoTime();
   }
 
   private void installCatalog(byte[] bytes) {
+    catalogBytes = bytes;
     try {
       store.replaceCatalog(
           ContextProtos.catalog(Catalog.parseFrom(bytes), settings.coreProductKey()));

@@ -78,12 +78,17 @@ public final class Experiments {
                     "FAILED_PRECONDITION",
                     "campaign " + e.campaignId() + " already has a running experiment");
               }
-              dao.insert(
-                  id,
-                  e.campaignId(),
-                  codec.encode(e),
-                  requestId.isEmpty() ? null : requestId,
-                  now.atOffset(ZoneOffset.UTC));
+              try {
+                dao.insert(
+                    id,
+                    e.campaignId(),
+                    codec.encode(e),
+                    requestId.isEmpty() ? null : requestId,
+                    now.atOffset(ZoneOffset.UTC));
+              } catch (UnableToExecuteStatementException ex) {
+                // A concurrent create took the id or the request id first.
+                throw new DomainException.AlreadyExists("experiment", id);
+              }
               return e;
             });
     onChange.run();

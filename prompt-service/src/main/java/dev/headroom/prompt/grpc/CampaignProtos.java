@@ -94,9 +94,35 @@ public final class CampaignProtos {
 
   static void checkId(DomainException.Violations v, String id, String field) {
     v.check(
-        !id.isBlank() && id.length() <= MAX_ID && id.strip().equals(id),
+        validId(id),
         field,
-        "required, at most " + MAX_ID + " characters, no surrounding whitespace");
+        "required, at most "
+            + MAX_ID
+            + " characters, no surrounding whitespace or control characters");
+  }
+
+  /** Non-blank, at most 128 characters, no surrounding whitespace, no control characters. */
+  static boolean validId(String id) {
+    return !id.isBlank()
+        && id.length() <= MAX_ID
+        && id.strip().equals(id)
+        && id.chars().noneMatch(Character::isISOControl);
+  }
+
+  /** Empty, or a valid id. */
+  static boolean validOptionalId(String id) {
+    return id.isEmpty() || validId(id);
+  }
+
+  private static final long MIN_SECONDS = -62_135_596_800L; // 0001-01-01T00:00:00Z
+  private static final long MAX_SECONDS = 253_402_300_799L; // 9999-12-31T23:59:59Z
+
+  /** Inside protobuf's valid Timestamp range (years 1 to 9999), with normalized nanos. */
+  static boolean validTimestamp(Timestamp t) {
+    return t.getSeconds() >= MIN_SECONDS
+        && t.getSeconds() <= MAX_SECONDS
+        && t.getNanos() >= 0
+        && t.getNanos() <= 999_999_999;
   }
 
   private static void validateTrigger(
@@ -111,6 +137,8 @@ public final class CampaignProtos {
     for (int i = 0; i < t.getFeatureKeysCount(); i++) {
       checkId(v, t.getFeatureKeys(i), field + ".feature_keys[" + i + "]");
     }
+    v.check(validOptionalId(t.getMeterKey()), field + ".meter_key", "not a valid key");
+    v.check(validOptionalId(t.getProductKey()), field + ".product_key", "not a valid key");
     if (type.get() == TriggerType.SEAT_LIMIT || type.get() == TriggerType.USAGE_LIMIT) {
       Optional<BigDecimal> threshold = decimal(t.getThreshold());
       v.check(

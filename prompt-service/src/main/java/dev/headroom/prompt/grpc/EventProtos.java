@@ -9,28 +9,37 @@ import java.util.Optional;
 
 /** Prompt events: per-item validation (first bad field) and proto → domain. */
 final class EventProtos {
+  private static final String ID =
+      "at most 128 characters, no surrounding whitespace or control characters";
+
   private EventProtos() {}
 
   static Optional<ItemError> validate(dev.headroom.api.prompt.v1.PromptEvent e) {
-    if (e.getEventId().isBlank() || e.getEventId().length() > CampaignProtos.MAX_ID) {
-      return bad("event_id", "required, at most 128 characters");
+    if (!CampaignProtos.validId(e.getEventId())) {
+      return bad("event_id", ID);
     }
     if (e.getKind() == PromptEventKind.PROMPT_EVENT_KIND_UNSPECIFIED
         || e.getKind() == PromptEventKind.UNRECOGNIZED) {
       return bad("kind", "required: SHOWN, CLICKED, DISMISSED or CONVERTED");
     }
-    if (!e.hasOccurredAt() || e.getOccurredAt().getSeconds() < -62135596800L) {
-      return bad("occurred_at", "required");
+    if (!e.hasOccurredAt() || !CampaignProtos.validTimestamp(e.getOccurredAt())) {
+      return bad("occurred_at", "required: a valid timestamp (years 1 to 9999)");
     }
-    if (e.getDecisionId().length() > CampaignProtos.MAX_ID) {
-      return bad("decision_id", "at most 128 characters");
+    if (!CampaignProtos.validOptionalId(e.getDecisionId())) {
+      return bad("decision_id", ID);
     }
-    if (e.getDecisionId().isBlank() && e.getAccountId().isBlank()) {
+    if (!CampaignProtos.validOptionalId(e.getAccountId())) {
+      return bad("account_id", ID);
+    }
+    if (!CampaignProtos.validOptionalId(e.getUserId())) {
+      return bad("user_id", ID);
+    }
+    if (e.getDecisionId().isEmpty() && e.getAccountId().isEmpty()) {
       return bad("decision_id", "required unless account_id is given");
     }
-    if (e.getDecisionId().isBlank()
+    if (e.getDecisionId().isEmpty()
         && e.getKind() == PromptEventKind.PROMPT_EVENT_KIND_DISMISSED
-        && e.getUserId().isBlank()) {
+        && e.getUserId().isEmpty()) {
       return bad("user_id", "a dismissal without decision_id needs account_id and user_id");
     }
     if (e.getKind() == PromptEventKind.PROMPT_EVENT_KIND_CONVERTED) {

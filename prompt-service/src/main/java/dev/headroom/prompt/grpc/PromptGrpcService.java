@@ -99,10 +99,19 @@ public final class PromptGrpcService extends PromptServiceGrpc.PromptServiceImpl
   @Override
   public void getPrompt(GetPromptRequest r, StreamObserver<GetPromptResponse> obs) {
     DomainException.Violations v = new DomainException.Violations();
-    v.check(!r.getAccountId().isBlank(), "account_id", "required");
-    v.check(!r.getUserId().isBlank(), "user_id", "required");
+    CampaignProtos.checkId(v, r.getAccountId(), "account_id");
+    CampaignProtos.checkId(v, r.getUserId(), "user_id");
+    v.check(
+        CampaignProtos.validOptionalId(r.getFeatureKey()),
+        "feature_key",
+        "at most 128 characters, no surrounding whitespace or control characters");
     var surface = CampaignProtos.surface(r.getSurface());
     v.check(surface.isPresent(), "surface", "required: FEATURE_USE, HOME or BILLING");
+    v.check(r.getLocale().length() <= 64, "locale", "at most 64 characters");
+    v.check(
+        !r.hasRequestTime() || CampaignProtos.validTimestamp(r.getRequestTime()),
+        "request_time",
+        "a valid timestamp (years 1 to 9999)");
     v.throwIfAny();
     Instant at = r.hasRequestTime() ? CampaignProtos.instant(r.getRequestTime()) : clock.instant();
     Decision d =

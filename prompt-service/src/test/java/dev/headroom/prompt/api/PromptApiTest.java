@@ -232,6 +232,56 @@ class PromptApiTest {
   }
 
   @Test
+  void malformedIdsAndTimesAreInvalidArgumentsNeverInternal() {
+    GetPromptRequest ok =
+        GetPromptRequest.newBuilder()
+            .setAccountId("a")
+            .setUserId("u")
+            .setSurface(Surface.SURFACE_HOME)
+            .build();
+    Map<GetPromptRequest, String> bad =
+        Map.of(
+            ok.toBuilder().setUserId("u\u0000").build(),
+            "user_id",
+            ok.toBuilder().setAccountId(" a").build(),
+            "account_id",
+            ok.toBuilder().setAccountId("a".repeat(129)).build(),
+            "account_id",
+            ok.toBuilder().setFeatureKey("f\n").build(),
+            "feature_key",
+            ok.toBuilder()
+                .setRequestTime(Timestamp.newBuilder().setSeconds(Long.MAX_VALUE))
+                .build(),
+            "request_time",
+            ok.toBuilder().setRequestTime(Timestamp.newBuilder().setNanos(-1)).build(),
+            "request_time");
+    bad.forEach(
+        (request, field) ->
+            assertEquals(
+                List.of(field),
+                List.copyOf(
+                    violations(fails(Status.Code.INVALID_ARGUMENT, () -> stub.getPrompt(request)))
+                        .keySet())));
+
+    List<PromptEventResult> results =
+        report(
+            event("bad\u0000id", PromptEventKind.PROMPT_EVENT_KIND_SHOWN, T).setDecisionId("d"),
+            event("bad-time", PromptEventKind.PROMPT_EVENT_KIND_SHOWN, T)
+                .setDecisionId("d")
+                .setOccurredAt(Timestamp.newBuilder().setSeconds(-70_000_000_000L)),
+            event("bad-user", PromptEventKind.PROMPT_EVENT_KIND_CONVERTED, T)
+                .setAccountId("a")
+                .setUserId("\u0007")
+                .setRevenue(PromptFixtures.usd(1)),
+            event("bad-kind", PromptEventKind.PROMPT_EVENT_KIND_UNSPECIFIED, T).setDecisionId("d"),
+            event("no-revenue", PromptEventKind.PROMPT_EVENT_KIND_CONVERTED, T).setAccountId("a"));
+    assertEquals(
+        List.of("event_id", "occurred_at", "user_id", "kind", "revenue.currency_code"),
+        results.stream().map(r -> r.getError().getField()).toList());
+    assertTrue(results.stream().noneMatch(PromptEventResult::getAccepted));
+  }
+
+  @Test
   void aFieldSalesAccountFromWatchScoresGetsNoSelfServeOffer() {
     account("sales-1", RecommendedMotion.RECOMMENDED_MOTION_FIELD_SALES);
     create(featureGate("sales-gate", "sales"));
