@@ -5,6 +5,7 @@ import dev.headroom.prompt.db.ExposureDao;
 import dev.headroom.prompt.decision.ExposureSink;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -26,12 +27,15 @@ import org.jdbi.v3.core.Jdbi;
 public final class ExposureWriter implements ExposureSink, AutoCloseable {
   private static final Logger LOG = Logger.getLogger(ExposureWriter.class.getName());
 
-  /** Queue bound, batch size and how long a partial batch may wait. */
+  private record Queued(Exposure exposure, long queuedAtNanos) {}
+
+  /** Queue bound, batch size and how long an idle writer waits before it looks again. */
   public record Settings(int queueCapacity, int batchSize, Duration flushInterval) {}
 
   private final Jdbi jdbi;
   private final Settings settings;
-  private final ArrayBlockingQueue<Exposure> queue;
+  private final ArrayBlockingQueue<Queued> queue;
+  private final Timer lag;
   private final Thread thread;
   private final Backoff backoff = Backoff.defaults();
   private final RandomGenerator random = RandomGenerator.getDefault();
@@ -50,6 +54,13 @@ public final class ExposureWriter implements ExposureSink, AutoCloseable {
     Gauge.builder("prompt.exposures.queued", queue, ArrayBlockingQueue::size)
         .description("exposures waiting to be written")
         .register(registry);
+    this.lag =
+        Timer.builder("prompt.exposures.write.lag")
+            .description(
+                "from a decision queuing its exposure to the commit that stored it: what a crash"
+                    + " would lose")
+            .publishPercentiles(0.5, 0.99)
+            .register(registry);
   }
 
   public ExposureWriter start() {
@@ -60,7 +71,7 @@ public final class ExposureWriter implements ExposureSink, AutoCloseable {
   @Override
   public boolean offer(Exposure exposure) {
     synchronized (counts) {
-      if (accepting && queue.offer(exposure)) {
+      if (accepting && queue.offer(new Queued(exposure, System.nanoTime()))) {
         offered++;
         return true;
       }
@@ -73,11 +84,11 @@ public final class ExposureWriter implements ExposureSink, AutoCloseable {
   }
 
   private void run() {
-    List<Exposure> batch = new ArrayList<>(settings.batchSize());
+    List<Queued> batch = new ArrayList<>(settings.batchSize());
     while (running || !queue.isEmpty() || !batch.isEmpty()) {
       try {
         if (batch.isEmpty()) {
-          Exposure first = queue.poll(settings.flushInterval().toMillis(), TimeUnit.MILLISECONDS);
+          Queued first = queue.poll(settings.flushInterval().toMillis(), TimeUnit.MILLISECONDS);
           if (first == null) {
             continue;
           }
@@ -85,6 +96,10 @@ public final class ExposureWriter implements ExposureSink, AutoCloseable {
         }
         queue.drainTo(batch, settings.batchSize() - batch.size());
         writeWithRetry(batch);
+        long committed = System.nanoTime();
+        for (Queued q : batch) {
+          lag.record(committed - q.queuedAtNanos(), TimeUnit.NANOSECONDS);
+        }
         synchronized (counts) {
           written += batch.size();
           counts.notifyAll();
@@ -97,7 +112,7 @@ public final class ExposureWriter implements ExposureSink, AutoCloseable {
     }
   }
 
-  private void writeWithRetry(List<Exposure> batch) throws InterruptedException {
+  private void writeWithRetry(List<Queued> batch) throws InterruptedException {
     int attempt = 0;
     while (true) {
       try {
@@ -113,9 +128,10 @@ public final class ExposureWriter implements ExposureSink, AutoCloseable {
     }
   }
 
-  void write(List<Exposure> batch) {
+  private void write(List<Queued> batch) {
     List<ExposureDao.ExposureRow> rows = new ArrayList<>(batch.size());
-    for (Exposure e : batch) {
+    for (Queued q : batch) {
+      Exposure e = q.exposure();
       rows.add(
           new ExposureDao.ExposureRow(
               e.decisionId(),
