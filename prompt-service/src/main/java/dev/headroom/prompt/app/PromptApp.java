@@ -32,6 +32,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import java.util.random.RandomGenerator;
+import org.jdbi.v3.core.Jdbi;
 
 /**
  * One running prompt service: database, the persisted context loaded into memory (the service is
@@ -81,10 +82,14 @@ public final class PromptApp implements AutoCloseable {
       UserLedger ledger = new UserLedger(config.caps());
       ExposureWriter exposures = new ExposureWriter(jdbi, config.exposures(), registry);
       LiveCampaigns live = new LiveCampaigns();
-      Campaigns campaigns = new Campaigns(jdbi, CampaignProtos.CODEC, clock, live::reload);
+      Campaigns campaigns =
+          new Campaigns(jdbi, CampaignProtos.CODEC, clock, live::reloadAfterWrite);
       Experiments experiments =
           new Experiments(
-              jdbi, ExperimentProtos.codec(config.attributionWindow()), clock, live::reload);
+              jdbi,
+              ExperimentProtos.codec(config.attributionWindow()),
+              clock,
+              live::reloadAfterWrite);
       DecisionEngine decisions =
           new DecisionEngine(context, live, ledger, OpenOpportunities.NONE_KNOWN, exposures);
       PromptEvents events = new PromptEvents(jdbi, ledger, exposures, clock);
@@ -165,12 +170,12 @@ public final class PromptApp implements AutoCloseable {
     }
   }
 
-  /** Retries with backoff while the database fails; false when interrupted (shutdown). */
+  /** Retries with backoff while the database fails; false when the service stops first. */
   private static boolean rebuildUntilDone(
-      org.jdbi.v3.core.Jdbi jdbi, UserLedger ledger, ContextFeeds feeds, Clock clock) {
+      Jdbi jdbi, UserLedger ledger, ContextFeeds feeds, Clock clock) {
     Backoff backoff = Backoff.defaults();
     RandomGenerator random = RandomGenerator.getDefault();
-    for (int attempt = 0; ; attempt++) {
+    for (int attempt = 0; !feeds.closed(); attempt++) {
       try {
         LedgerRestore.restore(jdbi, ledger, clock.instant());
         feeds.rebuild();
@@ -184,6 +189,7 @@ public final class PromptApp implements AutoCloseable {
         }
       }
     }
+    return false;
   }
 
   public int grpcPort() {

@@ -57,6 +57,7 @@ public final class ContextFeeds implements AutoCloseable {
   private final ScheduledExecutorService timer;
   private volatile long catalogReadAtNanos;
   private volatile byte[] catalogBytes;
+  private boolean closed;
 
   public ContextFeeds(
       Jdbi jdbi,
@@ -132,7 +133,10 @@ public final class ContextFeeds implements AutoCloseable {
   /** Starts following both streams and refreshing the catalog. */
   // The periodic task handles its own failures; shutting the executor down cancels it.
   @SuppressWarnings("FutureReturnValueIgnored")
-  public ContextFeeds start() {
+  public synchronized ContextFeeds start() {
+    if (closed) {
+      return this;
+    }
     long every = Math.max(1, settings.catalogRefresh().toMillis());
     timer.scheduleWithFixedDelay(this::refreshCatalogQuietly, 0, every, TimeUnit.MILLISECONDS);
     usageConsumer.start();
@@ -226,8 +230,18 @@ public final class ContextFeeds implements AutoCloseable {
     return scoreConsumer.position();
   }
 
+  public synchronized boolean closed() {
+    return closed;
+  }
+
+  /**
+   * Stops both streams; a later {@link #start()} (a rebuild finishing during shutdown) is a no-op.
+   */
   @Override
   public void close() {
+    synchronized (this) {
+      closed = true;
+    }
     timer.shutdownNow();
     usageConsumer.close();
     scoreConsumer.close();

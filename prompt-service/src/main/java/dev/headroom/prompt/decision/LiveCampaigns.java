@@ -52,6 +52,18 @@ public final class LiveCampaigns implements Supplier<CampaignSet>, AutoCloseable
         TimeUnit.MILLISECONDS);
   }
 
+  /**
+   * Reloads after a local write. The write is committed already, so a failing reload must not fail
+   * it: the periodic refresh catches up.
+   */
+  public void reloadAfterWrite() {
+    try {
+      reload();
+    } catch (RuntimeException e) {
+      LOG.log(Level.WARNING, "reloading campaigns after a write failed; the refresh catches up", e);
+    }
+  }
+
   public synchronized void reload() {
     if (campaigns == null) {
       return;

@@ -20,7 +20,10 @@ import dev.headroom.api.prompt.v1.Variant;
 import dev.headroom.api.signal.v1.ChangeKind;
 import dev.headroom.kit.testing.Await;
 import dev.headroom.kit.testing.PostgresExtension;
+import dev.headroom.kit.testing.PostgresServer;
+import dev.headroom.kit.testing.TestDatabase;
 import dev.headroom.prompt.app.PromptApp;
+import dev.headroom.prompt.app.PromptConfig;
 import dev.headroom.prompt.testing.FakeUpstreams;
 import dev.headroom.prompt.testing.PromptFixtures;
 import io.grpc.ManagedChannel;
@@ -71,10 +74,12 @@ class PromptRestartTest {
   }
 
   static Running start(FakeUpstreams upstreams) {
+    return start(PromptFixtures.env(PG.database(), upstreams.peer()));
+  }
+
+  static Running start(Map<String, String> env) {
     String name = "prompt-restart-" + UUID.randomUUID();
-    PromptApp app =
-        PromptApp.start(
-            PromptFixtures.config(PG.database(), upstreams.peer()), Clock.systemUTC(), name, false);
+    PromptApp app = PromptApp.start(PromptConfig.load(env), Clock.systemUTC(), name, false);
     return new Running(app, InProcessChannelBuilder.forName(name).build());
   }
 
@@ -169,6 +174,48 @@ class PromptRestartTest {
             NoPromptReason.NO_PROMPT_REASON_UNKNOWN_ACCOUNT,
             ask(second, "never-seen", "u", later).getNoPromptReason());
       }
+    }
+  }
+
+  @Test
+  void aCampaignWrittenOnOneReplicaTakesEffectOnAnotherWithoutARestart() throws Exception {
+    // A database of its own: the other test's stored cursors are ahead of these fresh upstreams.
+    TestDatabase own = PostgresServer.shared().createDatabase();
+    try (FakeUpstreams upstreams = new FakeUpstreams(PromptFixtures.catalog())) {
+      Map<String, String> env = PromptFixtures.env(own, upstreams.peer());
+      env.put("HEADROOM_PROMPT_CAMPAIGNS_REFRESH_INTERVAL", "200ms");
+      try (Running writer = start(env);
+          Running other = start(env)) {
+        upstreams.publish(PromptFixtures.snapshot("replica-1"), ChangeKind.CHANGE_KIND_METRICS);
+        Await.until(
+            "both replicas know replica-1",
+            () ->
+                other.app().context().account("replica-1").isPresent()
+                    && other.app().context().catalog().feature("crud").isPresent());
+        writer
+            .stub()
+            .createCampaign(
+                CreateCampaignRequest.newBuilder()
+                    .setCampaign(PromptFixtures.featureGate("replica-gate", "crud"))
+                    .build());
+        Await.until(
+            "the other replica serves the new campaign",
+            () ->
+                other
+                    .stub()
+                    .getPrompt(
+                        GetPromptRequest.newBuilder()
+                            .setAccountId("replica-1")
+                            .setUserId("u1")
+                            .setFeatureKey("crud")
+                            .setSurface(Surface.SURFACE_FEATURE_USE)
+                            .build())
+                    .getPrompt()
+                    .getCampaignId()
+                    .equals("replica-gate"));
+      }
+    } finally {
+      own.drop();
     }
   }
 
