@@ -88,26 +88,36 @@ public final class DecisionEngine {
     if (candidates.isEmpty()) {
       return new Decision.NoPrompt(decisionId, NoPromptReason.NO_MATCHING_CAMPAIGN);
     }
-    UserLedger.History history = ledger.history(request.accountId(), request.userId());
-    synchronized (history) {
-      if (history.globallyCapped(request.at())) {
-        return new Decision.NoPrompt(decisionId, NoPromptReason.FREQUENCY_CAPPED);
-      }
-      Optional<Candidate> uncapped =
-          candidates.stream()
-              .filter(
-                  c ->
-                      !history.campaignCapped(
-                          c.campaign().campaignId(), c.campaign().cap(), request.at()))
-              .findFirst();
-      if (uncapped.isEmpty()) {
-        return new Decision.NoPrompt(decisionId, NoPromptReason.FREQUENCY_CAPPED);
-      }
-      if (history.coolingDown(request.at())) {
-        return new Decision.NoPrompt(decisionId, NoPromptReason.COOLDOWN);
-      }
-      return serve(decisionId, uncapped.get(), account, request, history);
+    return ledger.withHistory(
+        request.accountId(),
+        request.userId(),
+        history -> decideForUser(decisionId, candidates, account, request, history));
+  }
+
+  /** The steps that read and write the user's ledger; runs under its lock. */
+  private Decision decideForUser(
+      String decisionId,
+      List<Candidate> candidates,
+      AccountContext account,
+      PromptRequest request,
+      UserLedger.History history) {
+    if (history.globallyCapped(request.at())) {
+      return new Decision.NoPrompt(decisionId, NoPromptReason.FREQUENCY_CAPPED);
     }
+    Optional<Candidate> uncapped =
+        candidates.stream()
+            .filter(
+                c ->
+                    !history.campaignCapped(
+                        c.campaign().campaignId(), c.campaign().cap(), request.at()))
+            .findFirst();
+    if (uncapped.isEmpty()) {
+      return new Decision.NoPrompt(decisionId, NoPromptReason.FREQUENCY_CAPPED);
+    }
+    if (history.coolingDown(request.at())) {
+      return new Decision.NoPrompt(decisionId, NoPromptReason.COOLDOWN);
+    }
+    return serve(decisionId, uncapped.get(), account, request, history);
   }
 
   private Decision serve(

@@ -10,6 +10,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import java.util.function.Predicate;
 
 /**
@@ -37,23 +38,41 @@ public final class UserLedger {
     return accountId + "/" + userId;
   }
 
-  /** The user's history, created on first use. Lock it while deciding. */
-  public History history(String accountId, String userId) {
-    return users.computeIfAbsent(key(accountId, userId), k -> new History());
+  /**
+   * Runs {@code action} on the user's history (created on first use) while holding its lock. A
+   * history the sweep retired meanwhile is looked up again, so nothing is recorded into a history
+   * that is no longer in the ledger.
+   */
+  public <T> T withHistory(String accountId, String userId, Function<History, T> action) {
+    String key = key(accountId, userId);
+    while (true) {
+      History h = users.computeIfAbsent(key, k -> new History());
+      synchronized (h) {
+        if (!h.retired) {
+          return action.apply(h);
+        }
+      }
+    }
   }
 
   public void recordImpression(String accountId, String userId, String campaignId, Instant at) {
-    History h = history(accountId, userId);
-    synchronized (h) {
-      h.add(campaignId, at);
-    }
+    withHistory(
+        accountId,
+        userId,
+        h -> {
+          h.add(campaignId, at);
+          return null;
+        });
   }
 
   public void recordDismissal(String accountId, String userId, Instant at) {
-    History h = history(accountId, userId);
-    synchronized (h) {
-      h.dismissed(at);
-    }
+    withHistory(
+        accountId,
+        userId,
+        h -> {
+          h.dismissed(at);
+          return null;
+        });
   }
 
   /** Forgets impressions and dismissals that no cap or cooldown can see at {@code now}. */
@@ -66,8 +85,10 @@ public final class UserLedger {
               History h = e.getValue();
               synchronized (h) {
                 h.prune(now);
-                return h.impressions.isEmpty()
-                    && (h.lastDismissal == null || !h.lastDismissal.isAfter(cooldownStart));
+                h.retired =
+                    h.impressions.isEmpty()
+                        && (h.lastDismissal == null || !h.lastDismissal.isAfter(cooldownStart));
+                return h.retired;
               }
             });
   }
@@ -85,6 +106,8 @@ public final class UserLedger {
   public final class History {
     private final ArrayDeque<Impression> impressions = new ArrayDeque<>();
     private Instant lastDismissal;
+    // Set by the sweep when it removes this history from the ledger.
+    private boolean retired;
 
     private record Impression(String campaignId, Instant at) {}
 
