@@ -74,9 +74,10 @@ public final class ExperimentProtos {
           vf + ".weight",
           "1-10000");
       v.check(
-          variant.getDiscountPercent() >= -1 && variant.getDiscountPercent() <= 100,
+          !variant.hasDiscountPercent()
+              || (variant.getDiscountPercent() >= 0 && variant.getDiscountPercent() <= 100),
           vf + ".discount_percent",
-          "0-100, or -1 to keep the campaign's");
+          "0-100; unset keeps the campaign's");
       v.check(variant.getTiming() != PromptTiming.UNRECOGNIZED, vf + ".timing", "not a timing");
       CampaignProtos.validateVariantCopies(v, variant.getCopyMap(), vf + ".copy");
       if (variant.getControl()) {
@@ -114,7 +115,7 @@ public final class ExperimentProtos {
               variant.getTiming() == PromptTiming.PROMPT_TIMING_AT_LOGIN
                   ? Variant.PromptTiming.AT_LOGIN
                   : Variant.PromptTiming.AT_FEATURE_USE,
-              variant.getDiscountPercent() >= 0
+              variant.hasDiscountPercent()
                   ? OptionalInt.of(variant.getDiscountPercent())
                   : OptionalInt.empty()));
     }
@@ -164,8 +165,8 @@ public final class ExperimentProtos {
               .setVariantKey(v.variantKey())
               .setWeight(v.weight())
               .setControl(v.control())
-              .setTiming(PromptTiming.valueOf("PROMPT_TIMING_" + v.timing().name()))
-              .setDiscountPercent(v.discountPercent().orElse(-1));
+              .setTiming(PromptTiming.valueOf("PROMPT_TIMING_" + v.timing().name()));
+      v.discountPercent().ifPresent(vb::setDiscountPercent);
       v.copy().entrySet().stream()
           .sorted(Map.Entry.comparingByKey())
           .forEach(c -> vb.putCopy(c.getKey(), CampaignProtos.toProto(c.getValue())));

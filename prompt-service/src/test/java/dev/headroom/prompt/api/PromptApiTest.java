@@ -440,12 +440,7 @@ class PromptApiTest {
   // --- Experiments ---
 
   static Variant variant(String key, boolean control, int weight) {
-    return Variant.newBuilder()
-        .setVariantKey(key)
-        .setControl(control)
-        .setWeight(weight)
-        .setDiscountPercent(-1)
-        .build();
+    return Variant.newBuilder().setVariantKey(key).setControl(control).setWeight(weight).build();
   }
 
   static Experiment.Builder experiment(String id, String campaign) {
@@ -468,11 +463,15 @@ class PromptApiTest {
                     CreateExperimentRequest.newBuilder()
                         .setExperiment(
                             experiment("xbad", "xbad-gate")
+                                .setVariants(
+                                    0,
+                                    variant("control", true, 1).toBuilder().setDiscountPercent(101))
                                 .setVariants(1, variant("treatment", true, 0))
                                 .setHoldoutBasisPoints(10_000))
                         .build()));
     assertEquals(
         List.of(
+            "experiment.variants[0].discount_percent",
             "experiment.variants[1].weight",
             "experiment.variants",
             "experiment.holdout_basis_points"),
@@ -553,6 +552,8 @@ class PromptApiTest {
     assertTrue(stopped.hasStoppedAt());
     Prompt after = ask("life-1", "u2", "life", T).getPrompt();
     assertEquals("treatment", after.getVariantKey());
+    assertEquals(
+        10, after.getDiscountPercent(), "a variant without a discount keeps the campaign's");
     assertEquals("", after.getExperimentId());
   }
 

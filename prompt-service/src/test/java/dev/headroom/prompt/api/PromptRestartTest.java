@@ -220,11 +220,6 @@ class PromptRestartTest {
   }
 
   static Variant variant(String key, boolean control) {
-    return Variant.newBuilder()
-        .setVariantKey(key)
-        .setControl(control)
-        .setWeight(1)
-        .setDiscountPercent(-1)
-        .build();
+    return Variant.newBuilder().setVariantKey(key).setControl(control).setWeight(1).build();
   }
 }
