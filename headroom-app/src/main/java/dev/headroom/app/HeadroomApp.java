@@ -1,6 +1,7 @@
 package dev.headroom.app;
 
 import dev.headroom.kit.RunUntilStopped;
+import dev.headroom.prompt.app.PromptServiceMain;
 import dev.headroom.scoring.app.ScoringServiceMain;
 import dev.headroom.signal.app.SignalServiceMain;
 
@@ -18,6 +19,7 @@ public final class HeadroomApp {
       case "all" -> runAll();
       case "signal" -> SignalServiceMain.main(new String[0]);
       case "scoring" -> ScoringServiceMain.main(new String[0]);
+      case "prompt" -> PromptServiceMain.main(new String[0]);
       case "-h", "--help", "help" -> System.out.println(usage());
       default -> {
         System.err.println("unknown mode '" + mode + "'\n" + usage());
@@ -28,10 +30,12 @@ public final class HeadroomApp {
 
   private static String usage() {
     return """
-    usage: headroom-app [all|signal|scoring]
+    usage: headroom-app [all|signal|scoring|prompt]
       all      every service in one JVM; embedded PostgreSQL unless HEADROOM_DATABASE_URL is set
       signal   the signal service alone (HEADROOM_DATABASE_URL required)
-      scoring  the scoring service alone (HEADROOM_DATABASE_URL and HEADROOM_PEERS_SIGNAL required)\
+      scoring  the scoring service alone (HEADROOM_DATABASE_URL and HEADROOM_PEERS_SIGNAL required)
+      prompt   the prompt service alone (HEADROOM_DATABASE_URL, HEADROOM_PEERS_SIGNAL and
+               HEADROOM_PEERS_SCORING required)\
     """;
   }
 

@@ -1,5 +1,7 @@
 package dev.headroom.app;
 
+import dev.headroom.prompt.app.PromptApp;
+import dev.headroom.prompt.app.PromptConfig;
 import dev.headroom.scoring.app.ScoringApp;
 import dev.headroom.scoring.app.ScoringConfig;
 import dev.headroom.signal.app.SignalApp;
@@ -86,6 +88,9 @@ public final class Platform implements AutoCloseable {
     ScoringApp scoring = ScoringApp.start(ScoringConfig.load(env), Clock.systemUTC(), null, true);
     resources.push(scoring);
     endpoints.put("scoring", new Endpoints(scoring.grpcPort(), scoring.httpPort()));
+    PromptApp prompt = PromptApp.start(PromptConfig.load(env), Clock.systemUTC(), null, true);
+    resources.push(prompt);
+    endpoints.put("prompt", new Endpoints(prompt.grpcPort(), prompt.httpPort()));
     LOG.info(() -> "Headroom is up: " + endpoints);
   }
 

@@ -6,6 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.protobuf.Timestamp;
 import dev.headroom.api.common.v1.Money;
 import dev.headroom.api.common.v1.ReadinessBand;
+import dev.headroom.api.prompt.v1.GetPromptRequest;
+import dev.headroom.api.prompt.v1.NoPromptReason;
+import dev.headroom.api.prompt.v1.PromptServiceGrpc;
+import dev.headroom.api.prompt.v1.Surface;
 import dev.headroom.api.scoring.v1.GetScoreRequest;
 import dev.headroom.api.scoring.v1.Score;
 import dev.headroom.api.scoring.v1.ScoringServiceGrpc;
@@ -35,8 +39,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * What `./headroom run` does, as a newcomer would see it: the platform starts on its own embedded
- * PostgreSQL, every service reports healthy and answers over TCP, scoring follows signal-service,
- * and it stops cleanly.
+ * PostgreSQL, every service reports healthy and answers over TCP, scoring and prompt follow
+ * signal-service, and it stops cleanly.
  */
 class PlatformTest {
 
@@ -137,6 +141,33 @@ class PlatformTest {
         assertEquals(1, score.getModelVersion());
       } finally {
         scoringChannel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+      }
+
+      // prompt-service follows both in-process and knows acme, which is not activated yet.
+      Platform.Endpoints prompt = platform.endpoints().get("prompt");
+      ManagedChannel promptChannel =
+          ManagedChannelBuilder.forAddress("127.0.0.1", prompt.grpcPort()).usePlaintext().build();
+      try {
+        var prompts = PromptServiceGrpc.newBlockingStub(promptChannel);
+        GetPromptRequest ask =
+            GetPromptRequest.newBuilder()
+                .setAccountId("acme")
+                .setUserId("u1")
+                .setSurface(Surface.SURFACE_HOME)
+                .build();
+        Await.until(
+            "acme in the prompt context",
+            () ->
+                prompts.withDeadlineAfter(5, TimeUnit.SECONDS).getPrompt(ask).getNoPromptReason()
+                    == NoPromptReason.NO_PROMPT_REASON_ACCOUNT_NOT_ACTIVATED);
+        assertEquals(
+            ServingStatus.SERVING,
+            HealthGrpc.newBlockingStub(promptChannel)
+                .withDeadlineAfter(5, TimeUnit.SECONDS)
+                .check(HealthCheckRequest.getDefaultInstance())
+                .getStatus());
+      } finally {
+        promptChannel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
       }
 
       HttpResponse<String> observed =
