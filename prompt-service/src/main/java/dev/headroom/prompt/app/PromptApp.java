@@ -2,7 +2,9 @@ package dev.headroom.prompt.app;
 
 import dev.headroom.kit.ServiceHost;
 import dev.headroom.kit.db.Database;
+import dev.headroom.kit.error.ErrorMapper;
 import dev.headroom.kit.grpc.PeerChannels;
+import dev.headroom.kit.http.HttpErrors;
 import dev.headroom.kit.outbox.Backoff;
 import dev.headroom.kit.outbox.CursorStore;
 import dev.headroom.kit.paging.PageTokens;
@@ -22,6 +24,8 @@ import dev.headroom.prompt.exposure.ExposureWriter;
 import dev.headroom.prompt.grpc.CampaignProtos;
 import dev.headroom.prompt.grpc.ExperimentProtos;
 import dev.headroom.prompt.grpc.PromptGrpcService;
+import dev.headroom.prompt.http.ResultsRoutes;
+import dev.headroom.prompt.results.ExperimentReports;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -65,7 +69,7 @@ public final class PromptApp implements AutoCloseable {
 
   /**
    * @param inProcessName serve gRPC in-process under this name instead of TCP; null for TCP
-   * @param withHttp start the Helidon server (health, metrics)
+   * @param withHttp start the Helidon server (health, metrics, the results JSON routes)
    */
   // The periodic sweep handles its own failures; shutting the executor down cancels it.
   @SuppressWarnings("FutureReturnValueIgnored")
@@ -115,16 +119,19 @@ public final class PromptApp implements AutoCloseable {
               "prompt.decisions.refused", decisions, DecisionEngine::refusedForFullQueue)
           .description("decisions that served no prompt because the exposure queue was full")
           .register(registry);
+      ExperimentAggregates aggregates = new ExperimentAggregates(jdbi);
+      ExperimentReports reports = new ExperimentReports(experiments, aggregates, clock);
       PromptGrpcService grpc =
           new PromptGrpcService(
               decisions,
               events,
               campaigns,
               experiments,
-              new ExperimentAggregates(jdbi),
+              aggregates,
               new Paging(new PageTokens(config.pagingSecret()), 50, 500),
               clock,
-              config.attributionWindow());
+              config.attributionWindow(),
+              reports);
       ServiceHost.Builder hb =
           ServiceHost.builder("prompt")
               .grpc(config.grpc())
@@ -142,7 +149,9 @@ public final class PromptApp implements AutoCloseable {
         hb.inProcess(inProcessName);
       }
       if (withHttp) {
-        hb.http(config.http());
+        ResultsRoutes results =
+            new ResultsRoutes(reports, new HttpErrors(new ErrorMapper("prompt")));
+        hb.http(config.http()).routes(results::register);
       }
       ServiceHost host = hb.build();
       exposures.start();

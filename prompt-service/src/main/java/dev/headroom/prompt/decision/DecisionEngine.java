@@ -9,7 +9,6 @@ import dev.headroom.prompt.context.OpenOpportunities;
 import dev.headroom.prompt.experiment.Assignment;
 import dev.headroom.prompt.experiment.Experiment;
 import dev.headroom.prompt.experiment.Variant;
-import dev.headroom.prompt.exposure.Exposure;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;

@@ -2,6 +2,7 @@ package dev.headroom.prompt.exposure;
 
 import dev.headroom.kit.outbox.Backoff;
 import dev.headroom.prompt.db.ExposureDao;
+import dev.headroom.prompt.decision.Exposure;
 import dev.headroom.prompt.decision.ExposureSink;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;

@@ -10,6 +10,7 @@ import dev.headroom.prompt.campaign.DefinitionCodec;
 import dev.headroom.prompt.experiment.Assignment;
 import dev.headroom.prompt.experiment.Experiment;
 import dev.headroom.prompt.experiment.Variant;
+import dev.headroom.prompt.results.ExperimentReports;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -69,6 +70,10 @@ public final class ExperimentProtos {
       String vf = f + ".variants[" + i + "]";
       CampaignProtos.checkId(v, variant.getVariantKey(), vf + ".variant_key");
       v.check(keys.add(variant.getVariantKey()), vf + ".variant_key", "duplicate variant key");
+      v.check(
+          !variant.getVariantKey().equals(ExperimentReports.HOLDOUT_ARM_KEY),
+          vf + ".variant_key",
+          "\"" + ExperimentReports.HOLDOUT_ARM_KEY + "\" names the holdout arm in the results");
       v.check(
           variant.getWeight() > 0 && variant.getWeight() <= Assignment.BUCKETS,
           vf + ".weight",

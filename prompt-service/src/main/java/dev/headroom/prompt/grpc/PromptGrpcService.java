@@ -4,6 +4,8 @@ import com.google.protobuf.Duration;
 import dev.headroom.api.common.v1.ErrorReason;
 import dev.headroom.api.common.v1.ItemError;
 import dev.headroom.api.common.v1.UserRole;
+import dev.headroom.api.prompt.v1.AnalyzeExperimentDataRequest;
+import dev.headroom.api.prompt.v1.AnalyzeExperimentDataResponse;
 import dev.headroom.api.prompt.v1.ArmAggregate;
 import dev.headroom.api.prompt.v1.Audience;
 import dev.headroom.api.prompt.v1.CreateCampaignRequest;
@@ -17,6 +19,8 @@ import dev.headroom.api.prompt.v1.GetExperimentAggregatesRequest;
 import dev.headroom.api.prompt.v1.GetExperimentAggregatesResponse;
 import dev.headroom.api.prompt.v1.GetExperimentRequest;
 import dev.headroom.api.prompt.v1.GetExperimentResponse;
+import dev.headroom.api.prompt.v1.GetExperimentResultsRequest;
+import dev.headroom.api.prompt.v1.GetExperimentResultsResponse;
 import dev.headroom.api.prompt.v1.GetPromptRequest;
 import dev.headroom.api.prompt.v1.GetPromptResponse;
 import dev.headroom.api.prompt.v1.ListCampaignsRequest;
@@ -55,6 +59,8 @@ import dev.headroom.prompt.events.ExperimentAggregates.Result;
 import dev.headroom.prompt.events.PromptEvents;
 import dev.headroom.prompt.experiment.Experiment;
 import dev.headroom.prompt.experiment.Experiments;
+import dev.headroom.prompt.mapping.ResultsProtos;
+import dev.headroom.prompt.results.ExperimentReports;
 import io.grpc.stub.StreamObserver;
 import java.time.Clock;
 import java.time.Instant;
@@ -76,6 +82,7 @@ public final class PromptGrpcService extends PromptServiceGrpc.PromptServiceImpl
   private final Paging paging;
   private final Clock clock;
   private final java.time.Duration defaultWindow;
+  private final ExperimentReports reports;
 
   public PromptGrpcService(
       DecisionEngine decisions,
@@ -85,7 +92,9 @@ public final class PromptGrpcService extends PromptServiceGrpc.PromptServiceImpl
       dev.headroom.prompt.events.ExperimentAggregates aggregates,
       Paging paging,
       Clock clock,
-      java.time.Duration defaultWindow) {
+      java.time.Duration defaultWindow,
+      ExperimentReports reports) {
+    this.reports = reports;
     this.decisions = decisions;
     this.events = events;
     this.campaigns = campaigns;
@@ -354,6 +363,31 @@ public final class PromptGrpcService extends PromptServiceGrpc.PromptServiceImpl
             more,
             shown.isEmpty() ? List.of() : List.of(shown.get(shown.size() - 1).experimentId())));
     obs.onNext(out.build());
+    obs.onCompleted();
+  }
+
+  @Override
+  public void getExperimentResults(
+      GetExperimentResultsRequest r, StreamObserver<GetExperimentResultsResponse> obs) {
+    id(r.getExperimentId(), "experiment_id");
+    ExperimentReports.Report report =
+        reports.results(r.getExperimentId(), ResultsProtos.options(r.getOptions()));
+    obs.onNext(
+        GetExperimentResultsResponse.newBuilder()
+            .setResults(ResultsProtos.toProto(report))
+            .build());
+    obs.onCompleted();
+  }
+
+  @Override
+  public void analyzeExperimentData(
+      AnalyzeExperimentDataRequest r, StreamObserver<AnalyzeExperimentDataResponse> obs) {
+    ExperimentReports.Report report =
+        reports.analyzeSupplied(ResultsProtos.data(r), r.getCurrencyCode());
+    obs.onNext(
+        AnalyzeExperimentDataResponse.newBuilder()
+            .setResults(ResultsProtos.toProto(report))
+            .build());
     obs.onCompleted();
   }
 

@@ -4,7 +4,7 @@ import dev.headroom.kit.db.Database;
 import dev.headroom.kit.testing.PostgresServer;
 import dev.headroom.kit.testing.TestDatabase;
 import dev.headroom.prompt.campaign.Surface;
-import dev.headroom.prompt.exposure.Exposure;
+import dev.headroom.prompt.decision.Exposure;
 import dev.headroom.prompt.exposure.ExposureWriter;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.distribution.ValueAtPercentile;

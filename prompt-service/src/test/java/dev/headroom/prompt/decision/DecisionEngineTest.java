@@ -23,7 +23,6 @@ import dev.headroom.prompt.context.AccountUsage;
 import dev.headroom.prompt.context.ContextStore;
 import dev.headroom.prompt.experiment.Experiment;
 import dev.headroom.prompt.experiment.Variant;
-import dev.headroom.prompt.exposure.Exposure;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -8,6 +8,7 @@ import dev.headroom.kit.db.Database;
 import dev.headroom.kit.testing.Await;
 import dev.headroom.kit.testing.PostgresExtension;
 import dev.headroom.prompt.campaign.Surface;
+import dev.headroom.prompt.decision.Exposure;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.time.Instant;

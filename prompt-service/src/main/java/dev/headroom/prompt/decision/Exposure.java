@@ -1,4 +1,4 @@
-package dev.headroom.prompt.exposure;
+package dev.headroom.prompt.decision;
 
 import dev.headroom.prompt.campaign.Surface;
 import java.time.Instant;
