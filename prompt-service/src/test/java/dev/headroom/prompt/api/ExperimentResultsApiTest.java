@@ -350,6 +350,22 @@ class ExperimentResultsApiTest {
             .getCode());
   }
 
+  @Test
+  void noVariantCanTakeTheHoldoutsArmKey() {
+    stub.createCampaign(
+        CreateCampaignRequest.newBuilder().setCampaign(featureGate("res-k-gate", "agg")).build());
+    Experiment.Builder clash =
+        design("res-k").setVariants(1, Variant.newBuilder().setVariantKey("holdout").setWeight(1));
+    StatusRuntimeException e =
+        assertThrows(
+            StatusRuntimeException.class,
+            () ->
+                stub.createExperiment(
+                    CreateExperimentRequest.newBuilder().setExperiment(clash).build()));
+    assertEquals(Status.Code.INVALID_ARGUMENT, e.getStatus().getCode());
+    assertEquals(List.of("experiment.variants[1].variant_key"), fields(e));
+  }
+
   static HttpResponse<String> get(String path) throws Exception {
     return http.send(
         HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + app.httpPort() + path)).build(),
