@@ -3,6 +3,7 @@ package dev.headroom.app;
 import dev.headroom.app.demo.DemoCommand;
 import dev.headroom.crm.app.CrmServiceMain;
 import dev.headroom.kit.RunUntilStopped;
+import dev.headroom.prompt.app.PromptServiceMain;
 import dev.headroom.scoring.app.ScoringServiceMain;
 import dev.headroom.signal.app.SignalServiceMain;
 import java.util.Arrays;
@@ -23,6 +24,7 @@ public final class HeadroomApp {
       case "scoring" -> ScoringServiceMain.main(new String[0]);
       case "crm" -> CrmServiceMain.main(new String[0]);
       case "demo" -> DemoCommand.main(Arrays.copyOfRange(args, 1, args.length));
+      case "prompt" -> PromptServiceMain.main(new String[0]);
       case "-h", "--help", "help" -> System.out.println(usage());
       default -> {
         System.err.println("unknown mode '" + mode + "'\n" + usage());
@@ -33,14 +35,16 @@ public final class HeadroomApp {
 
   private static String usage() {
     return """
-    usage: headroom-app [all|signal|scoring|crm|demo]
+    usage: headroom-app [all|signal|scoring|prompt|crm|demo]
       all      every service in one JVM; embedded PostgreSQL unless HEADROOM_DATABASE_URL is set
       demo     the platform plus a simulated SaaS host and its customers, then a report
                (demo --help for its options)
       signal   the signal service alone (HEADROOM_DATABASE_URL required)
       scoring  the scoring service alone (HEADROOM_DATABASE_URL and HEADROOM_PEERS_SIGNAL required)
       crm      the CRM connector alone (HEADROOM_DATABASE_URL, HEADROOM_PEERS_SCORING and
-               HEADROOM_CRM_SECRETS_KEYS / _ACTIVE_KEY required)\
+               HEADROOM_CRM_SECRETS_KEYS / _ACTIVE_KEY required)
+      prompt   the prompt service alone (HEADROOM_DATABASE_URL, HEADROOM_PEERS_SIGNAL and
+               HEADROOM_PEERS_SCORING required)\
     """;
   }
 

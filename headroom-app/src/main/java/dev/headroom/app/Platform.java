@@ -3,6 +3,8 @@ package dev.headroom.app;
 import dev.headroom.crm.app.CrmApp;
 import dev.headroom.crm.app.CrmConfig;
 import dev.headroom.crm.app.LocalCrm;
+import dev.headroom.prompt.app.PromptApp;
+import dev.headroom.prompt.app.PromptConfig;
 import dev.headroom.scoring.app.ScoringApp;
 import dev.headroom.scoring.app.ScoringConfig;
 import dev.headroom.signal.app.SignalApp;
@@ -101,6 +103,9 @@ public final class Platform implements AutoCloseable {
     resources.push(crm);
     endpoints.put("crm", new Endpoints(crm.grpcPort(), crm.httpPort()));
     resources.push(LocalCrm.connect(crm));
+    PromptApp prompt = PromptApp.start(PromptConfig.load(env), clock, null, true);
+    resources.push(prompt);
+    endpoints.put("prompt", new Endpoints(prompt.grpcPort(), prompt.httpPort()));
     LOG.info(() -> "Headroom is up: " + endpoints);
   }
 

@@ -9,6 +9,10 @@ import dev.headroom.api.common.v1.ReadinessBand;
 import dev.headroom.api.crm.v1.CrmConnectorServiceGrpc;
 import dev.headroom.api.crm.v1.ListConnectionsRequest;
 import dev.headroom.api.crm.v1.ListSyncRunsRequest;
+import dev.headroom.api.prompt.v1.GetPromptRequest;
+import dev.headroom.api.prompt.v1.NoPromptReason;
+import dev.headroom.api.prompt.v1.PromptServiceGrpc;
+import dev.headroom.api.prompt.v1.Surface;
 import dev.headroom.api.scoring.v1.GetScoreRequest;
 import dev.headroom.api.scoring.v1.Score;
 import dev.headroom.api.scoring.v1.ScoringServiceGrpc;
@@ -38,8 +42,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * What `./headroom run` does, as a newcomer would see it: the platform starts on its own embedded
- * PostgreSQL, every service reports healthy and answers over TCP, scoring follows signal-service,
- * and it stops cleanly.
+ * PostgreSQL, every service reports healthy and answers over TCP, scoring and prompt follow
+ * signal-service, and it stops cleanly.
  */
 class PlatformTest {
 
@@ -163,6 +167,33 @@ class PlatformTest {
                     .anyMatch(r -> r.getRecordsSucceeded() > 0));
       } finally {
         crmChannel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+      }
+
+      // prompt-service follows both in-process and knows acme, which is not activated yet.
+      Platform.Endpoints prompt = platform.endpoints().get("prompt");
+      ManagedChannel promptChannel =
+          ManagedChannelBuilder.forAddress("127.0.0.1", prompt.grpcPort()).usePlaintext().build();
+      try {
+        var prompts = PromptServiceGrpc.newBlockingStub(promptChannel);
+        GetPromptRequest ask =
+            GetPromptRequest.newBuilder()
+                .setAccountId("acme")
+                .setUserId("u1")
+                .setSurface(Surface.SURFACE_HOME)
+                .build();
+        Await.until(
+            "acme in the prompt context",
+            () ->
+                prompts.withDeadlineAfter(5, TimeUnit.SECONDS).getPrompt(ask).getNoPromptReason()
+                    == NoPromptReason.NO_PROMPT_REASON_ACCOUNT_NOT_ACTIVATED);
+        assertEquals(
+            ServingStatus.SERVING,
+            HealthGrpc.newBlockingStub(promptChannel)
+                .withDeadlineAfter(5, TimeUnit.SECONDS)
+                .check(HealthCheckRequest.getDefaultInstance())
+                .getStatus());
+      } finally {
+        promptChannel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
       }
 
       HttpResponse<String> observed =

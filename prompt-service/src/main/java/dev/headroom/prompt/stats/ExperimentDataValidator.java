@@ -37,7 +37,7 @@ final class ExperimentDataValidator {
       }
       controls += arm.role() == ArmRole.CONTROL ? 1 : 0;
       holdouts += arm.role() == ArmRole.HOLDOUT ? 1 : 0;
-      validateAggregates(path, arm.totals());
+      validateAggregates(path + ".totals", arm.totals());
       for (Map.Entry<String, Aggregates> surface : arm.bySurface().entrySet()) {
         if (surface.getKey().isBlank()) {
           throw new InvalidExperimentDataException(

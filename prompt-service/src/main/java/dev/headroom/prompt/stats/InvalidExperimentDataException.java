@@ -14,7 +14,10 @@ public final class InvalidExperimentDataException extends IllegalArgumentExcepti
     this.field = field;
   }
 
-  /** The path of the bad field, in the snake_case of the API (arms[i].by_surface[KEY].units). */
+  /**
+   * The path of the bad field, in the snake_case of the API (arms[i].totals.units,
+   * arms[i].by_surface[SURFACE].units).
+   */
   public String field() {
     return field;
   }

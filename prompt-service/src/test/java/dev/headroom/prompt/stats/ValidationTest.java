@@ -68,25 +68,26 @@ class ValidationTest {
 
   @Test
   void countsStayWithinUnits() {
-    assertEquals("arms[1].units", rejectedField(withTreatment(conversions(-1, 0))));
-    assertEquals("arms[1].conversions", rejectedField(withTreatment(conversions(10, 11))));
-    assertEquals("arms[1].conversions", rejectedField(withTreatment(conversions(10, -1))));
+    assertEquals("arms[1].totals.units", rejectedField(withTreatment(conversions(-1, 0))));
+    assertEquals("arms[1].totals.conversions", rejectedField(withTreatment(conversions(10, 11))));
+    assertEquals("arms[1].totals.conversions", rejectedField(withTreatment(conversions(10, -1))));
     assertEquals(
-        "arms[1].dismissals", rejectedField(withTreatment(new Aggregates(10, 1, 0, 0, 11))));
+        "arms[1].totals.dismissals", rejectedField(withTreatment(new Aggregates(10, 1, 0, 0, 11))));
   }
 
   @Test
   void revenueSumsAreConsistent() {
     assertEquals(
-        "arms[1].revenue_sum", rejectedField(withTreatment(new Aggregates(10, 1, -5, 25, 0))));
+        "arms[1].totals.revenue_sum",
+        rejectedField(withTreatment(new Aggregates(10, 1, -5, 25, 0))));
     assertEquals(
-        "arms[1].revenue_sum", rejectedField(withTreatment(new Aggregates(0, 0, 5, 25, 0))));
+        "arms[1].totals.revenue_sum", rejectedField(withTreatment(new Aggregates(0, 0, 5, 25, 0))));
     assertEquals(
-        "arms[1].revenue_sum_of_squares",
+        "arms[1].totals.revenue_sum_of_squares",
         rejectedField(withTreatment(new Aggregates(10, 1, 5, Double.POSITIVE_INFINITY, 0))));
     // Ten units summing to 100 need a sum of squares of at least 100^2 / 10 = 1000.
     assertEquals(
-        "arms[1].revenue_sum_of_squares",
+        "arms[1].totals.revenue_sum_of_squares",
         rejectedField(withTreatment(new Aggregates(10, 10, 100, 999, 0))));
   }
 

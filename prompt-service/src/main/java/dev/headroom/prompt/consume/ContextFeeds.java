@@ -1,0 +1,249 @@
+package dev.headroom.prompt.consume;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import dev.headroom.api.scoring.v1.Score;
+import dev.headroom.api.scoring.v1.ScoringServiceGrpc;
+import dev.headroom.api.scoring.v1.WatchScoresRequest;
+import dev.headroom.api.scoring.v1.WatchScoresResponse;
+import dev.headroom.api.signal.v1.Catalog;
+import dev.headroom.api.signal.v1.ChangeKind;
+import dev.headroom.api.signal.v1.GetCatalogRequest;
+import dev.headroom.api.signal.v1.SignalServiceGrpc;
+import dev.headroom.api.signal.v1.UsageSnapshot;
+import dev.headroom.api.signal.v1.WatchAccountChangesRequest;
+import dev.headroom.api.signal.v1.WatchAccountChangesResponse;
+import dev.headroom.kit.outbox.Backoff;
+import dev.headroom.kit.outbox.CursorStore;
+import dev.headroom.kit.outbox.ResumingConsumer;
+import dev.headroom.prompt.context.ContextStore;
+import dev.headroom.prompt.db.ContextDao;
+import io.grpc.Channel;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.ZoneOffset;
+import java.util.Arrays;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.jdbi.v3.core.Jdbi;
+
+/**
+ * Keeps the context current: follows signal-service's WatchAccountChanges and scoring-service's
+ * WatchScores (each with its cursor stored in the same transaction as the persisted change, so a
+ * restart resumes right after the last applied one), and reads the catalog with GetCatalog on
+ * account changes and periodically. Every change is persisted before memory sees it; {@link
+ * #rebuild()} loads the persisted context after a start, which is what the service waits for before
+ * it reports SERVING.
+ */
+public final class ContextFeeds implements AutoCloseable {
+  private static final Logger LOG = Logger.getLogger(ContextFeeds.class.getName());
+  public static final String SIGNAL_CONSUMER = "prompt.signal-account-changes";
+  public static final String SCORING_CONSUMER = "prompt.scoring-scores";
+
+  /** Where the catalog comes from and how often it is re-read. */
+  public record Settings(
+      String coreProductKey, Duration catalogRefresh, Duration catalogDeadline) {}
+
+  private final Jdbi jdbi;
+  private final CursorStore cursors;
+  private final ContextStore store;
+  private final Settings settings;
+  private final Clock clock;
+  private final SignalServiceGrpc.SignalServiceBlockingStub signal;
+  private final ResumingConsumer<WatchAccountChangesResponse> usageConsumer;
+  private final ResumingConsumer<WatchScoresResponse> scoreConsumer;
+  private final ScheduledExecutorService timer;
+  private volatile long catalogReadAtNanos;
+  private volatile byte[] catalogBytes;
+  private boolean closed;
+
+  public ContextFeeds(
+      Jdbi jdbi,
+      CursorStore cursors,
+      ContextStore store,
+      Channel signalChannel,
+      Channel scoringChannel,
+      Settings settings,
+      Clock clock) {
+    this.jdbi = jdbi;
+    this.cursors = cursors;
+    this.store = store;
+    this.settings = settings;
+    this.clock = clock;
+    this.signal = SignalServiceGrpc.newBlockingStub(signalChannel);
+    ScoringServiceGrpc.ScoringServiceBlockingStub scoring =
+        ScoringServiceGrpc.newBlockingStub(scoringChannel);
+    this.usageConsumer =
+        new ResumingConsumer<>(
+            SIGNAL_CONSUMER,
+            cursors,
+            cursor ->
+                signal.watchAccountChanges(
+                    WatchAccountChangesRequest.newBuilder().setAfterCursor(cursor).build()),
+            WatchAccountChangesResponse::getCursor,
+            this::applyAccountChange,
+            Backoff.defaults());
+    this.scoreConsumer =
+        new ResumingConsumer<>(
+            SCORING_CONSUMER,
+            cursors,
+            cursor ->
+                scoring.watchScores(WatchScoresRequest.newBuilder().setAfterCursor(cursor).build()),
+            WatchScoresResponse::getCursor,
+            this::applyScore,
+            Backoff.defaults());
+    this.timer =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "prompt-catalog-refresh");
+              t.setDaemon(true);
+              return t;
+            });
+  }
+
+  /**
+   * Loads the persisted catalog and every persisted account into memory, then marks the context
+   * rebuilt. Memory grows by one entry per account; nothing upstream is replayed.
+   */
+  public void rebuild() {
+    jdbi.useExtension(ContextDao.class, dao -> dao.catalog().ifPresent(this::installCatalog));
+    jdbi.useHandle(
+        h ->
+            ContextDao.forEach(
+                h,
+                2000,
+                row -> {
+                  try {
+                    if (row.usage() != null) {
+                      store.putUsage(ContextProtos.usage(UsageSnapshot.parseFrom(row.usage())));
+                    }
+                    if (row.score() != null) {
+                      store.putScore(
+                          row.accountId(), ContextProtos.score(Score.parseFrom(row.score())));
+                    }
+                  } catch (InvalidProtocolBufferException e) {
+                    LOG.log(Level.WARNING, "skipping an unreadable stored context row", e);
+                  }
+                }));
+    store.markRebuilt();
+  }
+
+  /** Starts following both streams and refreshing the catalog. */
+  // The periodic task handles its own failures; shutting the executor down cancels it.
+  @SuppressWarnings("FutureReturnValueIgnored")
+  public synchronized ContextFeeds start() {
+    if (closed) {
+      return this;
+    }
+    long every = Math.max(1, settings.catalogRefresh().toMillis());
+    timer.scheduleWithFixedDelay(this::refreshCatalogQuietly, 0, every, TimeUnit.MILLISECONDS);
+    usageConsumer.start();
+    scoreConsumer.start();
+    return this;
+  }
+
+  private void refreshCatalogQuietly() {
+    try {
+      refreshCatalog();
+    } catch (RuntimeException e) {
+      LOG.log(Level.FINE, "catalog refresh failed; keeping the known catalog", e);
+    }
+  }
+
+  /** Reads the catalog now, persists it and puts it in memory. */
+  public synchronized void refreshCatalog() {
+    Catalog catalog =
+        signal
+            .withDeadlineAfter(settings.catalogDeadline().toMillis(), TimeUnit.MILLISECONDS)
+            .getCatalog(GetCatalogRequest.getDefaultInstance())
+            .getCatalog();
+    byte[] bytes = catalog.toByteArray();
+    // Re-read on every account change: only a changed catalog is written and mapped again.
+    if (!Arrays.equals(bytes, catalogBytes)) {
+      jdbi.useExtension(
+          ContextDao.class, dao -> dao.putCatalog(bytes, clock.instant().atOffset(ZoneOffset.UTC)));
+      installCatalog(bytes);
+    }
+    catalogReadAtNanos = System.nanoTime();
+  }
+
+  private void installCatalog(byte[] bytes) {
+    catalogBytes = bytes;
+    try {
+      store.replaceCatalog(
+          ContextProtos.catalog(Catalog.parseFrom(bytes), settings.coreProductKey()));
+    } catch (InvalidProtocolBufferException e) {
+      LOG.log(Level.WARNING, "the stored catalog is unreadable; waiting for a fresh read", e);
+    }
+  }
+
+  void applyAccountChange(WatchAccountChangesResponse change) {
+    if (!change.hasSnapshot()) {
+      return;
+    }
+    if (change.getKind() == ChangeKind.CHANGE_KIND_ACCOUNT
+        && System.nanoTime() - catalogReadAtNanos > Duration.ofMillis(200).toNanos()) {
+      // Subscriptions may name plans added since the last read.
+      refreshCatalogQuietly();
+    }
+    UsageSnapshot trimmed = ContextProtos.trim(change.getSnapshot());
+    boolean newer =
+        jdbi.inTransaction(
+            h -> {
+              int stored =
+                  h.attach(ContextDao.class)
+                      .putUsage(trimmed.getAccountId(), change.getCursor(), trimmed.toByteArray());
+              cursors.save(h, SIGNAL_CONSUMER, change.getCursor());
+              return stored == 1;
+            });
+    if (newer) {
+      store.putUsage(ContextProtos.usage(trimmed));
+    }
+  }
+
+  void applyScore(WatchScoresResponse change) {
+    if (!change.hasScore()) {
+      return;
+    }
+    Score trimmed = ContextProtos.trim(change.getScore());
+    boolean newer =
+        jdbi.inTransaction(
+            h -> {
+              int stored =
+                  h.attach(ContextDao.class)
+                      .putScore(trimmed.getAccountId(), change.getCursor(), trimmed.toByteArray());
+              cursors.save(h, SCORING_CONSUMER, change.getCursor());
+              return stored == 1;
+            });
+    if (newer) {
+      store.putScore(trimmed.getAccountId(), ContextProtos.score(trimmed));
+    }
+  }
+
+  public long usagePosition() {
+    return usageConsumer.position();
+  }
+
+  public long scorePosition() {
+    return scoreConsumer.position();
+  }
+
+  public synchronized boolean closed() {
+    return closed;
+  }
+
+  /**
+   * Stops both streams; a later {@link #start()} (a rebuild finishing during shutdown) is a no-op.
+   */
+  @Override
+  public void close() {
+    synchronized (this) {
+      closed = true;
+    }
+    timer.shutdownNow();
+    usageConsumer.close();
+    scoreConsumer.close();
+  }
+}

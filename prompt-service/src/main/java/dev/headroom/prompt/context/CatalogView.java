@@ -1,0 +1,105 @@
+package dev.headroom.prompt.context;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The host's catalog as the decision needs it: plans by key, features by key, products in catalog
+ * order, and the upgrade path.
+ */
+public final class CatalogView {
+  private final String coreProductKey;
+  private final Map<String, PlanInfo> plans;
+  private final Map<String, FeatureInfo> features;
+  private final List<String> productKeys;
+
+  /**
+   * @param productKeys the products in catalog order (the cross-sell tie break)
+   */
+  public CatalogView(
+      String coreProductKey,
+      List<PlanInfo> plans,
+      List<FeatureInfo> features,
+      List<String> productKeys) {
+    this.coreProductKey = coreProductKey;
+    Map<String, PlanInfo> p = new LinkedHashMap<>();
+    plans.forEach(plan -> p.put(plan.planKey(), plan));
+    this.plans = Map.copyOf(p);
+    Map<String, FeatureInfo> f = new LinkedHashMap<>();
+    features.forEach(feature -> f.put(feature.featureKey(), feature));
+    this.features = Map.copyOf(f);
+    this.productKeys = List.copyOf(productKeys);
+  }
+
+  public static CatalogView empty(String coreProductKey) {
+    return new CatalogView(coreProductKey, List.of(), List.of(), List.of());
+  }
+
+  public String coreProductKey() {
+    return coreProductKey;
+  }
+
+  public Optional<PlanInfo> plan(String planKey) {
+    return Optional.ofNullable(planKey).map(plans::get);
+  }
+
+  public Optional<FeatureInfo> feature(String featureKey) {
+    return Optional.ofNullable(features.get(featureKey));
+  }
+
+  public List<String> productKeys() {
+    return productKeys;
+  }
+
+  public Optional<PlanInfo> next(PlanInfo plan) {
+    return plan.nextPlanKey().flatMap(this::plan);
+  }
+
+  /**
+   * The first plan up the upgrade path from {@code current} (exclusive) that entitles the feature;
+   * without a current plan of the feature's product, its lowest-tier plan that entitles it.
+   */
+  public Optional<PlanInfo> lowestUpgradeEntitling(Optional<PlanInfo> current, String featureKey) {
+    if (current.isPresent()) {
+      Set<String> seen = new HashSet<>();
+      Optional<PlanInfo> step = next(current.get());
+      while (step.isPresent() && seen.add(step.get().planKey())) {
+        if (step.get().entitles(featureKey)) {
+          return step;
+        }
+        step = next(step.get());
+      }
+      return Optional.empty();
+    }
+    return feature(featureKey)
+        .flatMap(
+            f ->
+                plans.values().stream()
+                    .filter(p -> p.productKey().equals(f.productKey()) && p.entitles(featureKey))
+                    .min(Comparator.comparingInt(PlanInfo::tierRank)));
+  }
+
+  /** A product's entry plan: its lowest plan with a tier rank above 0 (free). */
+  public Optional<PlanInfo> entryPlan(String productKey) {
+    return plans.values().stream()
+        .filter(p -> p.productKey().equals(productKey) && p.tierRank() > 0)
+        .min(Comparator.comparingInt(PlanInfo::tierRank));
+  }
+
+  /** The products without a subscription, in catalog order. */
+  public List<String> productsNotOwned(Set<String> owned) {
+    List<String> out = new ArrayList<>();
+    for (String p : productKeys) {
+      if (!owned.contains(p)) {
+        out.add(p);
+      }
+    }
+    return out;
+  }
+}

@@ -1,0 +1,180 @@
+package dev.headroom.prompt.exposure;
+
+import dev.headroom.kit.outbox.Backoff;
+import dev.headroom.prompt.db.ExposureDao;
+import dev.headroom.prompt.decision.Exposure;
+import dev.headroom.prompt.decision.ExposureSink;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import java.util.random.RandomGenerator;
+import org.jdbi.v3.core.Jdbi;
+
+/**
+ * Writes exposures behind the decisions: a bounded queue drained in batches by one thread, at least
+ * every flush interval. A full queue refuses the exposure (the decision then serves no prompt), so
+ * an experiment never silently loses one. A failed write is retried with backoff while new
+ * exposures wait in the queue; {@link #close()} stops taking new ones and writes everything queued.
+ * A crash loses at most what was queued: about one flush interval of exposures.
+ */
+public final class ExposureWriter implements ExposureSink, AutoCloseable {
+  private static final Logger LOG = Logger.getLogger(ExposureWriter.class.getName());
+
+  private record Queued(Exposure exposure, long queuedAtNanos) {}
+
+  /** Queue bound, batch size and how long an idle writer waits before it looks again. */
+  public record Settings(int queueCapacity, int batchSize, Duration flushInterval) {}
+
+  private final Jdbi jdbi;
+  private final Settings settings;
+  private final ArrayBlockingQueue<Queued> queue;
+  private final Timer lag;
+  private final Thread thread;
+  private final Backoff backoff = Backoff.defaults();
+  private final RandomGenerator random = RandomGenerator.getDefault();
+  private volatile boolean accepting = true;
+  private volatile boolean running = true;
+  private final Object counts = new Object();
+  private long offered;
+  private long written;
+
+  public ExposureWriter(Jdbi jdbi, Settings settings, MeterRegistry registry) {
+    this.jdbi = jdbi;
+    this.settings = settings;
+    this.queue = new ArrayBlockingQueue<>(settings.queueCapacity());
+    this.thread = new Thread(this::run, "exposure-writer");
+    this.thread.setDaemon(true);
+    Gauge.builder("prompt.exposures.queued", queue, ArrayBlockingQueue::size)
+        .description("exposures waiting to be written")
+        .register(registry);
+    this.lag =
+        Timer.builder("prompt.exposures.write.lag")
+            .description(
+                "from a decision queuing its exposure to the commit that stored it: what a crash"
+                    + " would lose")
+            .publishPercentiles(0.5, 0.99)
+            .register(registry);
+  }
+
+  public ExposureWriter start() {
+    thread.start();
+    return this;
+  }
+
+  @Override
+  public boolean offer(Exposure exposure) {
+    synchronized (counts) {
+      if (accepting && queue.offer(new Queued(exposure, System.nanoTime()))) {
+        offered++;
+        return true;
+      }
+      return false;
+    }
+  }
+
+  public int queued() {
+    return queue.size();
+  }
+
+  private void run() {
+    List<Queued> batch = new ArrayList<>(settings.batchSize());
+    while (running || !queue.isEmpty() || !batch.isEmpty()) {
+      try {
+        if (batch.isEmpty()) {
+          Queued first = queue.poll(settings.flushInterval().toMillis(), TimeUnit.MILLISECONDS);
+          if (first == null) {
+            continue;
+          }
+          batch.add(first);
+        }
+        queue.drainTo(batch, settings.batchSize() - batch.size());
+        writeWithRetry(batch);
+        long committed = System.nanoTime();
+        for (Queued q : batch) {
+          lag.record(committed - q.queuedAtNanos(), TimeUnit.NANOSECONDS);
+        }
+        synchronized (counts) {
+          written += batch.size();
+          counts.notifyAll();
+        }
+        batch.clear();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+  }
+
+  private void writeWithRetry(List<Queued> batch) throws InterruptedException {
+    int attempt = 0;
+    while (true) {
+      try {
+        write(batch);
+        return;
+      } catch (RuntimeException e) {
+        LOG.log(
+            Level.WARNING,
+            "writing " + batch.size() + " exposures failed; retrying (attempt " + attempt + ")",
+            e);
+        Thread.sleep(backoff.delay(attempt++, random).toMillis());
+      }
+    }
+  }
+
+  private void write(List<Queued> batch) {
+    List<ExposureDao.ExposureRow> rows = new ArrayList<>(batch.size());
+    for (Queued q : batch) {
+      Exposure e = q.exposure();
+      rows.add(
+          new ExposureDao.ExposureRow(
+              e.decisionId(),
+              e.decidedAt().atOffset(ZoneOffset.UTC),
+              e.accountId(),
+              e.userId(),
+              e.campaignId(),
+              e.campaignVersion(),
+              e.experimentId().orElse(null),
+              e.unitId().orElse(null),
+              e.variantKey(),
+              e.holdout(),
+              e.surface().name(),
+              e.featureKey()));
+    }
+    jdbi.useExtension(ExposureDao.class, dao -> dao.insert(rows));
+  }
+
+  /** Waits until every exposure offered before the call is written. */
+  public void awaitWritten() throws InterruptedException {
+    synchronized (counts) {
+      long target = offered;
+      while (written < target) {
+        counts.wait(1000);
+      }
+    }
+  }
+
+  /**
+   * Stops taking exposures and returns once everything queued is written (the writer keeps retrying
+   * a failing database for up to 30 s).
+   */
+  @Override
+  public void close() {
+    synchronized (counts) {
+      accepting = false;
+    }
+    running = false;
+    try {
+      thread.join(Duration.ofSeconds(30));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

@@ -1,0 +1,447 @@
+package dev.headroom.prompt.grpc;
+
+import com.google.protobuf.Duration;
+import dev.headroom.api.common.v1.ErrorReason;
+import dev.headroom.api.common.v1.ItemError;
+import dev.headroom.api.common.v1.UserRole;
+import dev.headroom.api.prompt.v1.AnalyzeExperimentDataRequest;
+import dev.headroom.api.prompt.v1.AnalyzeExperimentDataResponse;
+import dev.headroom.api.prompt.v1.ArmAggregate;
+import dev.headroom.api.prompt.v1.Audience;
+import dev.headroom.api.prompt.v1.CreateCampaignRequest;
+import dev.headroom.api.prompt.v1.CreateCampaignResponse;
+import dev.headroom.api.prompt.v1.CreateExperimentRequest;
+import dev.headroom.api.prompt.v1.CreateExperimentResponse;
+import dev.headroom.api.prompt.v1.ExperimentAggregates;
+import dev.headroom.api.prompt.v1.GetCampaignRequest;
+import dev.headroom.api.prompt.v1.GetCampaignResponse;
+import dev.headroom.api.prompt.v1.GetExperimentAggregatesRequest;
+import dev.headroom.api.prompt.v1.GetExperimentAggregatesResponse;
+import dev.headroom.api.prompt.v1.GetExperimentRequest;
+import dev.headroom.api.prompt.v1.GetExperimentResponse;
+import dev.headroom.api.prompt.v1.GetExperimentResultsRequest;
+import dev.headroom.api.prompt.v1.GetExperimentResultsResponse;
+import dev.headroom.api.prompt.v1.GetPromptRequest;
+import dev.headroom.api.prompt.v1.GetPromptResponse;
+import dev.headroom.api.prompt.v1.ListCampaignsRequest;
+import dev.headroom.api.prompt.v1.ListCampaignsResponse;
+import dev.headroom.api.prompt.v1.ListExperimentsRequest;
+import dev.headroom.api.prompt.v1.ListExperimentsResponse;
+import dev.headroom.api.prompt.v1.NoPromptReason;
+import dev.headroom.api.prompt.v1.PlanSummary;
+import dev.headroom.api.prompt.v1.Prompt;
+import dev.headroom.api.prompt.v1.PromptEventResult;
+import dev.headroom.api.prompt.v1.PromptServiceGrpc;
+import dev.headroom.api.prompt.v1.PromptTiming;
+import dev.headroom.api.prompt.v1.ReportPromptEventsRequest;
+import dev.headroom.api.prompt.v1.ReportPromptEventsResponse;
+import dev.headroom.api.prompt.v1.StartExperimentRequest;
+import dev.headroom.api.prompt.v1.StartExperimentResponse;
+import dev.headroom.api.prompt.v1.StopExperimentRequest;
+import dev.headroom.api.prompt.v1.StopExperimentResponse;
+import dev.headroom.api.prompt.v1.Surface;
+import dev.headroom.api.prompt.v1.TriggerType;
+import dev.headroom.api.prompt.v1.UpdateCampaignRequest;
+import dev.headroom.api.prompt.v1.UpdateCampaignResponse;
+import dev.headroom.api.prompt.v1.UpdateExperimentRequest;
+import dev.headroom.api.prompt.v1.UpdateExperimentResponse;
+import dev.headroom.kit.error.DomainException;
+import dev.headroom.kit.paging.PageRequest;
+import dev.headroom.kit.paging.Paging;
+import dev.headroom.prompt.campaign.Campaign;
+import dev.headroom.prompt.campaign.Campaigns;
+import dev.headroom.prompt.context.Money;
+import dev.headroom.prompt.decision.Decision;
+import dev.headroom.prompt.decision.DecisionEngine;
+import dev.headroom.prompt.decision.PromptRequest;
+import dev.headroom.prompt.decision.RenderedPrompt;
+import dev.headroom.prompt.events.ExperimentAggregates.Result;
+import dev.headroom.prompt.events.PromptEvents;
+import dev.headroom.prompt.experiment.Experiment;
+import dev.headroom.prompt.experiment.Experiments;
+import dev.headroom.prompt.mapping.ResultsProtos;
+import dev.headroom.prompt.results.ExperimentReports;
+import io.grpc.stub.StreamObserver;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The PromptService adapter: validates and maps at the edge, delegates to the decision engine, the
+ * event store and the admin services. Domain errors become statuses in the kit's error interceptor.
+ */
+public final class PromptGrpcService extends PromptServiceGrpc.PromptServiceImplBase {
+  static final int MAX_EVENTS = 500;
+
+  private final DecisionEngine decisions;
+  private final PromptEvents events;
+  private final Campaigns campaigns;
+  private final Experiments experiments;
+  private final dev.headroom.prompt.events.ExperimentAggregates aggregates;
+  private final Paging paging;
+  private final Clock clock;
+  private final java.time.Duration defaultWindow;
+  private final ExperimentReports reports;
+
+  public PromptGrpcService(
+      DecisionEngine decisions,
+      PromptEvents events,
+      Campaigns campaigns,
+      Experiments experiments,
+      dev.headroom.prompt.events.ExperimentAggregates aggregates,
+      Paging paging,
+      Clock clock,
+      java.time.Duration defaultWindow,
+      ExperimentReports reports) {
+    this.reports = reports;
+    this.decisions = decisions;
+    this.events = events;
+    this.campaigns = campaigns;
+    this.experiments = experiments;
+    this.aggregates = aggregates;
+    this.paging = paging;
+    this.clock = clock;
+    this.defaultWindow = defaultWindow;
+  }
+
+  @Override
+  public void getPrompt(GetPromptRequest r, StreamObserver<GetPromptResponse> obs) {
+    DomainException.Violations v = new DomainException.Violations();
+    CampaignProtos.checkId(v, r.getAccountId(), "account_id");
+    CampaignProtos.checkId(v, r.getUserId(), "user_id");
+    v.check(
+        CampaignProtos.validOptionalId(r.getFeatureKey()),
+        "feature_key",
+        "at most 128 characters, no surrounding whitespace or control characters");
+    var surface = CampaignProtos.surface(r.getSurface());
+    v.check(surface.isPresent(), "surface", "required: FEATURE_USE, HOME or BILLING");
+    v.check(r.getLocale().length() <= 64, "locale", "at most 64 characters");
+    v.check(
+        !r.hasRequestTime() || CampaignProtos.validTimestamp(r.getRequestTime()),
+        "request_time",
+        "a valid timestamp (years 1 to 9999)");
+    v.throwIfAny();
+    Instant at = r.hasRequestTime() ? CampaignProtos.instant(r.getRequestTime()) : clock.instant();
+    Decision d =
+        decisions.decide(
+            new PromptRequest(
+                r.getAccountId(),
+                r.getUserId(),
+                r.getFeatureKey(),
+                surface.get(),
+                Optional.of(r.getLocale()).filter(l -> !l.isBlank()),
+                role(r.getUserRole()),
+                at));
+    GetPromptResponse.Builder out = GetPromptResponse.newBuilder().setDecisionId(d.decisionId());
+    switch (d) {
+      case Decision.Shown s -> out.setPrompt(prompt(s.decisionId(), s.prompt()));
+      case Decision.NoPrompt n ->
+          out.setNoPromptReason(NoPromptReason.valueOf("NO_PROMPT_REASON_" + n.reason().name()));
+    }
+    obs.onNext(out.build());
+    obs.onCompleted();
+  }
+
+  private static dev.headroom.prompt.decision.UserRole role(UserRole r) {
+    return switch (r) {
+      case USER_ROLE_OWNER -> dev.headroom.prompt.decision.UserRole.OWNER;
+      case USER_ROLE_ADMIN -> dev.headroom.prompt.decision.UserRole.ADMIN;
+      case USER_ROLE_BILLING -> dev.headroom.prompt.decision.UserRole.BILLING;
+      default -> dev.headroom.prompt.decision.UserRole.MEMBER;
+    };
+  }
+
+  private static Prompt prompt(String decisionId, RenderedPrompt p) {
+    Prompt.Builder b =
+        Prompt.newBuilder()
+            .setDecisionId(decisionId)
+            .setCampaignId(p.campaignId())
+            .setExperimentId(p.experimentId().orElse(""))
+            .setVariantKey(p.variantKey())
+            .setTrigger(TriggerType.valueOf("TRIGGER_TYPE_" + p.trigger().name()))
+            .setAudience(p.buyer() ? Audience.AUDIENCE_BUYER : Audience.AUDIENCE_MEMBER)
+            .setLocale(p.locale())
+            .setTitle(p.title())
+            .setBody(p.body())
+            .setCtaLabel(p.ctaLabel())
+            .setCtaUrl(p.ctaUrl())
+            .setTargetPlan(plan(p.targetPlan()))
+            .addAllHighlightedFeatureKeys(p.highlightedFeatureKeys())
+            .setPrefilledSeats(p.prefilledSeats())
+            .setDiscountPercent(p.discountPercent())
+            .setAnnualBilling(p.annualBilling())
+            .setTiming(PromptTiming.valueOf("PROMPT_TIMING_" + p.timing().name()));
+    p.currentPlan().ifPresent(c -> b.setCurrentPlan(plan(c)));
+    return b.build();
+  }
+
+  private static PlanSummary plan(dev.headroom.prompt.decision.PlanSummary p) {
+    return PlanSummary.newBuilder()
+        .setPlanKey(p.planKey())
+        .setDisplayName(p.displayName())
+        .setMonthlyPrice(money(p.monthlyPrice()))
+        .addAllFeatureKeys(p.featureKeys())
+        .build();
+  }
+
+  private static dev.headroom.api.common.v1.Money money(Money m) {
+    return dev.headroom.api.common.v1.Money.newBuilder()
+        .setCurrencyCode(m.currencyCode())
+        .setMinorUnits(m.minorUnits())
+        .build();
+  }
+
+  @Override
+  public void reportPromptEvents(
+      ReportPromptEventsRequest r, StreamObserver<ReportPromptEventsResponse> obs) {
+    if (r.getEventsCount() > MAX_EVENTS) {
+      throw new DomainException.InvalidArgument(
+          "BATCH_TOO_LARGE",
+          List.of(
+              new dev.headroom.kit.error.FieldViolation(
+                  "events", "at most " + MAX_EVENTS + " events per call")));
+    }
+    ReportPromptEventsResponse.Builder out = ReportPromptEventsResponse.newBuilder();
+    for (int i = 0; i < r.getEventsCount(); i++) {
+      var e = r.getEvents(i);
+      PromptEventResult.Builder result =
+          PromptEventResult.newBuilder().setIndex(i).setEventId(e.getEventId());
+      Optional<ItemError> problem = EventProtos.validate(e);
+      if (problem.isPresent()) {
+        out.addResults(result.setError(problem.get()));
+        continue;
+      }
+      PromptEvents.Outcome outcome;
+      try {
+        outcome = events.record(EventProtos.event(e));
+      } catch (InterruptedException ex) {
+        Thread.currentThread().interrupt();
+        throw new DomainException.Unavailable(
+            "DEPENDENCY_UNAVAILABLE", "the service is shutting down", null);
+      }
+      switch (outcome) {
+        case ACCEPTED -> result.setAccepted(true);
+        case DUPLICATE -> result.setAccepted(true).setDuplicate(true);
+        case CONFLICT ->
+            result.setError(
+                ItemError.newBuilder()
+                    .setCode(io.grpc.Status.Code.ALREADY_EXISTS.value())
+                    .setReason(ErrorReason.ERROR_REASON_ALREADY_EXISTS)
+                    .setField("event_id")
+                    .setDescription("event_id was reported before with other content"));
+      }
+      out.addResults(result);
+    }
+    obs.onNext(out.build());
+    obs.onCompleted();
+  }
+
+  @Override
+  public void createCampaign(CreateCampaignRequest r, StreamObserver<CreateCampaignResponse> obs) {
+    Campaign c = CampaignProtos.fromRequest(r.getCampaign(), false);
+    requestId(r.getRequestId());
+    obs.onNext(
+        CreateCampaignResponse.newBuilder()
+            .setCampaign(CampaignProtos.toProto(campaigns.create(c, r.getRequestId())))
+            .build());
+    obs.onCompleted();
+  }
+
+  @Override
+  public void updateCampaign(UpdateCampaignRequest r, StreamObserver<UpdateCampaignResponse> obs) {
+    Campaign c = CampaignProtos.fromRequest(r.getCampaign(), true);
+    version(r.getExpectedVersion());
+    obs.onNext(
+        UpdateCampaignResponse.newBuilder()
+            .setCampaign(CampaignProtos.toProto(campaigns.update(c, r.getExpectedVersion())))
+            .build());
+    obs.onCompleted();
+  }
+
+  @Override
+  public void getCampaign(GetCampaignRequest r, StreamObserver<GetCampaignResponse> obs) {
+    id(r.getCampaignId(), "campaign_id");
+    obs.onNext(
+        GetCampaignResponse.newBuilder()
+            .setCampaign(CampaignProtos.toProto(campaigns.get(r.getCampaignId())))
+            .build());
+    obs.onCompleted();
+  }
+
+  @Override
+  public void listCampaigns(ListCampaignsRequest r, StreamObserver<ListCampaignsResponse> obs) {
+    PageRequest page = paging.request("campaigns", r.getPageSize(), r.getPageToken());
+    List<Campaign> rows = campaigns.page(page);
+    boolean more = rows.size() > page.size();
+    List<Campaign> shown = more ? rows.subList(0, page.size()) : rows;
+    ListCampaignsResponse.Builder out = ListCampaignsResponse.newBuilder();
+    shown.forEach(c -> out.addCampaigns(CampaignProtos.toProto(c)));
+    out.setNextPageToken(
+        paging.nextToken(
+            "campaigns",
+            page,
+            more,
+            shown.isEmpty() ? List.of() : List.of(shown.get(shown.size() - 1).campaignId())));
+    obs.onNext(out.build());
+    obs.onCompleted();
+  }
+
+  @Override
+  public void createExperiment(
+      CreateExperimentRequest r, StreamObserver<CreateExperimentResponse> obs) {
+    Experiment e = ExperimentProtos.fromRequest(r.getExperiment(), false, defaultWindow);
+    requestId(r.getRequestId());
+    obs.onNext(
+        CreateExperimentResponse.newBuilder()
+            .setExperiment(ExperimentProtos.toProto(experiments.create(e, r.getRequestId())))
+            .build());
+    obs.onCompleted();
+  }
+
+  @Override
+  public void updateExperiment(
+      UpdateExperimentRequest r, StreamObserver<UpdateExperimentResponse> obs) {
+    Experiment e = ExperimentProtos.fromRequest(r.getExperiment(), true, defaultWindow);
+    version(r.getExpectedVersion());
+    obs.onNext(
+        UpdateExperimentResponse.newBuilder()
+            .setExperiment(ExperimentProtos.toProto(experiments.update(e, r.getExpectedVersion())))
+            .build());
+    obs.onCompleted();
+  }
+
+  @Override
+  public void startExperiment(
+      StartExperimentRequest r, StreamObserver<StartExperimentResponse> obs) {
+    id(r.getExperimentId(), "experiment_id");
+    obs.onNext(
+        StartExperimentResponse.newBuilder()
+            .setExperiment(ExperimentProtos.toProto(experiments.start(r.getExperimentId())))
+            .build());
+    obs.onCompleted();
+  }
+
+  @Override
+  public void stopExperiment(StopExperimentRequest r, StreamObserver<StopExperimentResponse> obs) {
+    id(r.getExperimentId(), "experiment_id");
+    obs.onNext(
+        StopExperimentResponse.newBuilder()
+            .setExperiment(
+                ExperimentProtos.toProto(
+                    experiments.stop(
+                        r.getExperimentId(),
+                        Optional.of(r.getServeVariantKey()).filter(k -> !k.isEmpty()))))
+            .build());
+    obs.onCompleted();
+  }
+
+  @Override
+  public void getExperiment(GetExperimentRequest r, StreamObserver<GetExperimentResponse> obs) {
+    id(r.getExperimentId(), "experiment_id");
+    obs.onNext(
+        GetExperimentResponse.newBuilder()
+            .setExperiment(ExperimentProtos.toProto(experiments.get(r.getExperimentId())))
+            .build());
+    obs.onCompleted();
+  }
+
+  @Override
+  public void listExperiments(
+      ListExperimentsRequest r, StreamObserver<ListExperimentsResponse> obs) {
+    String scope = "experiments:" + r.getCampaignId();
+    PageRequest page = paging.request(scope, r.getPageSize(), r.getPageToken());
+    List<Experiment> rows = experiments.page(r.getCampaignId(), page);
+    boolean more = rows.size() > page.size();
+    List<Experiment> shown = more ? rows.subList(0, page.size()) : rows;
+    ListExperimentsResponse.Builder out = ListExperimentsResponse.newBuilder();
+    shown.forEach(e -> out.addExperiments(ExperimentProtos.toProto(e)));
+    out.setNextPageToken(
+        paging.nextToken(
+            scope,
+            page,
+            more,
+            shown.isEmpty() ? List.of() : List.of(shown.get(shown.size() - 1).experimentId())));
+    obs.onNext(out.build());
+    obs.onCompleted();
+  }
+
+  @Override
+  public void getExperimentResults(
+      GetExperimentResultsRequest r, StreamObserver<GetExperimentResultsResponse> obs) {
+    id(r.getExperimentId(), "experiment_id");
+    ExperimentReports.Report report =
+        reports.results(r.getExperimentId(), ResultsProtos.options(r.getOptions()));
+    obs.onNext(
+        GetExperimentResultsResponse.newBuilder()
+            .setResults(ResultsProtos.toProto(report))
+            .build());
+    obs.onCompleted();
+  }
+
+  @Override
+  public void analyzeExperimentData(
+      AnalyzeExperimentDataRequest r, StreamObserver<AnalyzeExperimentDataResponse> obs) {
+    ExperimentReports.Report report =
+        reports.analyzeSupplied(ResultsProtos.data(r), r.getCurrencyCode());
+    obs.onNext(
+        AnalyzeExperimentDataResponse.newBuilder()
+            .setResults(ResultsProtos.toProto(report))
+            .build());
+    obs.onCompleted();
+  }
+
+  @Override
+  public void getExperimentAggregates(
+      GetExperimentAggregatesRequest r, StreamObserver<GetExperimentAggregatesResponse> obs) {
+    id(r.getExperimentId(), "experiment_id");
+    Result result = aggregates.compute(experiments.get(r.getExperimentId()), clock.instant());
+    ExperimentAggregates.Builder b =
+        ExperimentAggregates.newBuilder()
+            .setExperimentId(r.getExperimentId())
+            .setComputedAt(CampaignProtos.timestamp(result.computedAt()))
+            .setUnit(ExperimentProtos.toProto(result.experiment()).getUnit())
+            .setAttributionWindow(
+                Duration.newBuilder()
+                    .setSeconds(result.experiment().attributionWindow().toSeconds()))
+            .setCurrencyCode(result.currencyCode());
+    for (var a : result.arms()) {
+      b.addArms(
+          ArmAggregate.newBuilder()
+              .setVariantKey(a.variantKey())
+              .setControl(a.control())
+              .setHoldout(a.holdout())
+              .setSurface(
+                  a.surface()
+                      .map(s -> Surface.valueOf("SURFACE_" + s.name()))
+                      .orElse(Surface.SURFACE_UNSPECIFIED))
+              .setIntendedWeight(a.intendedWeight())
+              .setUnits(a.units())
+              .setConvertedUnits(a.convertedUnits())
+              .setRevenueSum(a.revenueSum())
+              .setRevenueSumOfSquares(a.revenueSumOfSquares())
+              .setDismissedUnits(a.dismissedUnits()));
+    }
+    obs.onNext(GetExperimentAggregatesResponse.newBuilder().setAggregates(b).build());
+    obs.onCompleted();
+  }
+
+  private static void id(String id, String field) {
+    DomainException.Violations v = new DomainException.Violations();
+    CampaignProtos.checkId(v, id, field);
+    v.throwIfAny();
+  }
+
+  private static void requestId(String requestId) {
+    if (requestId.length() > CampaignProtos.MAX_ID) {
+      throw DomainException.InvalidArgument.of("request_id", "at most 128 characters");
+    }
+  }
+
+  private static void version(long expected) {
+    if (expected < 0) {
+      throw DomainException.InvalidArgument.of(
+          "expected_version", "must be >= 0 (0 skips the check)");
+    }
+  }
+}
