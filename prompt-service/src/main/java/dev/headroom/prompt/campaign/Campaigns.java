@@ -1,6 +1,7 @@
 package dev.headroom.prompt.campaign;
 
 import dev.headroom.kit.error.DomainException;
+import dev.headroom.kit.error.Reason;
 import dev.headroom.kit.paging.PageRequest;
 import dev.headroom.prompt.db.CampaignDao;
 import dev.headroom.prompt.db.DefinitionRow;
@@ -131,7 +132,8 @@ public final class Campaigns {
 
   private static DomainException versionMismatch(long current) {
     return new DomainException.FailedPrecondition(
-        "FAILED_PRECONDITION", "expected_version does not match the current version " + current);
+        Reason.FAILED_PRECONDITION,
+        "expected_version does not match the current version " + current);
   }
 
   private boolean sameDesign(Campaign earlier, Campaign retry, boolean generatedId) {

@@ -1,6 +1,7 @@
 package dev.headroom.prompt.experiment;
 
 import dev.headroom.kit.error.DomainException;
+import dev.headroom.kit.error.Reason;
 import dev.headroom.kit.paging.PageRequest;
 import dev.headroom.prompt.campaign.DefinitionCodec;
 import dev.headroom.prompt.db.CampaignDao;
@@ -75,7 +76,7 @@ public final class Experiments {
               }
               if (runningOn(h, e.campaignId())) {
                 throw new DomainException.FailedPrecondition(
-                    "FAILED_PRECONDITION",
+                    Reason.FAILED_PRECONDITION,
                     "campaign " + e.campaignId() + " already has a running experiment");
               }
               try {
@@ -137,7 +138,7 @@ public final class Experiments {
     } catch (UnableToExecuteStatementException e) {
       // The partial unique index: another experiment of the campaign started concurrently.
       throw new DomainException.FailedPrecondition(
-          "FAILED_PRECONDITION", "the campaign already has a running experiment");
+          Reason.FAILED_PRECONDITION, "the campaign already has a running experiment");
     }
   }
 
@@ -201,7 +202,7 @@ public final class Experiments {
                       .orElseThrow(() -> new DomainException.NotFound("experiment", experimentId));
               if (expectedVersion != 0 && expectedVersion != row.version()) {
                 throw new DomainException.FailedPrecondition(
-                    "FAILED_PRECONDITION",
+                    Reason.FAILED_PRECONDITION,
                     "expected_version does not match the current version " + row.version());
               }
               Experiment result = step.apply(codec.decode(row.definition()));
@@ -213,7 +214,8 @@ public final class Experiments {
                       now.atOffset(ZoneOffset.UTC))
                   == 0) {
                 throw new DomainException.FailedPrecondition(
-                    "FAILED_PRECONDITION", "the experiment changed concurrently; read it again");
+                    Reason.FAILED_PRECONDITION,
+                    "the experiment changed concurrently; read it again");
               }
               return result;
             });
@@ -233,7 +235,7 @@ public final class Experiments {
   private static void requireStatus(Experiment e, Experiment.Status wanted, String message) {
     if (e.status() != wanted) {
       throw new DomainException.FailedPrecondition(
-          "FAILED_PRECONDITION", message + " (it is " + e.status() + ")");
+          Reason.FAILED_PRECONDITION, message + " (it is " + e.status() + ")");
     }
   }
 }

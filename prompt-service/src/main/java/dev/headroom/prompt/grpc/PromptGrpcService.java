@@ -46,6 +46,8 @@ import dev.headroom.api.prompt.v1.UpdateCampaignResponse;
 import dev.headroom.api.prompt.v1.UpdateExperimentRequest;
 import dev.headroom.api.prompt.v1.UpdateExperimentResponse;
 import dev.headroom.kit.error.DomainException;
+import dev.headroom.kit.error.FieldViolation;
+import dev.headroom.kit.error.Reason;
 import dev.headroom.kit.paging.PageRequest;
 import dev.headroom.kit.paging.Paging;
 import dev.headroom.prompt.campaign.Campaign;
@@ -197,10 +199,8 @@ public final class PromptGrpcService extends PromptServiceGrpc.PromptServiceImpl
       ReportPromptEventsRequest r, StreamObserver<ReportPromptEventsResponse> obs) {
     if (r.getEventsCount() > MAX_EVENTS) {
       throw new DomainException.InvalidArgument(
-          "BATCH_TOO_LARGE",
-          List.of(
-              new dev.headroom.kit.error.FieldViolation(
-                  "events", "at most " + MAX_EVENTS + " events per call")));
+          Reason.BATCH_TOO_LARGE,
+          List.of(new FieldViolation("events", "at most " + MAX_EVENTS + " events per call")));
     }
     ReportPromptEventsResponse.Builder out = ReportPromptEventsResponse.newBuilder();
     for (int i = 0; i < r.getEventsCount(); i++) {
@@ -218,7 +218,7 @@ public final class PromptGrpcService extends PromptServiceGrpc.PromptServiceImpl
       } catch (InterruptedException ex) {
         Thread.currentThread().interrupt();
         throw new DomainException.Unavailable(
-            "DEPENDENCY_UNAVAILABLE", "the service is shutting down", null);
+            Reason.SHUTTING_DOWN, "the service is shutting down", null);
       }
       switch (outcome) {
         case ACCEPTED -> result.setAccepted(true);

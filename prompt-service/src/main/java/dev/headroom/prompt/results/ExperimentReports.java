@@ -1,6 +1,7 @@
 package dev.headroom.prompt.results;
 
 import dev.headroom.kit.error.DomainException;
+import dev.headroom.kit.error.Reason;
 import dev.headroom.prompt.events.ArmAggregate;
 import dev.headroom.prompt.events.ExperimentAggregates;
 import dev.headroom.prompt.experiment.Experiment;
@@ -51,7 +52,7 @@ public final class ExperimentReports {
     Experiment experiment = experiments.get(experimentId);
     if (experiment.status() == Experiment.Status.DRAFT) {
       throw new DomainException.FailedPrecondition(
-          "FAILED_PRECONDITION", "a DRAFT experiment has no results; start it first");
+          Reason.FAILED_PRECONDITION, "a DRAFT experiment has no results; start it first");
     }
     ExperimentAggregates.Result stored = aggregates.compute(experiment, clock.instant());
     return new Report(
