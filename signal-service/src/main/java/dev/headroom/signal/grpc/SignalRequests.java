@@ -1,6 +1,5 @@
 package dev.headroom.signal.grpc;
 
-import dev.headroom.api.common.v1.Money;
 import dev.headroom.api.signal.v1.Account;
 import dev.headroom.api.signal.v1.EvaluateSignalsRequest;
 import dev.headroom.api.signal.v1.Feature;
@@ -31,15 +30,17 @@ import java.util.Map;
 
 /**
  * The edge checks of every signal-service request (kit {@link Validation}: identifiers, text
- * lengths, NUL, enums, timestamps, durations, decimals, money), before a use case, the database or
- * any arithmetic sees a value. Business rules (known plans, currencies matching the account) stay
- * in the use cases. Each method throws INVALID_ARGUMENT naming every bad field.
+ * lengths, NUL, enums, timestamps, durations, decimals, upper bounds of counts and amounts), before
+ * a use case, the database or any arithmetic sees a value. Business rules (known plans, currencies
+ * matching the account) stay in the use cases. Each method throws INVALID_ARGUMENT naming every bad
+ * field.
  */
 final class SignalRequests {
-  /**
-   * Counts (seats, ranks, orders, meter limits) are far below this; larger ones are client bugs.
-   */
+  /** Counts (seats, ranks, orders) are far below this; larger ones are client bugs. */
   private static final long MAX_COUNT = 1_000_000_000L;
+
+  /** Prices, ARR and meter limits: the kit's bound for amounts. */
+  private static final long MAX_MINOR_UNITS = Limits.MAX_MONEY_MINOR_UNITS;
 
   private SignalRequests() {}
 
@@ -49,7 +50,7 @@ final class SignalRequests {
     Product product = req.getProduct();
     p.identifier("product_key", product.getProductKey());
     p.text("display_name", product.getDisplayName(), Limits.MAX_SHORT_TEXT_CHARS);
-    p.range("catalog_order", product.getCatalogOrder(), 0, MAX_COUNT);
+    atMost(p, "catalog_order", product.getCatalogOrder(), MAX_COUNT);
     v.throwIfInvalid();
   }
 
@@ -81,16 +82,24 @@ final class SignalRequests {
     Plan plan = req.getPlan();
     p.identifier("plan_key", plan.getPlanKey());
     p.identifier("product_key", plan.getProductKey());
-    p.range("tier_rank", plan.getTierRank(), 0, MAX_COUNT);
+    atMost(p, "tier_rank", plan.getTierRank(), MAX_COUNT);
     p.text("display_name", plan.getDisplayName(), Limits.MAX_SHORT_TEXT_CHARS);
-    money(p, "seat_price_monthly", plan.hasSeatPriceMonthly(), plan.getSeatPriceMonthly());
-    money(p, "base_price_monthly", plan.hasBasePriceMonthly(), plan.getBasePriceMonthly());
-    p.range("included_seats", plan.getIncludedSeats(), 0, MAX_COUNT);
+    atMost(
+        p,
+        "seat_price_monthly.minor_units",
+        plan.getSeatPriceMonthly().getMinorUnits(),
+        MAX_MINOR_UNITS);
+    atMost(
+        p,
+        "base_price_monthly.minor_units",
+        plan.getBasePriceMonthly().getMinorUnits(),
+        MAX_MINOR_UNITS);
+    atMost(p, "included_seats", plan.getIncludedSeats(), MAX_COUNT);
     plan.getMeterLimitsMap()
         .forEach(
             (meter, limit) -> {
               if (validKey(p, "meter_limits", meter)) {
-                p.range("meter_limits[" + meter + "]", limit, 0, Limits.MAX_MONEY_MINOR_UNITS);
+                atMost(p, "meter_limits[" + meter + "]", limit, MAX_MINOR_UNITS);
               }
             });
     identifiers(p, "entitled_feature_keys", plan.getEntitledFeatureKeysList());
@@ -104,12 +113,7 @@ final class SignalRequests {
     Account account = req.getAccount();
     a.identifier("account_id", account.getAccountId());
     a.text("name", account.getName(), Limits.MAX_SHORT_TEXT_CHARS);
-    if (account.hasArr()) {
-      money(a, "arr", true, account.getArr());
-    }
-    if (!account.getCurrencyCode().isEmpty()) {
-      a.currency("currency_code", account.getCurrencyCode());
-    }
+    atMost(a, "arr.minor_units", account.getArr().getMinorUnits(), MAX_MINOR_UNITS);
     a.optionalIdentifier("locale", account.getLocale());
     a.optionalIdentifier("region", account.getRegion());
     a.optionalIdentifier("crm_owner", account.getCrmOwner());
@@ -120,7 +124,7 @@ final class SignalRequests {
       Validation sub = a.at("subscriptions", i);
       sub.identifier("product_key", s.getProductKey());
       sub.identifier("plan_key", s.getPlanKey());
-      sub.range("seats_purchased", s.getSeatsPurchased(), 0, MAX_COUNT);
+      atMost(sub, "seats_purchased", s.getSeatsPurchased(), MAX_COUNT);
       sub.optionalTimestamp("since", s.hasSince() ? s.getSince() : null);
     }
     v.throwIfInvalid();
@@ -219,10 +223,12 @@ final class SignalRequests {
     return v.violations().size() == before;
   }
 
-  private static void money(Validation v, String field, boolean present, Money m) {
-    if (present) {
-      v.money(field, m.getCurrencyCode(), m.getMinorUnits());
-    }
+  /**
+   * Upper bounds only: signs and currencies of catalog and account values are the use cases' rules,
+   * reported there together with the rest of the request's business violations.
+   */
+  private static void atMost(Validation v, String field, long value, long max) {
+    v.check(value <= max, field, "at most " + max + ", got " + value);
   }
 
   private static void identifiers(Validation v, String field, List<String> values) {

@@ -1051,6 +1051,7 @@ class SignalServiceTest {
     HttpResponse<String> bad =
         client.send(
             HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/events"))
+                .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString("{not json"))
                 .build(),
             HttpResponse.BodyHandlers.ofString());
