@@ -5,10 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.google.protobuf.Any;
-import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Timestamp;
-import com.google.rpc.BadRequest;
 import dev.headroom.api.common.v1.ExpansionType;
 import dev.headroom.api.common.v1.Money;
 import dev.headroom.api.scoring.v1.GetScoreRequest;
@@ -19,18 +16,16 @@ import dev.headroom.api.scoring.v1.RecordOutcomeRequest;
 import dev.headroom.api.scoring.v1.ScoringServiceGrpc;
 import dev.headroom.kit.testing.PostgresExtension;
 import dev.headroom.kit.testing.RawBytes;
+import dev.headroom.kit.testing.ViolatedFields;
 import dev.headroom.scoring.app.ScoringApp;
 import dev.headroom.scoring.testing.FakeSignalService;
 import dev.headroom.scoring.testing.Fixtures;
-import io.grpc.CallOptions;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.grpc.Server;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.inprocess.InProcessServerBuilder;
-import io.grpc.protobuf.StatusProto;
-import io.grpc.stub.ClientCalls;
 import java.time.Clock;
 import java.util.Arrays;
 import java.util.List;
@@ -85,7 +80,7 @@ class ScoringInputLimitsTest {
             StatusRuntimeException.class,
             () -> record(won().setOutcomeId("o\0").setExternalRef("opp\0")));
     assertEquals(Status.Code.INVALID_ARGUMENT, e.getStatus().getCode());
-    assertEquals(List.of("outcome.outcome_id", "outcome.external_ref"), fields(e));
+    assertEquals(List.of("outcome.outcome_id", "outcome.external_ref"), ViolatedFields.of(e));
   }
 
   @Test
@@ -97,7 +92,7 @@ class ScoringInputLimitsTest {
                 stub.getScore(
                     GetScoreRequest.newBuilder().setAccountId("x".repeat(64 * 1024)).build()));
     assertEquals(Status.Code.INVALID_ARGUMENT, e.getStatus().getCode());
-    assertEquals(List.of("account_id"), fields(e));
+    assertEquals(List.of("account_id"), ViolatedFields.of(e));
     assertTrue(e.getStatus().getDescription().length() < 1_000, e.getStatus().getDescription());
   }
 
@@ -111,7 +106,7 @@ class ScoringInputLimitsTest {
                     won()
                         .setArrDelta(
                             Money.newBuilder().setCurrencyCode("XYZ").setMinorUnits(100))));
-    assertEquals(List.of("outcome.arr_delta.currency_code"), fields(currency));
+    assertEquals(List.of("outcome.arr_delta.currency_code"), ViolatedFields.of(currency));
 
     StatusRuntimeException range =
         assertThrows(
@@ -122,7 +117,7 @@ class ScoringInputLimitsTest {
                         .setSince(Timestamp.newBuilder().setSeconds(Long.MAX_VALUE))
                         .build()));
     assertEquals(Status.Code.INVALID_ARGUMENT, range.getStatus().getCode());
-    assertEquals(List.of("since"), fields(range));
+    assertEquals(List.of("since"), ViolatedFields.of(range));
   }
 
   @Test
@@ -133,11 +128,7 @@ class ScoringInputLimitsTest {
         assertThrows(
             StatusRuntimeException.class,
             () ->
-                ClientCalls.blockingUnaryCall(
-                    channel,
-                    RawBytes.method(ScoringServiceGrpc.getRecordOutcomeMethod()),
-                    CallOptions.DEFAULT.withDeadlineAfter(30, TimeUnit.SECONDS),
-                    garbage));
+                RawBytes.unaryCall(channel, ScoringServiceGrpc.getRecordOutcomeMethod(), garbage));
     assertEquals(Status.Code.INVALID_ARGUMENT, e.getStatus().getCode());
     assertTrue(
         e.getStatus().getDescription().contains("could not be decoded"),
@@ -156,20 +147,5 @@ class ScoringInputLimitsTest {
 
   private static void record(Outcome.Builder o) {
     stub.recordOutcome(RecordOutcomeRequest.newBuilder().setOutcome(o).build());
-  }
-
-  private static List<String> fields(StatusRuntimeException e) {
-    try {
-      for (Any d : StatusProto.fromThrowable(e).getDetailsList()) {
-        if (d.is(BadRequest.class)) {
-          return d.unpack(BadRequest.class).getFieldViolationsList().stream()
-              .map(BadRequest.FieldViolation::getField)
-              .toList();
-        }
-      }
-    } catch (InvalidProtocolBufferException ex) {
-      throw new AssertionError(ex);
-    }
-    return List.of();
   }
 }

@@ -10,6 +10,7 @@ import com.google.protobuf.NullValue;
 import com.google.protobuf.Timestamp;
 import dev.headroom.kit.error.DomainException;
 import dev.headroom.kit.error.FieldViolation;
+import dev.headroom.kit.error.Reason;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.List;
@@ -199,7 +200,7 @@ class ValidationTest {
     v.at("account").at("subscriptions", 0).identifier("plan_key", "");
     DomainException.InvalidArgument e =
         assertThrows(DomainException.InvalidArgument.class, v::throwIfInvalid);
-    assertEquals("INVALID_ARGUMENT", e.reason());
+    assertEquals(Reason.INVALID_ARGUMENT, e.reason());
     assertEquals(
         List.of("events[3].event_id", "account.subscriptions[0].plan_key"),
         e.violations().stream().map(FieldViolation::field).toList());

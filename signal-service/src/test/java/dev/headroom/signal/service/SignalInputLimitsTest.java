@@ -6,9 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.google.protobuf.Any;
-import com.google.protobuf.InvalidProtocolBufferException;
-import com.google.rpc.BadRequest;
 import dev.headroom.api.common.v1.SignalType;
 import dev.headroom.api.signal.v1.Account;
 import dev.headroom.api.signal.v1.EventOutcome;
@@ -22,11 +19,9 @@ import dev.headroom.api.signal.v1.UpdateSignalRuleRequest;
 import dev.headroom.api.signal.v1.User;
 import dev.headroom.kit.testing.PostgresExtension;
 import dev.headroom.kit.testing.RawBytes;
-import io.grpc.CallOptions;
+import dev.headroom.kit.testing.ViolatedFields;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.grpc.protobuf.StatusProto;
-import io.grpc.stub.ClientCalls;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -41,7 +36,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -81,7 +75,7 @@ class SignalInputLimitsTest {
                         .setAccount(Account.newBuilder().setAccountId("nul").setName("Acme\0Inc"))
                         .build()));
     assertEquals(Status.Code.INVALID_ARGUMENT, e.getStatus().getCode());
-    assertEquals(List.of("account.name"), fields(e));
+    assertEquals(List.of("account.name"), ViolatedFields.of(e));
 
     IngestEventsResponse r =
         svc.stub.ingestEvents(
@@ -106,7 +100,7 @@ class SignalInputLimitsTest {
                         .setAccount(Account.newBuilder().setAccountId(huge))
                         .build()));
     assertEquals(Status.Code.INVALID_ARGUMENT, e.getStatus().getCode());
-    assertEquals(List.of("account.account_id"), fields(e));
+    assertEquals(List.of("account.account_id"), ViolatedFields.of(e));
     assertTrue(e.getStatus().getDescription().length() < 1_000, e.getStatus().getDescription());
   }
 
@@ -125,7 +119,7 @@ class SignalInputLimitsTest {
                                 .putThresholds("utilization", "1e999999999"))
                         .build()));
     assertEquals(Status.Code.INVALID_ARGUMENT, e.getStatus().getCode());
-    assertEquals(List.of("rule.thresholds.utilization"), fields(e));
+    assertEquals(List.of("rule.thresholds.utilization"), ViolatedFields.of(e));
   }
 
   @Test
@@ -136,11 +130,7 @@ class SignalInputLimitsTest {
         assertThrows(
             StatusRuntimeException.class,
             () ->
-                ClientCalls.blockingUnaryCall(
-                    svc.channel,
-                    RawBytes.method(SignalServiceGrpc.getPutAccountMethod()),
-                    CallOptions.DEFAULT.withDeadlineAfter(30, TimeUnit.SECONDS),
-                    garbage));
+                RawBytes.unaryCall(svc.channel, SignalServiceGrpc.getPutAccountMethod(), garbage));
     assertEquals(Status.Code.INVALID_ARGUMENT, e.getStatus().getCode());
     assertTrue(
         e.getStatus().getDescription().contains("could not be decoded"),
@@ -229,21 +219,6 @@ class SignalInputLimitsTest {
 
   private static dev.headroom.api.signal.v1.UsageEvent active(String id) {
     return SignalTestSupport.event(id, "limits", "u1", AT, "USER_ACTIVE", Map.of()).build();
-  }
-
-  private static List<String> fields(StatusRuntimeException e) {
-    try {
-      for (Any d : StatusProto.fromThrowable(e).getDetailsList()) {
-        if (d.is(BadRequest.class)) {
-          return d.unpack(BadRequest.class).getFieldViolationsList().stream()
-              .map(BadRequest.FieldViolation::getField)
-              .toList();
-        }
-      }
-    } catch (InvalidProtocolBufferException ex) {
-      throw new AssertionError(ex);
-    }
-    return List.of();
   }
 
   private static URI uri() {
