@@ -39,6 +39,8 @@ import dev.headroom.kit.error.DomainException;
 import dev.headroom.kit.error.FieldViolation;
 import dev.headroom.kit.outbox.OutboxEntry;
 import dev.headroom.kit.outbox.OutboxWatch;
+import dev.headroom.kit.validation.Limits;
+import dev.headroom.kit.validation.Validation;
 import dev.headroom.scoring.domain.Money;
 import dev.headroom.scoring.domain.ScoringModel;
 import dev.headroom.scoring.domain.learning.FitOptions;
@@ -71,6 +73,7 @@ public final class ScoringGrpcService extends ScoringServiceGrpc.ScoringServiceI
   public static final String SCORES_STREAM = "scores";
 
   private static final Duration MAX_FUTURE_SKEW = Duration.ofHours(24);
+  private static final int MAX_EXTERNAL_REF_CHARS = 256;
 
   private final ScoreQueries queries;
   private final Models models;
@@ -180,42 +183,33 @@ public final class ScoringGrpcService extends ScoringServiceGrpc.ScoringServiceI
   @Override
   public void recordOutcome(RecordOutcomeRequest req, StreamObserver<RecordOutcomeResponse> obs) {
     Outcome o = req.getOutcome();
-    DomainException.Violations v = new DomainException.Violations();
-    checkId(v, "outcome.outcome_id", o.getOutcomeId());
-    checkId(v, "outcome.account_id", o.getAccountId());
-    v.check(
+    Validation v = Validation.of();
+    Validation out = v.at("outcome");
+    out.identifier("outcome_id", o.getOutcomeId());
+    out.identifier("account_id", o.getAccountId());
+    out.check(
         o.getResult() == dev.headroom.api.scoring.v1.OutcomeResult.OUTCOME_RESULT_WON
             || o.getResult() == dev.headroom.api.scoring.v1.OutcomeResult.OUTCOME_RESULT_LOST,
-        "outcome.result",
+        "result",
         "must be WON or LOST");
-    v.check(
-        o.getExpansionType() != ExpansionType.EXPANSION_TYPE_UNSPECIFIED
-            && o.getExpansionType() != ExpansionType.UNRECOGNIZED,
-        "outcome.expansion_type",
-        "must be an expansion type");
-    Instant now = clock.instant();
-    if (!o.hasOccurredAt()) {
-      v.add("outcome.occurred_at", "must be set");
-    } else if (ScoreProtos.instant(o.getOccurredAt()).isAfter(now.plus(MAX_FUTURE_SKEW))) {
-      v.add("outcome.occurred_at", "must not be more than 24 h in the future");
+    out.requiredEnum("expansion_type", o.getExpansionType());
+    Instant occurredAt =
+        out.requiredTimestamp("occurred_at", o.hasOccurredAt() ? o.getOccurredAt() : null);
+    if (occurredAt != null && occurredAt.isAfter(clock.instant().plus(MAX_FUTURE_SKEW))) {
+      out.fail("occurred_at", "must not be more than 24 h in the future");
     }
-    v.check(
-        o.getArrDelta().getMinorUnits() >= 0,
-        "outcome.arr_delta.minor_units",
-        "must not be negative");
     String currency = o.getArrDelta().getCurrencyCode();
-    v.check(
-        currency.isEmpty() || currency.matches("[A-Z]{3}"),
-        "outcome.arr_delta.currency_code",
-        "must be an ISO 4217 code");
-    v.check(
+    if (o.hasArrDelta()) {
+      out.money("arr_delta", currency, o.getArrDelta().getMinorUnits());
+    }
+    out.check(
         o.getResult() != dev.headroom.api.scoring.v1.OutcomeResult.OUTCOME_RESULT_LOST
             || o.getArrDelta().getMinorUnits() == 0,
-        "outcome.arr_delta.minor_units",
+        "arr_delta.minor_units",
         "must be 0 for a lost outcome");
-    v.check(o.getSource() != OutcomeSource.UNRECOGNIZED, "outcome.source", "unknown source");
-    v.check(o.getExternalRef().length() <= 256, "outcome.external_ref", "at most 256 characters");
-    v.throwIfAny();
+    out.optionalEnum("source", o.getSource());
+    out.text("external_ref", o.getExternalRef(), MAX_EXTERNAL_REF_CHARS);
+    v.throwIfInvalid();
     Outcomes.Recorded r =
         outcomes.record(
             new Outcomes.OutcomeReport(
@@ -226,7 +220,7 @@ public final class ScoringGrpcService extends ScoringServiceGrpc.ScoringServiceI
                     : OutcomeResult.LOST,
                 ScoreProtos.type(o.getExpansionType()),
                 new Money(currency, o.getArrDelta().getMinorUnits()),
-                ScoreProtos.instant(o.getOccurredAt()),
+                occurredAt,
                 o.getSource().name(),
                 o.getExternalRef()));
     reply(
@@ -239,6 +233,9 @@ public final class ScoringGrpcService extends ScoringServiceGrpc.ScoringServiceI
 
   @Override
   public void listOutcomes(ListOutcomesRequest req, StreamObserver<ListOutcomesResponse> obs) {
+    Validation v = Validation.of();
+    v.optionalIdentifier("account_id", req.getAccountId());
+    v.throwIfInvalid();
     Outcomes.Page<RecordedOutcome> page =
         outcomes.list(req.getAccountId(), req.getPageSize(), req.getPageToken());
     ListOutcomesResponse.Builder b =
@@ -271,11 +268,20 @@ public final class ScoringGrpcService extends ScoringServiceGrpc.ScoringServiceI
   @Override
   public void getSignalPerformance(
       GetSignalPerformanceRequest req, StreamObserver<GetSignalPerformanceResponse> obs) {
+    Validation v = Validation.of();
+    Instant since = v.optionalTimestamp("since", req.hasSince() ? req.getSince() : null);
+    Instant until = v.optionalTimestamp("until", req.hasUntil() ? req.getUntil() : null);
     Duration window =
-        req.hasConversionWindow()
-            ? Duration.ofSeconds(
-                req.getConversionWindow().getSeconds(), req.getConversionWindow().getNanos())
-            : PerformanceQuery.DEFAULT_CONVERSION_WINDOW;
+        v.duration(
+            "conversion_window",
+            req.hasConversionWindow() ? req.getConversionWindow() : null,
+            Duration.ofSeconds(1),
+            Limits.MAX_DURATION);
+    v.optionalEnum("grouping", req.getGrouping());
+    v.throwIfInvalid();
+    if (window == null) {
+      window = PerformanceQuery.DEFAULT_CONVERSION_WINDOW;
+    }
     dev.headroom.scoring.domain.learning.PerformanceGrouping grouping =
         switch (req.getGrouping()) {
           case PERFORMANCE_GROUPING_BAND ->
@@ -284,15 +290,11 @@ public final class ScoringGrpcService extends ScoringServiceGrpc.ScoringServiceI
               dev.headroom.scoring.domain.learning.PerformanceGrouping.MOTION;
           case PERFORMANCE_GROUPING_SIGNAL_TYPE, PERFORMANCE_GROUPING_UNSPECIFIED ->
               dev.headroom.scoring.domain.learning.PerformanceGrouping.SIGNAL_TYPE;
-          case UNRECOGNIZED ->
-              throw DomainException.InvalidArgument.of("grouping", "unknown grouping");
+          case UNRECOGNIZED -> throw new IllegalStateException("grouping checked above");
         };
     PerformanceQuery query =
         new PerformanceQuery(
-            req.hasSince() ? Optional.of(ScoreProtos.instant(req.getSince())) : Optional.empty(),
-            req.hasUntil() ? Optional.of(ScoreProtos.instant(req.getUntil())) : Optional.empty(),
-            window,
-            grouping);
+            Optional.ofNullable(since), Optional.ofNullable(until), window, grouping);
     GetSignalPerformanceResponse.Builder b = GetSignalPerformanceResponse.newBuilder();
     for (SignalPerformance p : outcomes.performance(query)) {
       dev.headroom.api.scoring.v1.SignalPerformance.Builder row =
@@ -361,9 +363,16 @@ public final class ScoringGrpcService extends ScoringServiceGrpc.ScoringServiceI
       }
       violations.add(new FieldViolation("model." + fv.field(), fv.description()));
     }
-    if (req.getRequestId().length() > 128) {
-      violations.add(new FieldViolation("request_id", "at most 128 characters"));
+    Validation v = Validation.of();
+    v.optionalIdentifier("request_id", req.getRequestId());
+    v.text("model.description", m.getDescription(), Limits.MAX_LONG_TEXT_CHARS);
+    if (m.hasFieldSalesArrThreshold()) {
+      v.money(
+          "model.field_sales_arr_threshold",
+          m.getFieldSalesArrThreshold().getCurrencyCode(),
+          m.getFieldSalesArrThreshold().getMinorUnits());
     }
+    violations.addAll(v.violations());
     if (!violations.isEmpty()) {
       throw new DomainException.InvalidArgument(violations);
     }
@@ -387,9 +396,10 @@ public final class ScoringGrpcService extends ScoringServiceGrpc.ScoringServiceI
 
   @Override
   public void fitModel(FitModelRequest req, StreamObserver<FitModelResponse> obs) {
-    if (!(req.getHoldoutFraction() >= 0)) {
-      throw DomainException.InvalidArgument.of("holdout_fraction", "must be in (0, 0.5]");
-    }
+    Validation v = Validation.of();
+    v.check(req.getHoldoutFraction() >= 0, "holdout_fraction", "must be in (0, 0.5]");
+    v.optionalIdentifier("request_id", req.getRequestId());
+    v.throwIfInvalid();
     FitOptions options = FitOptions.fromRequest(req.getHoldoutFraction(), req.getSeed());
     ModelVersion fitted =
         outcomes.fit(options, req.getRequestId().isEmpty() ? null : req.getRequestId());
@@ -403,9 +413,10 @@ public final class ScoringGrpcService extends ScoringServiceGrpc.ScoringServiceI
 
   @Override
   public void activateModel(ActivateModelRequest req, StreamObserver<ActivateModelResponse> obs) {
-    if (req.getVersion() <= 0) {
-      throw DomainException.InvalidArgument.of("version", "must be positive");
-    }
+    Validation v = Validation.of();
+    v.check(req.getVersion() > 0, "version", "must be positive");
+    v.optionalIdentifier("actor", req.getActor());
+    v.throwIfInvalid();
     reply(
         obs,
         ActivateModelResponse.newBuilder()
@@ -426,14 +437,9 @@ public final class ScoringGrpcService extends ScoringServiceGrpc.ScoringServiceI
   }
 
   private static void requireId(String field, String id) {
-    DomainException.Violations v = new DomainException.Violations();
-    checkId(v, field, id);
-    v.throwIfAny();
-  }
-
-  private static void checkId(DomainException.Violations v, String field, String id) {
-    v.check(!id.isBlank(), field, "must not be empty");
-    v.check(id.length() <= 128, field, "at most 128 characters");
+    Validation v = Validation.of();
+    v.identifier(field, id);
+    v.throwIfInvalid();
   }
 
   private static Score parse(byte[] bytes) {

@@ -158,6 +158,10 @@ public final class AccountService {
                   + "', not '"
                   + s.productKey()
                   + "'");
+          // Either key may be the mistake: both are named.
+          v.add(
+              f + ".product_key",
+              "product '" + s.productKey() + "' has no plan '" + s.planKey() + "'");
         }
         v.check(s.seatsPurchased() >= 0, f + ".seats_purchased", "must be >= 0");
         Instant since = s.since() == null ? now : s.since();
@@ -213,9 +217,6 @@ public final class AccountService {
   public record Page<T>(List<T> items, String nextPageToken) {}
 
   public Page<AccountView> list(int pageSize, String pageToken) {
-    if (pageSize > 1000) {
-      throw DomainException.InvalidArgument.of("page_size", "must be 0-1000 (0 means 100)");
-    }
     PageRequest req = paging.request("ListAccounts", pageSize, pageToken);
     String after = req.firstPage() ? "" : req.after().get(0);
     return jdbi.withExtension(
@@ -325,6 +326,10 @@ public final class AccountService {
           "more than 24 h in the future");
     }
     v.throwIfAny();
+    // As GetAccount: a user joins an account that was put or has sent events, never a typo's.
+    if (find(in.accountId()).isEmpty()) {
+      throw new DomainException.NotFound("account", in.accountId());
+    }
     String team = in.team().isEmpty() ? null : in.team();
     jdbi.useTransaction(
         h -> {
@@ -403,10 +408,9 @@ public final class AccountService {
   }
 
   public Page<UserView> listUsers(String accountId, int pageSize, String pageToken) {
-    DomainException.Violations v = new DomainException.Violations();
-    v.check(!accountId.isEmpty(), "account_id", "required");
-    v.check(pageSize <= 1000, "page_size", "must be 0-1000 (0 means 100)");
-    v.throwIfAny();
+    if (accountId.isEmpty()) {
+      throw DomainException.InvalidArgument.of("account_id", "required");
+    }
     String scope = "ListUsers/" + accountId;
     PageRequest req = paging.request(scope, pageSize, pageToken);
     String after = req.firstPage() ? "" : req.after().get(0);

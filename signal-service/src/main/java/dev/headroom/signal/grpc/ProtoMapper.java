@@ -22,6 +22,8 @@ import dev.headroom.api.signal.v1.UsageSnapshot;
 import dev.headroom.api.signal.v1.User;
 import dev.headroom.api.signal.v1.WatchAccountChangesResponse;
 import dev.headroom.kit.error.ErrorMapper;
+import dev.headroom.kit.error.FieldViolation;
+import dev.headroom.kit.validation.Validation;
 import dev.headroom.signal.catalog.AccountView;
 import dev.headroom.signal.catalog.CatalogService;
 import dev.headroom.signal.catalog.UserView;
@@ -70,18 +72,21 @@ public final class ProtoMapper {
 
   public static IncomingEvent event(UsageEvent e) {
     Instant at = instant(e.hasOccurredAt(), e.getOccurredAt());
-    String problem =
-        e.hasOccurredAt() && at == null
-            ? "not a valid timestamp (seconds/nanos out of range)"
-            : null;
     return new IncomingEvent(
         e.getEventId(),
         e.getAccountId(),
         e.hasUserId() ? e.getUserId() : null,
         at,
-        problem,
         e.getKind(),
-        e.hasPayload() ? struct(e.getPayload()) : null);
+        e.hasPayload() ? struct(e.getPayload()) : null,
+        e.hasOccurredAt() && at == null ? timestampProblem(e.getOccurredAt()) : null);
+  }
+
+  /** The kit's words for an invalid timestamp; only built for a rejected event. */
+  private static FieldViolation timestampProblem(Timestamp t) {
+    Validation v = Validation.of();
+    v.optionalTimestamp("occurred_at", t);
+    return v.violations().get(0);
   }
 
   static Map<String, Object> struct(Struct s) {

@@ -59,14 +59,11 @@ import dev.headroom.signal.evaluation.SignalReader;
 import dev.headroom.signal.ingest.IncomingEvent;
 import dev.headroom.signal.ingest.IngestService;
 import io.grpc.stub.StreamObserver;
-import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Thin adapter: maps requests to the domain services and their results back; no logic of its own.
@@ -116,6 +113,7 @@ public final class SignalGrpcService extends SignalServiceGrpc.SignalServiceImpl
 
   @Override
   public void putProduct(PutProductRequest req, StreamObserver<PutProductResponse> obs) {
+    SignalRequests.check(req);
     Product p = req.getProduct();
     Catalog.Product stored =
         catalog.putProduct(
@@ -125,6 +123,7 @@ public final class SignalGrpcService extends SignalServiceGrpc.SignalServiceImpl
 
   @Override
   public void putMeter(PutMeterRequest req, StreamObserver<PutMeterResponse> obs) {
+    SignalRequests.check(req);
     Meter m = req.getMeter();
     Catalog.Aggregation agg =
         switch (m.getAggregation()) {
@@ -138,6 +137,7 @@ public final class SignalGrpcService extends SignalServiceGrpc.SignalServiceImpl
 
   @Override
   public void putFeature(PutFeatureRequest req, StreamObserver<PutFeatureResponse> obs) {
+    SignalRequests.check(req);
     Feature f = req.getFeature();
     Catalog.Feature stored =
         catalog.putFeature(
@@ -152,6 +152,7 @@ public final class SignalGrpcService extends SignalServiceGrpc.SignalServiceImpl
 
   @Override
   public void putPlan(PutPlanRequest req, StreamObserver<PutPlanResponse> obs) {
+    SignalRequests.check(req);
     Plan p = req.getPlan();
     Catalog.Plan stored =
         catalog.putPlan(
@@ -183,6 +184,7 @@ public final class SignalGrpcService extends SignalServiceGrpc.SignalServiceImpl
 
   @Override
   public void putAccount(PutAccountRequest req, StreamObserver<PutAccountResponse> obs) {
+    SignalRequests.check(req);
     Account a = req.getAccount();
     List<AccountService.SubscriptionInput> subs = new ArrayList<>();
     for (Subscription s : a.getSubscriptionsList()) {
@@ -216,6 +218,7 @@ public final class SignalGrpcService extends SignalServiceGrpc.SignalServiceImpl
 
   @Override
   public void getAccount(GetAccountRequest req, StreamObserver<GetAccountResponse> obs) {
+    SignalRequests.check(req);
     AccountView v = accounts.get(req.getAccountId());
     var b = GetAccountResponse.newBuilder().setAccount(ProtoMapper.account(v, clock.instant()));
     v.subscriptionHistory().forEach(s -> b.addSubscriptionHistory(ProtoMapper.subscription(s)));
@@ -233,11 +236,8 @@ public final class SignalGrpcService extends SignalServiceGrpc.SignalServiceImpl
 
   @Override
   public void putUser(PutUserRequest req, StreamObserver<PutUserResponse> obs) {
+    SignalRequests.check(req);
     User u = req.getUser();
-    if (u.getRoleValue() < 0 || u.getRoleValue() > 4) {
-      throw DomainException.InvalidArgument.of(
-          "user.role", "must be OWNER, ADMIN, BILLING or MEMBER");
-    }
     var v =
         accounts.putUser(
             new AccountService.UserInput(
@@ -252,6 +252,7 @@ public final class SignalGrpcService extends SignalServiceGrpc.SignalServiceImpl
 
   @Override
   public void listUsers(ListUsersRequest req, StreamObserver<ListUsersResponse> obs) {
+    SignalRequests.check(req);
     var page = accounts.listUsers(req.getAccountId(), req.getPageSize(), req.getPageToken());
     var b = ListUsersResponse.newBuilder().setNextPageToken(page.nextPageToken());
     page.items().forEach(u -> b.addUsers(ProtoMapper.user(u)));
@@ -338,14 +339,9 @@ public final class SignalGrpcService extends SignalServiceGrpc.SignalServiceImpl
   @Override
   public void listAccountSignals(
       ListAccountSignalsRequest req, StreamObserver<ListAccountSignalsResponse> obs) {
+    SignalRequests.check(req);
     List<SignalType> types = new ArrayList<>();
-    for (int i = 0; i < req.getTypesCount(); i++) {
-      SignalType t = ProtoMapper.type(req.getTypes(i));
-      if (t == null) {
-        throw DomainException.InvalidArgument.of("types[" + i + "]", "not a signal type");
-      }
-      types.add(t);
-    }
+    req.getTypesList().forEach(t -> types.add(ProtoMapper.type(t)));
     var r =
         signals.list(
             req.getAccountId(),
@@ -370,30 +366,16 @@ public final class SignalGrpcService extends SignalServiceGrpc.SignalServiceImpl
   @Override
   public void updateSignalRule(
       UpdateSignalRuleRequest req, StreamObserver<UpdateSignalRuleResponse> obs) {
+    SignalRequests.RuleUpdate checked = SignalRequests.check(req);
     var rule = req.getRule();
-    DomainException.Violations v = new DomainException.Violations();
-    Map<String, BigDecimal> thresholds = new HashMap<>();
-    rule.getThresholdsMap()
-        .forEach(
-            (k, val) -> {
-              try {
-                thresholds.put(k, new BigDecimal(val.trim()));
-              } catch (NumberFormatException e) {
-                v.add("rule.thresholds." + k, "not a decimal number: '" + val + "'");
-              }
-            });
-    Map<String, Duration> windows = new HashMap<>();
-    rule.getWindowsMap()
-        .forEach((k, d) -> windows.put(k, Duration.ofSeconds(d.getSeconds(), d.getNanos())));
-    v.throwIfAny();
     // proto3 cannot tell "enabled: false" from "not given"; an update always carries the intended
     // flag.
     var updated =
         rules.update(
             ProtoMapper.type(rule.getType()),
             rule.getEnabled(),
-            thresholds,
-            windows,
+            checked.thresholds(),
+            checked.windows(),
             req.getExpectedVersion(),
             req.getActor());
     reply(obs, UpdateSignalRuleResponse.newBuilder().setRule(ProtoMapper.rule(updated)).build());
@@ -402,6 +384,7 @@ public final class SignalGrpcService extends SignalServiceGrpc.SignalServiceImpl
   @Override
   public void evaluateSignals(
       EvaluateSignalsRequest req, StreamObserver<EvaluateSignalsResponse> obs) {
+    SignalRequests.check(req);
     var s = scheduler.evaluateNow(req.getAccountId(), evaluateTimeout);
     reply(
         obs,
@@ -414,16 +397,8 @@ public final class SignalGrpcService extends SignalServiceGrpc.SignalServiceImpl
   @Override
   public void getUsageSnapshot(
       GetUsageSnapshotRequest req, StreamObserver<GetUsageSnapshotResponse> obs) {
-    if (req.getAccountId().isEmpty()) {
-      throw DomainException.InvalidArgument.of("account_id", "required");
-    }
-    Instant asOf = null;
-    if (req.hasAsOf()) {
-      asOf = ProtoMapper.instant(true, req.getAsOf());
-      if (asOf == null) {
-        throw DomainException.InvalidArgument.of("as_of", "not a valid timestamp");
-      }
-    }
+    SignalRequests.check(req);
+    Instant asOf = ProtoMapper.instant(req.hasAsOf(), req.getAsOf());
     var snap = evaluator.snapshot(req.getAccountId(), asOf);
     reply(
         obs, GetUsageSnapshotResponse.newBuilder().setSnapshot(ProtoMapper.snapshot(snap)).build());

@@ -1,24 +1,20 @@
 package dev.headroom.signal.http;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.headroom.kit.error.DomainException;
 import dev.headroom.kit.error.ErrorMapper;
-import dev.headroom.kit.error.HttpError;
+import dev.headroom.kit.error.FieldViolation;
+import dev.headroom.kit.http.HttpErrors;
+import dev.headroom.kit.http.JsonFields;
+import dev.headroom.kit.http.JsonRoute;
+import dev.headroom.kit.validation.Validation;
 import dev.headroom.signal.ingest.EventResult;
 import dev.headroom.signal.ingest.IncomingEvent;
 import dev.headroom.signal.ingest.IngestService;
-import io.helidon.http.HeaderNames;
-import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRouting;
-import io.helidon.webserver.http.ServerRequest;
-import io.helidon.webserver.http.ServerResponse;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -26,40 +22,36 @@ import java.util.Map;
 
 /**
  * {@code POST /v1/events}: the same events, validation and per-event results as IngestEvents, as
- * JSON. The body is {@code {"events": [...]}} (or a bare array); each event has {@code event_id},
- * {@code account_id}, {@code user_id}, {@code occurred_at} (RFC 3339 with offset), {@code kind} and
- * {@code payload}. Numbers in the payload are read as doubles, exactly as a protobuf Struct carries
- * them, so an event sent once over HTTP and once over gRPC is recognized as the same (DUPLICATE).
+ * JSON. The body is {@code {"events": [...]}}; each event has {@code event_id}, {@code account_id},
+ * {@code user_id}, {@code occurred_at} (RFC 3339 with offset), {@code kind} and {@code payload}.
+ * Numbers in the payload are read as doubles, exactly as a protobuf Struct carries them, so an
+ * event sent once over HTTP and once over gRPC is recognized as the same (DUPLICATE).
  *
- * <p>A refused request answers through the kit's {@link ErrorMapper}, like IngestEvents: the same
- * code, reason, field and message, as {@code {"error": {code, reason, field, description,
- * message}}} with the HTTP status for the code.
+ * <p>The kit's {@link JsonRoute} answers what is wrong with the request as a whole (405, 415, 413,
+ * 400 for an empty, truncated or non-JSON body); a body without an {@code events} array or with too
+ * many events is a 400 naming the field, with the same reason and message IngestEvents sends. A bad
+ * event (a number where a string id belongs, a date outside years 1..9999) is rejected on its own
+ * with its field, like every other per-event mistake, and never takes its neighbours down.
  */
 public final class EventsRoute {
   public static final String PATH = "/v1/events";
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
 
   private final IngestService ingest;
-  private final ErrorMapper errors;
+  private final HttpErrors errors;
 
   public EventsRoute(IngestService ingest, ErrorMapper errors) {
     this.ingest = ingest;
-    this.errors = errors;
+    this.errors = new HttpErrors(errors);
   }
 
   public void register(HttpRouting.Builder routing) {
-    routing.post(PATH, this::handle);
+    JsonRoute.post(PATH, errors, JsonRoute.DEFAULT_MAX_BODY_BYTES, this::handle).register(routing);
   }
 
-  private void handle(ServerRequest req, ServerResponse res) {
-    IngestService.BatchResult r;
-    try {
-      r = ingest.ingest(events(req));
-    } catch (RuntimeException e) {
-      error(res, errors.toHttpError(e));
-      return;
-    }
-    ObjectNode out = JSON.createObjectNode();
+  private JsonNode handle(JsonRoute.Body body) {
+    IngestService.BatchResult r = ingest.ingest(events(body));
+    ObjectNode out = JSON.objectNode();
     ArrayNode results = out.putArray("results");
     for (EventResult x : r.results()) {
       ObjectNode o = results.addObject();
@@ -77,21 +69,16 @@ public final class EventsRoute {
     out.put("accepted_count", r.accepted());
     out.put("duplicate_count", r.duplicates());
     out.put("rejected_count", r.rejected());
-    send(res, Status.OK_200, out);
+    return out;
   }
 
-  /** The body's events; bad JSON, a body without events and an oversized batch are refused. */
-  private static List<IncomingEvent> events(ServerRequest req) {
-    JsonNode body;
-    try {
-      body = JSON.readTree(req.content().as(byte[].class));
-    } catch (java.io.IOException e) {
-      throw DomainException.InvalidArgument.of("body", "not valid JSON");
-    }
-    JsonNode events = body == null ? null : body.isArray() ? body : body.get("events");
+  /** The body's events; a body without an events array or an oversized batch is refused. */
+  private static List<IncomingEvent> events(JsonRoute.Body body) {
+    JsonNode events = body.json().get("events");
     if (events == null || !events.isArray()) {
-      throw DomainException.InvalidArgument.of(
-          "events", "expected {\"events\": [...]} or a JSON array of events");
+      Validation v = Validation.of();
+      v.fail("events", "expected {\"events\": [...]}, a JSON array of events");
+      v.throwIfInvalid();
     }
     IngestService.checkBatchSize(events.size());
     List<IncomingEvent> in = new ArrayList<>(events.size());
@@ -101,41 +88,31 @@ public final class EventsRoute {
     return in;
   }
 
+  /**
+   * One event read field by field; the first field that is not of its JSON type travels with the
+   * event to the validator, which rejects this event alone.
+   */
   static IncomingEvent event(JsonNode e) {
-    if (e == null || !e.isObject()) {
-      return new IncomingEvent("", "", null, null, null, "", null);
+    if (!e.isObject()) {
+      return IncomingEvent.undecodable(
+          new FieldViolation("", "an event must be a JSON object, got " + e.getNodeType()));
     }
-    String userId = e.has("user_id") && !e.get("user_id").isNull() ? text(e.get("user_id")) : null;
-    Instant at = null;
-    String problem = null;
-    JsonNode t = e.get("occurred_at");
-    if (t != null && !t.isNull()) {
-      if (!t.isTextual()) {
-        problem = "must be an RFC 3339 string with an offset, e.g. 2026-03-01T12:00:00Z";
-      } else {
-        try {
-          at = OffsetDateTime.parse(t.asText()).toInstant();
-        } catch (DateTimeParseException ex) {
-          problem =
-              "not RFC 3339 with an offset (e.g. 2026-03-01T12:00:00+02:00): '" + t.asText() + "'";
-        }
-      }
-    }
-    JsonNode p = e.get("payload");
-    Object payload = p == null || p.isNull() ? null : value(p);
+    Validation v = Validation.of();
+    JsonFields f = new JsonRoute.Body(e).fields(v);
+    String eventId = f.string("event_id");
+    String accountId = f.string("account_id");
+    String userId = f.has("user_id") ? f.string("user_id") : null;
+    Instant occurredAt = f.timestamp("occurred_at");
+    String kind = f.string("kind");
+    JsonNode p = f.node("payload");
     return new IncomingEvent(
-        text(e.get("event_id")),
-        text(e.get("account_id")),
+        eventId,
+        accountId,
         userId,
-        at,
-        problem,
-        text(e.get("kind")),
-        payload);
-  }
-
-  /** A JSON string as is; anything else becomes a string that fails validation where it matters. */
-  private static String text(JsonNode n) {
-    return n == null || n.isNull() ? "" : n.isTextual() ? n.asText() : n.toString();
+        occurredAt,
+        kind,
+        p == null ? null : value(p),
+        v.isValid() ? null : v.violations().get(0));
   }
 
   private static Object value(JsonNode n) {
@@ -158,32 +135,5 @@ public final class EventsRoute {
       return n.booleanValue();
     }
     return n.asText();
-  }
-
-  private static void error(ServerResponse res, HttpError e) {
-    e.retryAfter()
-        .ifPresent(
-            d ->
-                res.header(
-                    HeaderNames.RETRY_AFTER,
-                    Long.toString(Math.max(1, d.plusNanos(999_999_999).toSeconds()))));
-    ObjectNode out = JSON.createObjectNode();
-    ObjectNode err = out.putObject("error");
-    err.put("code", e.code().getNumber());
-    err.put("reason", e.reason());
-    err.put("field", e.field());
-    err.put("description", e.description());
-    err.put("message", e.message());
-    send(res, Status.create(e.httpStatus()), out);
-  }
-
-  private static void send(ServerResponse res, Status status, JsonNode body) {
-    try {
-      res.status(status);
-      res.header(HeaderNames.CONTENT_TYPE, "application/json");
-      res.send(JSON.writeValueAsBytes(body));
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException(e);
-    }
   }
 }

@@ -44,20 +44,42 @@ public final class EventValidator {
 
   public record Invalid(ItemProblem problem) implements Outcome {}
 
+  private static final String CONTROL_CHARACTERS =
+      "must not contain control characters (C0, DEL, C1; U+0000 included)";
+
   private EventValidator() {}
 
+  /** One pass over the characters, no allocation: ids are on the ingest hot path. */
+  private static boolean hasControlCharacter(String id) {
+    for (int i = 0; i < id.length(); i++) {
+      if (Character.isISOControl(id.charAt(i))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   public static Outcome validate(int index, IncomingEvent e, Catalog catalog, Instant receivedAt) {
+    if (e.decodeProblem() != null && e.decodeProblem().field().isEmpty()) {
+      return bad("", e.decodeProblem().description());
+    }
     String eventId = e.eventId() == null ? "" : e.eventId();
+    if (e.problemAt("event_id") != null) {
+      return bad("event_id", e.problemAt("event_id"));
+    }
     if (eventId.isBlank()) {
       return bad("event_id", missing("a non-empty idempotency key", eventId));
     }
     if (eventId.length() > MAX_ID_LENGTH) {
       return bad("event_id", "at most " + MAX_ID_LENGTH + " characters, got " + eventId.length());
     }
-    if (eventId.indexOf('\u0000') >= 0) {
-      return bad("event_id", "must not contain U+0000");
+    if (hasControlCharacter(eventId)) {
+      return bad("event_id", CONTROL_CHARACTERS);
     }
     String accountId = e.accountId() == null ? "" : e.accountId();
+    if (e.problemAt("account_id") != null) {
+      return bad("account_id", e.problemAt("account_id"));
+    }
     if (accountId.isBlank()) {
       return bad("account_id", missing("the host's account id", accountId));
     }
@@ -65,20 +87,22 @@ public final class EventValidator {
       return bad(
           "account_id", "at most " + MAX_ID_LENGTH + " characters, got " + accountId.length());
     }
-    if (accountId.indexOf('\u0000') >= 0) {
-      return bad("account_id", "must not contain U+0000");
+    if (hasControlCharacter(accountId)) {
+      return bad("account_id", CONTROL_CHARACTERS);
     }
     if (e.occurredAt() == null) {
+      String problem = e.problemAt("occurred_at");
       return bad(
           "occurred_at",
-          e.occurredAtProblem() != null
-              ? e.occurredAtProblem()
-              : "required: when the event happened (RFC 3339 with offset)");
+          problem != null ? problem : "required: when the event happened (RFC 3339 with offset)");
     }
     if (e.occurredAt().isAfter(receivedAt.plus(MAX_AHEAD))) {
       return bad(
           "occurred_at",
           "more than 24 h after receipt (" + receivedAt + "); check the sender's clock");
+    }
+    if (e.problemAt("kind") != null) {
+      return bad("kind", e.problemAt("kind"));
     }
     EventKind kind = parseKind(e.kind());
     if (kind == null) {
@@ -91,6 +115,9 @@ public final class EventValidator {
                   + "': expected exactly one of "
                   + kindNames());
     }
+    if (e.problemAt("user_id") != null) {
+      return bad("user_id", e.problemAt("user_id"));
+    }
     String userId = e.userId();
     if (userId != null && userId.isEmpty()) {
       return bad("user_id", "must be non-empty when present");
@@ -101,8 +128,11 @@ public final class EventValidator {
           (requiresUser(kind) ? "required for " + kind : "must be non-empty when present")
               + WHITESPACE_ONLY);
     }
-    if (userId != null && (userId.length() > MAX_ID_LENGTH || userId.indexOf('\u0000') >= 0)) {
+    if (userId != null && userId.length() > MAX_ID_LENGTH) {
       return bad("user_id", "at most " + MAX_ID_LENGTH + " characters, got " + userId.length());
+    }
+    if (userId != null && hasControlCharacter(userId)) {
+      return bad("user_id", CONTROL_CHARACTERS);
     }
     if (userId == null && requiresUser(kind)) {
       return bad("user_id", "required for " + kind);

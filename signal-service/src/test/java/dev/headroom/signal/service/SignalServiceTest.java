@@ -1051,6 +1051,7 @@ class SignalServiceTest {
     HttpResponse<String> bad =
         client.send(
             HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/events"))
+                .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString("{not json"))
                 .build(),
             HttpResponse.BodyHandlers.ofString());
@@ -1093,7 +1094,7 @@ class SignalServiceTest {
 
     // A whole batch refused: the same code, reason, field and message.
     IngestEventsRequest.Builder big = IngestEventsRequest.newBuilder();
-    StringBuilder json = new StringBuilder("[");
+    StringBuilder json = new StringBuilder("{\"events\": [");
     for (int i = 0; i < 1001; i++) {
       big.addEvents(
           event("same-big-" + i, "same-acct", "u1", Instant.parse(at), "USER_ACTIVE", Map.of()));
@@ -1107,7 +1108,7 @@ class SignalServiceTest {
     }
     StatusRuntimeException grpcRefusal =
         assertThrows(StatusRuntimeException.class, () -> stub.ingestEvents(big.build()));
-    HttpResponse<String> httpRefusal = postEvents(json.append("]").toString());
+    HttpResponse<String> httpRefusal = postEvents(json.append("]}").toString());
     com.google.rpc.Status status = StatusProto.fromThrowable(grpcRefusal);
     var httpError = JSON.readTree(httpRefusal.body()).get("error");
     assertEquals(400, httpRefusal.statusCode());

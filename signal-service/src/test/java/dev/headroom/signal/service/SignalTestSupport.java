@@ -26,6 +26,7 @@ import dev.headroom.signal.app.SignalApp;
 import dev.headroom.signal.app.SignalConfig;
 import io.grpc.Context;
 import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
 import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.stub.StreamObserver;
 import java.time.Clock;
@@ -173,6 +174,13 @@ final class SignalTestSupport implements AutoCloseable {
     String name = "signal-test-" + UUID.randomUUID();
     SignalApp app = SignalApp.start(config, clock, name, true);
     return new SignalTestSupport(app, InProcessChannelBuilder.forName(name).build());
+  }
+
+  /** Serving gRPC over TCP on 127.0.0.1, as a real client sees it (metadata limits included). */
+  static SignalTestSupport startOverTcp(TestDatabase db) {
+    SignalApp app = SignalApp.start(config(db), Clock.systemUTC(), null, true);
+    return new SignalTestSupport(
+        app, ManagedChannelBuilder.forAddress("127.0.0.1", app.grpcPort()).usePlaintext().build());
   }
 
   @Override

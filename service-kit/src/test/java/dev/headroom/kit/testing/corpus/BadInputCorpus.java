@@ -141,9 +141,11 @@ public abstract class BadInputCorpus {
     for (FieldDescriptor f : type.getFields()) {
       List<FieldDescriptor> path = append(parents, f);
       String name = pathName(path);
+      String changed = changedField(path);
       for (Object[] v : values(f)) {
         Object value = f.isRepeated() ? List.of(v[1]) : v[1];
-        out.add(new Case(name + " = " + v[0], set(base, path, value).toByteArray(), name, false));
+        out.add(
+            new Case(name + " = " + v[0], set(base, path, value).toByteArray(), changed, false));
       }
       if (f.isRepeated() && f.getJavaType() != FieldDescriptor.JavaType.MESSAGE) {
         Object element = values(f).isEmpty() ? null : values(f).get(0)[1];
@@ -152,7 +154,7 @@ public abstract class BadInputCorpus {
               new Case(
                   name + " with " + MANY_ELEMENTS + " elements",
                   set(base, path, Collections.nCopies(MANY_ELEMENTS, element)).toByteArray(),
-                  name,
+                  changed,
                   false));
         }
       }
@@ -417,7 +419,7 @@ public abstract class BadInputCorpus {
 
   /** The same field, or one containing the other (a violation may name the list or the element). */
   private static boolean related(String a, String b) {
-    return a.equals(b) || a.startsWith(b + ".") || b.startsWith(a + ".");
+    return a.equals(b) || a.startsWith(b + ".") || a.startsWith(b + "[") || b.startsWith(a + ".");
   }
 
   private static String normalized(String path) {
@@ -479,6 +481,20 @@ public abstract class BadInputCorpus {
     List<FieldDescriptor> path = new ArrayList<>(parents);
     path.add(f);
     return List.copyOf(path);
+  }
+
+  /**
+   * The field a violation must name: the path itself, or for a change inside a map entry the map
+   * (services name an entry by its key, {@code thresholds.utilization} or {@code limits[key]}, and
+   * a bad key by the map).
+   */
+  private static String changedField(List<FieldDescriptor> path) {
+    for (int i = 0; i < path.size(); i++) {
+      if (path.get(i).isMapField()) {
+        return pathName(path.subList(0, i + 1));
+      }
+    }
+    return pathName(path);
   }
 
   private static String pathName(List<FieldDescriptor> path) {
