@@ -6,6 +6,7 @@ import com.google.protobuf.Any;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.rpc.BadRequest;
 import com.google.rpc.ErrorInfo;
+import com.google.rpc.RetryInfo;
 import dev.headroom.kit.error.DomainException;
 import dev.headroom.kit.error.ErrorMapper;
 import dev.headroom.kit.error.FieldViolation;
@@ -13,6 +14,7 @@ import io.grpc.Status;
 import io.grpc.protobuf.StatusProto;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.ServerResponse;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
@@ -69,6 +71,11 @@ public final class HttpErrors {
           error.put("reason", info.getReason());
           ObjectNode metadata = error.putObject("metadata");
           info.getMetadataMap().forEach(metadata::put);
+        } else if (detail.is(RetryInfo.class)) {
+          // The HTTP twin of RetryInfo, so plain HTTP clients back off as long as gRPC clients do.
+          var delay = detail.unpack(RetryInfo.class).getRetryDelay();
+          long seconds = delay.getSeconds() + (delay.getNanos() > 0 ? 1 : 0);
+          res.header(HeaderNames.RETRY_AFTER, Long.toString(Math.max(1, seconds)));
         } else if (detail.is(BadRequest.class)) {
           BadRequest br = detail.unpack(BadRequest.class);
           var list = error.putArray("field_violations");
@@ -86,7 +93,7 @@ public final class HttpErrors {
     }
     res.status(io.helidon.http.Status.create(httpStatus));
     res.header(HeaderNames.CONTENT_TYPE, "application/json");
-    res.send(body.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    res.send(body.toString().getBytes(StandardCharsets.UTF_8));
   }
 
   private static int httpStatus(Throwable failure) {

@@ -6,7 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.headroom.kit.error.DomainException;
 import dev.headroom.kit.error.ErrorMapper;
+import dev.headroom.kit.error.Reason;
 import dev.headroom.kit.validation.Validation;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
@@ -18,6 +20,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -52,6 +55,12 @@ class JsonRouteTest {
                               v.throwIfInvalid();
                               if (things.isEmpty()) {
                                 throw new IllegalStateException("secret detail");
+                              }
+                              if (things.size() == 3) {
+                                throw new DomainException.Unavailable(
+                                    Reason.DEPENDENCY_UNAVAILABLE,
+                                    "the store is unreachable",
+                                    Duration.ofMillis(1500));
                               }
                               return JSON.createObjectNode().put("count", things.size());
                             })
@@ -164,6 +173,15 @@ class JsonRouteTest {
     assertEquals(405, r.statusCode());
     assertEquals("POST", r.headers().firstValue("Allow").orElse(""));
     assertEquals("INVALID_ARGUMENT", error(r).get("reason").asText());
+  }
+
+  @Test
+  void anOverloadIs503WithRetryAfterAsGrpcClientsGetRetryInfo() throws Exception {
+    HttpResponse<String> r =
+        postJson("{\"things\": [{\"id\": \"a\"}, {\"id\": \"b\"}, {\"id\": \"c\"}]}");
+    assertEquals(503, r.statusCode(), r.body());
+    assertEquals("2", r.headers().firstValue("Retry-After").orElse(""));
+    assertEquals("DEPENDENCY_UNAVAILABLE", error(r).get("reason").asText());
   }
 
   @Test
