@@ -13,6 +13,7 @@ import dev.headroom.crm.sync.Connections;
 import dev.headroom.crm.sync.Ids;
 import dev.headroom.crm.sync.SyncAdmin;
 import dev.headroom.crm.sync.SyncEngine;
+import dev.headroom.kit.HostedService;
 import dev.headroom.kit.ServiceHost;
 import dev.headroom.kit.db.Database;
 import dev.headroom.kit.error.ErrorMapper;
@@ -38,7 +39,7 @@ import org.jdbi.v3.core.Jdbi;
  * engine, gRPC + HTTP served by the kit's {@link ServiceHost}. Used by {@link CrmServiceMain}, the
  * all-in-one app and the tests alike.
  */
-public final class CrmApp implements AutoCloseable {
+public final class CrmApp implements HostedService {
   private static final Logger LOG = Logger.getLogger(CrmApp.class.getName());
 
   private final ServiceHost host;
@@ -163,12 +164,9 @@ public final class CrmApp implements AutoCloseable {
     }
   }
 
-  public int grpcPort() {
-    return host.grpcPort();
-  }
-
-  public int httpPort() {
-    return host.httpPort();
+  @Override
+  public ServiceHost host() {
+    return host;
   }
 
   /** The last scoring-service cursor the follower saved. */

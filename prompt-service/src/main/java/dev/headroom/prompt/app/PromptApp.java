@@ -1,5 +1,6 @@
 package dev.headroom.prompt.app;
 
+import dev.headroom.kit.HostedService;
 import dev.headroom.kit.ServiceHost;
 import dev.headroom.kit.db.Database;
 import dev.headroom.kit.error.ErrorMapper;
@@ -43,7 +44,7 @@ import org.jdbi.v3.core.Jdbi;
  * NOT_SERVING until then), the upstream feeds, campaigns, the decision engine and the exposure
  * writer, served by the kit's {@link ServiceHost}.
  */
-public final class PromptApp implements AutoCloseable {
+public final class PromptApp implements HostedService {
   private static final Logger LOG = Logger.getLogger(PromptApp.class.getName());
   private final ServiceHost host;
   private final ContextStore context;
@@ -201,16 +202,9 @@ public final class PromptApp implements AutoCloseable {
     return false;
   }
 
-  public int grpcPort() {
-    return host.grpcPort();
-  }
-
-  public int httpPort() {
-    return host.httpPort();
-  }
-
-  public PrometheusMeterRegistry meterRegistry() {
-    return host.meterRegistry();
+  @Override
+  public ServiceHost host() {
+    return host;
   }
 
   public ContextStore context() {

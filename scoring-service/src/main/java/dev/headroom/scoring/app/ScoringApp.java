@@ -1,5 +1,6 @@
 package dev.headroom.scoring.app;
 
+import dev.headroom.kit.HostedService;
 import dev.headroom.kit.ServiceHost;
 import dev.headroom.kit.db.Database;
 import dev.headroom.kit.error.ErrorMapper;
@@ -33,7 +34,7 @@ import java.time.Clock;
  * kit's {@link ServiceHost}. Used by {@link ScoringServiceMain}, the all-in-one app and the tests
  * alike.
  */
-public final class ScoringApp implements AutoCloseable {
+public final class ScoringApp implements HostedService {
   private final ServiceHost host;
   private final Database database;
   private final SignalChangeConsumer consumer;
@@ -140,16 +141,9 @@ public final class ScoringApp implements AutoCloseable {
     }
   }
 
-  public int grpcPort() {
-    return host.grpcPort();
-  }
-
-  public int httpPort() {
-    return host.httpPort();
-  }
-
-  public PrometheusMeterRegistry meterRegistry() {
-    return host.meterRegistry();
+  @Override
+  public ServiceHost host() {
+    return host;
   }
 
   public Database database() {

@@ -1,5 +1,6 @@
 package dev.headroom.signal.app;
 
+import dev.headroom.kit.HostedService;
 import dev.headroom.kit.ServiceHost;
 import dev.headroom.kit.db.Database;
 import dev.headroom.kit.error.ErrorMapper;
@@ -34,7 +35,7 @@ import java.util.List;
  * loaded, evaluator and scheduler running, gRPC + HTTP served by the kit's {@link ServiceHost}.
  * Used by {@link SignalServiceMain}, the all-in-one app and the tests alike.
  */
-public final class SignalApp implements AutoCloseable {
+public final class SignalApp implements HostedService {
   private final ServiceHost host;
   private final Database database;
   private final EvaluationQueue queue;
@@ -199,16 +200,9 @@ public final class SignalApp implements AutoCloseable {
             });
   }
 
-  public int grpcPort() {
-    return host.grpcPort();
-  }
-
-  public int httpPort() {
-    return host.httpPort();
-  }
-
-  public PrometheusMeterRegistry meterRegistry() {
-    return host.meterRegistry();
+  @Override
+  public ServiceHost host() {
+    return host;
   }
 
   public Database database() {
