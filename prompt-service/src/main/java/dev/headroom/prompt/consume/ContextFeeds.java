@@ -56,6 +56,8 @@ public final class ContextFeeds implements AutoCloseable {
   private final ResumingConsumer<WatchScoresResponse> scoreConsumer;
   private final ScheduledExecutorService timer;
   private volatile long catalogReadAtNanos;
+  private volatile long usageResumesAfter = -1;
+  private volatile long scoresResumeAfter = -1;
   private volatile byte[] catalogBytes;
   private boolean closed;
 
@@ -108,6 +110,10 @@ public final class ContextFeeds implements AutoCloseable {
    * rebuilt. Memory grows by one entry per account; nothing upstream is replayed.
    */
   public void rebuild() {
+    // The cursors are read before the context: every change up to them is in what is loaded next,
+    // and the feeds resume after them, so a change another replica stores meanwhile is redelivered.
+    usageResumesAfter = cursors.load(SIGNAL_CONSUMER);
+    scoresResumeAfter = cursors.load(SCORING_CONSUMER);
     jdbi.useExtension(ContextDao.class, dao -> dao.catalog().ifPresent(this::installCatalog));
     jdbi.useHandle(
         h ->
@@ -139,8 +145,13 @@ public final class ContextFeeds implements AutoCloseable {
     }
     long every = Math.max(1, settings.catalogRefresh().toMillis());
     timer.scheduleWithFixedDelay(this::refreshCatalogQuietly, 0, every, TimeUnit.MILLISECONDS);
-    usageConsumer.start();
-    scoreConsumer.start();
+    if (usageResumesAfter >= 0) {
+      usageConsumer.startAfter(usageResumesAfter);
+      scoreConsumer.startAfter(scoresResumeAfter);
+    } else {
+      usageConsumer.start();
+      scoreConsumer.start();
+    }
     return this;
   }
 
@@ -189,17 +200,22 @@ public final class ContextFeeds implements AutoCloseable {
       refreshCatalogQuietly();
     }
     UsageSnapshot trimmed = ContextProtos.trim(change.getSnapshot());
-    boolean newer =
+    // Replicas share the stored context: when another replica stored this change (or a later one)
+    // first, this replica's memory takes the stored snapshot, so every replica ends up current.
+    byte[] newest =
         jdbi.inTransaction(
             h -> {
-              int stored =
-                  h.attach(ContextDao.class)
-                      .putUsage(trimmed.getAccountId(), change.getCursor(), trimmed.toByteArray());
+              ContextDao dao = h.attach(ContextDao.class);
+              byte[] encoded = trimmed.toByteArray();
+              int stored = dao.putUsage(trimmed.getAccountId(), change.getCursor(), encoded);
               cursors.save(h, SIGNAL_CONSUMER, change.getCursor());
-              return stored == 1;
+              return stored == 1 ? encoded : dao.usage(trimmed.getAccountId()).orElse(encoded);
             });
-    if (newer) {
-      store.putUsage(ContextProtos.usage(trimmed));
+    try {
+      store.putUsage(ContextProtos.usage(UsageSnapshot.parseFrom(newest)));
+    } catch (InvalidProtocolBufferException e) {
+      throw new IllegalStateException(
+          "stored usage of " + trimmed.getAccountId() + " is unreadable", e);
     }
   }
 
@@ -208,17 +224,20 @@ public final class ContextFeeds implements AutoCloseable {
       return;
     }
     Score trimmed = ContextProtos.trim(change.getScore());
-    boolean newer =
+    byte[] newest =
         jdbi.inTransaction(
             h -> {
-              int stored =
-                  h.attach(ContextDao.class)
-                      .putScore(trimmed.getAccountId(), change.getCursor(), trimmed.toByteArray());
+              ContextDao dao = h.attach(ContextDao.class);
+              byte[] encoded = trimmed.toByteArray();
+              int stored = dao.putScore(trimmed.getAccountId(), change.getCursor(), encoded);
               cursors.save(h, SCORING_CONSUMER, change.getCursor());
-              return stored == 1;
+              return stored == 1 ? encoded : dao.score(trimmed.getAccountId()).orElse(encoded);
             });
-    if (newer) {
-      store.putScore(trimmed.getAccountId(), ContextProtos.score(trimmed));
+    try {
+      store.putScore(trimmed.getAccountId(), ContextProtos.score(Score.parseFrom(newest)));
+    } catch (InvalidProtocolBufferException e) {
+      throw new IllegalStateException(
+          "stored score of " + trimmed.getAccountId() + " is unreadable", e);
     }
   }
 

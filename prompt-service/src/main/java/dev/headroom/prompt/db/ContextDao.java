@@ -47,6 +47,14 @@ public interface ContextDao {
       """)
   void putCatalog(@Bind("catalog") byte[] catalog, @Bind("readAt") OffsetDateTime readAt);
 
+  /** The stored usage snapshot of one account (the newest any replica has applied). */
+  @SqlQuery("SELECT usage FROM account_context WHERE account_id = :accountId")
+  Optional<byte[]> usage(@Bind("accountId") String accountId);
+
+  /** The stored score of one account (the newest any replica has applied). */
+  @SqlQuery("SELECT score FROM account_context WHERE account_id = :accountId")
+  Optional<byte[]> score(@Bind("accountId") String accountId);
+
   @SqlQuery("SELECT catalog FROM catalog_snapshot WHERE id = 1")
   Optional<byte[]> catalog();
 

@@ -74,9 +74,19 @@ public final class ResumingConsumer<T> implements AutoCloseable {
     this.thread.setDaemon(true);
   }
 
+  /** Starts after the stored cursor. */
   public ResumingConsumer<T> start() {
     thread.start();
     return this;
+  }
+
+  /**
+   * Starts after {@code cursor} instead of the stored one: for a consumer whose state in memory was
+   * loaded together with that cursor, while other replicas may move the stored cursor on.
+   */
+  public ResumingConsumer<T> startAfter(long cursor) {
+    position = cursor;
+    return start();
   }
 
   /** Last cursor saved by this consumer, or -1 before the first load. */
@@ -90,7 +100,9 @@ public final class ResumingConsumer<T> implements AutoCloseable {
       Context.CancellableContext call = Context.current().withCancellation();
       currentCall = call;
       try {
-        long cursor = cursors.load(name);
+        // After the first connection this process resumes from what it applied itself: the
+        // stored cursor may have been moved on by another replica sharing it.
+        long cursor = position >= 0 ? position : cursors.load(name);
         position = cursor;
         int delivered = call.call(() -> consume(cursor));
         if (delivered > 0) {
