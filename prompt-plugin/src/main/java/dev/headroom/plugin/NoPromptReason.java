@@ -20,6 +20,12 @@ public enum NoPromptReason {
   HOLDOUT(true),
   /** prompt-service knows nothing about the account yet. */
   UNKNOWN_ACCOUNT(true),
+  /** The feature is not in the catalog prompt-service knows. */
+  UNKNOWN_FEATURE(true),
+  /** prompt-service is still rebuilding its context after a start. */
+  NOT_READY(true),
+  /** prompt-service could not record the exposure (its queue was full), so it showed nothing. */
+  OVERLOADED(true),
   /** prompt-service answered without a prompt and without a reason this client knows. */
   UNSPECIFIED(true),
 

@@ -111,7 +111,7 @@ final class PromptWire {
     };
   }
 
-  private static NoPromptReason reason(dev.headroom.api.prompt.v1.NoPromptReason r) {
+  static NoPromptReason reason(dev.headroom.api.prompt.v1.NoPromptReason r) {
     return switch (r) {
       case NO_PROMPT_REASON_NO_MATCHING_CAMPAIGN -> NoPromptReason.NO_MATCHING_CAMPAIGN;
       case NO_PROMPT_REASON_ACCOUNT_NOT_ACTIVATED -> NoPromptReason.ACCOUNT_NOT_ACTIVATED;
@@ -120,6 +120,9 @@ final class PromptWire {
       case NO_PROMPT_REASON_SALES_OWNED -> NoPromptReason.SALES_OWNED;
       case NO_PROMPT_REASON_HOLDOUT -> NoPromptReason.HOLDOUT;
       case NO_PROMPT_REASON_UNKNOWN_ACCOUNT -> NoPromptReason.UNKNOWN_ACCOUNT;
+      case NO_PROMPT_REASON_UNKNOWN_FEATURE -> NoPromptReason.UNKNOWN_FEATURE;
+      case NO_PROMPT_REASON_NOT_READY -> NoPromptReason.NOT_READY;
+      case NO_PROMPT_REASON_OVERLOADED -> NoPromptReason.OVERLOADED;
       default -> NoPromptReason.UNSPECIFIED;
     };
   }

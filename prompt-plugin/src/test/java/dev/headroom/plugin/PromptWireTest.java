@@ -1,0 +1,21 @@
+package dev.headroom.plugin;
+
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+class PromptWireTest {
+  @Test
+  void everyReasonTheContractNamesReachesTheHostByName() {
+    for (var wire : dev.headroom.api.prompt.v1.NoPromptReason.values()) {
+      if (wire == dev.headroom.api.prompt.v1.NoPromptReason.NO_PROMPT_REASON_UNSPECIFIED
+          || wire == dev.headroom.api.prompt.v1.NoPromptReason.UNRECOGNIZED) {
+        continue;
+      }
+      NoPromptReason mapped = PromptWire.reason(wire);
+      assertNotEquals(NoPromptReason.UNSPECIFIED, mapped, wire + " has no name in the client");
+      assertTrue(mapped.decidedByService(), wire + " is prompt-service's own answer");
+    }
+  }
+}
