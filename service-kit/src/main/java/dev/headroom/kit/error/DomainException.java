@@ -70,8 +70,9 @@ public abstract sealed class DomainException extends RuntimeException {
       return vs.isEmpty()
           ? "invalid request"
           : "invalid request: "
-              + vs.get(0).field()
-              + ": "
+              // An empty field means the whole request (a body that is not JSON, undecodable
+              // bytes).
+              + (vs.get(0).field().isEmpty() ? "" : vs.get(0).field() + ": ")
               + vs.get(0).description()
               + (vs.size() > 1 ? " (and " + (vs.size() - 1) + " more)" : "");
     }
