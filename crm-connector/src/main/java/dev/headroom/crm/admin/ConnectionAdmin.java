@@ -410,6 +410,10 @@ public final class ConnectionAdmin {
             p + "credentials.access_token",
             "required for HubSpot (the private app's access token)");
       }
+      if (!c.alertWebhookUrl().isEmpty()) {
+        baseUrlProblem(c.alertWebhookUrl())
+            .ifPresent(problem -> v.add(p + "credentials.alert_webhook_url", problem));
+      }
     }
   }
 
@@ -469,7 +473,8 @@ public final class ConnectionAdmin {
         || (c.clientId().isEmpty()
             && c.clientSecret().isEmpty()
             && c.refreshToken().isEmpty()
-            && c.accessToken().isEmpty());
+            && c.accessToken().isEmpty()
+            && c.alertWebhookUrl().isEmpty());
   }
 
   private static String trimSlash(String url) {

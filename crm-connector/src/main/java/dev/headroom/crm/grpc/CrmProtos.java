@@ -64,7 +64,11 @@ final class CrmProtos {
         c.hasDebounce() ? duration(c.getDebounce()) : null,
         c.hasReconcileInterval() ? duration(c.getReconcileInterval()) : null,
         new Credentials(
-            k.getClientId(), k.getClientSecret(), k.getRefreshToken(), k.getAccessToken()));
+            k.getClientId(),
+            k.getClientSecret(),
+            k.getRefreshToken(),
+            k.getAccessToken(),
+            k.getAlertWebhookUrl()));
   }
 
   static Connection connection(ConnectionView v) {

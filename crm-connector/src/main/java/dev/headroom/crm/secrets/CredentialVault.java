@@ -21,6 +21,7 @@ public final class CredentialVault {
             .put("client_secret", c.clientSecret())
             .put("refresh_token", c.refreshToken())
             .put("access_token", c.accessToken())
+            .put("alert_webhook_url", c.alertWebhookUrl())
             .toString();
     return box.seal(plain, connectionId);
   }
@@ -32,7 +33,8 @@ public final class CredentialVault {
           o.path("client_id").asText(),
           o.path("client_secret").asText(),
           o.path("refresh_token").asText(),
-          o.path("access_token").asText());
+          o.path("access_token").asText(),
+          o.path("alert_webhook_url").asText());
     } catch (IOException e) {
       throw new IllegalStateException("stored credentials are not readable", e);
     }
