@@ -48,6 +48,10 @@ public final class HubSpotStandin extends StandinServer {
   private final Map<String, Map<String, Map<String, String>>> objects = new HashMap<>();
   private final Map<String, String> rejections = new HashMap<>();
   private final Map<String, String> dealCompanies = new HashMap<>();
+  private final Set<String> links = new HashSet<>();
+  private final Set<String> loseNextResponse = new HashSet<>();
+  private final Map<String, String> listNames = new HashMap<>();
+  private final Map<String, Set<String>> lists = new HashMap<>();
   private final Deque<Instant> window = new ArrayDeque<>();
   private final AtomicLong ids = new AtomicLong(1000);
   private String token;
@@ -74,13 +78,99 @@ public final class HubSpotStandin extends StandinServer {
             "enumeration",
             List.of("Self-serve", "Inside Sales", "Field Sales")),
         StandinField.of("expansion_arr_potential", "number"),
-        StandinField.of("last_signal_date", "datetime"));
+        StandinField.of("last_signal_date", "datetime"),
+        StandinField.of("immediate_review", "bool"),
+        StandinField.of("hubspot_owner_id", "string"));
   }
 
   /** A portal set up for Headroom: companies and deals with their unique Headroom keys. */
   public synchronized HubSpotStandin withHeadroomProperties() {
     object("companies", seedCompanyProperties(), Set.of("headroom_account_id"));
+    object(
+        "contacts",
+        List.of(
+            StandinField.of("firstname", "string"),
+            StandinField.of("lastname", "string"),
+            StandinField.of("email", "string"),
+            StandinField.of("jobtitle", "string")),
+        Set.of("email"));
+    object(
+        "tasks",
+        List.of(
+            StandinField.of("hs_task_subject", "string"),
+            StandinField.of("hs_task_body", "string"),
+            StandinField.of("hs_timestamp", "datetime"),
+            StandinField.picklist(
+                "hs_task_status",
+                "enumeration",
+                List.of("NOT_STARTED", "IN_PROGRESS", "WAITING", "COMPLETED", "DEFERRED")),
+            StandinField.picklist(
+                "hs_task_priority", "enumeration", List.of("NONE", "LOW", "MEDIUM", "HIGH")),
+            StandinField.picklist("hs_task_type", "enumeration", List.of("EMAIL", "CALL", "TODO")),
+            StandinField.of("hubspot_owner_id", "string"),
+            StandinField.of("headroom_task_key", "string")),
+        Set.of());
     return object("deals", seedDealProperties(), Set.of("headroom_opportunity_key"));
+  }
+
+  /** HubSpot's portal id, part of every record URL. */
+  public static final long PORTAL_ID = 24_680_135L;
+
+  /** Association type of a task to its company (HUBSPOT_DEFINED). */
+  public static final int TASK_TO_COMPANY = 192;
+
+  /** A contact associated with the company of {@code accountId}, as sales entered it; its id. */
+  public synchronized String addContact(
+      String accountId, String firstName, String lastName, String title) {
+    String company = id("companies", "headroom_account_id", accountId).orElseThrow();
+    String id = Long.toString(ids.incrementAndGet());
+    Map<String, String> contact = new LinkedHashMap<>();
+    contact.put("firstname", firstName);
+    contact.put("lastname", lastName);
+    contact.put("jobtitle", title);
+    contact.put("email", firstName.toLowerCase(java.util.Locale.ROOT) + "@example.com");
+    objects.get("contacts").put(id, contact);
+    links.add("companies:" + company + ">contacts:" + id);
+    return id;
+  }
+
+  /**
+   * The next create of {@code objectType} is carried out but answered 502, as when the connection
+   * drops after HubSpot committed: the client cannot know it landed.
+   */
+  public synchronized void loseNextResponse(String objectType) {
+    loseNextResponse.add(objectType);
+  }
+
+  /** A manual contact list as marketing would have created it; its list id. */
+  public synchronized String addList(String name) {
+    String id = Long.toString(ids.incrementAndGet());
+    listNames.put(id, name);
+    lists.put(id, new java.util.TreeSet<>());
+    return id;
+  }
+
+  /** The contact ids in the list. */
+  public synchronized Set<String> listMembers(String listId) {
+    return Set.copyOf(lists.getOrDefault(listId, Set.of()));
+  }
+
+  /**
+   * The ids of the objects of {@code toType} that {@code fromType} {@code fromId} is associated
+   * with.
+   */
+  public synchronized Set<String> associations(String fromType, String fromId, String toType) {
+    Set<String> out = new HashSet<>();
+    String prefix = fromType + ":" + fromId + ">" + toType + ":";
+    links.stream()
+        .filter(l -> l.startsWith(prefix))
+        .forEach(l -> out.add(l.substring(prefix.length())));
+    return out;
+  }
+
+  /** Every stored object of a type (property name to value), in creation order. */
+  public synchronized List<Map<String, String>> objects(String objectType) {
+    return objects.getOrDefault(objectType, Map.of()).values().stream().map(Map::copyOf).toList();
   }
 
   /** Deals with the unique Headroom opportunity key. */
@@ -95,7 +185,8 @@ public final class HubSpotStandin extends StandinServer {
             List.of("appointmentscheduled", "qualifiedtobuy", "closedwon", "closedlost")),
         StandinField.of("closedate", "datetime"),
         StandinField.of("description", "string"),
-        StandinField.of("headroom_opportunity_key", "string"));
+        StandinField.of("headroom_opportunity_key", "string"),
+        StandinField.of("hubspot_owner_id", "string"));
   }
 
   /** The company a deal is associated with, if any. */
@@ -157,6 +248,12 @@ public final class HubSpotStandin extends StandinServer {
     r.get("/crm/v3/properties/{objectType}", this::properties)
         .post("/crm/v3/objects/{objectType}/batch/upsert", this::upsert)
         .post("/crm/v3/objects/{objectType}/batch/read", this::read)
+        .post("/crm/v3/objects/{objectType}/search", this::search)
+        .post("/crm/v3/objects/{objectType}", this::create)
+        .get("/crm/v4/objects/companies/{companyId}/associations/contacts", this::companyContacts)
+        .get("/crm/v3/lists/object-type-id/{objectTypeId}/name/{listName}", this::listByName)
+        .put("/crm/v3/lists/{listId}/memberships/add", this::addToList)
+        .get("/account-info/v3/details", this::accountInfo)
         .put(
             "/crm/v4/objects/deals/{dealId}/associations/default/companies/{companyId}",
             this::associate);
@@ -213,7 +310,11 @@ public final class HubSpotStandin extends StandinServer {
     for (JsonNode in : parsed.get().path("inputs")) {
       String id = in.path("id").asText();
       objects.getOrDefault(objectType, Map.of()).entrySet().stream()
-          .filter(o -> id.equals(o.getValue().get(idProperty)))
+          .filter(
+              o ->
+                  idProperty.equals("hs_object_id")
+                      ? id.equals(o.getKey())
+                      : id.equals(o.getValue().get(idProperty)))
           .findFirst()
           .ifPresent(
               o -> {
@@ -266,6 +367,245 @@ public final class HubSpotStandin extends StandinServer {
         .put("associationTypeId", 5);
     record(req, at, List.of(), 200);
     sendJson(res, 200, body);
+  }
+
+  /**
+   * Creates one object ({@code POST /crm/v3/objects/{objectType}}) with its associations: {@code
+   * {"properties": {...}, "associations": [{"to": {"id"}, "types": [{"associationCategory",
+   * "associationTypeId"}]}]}}. Tasks need {@code hs_timestamp} and may only be associated with
+   * companies through type {@value #TASK_TO_COMPANY}.
+   */
+  private synchronized void create(ServerRequest req, ServerResponse res) {
+    Instant at = now();
+    if (!admitted(req, res, at)) {
+      return;
+    }
+    String objectType = req.path().pathParameters().get("objectType");
+    Map<String, StandinField> schema = schemas.get(objectType);
+    Optional<JsonNode> parsed = jsonBody(req);
+    if (schema == null) {
+      record(req, at, List.of(), 404);
+      error(res, 404, "OBJECT_NOT_FOUND", "Unable to infer object type from: " + objectType);
+      return;
+    }
+    Set<String> names = new HashSet<>();
+    parsed.ifPresent(p -> p.path("properties").fieldNames().forEachRemaining(names::add));
+    Optional<String> problem =
+        parsed.isEmpty() || !parsed.get().path("properties").isObject()
+            ? Optional.of("Invalid input JSON: expected an object with properties")
+            : createProblem(objectType, schema, parsed.get());
+    if (problem.isPresent()) {
+      record(req, at, List.of(names), 400);
+      error(res, 400, "VALIDATION_ERROR", problem.get());
+      return;
+    }
+    String id = Long.toString(ids.incrementAndGet());
+    Map<String, String> object = new LinkedHashMap<>();
+    parsed
+        .get()
+        .path("properties")
+        .properties()
+        .forEach(e -> object.put(e.getKey(), e.getValue().asText()));
+    objects.get(objectType).put(id, object);
+    for (JsonNode a : parsed.get().path("associations")) {
+      links.add(objectType + ":" + id + ">companies:" + a.path("to").path("id").asText());
+    }
+    if (loseNextResponse.remove(objectType)) {
+      record(req, at, List.of(names), 502);
+      error(res, 502, "BAD_GATEWAY", "The connection was reset");
+      return;
+    }
+    ObjectNode body =
+        JSON.createObjectNode()
+            .put("id", id)
+            .put("createdAt", at.toString())
+            .put("updatedAt", at.toString())
+            .put("archived", false);
+    ObjectNode props = body.putObject("properties");
+    object.forEach(props::put);
+    record(req, at, List.of(names), 201);
+    sendJson(res, 201, body);
+  }
+
+  private Optional<String> createProblem(
+      String objectType, Map<String, StandinField> schema, JsonNode body) {
+    for (Map.Entry<String, JsonNode> e : body.path("properties").properties()) {
+      if (!schema.containsKey(e.getKey())) {
+        return Optional.of("Property \"" + e.getKey() + "\" does not exist");
+      }
+      if (!e.getValue().isTextual()) {
+        return Optional.of(
+            "Invalid input JSON: property " + e.getKey() + " must be a string value");
+      }
+    }
+    Optional<String> valueProblem = valueProblem(body, schema);
+    if (valueProblem.isPresent()) {
+      return valueProblem;
+    }
+    if (objectType.equals("tasks")
+        && body.path("properties").path("hs_timestamp").asText("").isEmpty()) {
+      return Optional.of("Property values were not valid: hs_timestamp is required for tasks");
+    }
+    for (JsonNode a : body.path("associations")) {
+      JsonNode type = a.path("types").path(0);
+      if (!objectType.equals("tasks")
+          || !type.path("associationCategory").asText().equals("HUBSPOT_DEFINED")
+          || type.path("associationTypeId").asInt() != TASK_TO_COMPANY
+          || a.path("types").size() != 1) {
+        return Optional.of("Invalid association type for " + objectType + " to companies");
+      }
+      if (!objects.get("companies").containsKey(a.path("to").path("id").asText())) {
+        return Optional.of("No company with id " + a.path("to").path("id").asText());
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** Search with {@code EQ} filters (every filter of one group must hold). */
+  private synchronized void search(ServerRequest req, ServerResponse res) {
+    Instant at = now();
+    if (!admitted(req, res, at)) {
+      return;
+    }
+    String objectType = req.path().pathParameters().get("objectType");
+    Optional<JsonNode> parsed = jsonBody(req);
+    if (!schemas.containsKey(objectType)
+        || parsed.isEmpty()
+        || !parsed.get().path("filterGroups").isArray()) {
+      record(req, at, List.of(), 400);
+      error(res, 400, "VALIDATION_ERROR", "Invalid input JSON: expected filterGroups");
+      return;
+    }
+    ArrayNode results = JSON.createArrayNode();
+    objects
+        .get(objectType)
+        .forEach(
+            (id, o) -> {
+              boolean matches = false;
+              for (JsonNode group : parsed.get().path("filterGroups")) {
+                boolean all = true;
+                for (JsonNode f : group.path("filters")) {
+                  all &=
+                      f.path("operator").asText().equals("EQ")
+                          && f.path("value")
+                              .asText()
+                              .equals(o.get(f.path("propertyName").asText()));
+                }
+                matches |= all;
+              }
+              if (matches) {
+                ObjectNode r = results.addObject().put("id", id).put("archived", false);
+                ObjectNode props = r.putObject("properties");
+                for (JsonNode p : parsed.get().path("properties")) {
+                  if (o.containsKey(p.asText())) {
+                    props.put(p.asText(), o.get(p.asText()));
+                  }
+                }
+              }
+            });
+    ObjectNode body = JSON.createObjectNode().put("total", results.size());
+    body.set("results", results);
+    record(req, at, List.of(), 200);
+    sendJson(res, 200, body);
+  }
+
+  private synchronized void companyContacts(ServerRequest req, ServerResponse res) {
+    Instant at = now();
+    if (!admitted(req, res, at)) {
+      return;
+    }
+    String company = req.path().pathParameters().get("companyId");
+    if (!objects.getOrDefault("companies", Map.of()).containsKey(company)) {
+      record(req, at, List.of(), 404);
+      error(res, 404, "OBJECT_NOT_FOUND", "No company " + company);
+      return;
+    }
+    ObjectNode body = JSON.createObjectNode();
+    ArrayNode results = body.putArray("results");
+    for (String contact : associations("companies", company, "contacts")) {
+      ObjectNode r = results.addObject().put("toObjectId", Long.parseLong(contact));
+      r.putArray("associationTypes")
+          .addObject()
+          .put("category", "HUBSPOT_DEFINED")
+          .put("typeId", 280)
+          .putNull("label");
+    }
+    record(req, at, List.of(), 200);
+    sendJson(res, 200, body);
+  }
+
+  private synchronized void listByName(ServerRequest req, ServerResponse res) {
+    Instant at = now();
+    if (!admitted(req, res, at)) {
+      return;
+    }
+    String name = req.path().pathParameters().get("listName");
+    Optional<String> id =
+        listNames.entrySet().stream()
+            .filter(l -> l.getValue().equalsIgnoreCase(name))
+            .map(Map.Entry::getKey)
+            .findFirst();
+    if (id.isEmpty() || !req.path().pathParameters().get("objectTypeId").equals("0-1")) {
+      record(req, at, List.of(), 404);
+      error(res, 404, "OBJECT_NOT_FOUND", "List with name " + name + " does not exist");
+      return;
+    }
+    ObjectNode body = JSON.createObjectNode();
+    body.putObject("list")
+        .put("listId", id.get())
+        .put("name", listNames.get(id.get()))
+        .put("objectTypeId", "0-1")
+        .put("processingType", "MANUAL")
+        .put("size", lists.get(id.get()).size());
+    record(req, at, List.of(), 200);
+    sendJson(res, 200, body);
+  }
+
+  /** Adds contacts by id; unknown ids and existing members are ignored (reported as missing). */
+  private synchronized void addToList(ServerRequest req, ServerResponse res) {
+    Instant at = now();
+    if (!admitted(req, res, at)) {
+      return;
+    }
+    Set<String> members = lists.get(req.path().pathParameters().get("listId"));
+    Optional<JsonNode> parsed = jsonBody(req);
+    if (members == null) {
+      record(req, at, List.of(), 404);
+      error(res, 404, "OBJECT_NOT_FOUND", "List does not exist");
+      return;
+    }
+    if (parsed.isEmpty() || !parsed.get().isArray()) {
+      record(req, at, List.of(), 400);
+      error(res, 400, "VALIDATION_ERROR", "Invalid input JSON: expected an array of record ids");
+      return;
+    }
+    ObjectNode body = JSON.createObjectNode();
+    ArrayNode added = body.putArray("recordIdsAdded");
+    ArrayNode missing = body.putArray("recordIdsMissing");
+    for (JsonNode id : parsed.get()) {
+      if (!id.isTextual()) {
+        record(req, at, List.of(), 400);
+        error(res, 400, "VALIDATION_ERROR", "Invalid input JSON: record ids are strings");
+        return;
+      }
+      if (!objects.get("contacts").containsKey(id.asText())) {
+        missing.add(id.asText());
+      } else if (members.add(id.asText())) {
+        added.add(id.asText());
+      }
+    }
+    record(req, at, List.of(), 200);
+    sendJson(res, 200, body);
+  }
+
+  private synchronized void accountInfo(ServerRequest req, ServerResponse res) {
+    Instant at = now();
+    if (!admitted(req, res, at)) {
+      return;
+    }
+    record(req, at, List.of(), 200);
+    sendJson(
+        res, 200, Map.of("portalId", PORTAL_ID, "uiDomain", "app.hubspot.com", "timeZone", "UTC"));
   }
 
   private synchronized void upsert(ServerRequest req, ServerResponse res) {

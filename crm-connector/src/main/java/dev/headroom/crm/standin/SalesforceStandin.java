@@ -39,6 +39,18 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class SalesforceStandin extends StandinServer {
   public static final int MAX_RECORDS = 200;
 
+  /** The integration user: it owns what it creates unless a record names another owner. */
+  public static final String INTEGRATION_USER = "005000000000001AAA";
+
+  private static final Map<String, String> ID_PREFIXES =
+      Map.of(
+          "Account", "001",
+          "Contact", "003",
+          "Opportunity", "006",
+          "Task", "00T",
+          "Campaign", "701",
+          "CampaignMember", "00v");
+
   private final String clientId;
   private final String clientSecret;
   private final String refreshToken;
@@ -76,7 +88,9 @@ public final class SalesforceStandin extends StandinServer {
             "picklist",
             List.of("Self-serve", "Inside Sales", "Field Sales")),
         StandinField.of("Expansion_ARR_Potential__c", "currency"),
-        StandinField.of("Last_Signal_Date__c", "datetime"));
+        StandinField.of("Last_Signal_Date__c", "datetime"),
+        StandinField.of("Immediate_Review__c", "boolean"),
+        StandinField.of("OwnerId", "id"));
   }
 
   /**
@@ -86,7 +100,79 @@ public final class SalesforceStandin extends StandinServer {
   public synchronized SalesforceStandin withHeadroomFields() {
     object("Account", seedAccountFields());
     object("Opportunity", seedOpportunityFields());
+    object(
+        "Contact",
+        List.of(
+            StandinField.of("FirstName", "string"),
+            StandinField.of("LastName", "string"),
+            StandinField.of("Title", "string"),
+            StandinField.of("Email", "string"),
+            StandinField.of("AccountId", "id")));
+    object("Campaign", List.of(StandinField.of("Name", "string")));
+    object(
+        "CampaignMember",
+        List.of(
+            StandinField.of("CampaignId", "id"),
+            StandinField.of("ContactId", "id"),
+            StandinField.of("Status", "string")));
+    object(
+        "Task",
+        List.of(
+            StandinField.of("Subject", "string"),
+            StandinField.of("Description", "textarea"),
+            StandinField.of("ActivityDate", "date"),
+            StandinField.of("WhatId", "id"),
+            StandinField.of("OwnerId", "id"),
+            StandinField.picklist(
+                "Status", "picklist", List.of("Not Started", "In Progress", "Completed")),
+            StandinField.picklist("Priority", "picklist", List.of("High", "Normal", "Low")),
+            StandinField.picklist("TaskSubtype", "picklist", List.of("Task", "Email", "Call")),
+            StandinField.of("Headroom_Task_Key__c", "string")));
+    requireOnCreate("CampaignMember", Set.of("CampaignId", "ContactId"));
+    requireOnCreate("Task", Set.of("Subject"));
     return requireOnCreate("Opportunity", Set.of("Name", "StageName", "CloseDate"));
+  }
+
+  /**
+   * A contact of the account whose external id is {@code accountExternalId}, as sales would have
+   * entered it; returns its id.
+   */
+  public synchronized String addContact(
+      String accountExternalId, String firstName, String lastName, String title) {
+    String accountId = id("Account", "Headroom_Account_Id__c", accountExternalId).orElseThrow();
+    Map<String, Object> contact = new LinkedHashMap<>();
+    contact.put("FirstName", firstName);
+    contact.put("LastName", lastName);
+    contact.put("Title", title);
+    contact.put("Email", firstName.toLowerCase(java.util.Locale.ROOT) + "@example.com");
+    contact.put("AccountId", accountId);
+    return insert("Contact", contact);
+  }
+
+  /** A campaign as marketing would have created it; returns its id. */
+  public synchronized String addCampaign(String name) {
+    Map<String, Object> campaign = new LinkedHashMap<>();
+    campaign.put("Name", name);
+    return insert("Campaign", campaign);
+  }
+
+  /** The ids of the contacts that are members of the campaign. */
+  public synchronized Set<String> campaignMembers(String campaignId) {
+    Set<String> members = new HashSet<>();
+    records.getOrDefault("CampaignMember", Map.of()).values().stream()
+        .filter(m -> campaignId.equals(m.get("CampaignId")))
+        .forEach(m -> members.add(String.valueOf(m.get("ContactId"))));
+    return members;
+  }
+
+  private String insert(String sobject, Map<String, Object> values) {
+    String id = newId(sobject);
+    records.computeIfAbsent(sobject, k -> new LinkedHashMap<>()).put(id, values);
+    return id;
+  }
+
+  private String newId(String sobject) {
+    return ID_PREFIXES.getOrDefault(sobject, "a00") + String.format("%015d", ids.incrementAndGet());
   }
 
   /** Opportunity as an org with the Headroom package has it: key, stage, amount, account link. */
@@ -101,7 +187,8 @@ public final class SalesforceStandin extends StandinServer {
         StandinField.of("Amount", "currency"),
         StandinField.of("Description", "textarea"),
         StandinField.of("Headroom_Opportunity_Key__c", "string"),
-        StandinField.of("Account", "reference"));
+        StandinField.of("Account", "reference"),
+        StandinField.of("OwnerId", "id"));
   }
 
   /**
@@ -191,6 +278,7 @@ public final class SalesforceStandin extends StandinServer {
     r.post("/services/oauth2/token", this::token)
         .get("/services/data/{version}/sobjects/{sobject}/describe", this::describe)
         .get("/services/data/{version}/query", this::query)
+        .post("/services/data/{version}/composite/sobjects", this::create)
         .patch("/services/data/{version}/composite/sobjects/{sobject}/{field}", this::upsert);
   }
 
@@ -266,8 +354,9 @@ public final class SalesforceStandin extends StandinServer {
   }
 
   /**
-   * Answers the one SOQL shape the connector sends: closed opportunities whose key is in a list
-   * ({@code ... WHERE IsClosed = true AND Headroom_Opportunity_Key__c IN ('a','b')}).
+   * Answers the SOQL the connector sends: {@code SELECT f1, f2 FROM Object WHERE c1 AND c2}, each
+   * condition {@code Field = 'text'}, {@code Field = true|false} or {@code Field IN ('a','b')}.
+   * Opportunities answer the computed {@code IsClosed} and {@code IsWon} like Salesforce does.
    */
   private synchronized void query(ServerRequest req, ServerResponse res) {
     Instant at = now();
@@ -275,39 +364,52 @@ public final class SalesforceStandin extends StandinServer {
       return;
     }
     String soql = req.query().first("q").orElse("");
-    java.util.regex.Matcher in =
-        java.util.regex.Pattern.compile("Headroom_Opportunity_Key__c IN \\((.*)\\)").matcher(soql);
-    if (!soql.startsWith("SELECT ") || !soql.contains(" FROM Opportunity ") || !in.find()) {
+    java.util.regex.Matcher shape =
+        java.util.regex.Pattern.compile("SELECT (.+?) FROM (\\w+) WHERE (.+)").matcher(soql);
+    if (!shape.matches() || !records.containsKey(shape.group(2))) {
       record(req, at, List.of(), 400);
       error(res, 400, "MALFORMED_QUERY", "unexpected query for this stand-in: " + soql);
       return;
     }
-    Set<String> keys = new HashSet<>();
-    java.util.regex.Matcher quoted =
-        java.util.regex.Pattern.compile("'((?:[^'\\\\]|\\\\.)*)'").matcher(in.group(1));
-    while (quoted.find()) {
-      keys.add(quoted.group(1).replace("\\'", "'").replace("\\\\", "\\"));
+    List<String> selected = List.of(shape.group(1).split(",\\s*"));
+    Map<String, Set<String>> conditions = new LinkedHashMap<>();
+    java.util.regex.Matcher condition =
+        java.util.regex.Pattern.compile(
+                "(\\w+) (?:= ('(?:[^'\\\\]|\\\\.)*'|true|false)|IN"
+                    + " \\(((?:'(?:[^'\\\\]|\\\\.)*'(?:,\\s*)?)*)\\))")
+            .matcher(shape.group(3));
+    while (condition.find()) {
+      String values = condition.group(2) != null ? condition.group(2) : condition.group(3);
+      Set<String> allowed = new HashSet<>();
+      java.util.regex.Matcher quoted =
+          java.util.regex.Pattern.compile("'((?:[^'\\\\]|\\\\.)*)'|(true|false)").matcher(values);
+      while (quoted.find()) {
+        allowed.add(
+            quoted.group(1) != null
+                ? quoted.group(1).replace("\\'", "'").replace("\\\\", "\\")
+                : quoted.group(2));
+      }
+      conditions.put(condition.group(1), allowed);
     }
     ArrayNode out = JSON.createArrayNode();
     records
-        .getOrDefault("Opportunity", Map.of())
+        .get(shape.group(2))
         .forEach(
-            (id, r) -> {
-              String stage = String.valueOf(r.get("StageName"));
-              if (keys.contains(String.valueOf(r.get("Headroom_Opportunity_Key__c")))
-                  && stage.startsWith("Closed")) {
+            (id, stored) -> {
+              Map<String, Object> r = withComputed(shape.group(2), id, stored);
+              boolean matches =
+                  conditions.entrySet().stream()
+                      .allMatch(c -> c.getValue().contains(String.valueOf(r.get(c.getKey()))));
+              if (matches) {
                 ObjectNode rec = out.addObject();
-                rec.putObject("attributes").put("type", "Opportunity");
-                rec.put("Id", id)
-                    .put(
-                        "Headroom_Opportunity_Key__c",
-                        String.valueOf(r.get("Headroom_Opportunity_Key__c")))
-                    .put("IsWon", stage.equals("Closed Won"))
-                    .put("CloseDate", String.valueOf(r.get("CloseDate")));
-                if (r.get("Amount") instanceof java.math.BigDecimal amount) {
-                  rec.put("Amount", amount);
-                } else {
-                  rec.putNull("Amount");
+                rec.putObject("attributes").put("type", shape.group(2));
+                for (String f : selected) {
+                  Object value = r.get(f);
+                  if (value == null) {
+                    rec.putNull(f);
+                  } else {
+                    rec.set(f, JSON.valueToTree(value));
+                  }
                 }
               }
             });
@@ -316,6 +418,117 @@ public final class SalesforceStandin extends StandinServer {
     limitHeader(res);
     record(req, at, List.of(), 200);
     sendJson(res, 200, body);
+  }
+
+  private static Map<String, Object> withComputed(
+      String sobject, String id, Map<String, Object> stored) {
+    Map<String, Object> r = new HashMap<>(stored);
+    r.put("Id", id);
+    if (sobject.equals("Opportunity")) {
+      String stage = String.valueOf(stored.get("StageName"));
+      r.put("IsClosed", stage.startsWith("Closed"));
+      r.put("IsWon", stage.equals("Closed Won"));
+    }
+    return r;
+  }
+
+  /**
+   * sObject Collections create ({@code POST /services/data/vXX.X/composite/sobjects}): at most 200
+   * records, one SaveResult per record in order. A second membership of a contact in a campaign
+   * fails with DUPLICATE_VALUE, like Salesforce's.
+   */
+  private synchronized void create(ServerRequest req, ServerResponse res) {
+    Instant at = now();
+    if (!authorized(req, res, at) || answeredByFault(req, res, at)) {
+      return;
+    }
+    limitHeader(res);
+    Optional<JsonNode> parsed = jsonBody(req);
+    if (parsed.isEmpty() || !parsed.get().path("records").isArray()) {
+      record(req, at, List.of(), 400);
+      error(res, 400, "JSON_PARSER_ERROR", "The request body is not a valid sObject collection.");
+      return;
+    }
+    ArrayNode in = (ArrayNode) parsed.get().get("records");
+    List<Set<String>> shapes = new ArrayList<>();
+    in.forEach(rec -> shapes.add(fieldNames(rec)));
+    if (in.size() > MAX_RECORDS) {
+      record(req, at, shapes, 400);
+      error(res, 400, "EXCEEDED_ID_LIMIT", "record limit reached");
+      return;
+    }
+    for (JsonNode rec : in) {
+      String sobject = rec.path("attributes").path("type").asText();
+      Map<String, StandinField> schema = schemas.get(sobject);
+      Optional<String> problem =
+          schema == null
+              ? Optional.of("sObject type '" + sobject + "' is not supported.")
+              : malformed(JSON.createArrayNode().add(rec), sobject, schema);
+      if (problem.isPresent()) {
+        record(req, at, shapes, 400);
+        error(res, 400, "INVALID_FIELD", problem.get());
+        return;
+      }
+    }
+    ArrayNode results = JSON.createArrayNode();
+    for (JsonNode rec : in) {
+      results.add(createOne(rec.path("attributes").path("type").asText(), rec));
+    }
+    if (loseNextResponse.remove(in.path(0).path("attributes").path("type").asText())) {
+      record(req, at, shapes, 503);
+      error(res, 503, "SERVER_UNAVAILABLE", "the connection was reset");
+      return;
+    }
+    record(req, at, shapes, 200);
+    sendJson(res, 200, results);
+  }
+
+  private ObjectNode createOne(String sobject, JsonNode rec) {
+    ObjectNode result = JSON.createObjectNode();
+    List<String> missing =
+        required.getOrDefault(sobject, Set.of()).stream()
+            .filter(f -> rec.path(f).isMissingNode() || rec.path(f).isNull())
+            .sorted()
+            .toList();
+    if (!missing.isEmpty()) {
+      return failed(
+          result,
+          "REQUIRED_FIELD_MISSING",
+          "Required fields are missing: " + missing,
+          missing.get(0));
+    }
+    Map<String, Object> values = new LinkedHashMap<>();
+    for (Map.Entry<String, JsonNode> e : rec.properties()) {
+      if (e.getKey().equals("attributes")) {
+        continue;
+      }
+      StandinField field = schemas.get(sobject).get(e.getKey());
+      if (field.type().equals("id") && !e.getValue().isNull() && !e.getKey().equals("OwnerId")) {
+        String target = e.getValue().asText();
+        if (records.values().stream().noneMatch(store -> store.containsKey(target))) {
+          return failed(
+              result,
+              "INVALID_CROSS_REFERENCE_KEY",
+              "invalid cross reference id: " + target,
+              e.getKey());
+        }
+      }
+      values.put(e.getKey(), plain(e.getValue()));
+    }
+    if (sobject.equals("CampaignMember")
+        && records.getOrDefault(sobject, Map.of()).values().stream()
+            .anyMatch(
+                m ->
+                    m.get("CampaignId").equals(values.get("CampaignId"))
+                        && m.get("ContactId").equals(values.get("ContactId")))) {
+      return failed(result, "DUPLICATE_VALUE", "Already a campaign member.", "");
+    }
+    if (schemas.get(sobject).containsKey("OwnerId")) {
+      values.putIfAbsent("OwnerId", INTEGRATION_USER);
+    }
+    String id = insert(sobject, values);
+    result.put("id", id).put("success", true).putArray("errors");
+    return result;
   }
 
   private synchronized void upsert(ServerRequest req, ServerResponse res) {
@@ -477,10 +690,7 @@ public final class SalesforceStandin extends StandinServer {
         store.entrySet().stream()
             .filter(r -> key.equals(r.getValue().get(externalIdField)))
             .findFirst();
-    String id =
-        existing
-            .map(Map.Entry::getKey)
-            .orElseGet(() -> String.format("001%015d", ids.incrementAndGet()));
+    String id = existing.map(Map.Entry::getKey).orElseGet(() -> newId(sobject));
     if (existing.isEmpty()) {
       List<String> missing =
           required.getOrDefault(sobject, Set.of()).stream()
@@ -496,6 +706,9 @@ public final class SalesforceStandin extends StandinServer {
       }
     }
     Map<String, Object> values = new LinkedHashMap<>(references);
+    if (existing.isEmpty() && schema.containsKey("OwnerId")) {
+      values.put("OwnerId", INTEGRATION_USER);
+    }
     rec.properties()
         .forEach(
             e -> {
@@ -555,6 +768,8 @@ public final class SalesforceStandin extends StandinServer {
           case "datetime" -> value.isTextual() && parsesAsInstant(value.asText());
           case "date" -> value.isTextual() && parsesAsDate(value.asText());
           case "reference" -> value.isObject() && value.size() == 1;
+          case "id" ->
+              value.isTextual() && value.asText().matches("[A-Za-z0-9]{15}|[A-Za-z0-9]{18}");
           default -> value.isTextual();
         };
     return ok
