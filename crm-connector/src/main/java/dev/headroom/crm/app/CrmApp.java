@@ -13,6 +13,7 @@ import dev.headroom.crm.sync.Connections;
 import dev.headroom.crm.sync.Ids;
 import dev.headroom.crm.sync.SyncAdmin;
 import dev.headroom.crm.sync.SyncEngine;
+import dev.headroom.crm.sync.SyncMetrics;
 import dev.headroom.kit.HostedService;
 import dev.headroom.kit.ServiceHost;
 import dev.headroom.kit.db.Database;
@@ -26,7 +27,6 @@ import dev.headroom.kit.outbox.OutboxPruner;
 import dev.headroom.kit.outbox.OutboxWatch;
 import dev.headroom.kit.paging.PageTokens;
 import dev.headroom.kit.paging.Paging;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.http.HttpClient;
 import java.time.Clock;
@@ -58,7 +58,8 @@ public final class CrmApp implements HostedService {
    */
   public static CrmApp start(
       CrmConfig config, Clock clock, String inProcessName, boolean withHttp) {
-    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    PrometheusMeterRegistry registry = ServiceHost.newMeterRegistry("crm");
+    SyncMetrics metrics = new SyncMetrics(registry);
     Database db = new Database("crm", config.database());
     PeerChannels peers = new PeerChannels(config.kit());
     try {
@@ -74,7 +75,8 @@ public final class CrmApp implements HostedService {
               .connectTimeout(config.connectTimeout())
               .followRedirects(HttpClient.Redirect.NEVER)
               .build();
-      Connections connections = new Connections(jdbi, vault, http, config.connections(), clock);
+      Connections connections =
+          new Connections(jdbi, vault, http, config.connections(), clock, metrics);
       Audit audit = new Audit(jdbi, paging, clock, ids);
       Rules rules = new Rules(jdbi, audit, clock, ids);
       ConnectionAdmin admin =
@@ -94,6 +96,7 @@ public final class CrmApp implements HostedService {
               outbox,
               new ScoringOutcomes(peers.channel("scoring")),
               config.sync(),
+              metrics,
               clock,
               ids);
       ScoreFollower follower =

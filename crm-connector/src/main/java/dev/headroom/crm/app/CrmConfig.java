@@ -103,7 +103,8 @@ public record CrmConfig(
             backoff(c, "sync.outage-retry-initial", "sync.outage-retry-max"),
             c.integer("sync.batches-per-tick", 10, 1, 1000),
             c.duration("sync.lease", Duration.ofMinutes(2)),
-            c.duration("sync.retention", Duration.ofDays(14))),
+            c.duration("sync.retention", Duration.ofDays(14)),
+            c.duration("sync.task-refire-window", Duration.ofDays(7))),
         new OutboxWatch.Settings(
             c.integer("outbox.watch-batch-size", 256, 1, 10_000),
             c.duration("outbox.watch-poll-interval", Duration.ofSeconds(2)),

@@ -69,6 +69,7 @@ public final class LocalCrm implements AutoCloseable {
     String secret = HexFormat.of().formatHex(new SecureRandom().generateSeed(16));
     SalesforceStandin sf = new SalesforceStandin(Clock.systemUTC(), "headroom-local", secret, "");
     sf.withHeadroomFields();
+    sf.addCampaign("Self-serve expansion");
     sf.start();
     admin.create(
         new ConnectionInput(

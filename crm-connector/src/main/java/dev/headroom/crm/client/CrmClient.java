@@ -3,6 +3,7 @@ package dev.headroom.crm.client;
 import dev.headroom.crm.domain.ConnectionCheck;
 import dev.headroom.crm.domain.FieldMapping;
 import java.util.List;
+import java.util.Map;
 
 /** The calls the sync engine makes to one CRM connection. */
 public interface CrmClient {
@@ -25,8 +26,34 @@ public interface CrmClient {
    */
   List<RecordResult> upsertOpportunities(List<OpportunityWrite> batch) throws CrmCallException;
 
+  /** The CRM user owning each account (by account id); accounts without an owner are absent. */
+  Map<String, String> accountOwners(List<String> accountIds) throws CrmCallException;
+
   /** Which of these opportunities (by external key) are closed now, won or lost. */
   List<ClosedOpportunity> closedOpportunities(List<String> externalKeys) throws CrmCallException;
+
+  /** The account's contacts with their titles; {@code accountCrmId} is its CRM record id. */
+  List<Contact> contacts(String accountCrmId) throws CrmCallException;
+
+  /**
+   * Enrolls contacts in a campaign (Salesforce CampaignMember, HubSpot contact list membership); a
+   * contact that is a member already is not an error.
+   *
+   * @param campaign the campaign's CRM id, or its name
+   * @return the campaign's CRM id
+   */
+  String enroll(String campaign, List<String> contactCrmIds) throws CrmCallException;
+
+  /**
+   * Creates a task on the account for the account's owner.
+   *
+   * @param mayExist an earlier attempt may have created it: look for a task with its key first
+   * @return the task's CRM id
+   */
+  String createTask(TaskWrite task, boolean mayExist) throws CrmCallException;
+
+  /** A link people open to see the account's record in the CRM. */
+  String recordUrl(String accountCrmId) throws CrmCallException;
 
   /** Checks authentication, the object and each enabled mapped field; never writes. */
   List<ConnectionCheck> test(List<FieldMapping> mappings);

@@ -30,17 +30,37 @@ public final class HttpCaller {
   public record Settings(
       int maxAttempts, Backoff backoff, Duration requestTimeout, Duration maxRetryAfter) {}
 
+  /** Told about every answer, retry and rate-limit pause (metrics). */
+  public interface Observer {
+    Observer NONE = new Observer() {};
+
+    /** A response with this status, or 0 when the CRM could not be reached. */
+    default void answered(int status) {}
+
+    default void retried() {}
+
+    /** The CRM asked for a pause (Retry-After, a spent rate-limit window). */
+    default void paused() {}
+  }
+
   private final HttpClient http;
   private final TokenBucket bucket;
   private final Settings settings;
   private final Clock clock;
   private final String crmName;
+  private final Observer observer;
   private final RandomGenerator random = RandomGenerator.getDefault();
   private final AtomicLong calls = new AtomicLong();
   private final AtomicLong throttled = new AtomicLong();
 
   public HttpCaller(
-      HttpClient http, TokenBucket bucket, Settings settings, Clock clock, String crmName) {
+      HttpClient http,
+      TokenBucket bucket,
+      Settings settings,
+      Clock clock,
+      String crmName,
+      Observer observer) {
+    this.observer = observer;
     this.http = http;
     this.bucket = bucket;
     this.settings = settings;
@@ -67,9 +87,27 @@ public final class HttpCaller {
    */
   public HttpResponse<String> send(HttpRequest request, Predicate<HttpResponse<String>> alsoRetry)
       throws CrmCallException, InterruptedException {
+    return send(request, alsoRetry, true);
+  }
+
+  /**
+   * Sends a request that must not be repeated once the CRM may have carried it out (a create): only
+   * answers that say it was not processed (429, and {@code alsoRetry}) are retried; an outage or a
+   * lost answer fails the call as TRANSIENT, for the caller to check before sending again.
+   */
+  public HttpResponse<String> sendOnce(
+      HttpRequest request, Predicate<HttpResponse<String>> alsoRetry)
+      throws CrmCallException, InterruptedException {
+    return send(request, alsoRetry, false);
+  }
+
+  private HttpResponse<String> send(
+      HttpRequest request, Predicate<HttpResponse<String>> alsoRetry, boolean repeatable)
+      throws CrmCallException, InterruptedException {
     String last = "";
     for (int attempt = 0; attempt < settings.maxAttempts(); attempt++) {
       if (attempt > 0) {
+        observer.retried();
         Thread.sleep(settings.backoff().delay(attempt - 1, random).toMillis());
       }
       bucket.acquire();
@@ -78,18 +116,26 @@ public final class HttpCaller {
       try {
         response = http.send(request, HttpResponse.BodyHandlers.ofString());
       } catch (IOException e) {
+        observer.answered(0);
         last = "could not reach " + crmName + " (" + e.getClass().getSimpleName() + ")";
+        if (!repeatable) {
+          break;
+        }
         continue;
       }
+      observer.answered(response.statusCode());
       observeLimits(response);
       int status = response.statusCode();
-      boolean retry =
-          status == 429
-              || status == 502
-              || status == 503
-              || status == 504
-              || alsoRetry.test(response);
+      boolean unavailable = status == 502 || status == 503 || status == 504;
+      boolean retry = status == 429 || (repeatable && unavailable) || alsoRetry.test(response);
       if (!retry) {
+        if (unavailable) {
+          throw new CrmCallException(
+              CrmCallException.Kind.TRANSIENT,
+              status,
+              "UNAVAILABLE",
+              crmName + " answered " + status + "; it may have carried out the request");
+        }
         return response;
       }
       if (status == 429) {
@@ -98,6 +144,7 @@ public final class HttpCaller {
       last = crmName + " answered " + status;
       Optional<Duration> retryAfter = retryAfter(response);
       if (retryAfter.isPresent()) {
+        observer.paused();
         if (retryAfter.get().compareTo(settings.maxRetryAfter()) > 0) {
           bucket.pauseUntil(clock.instant().plus(retryAfter.get()));
           throw new CrmCallException(
@@ -122,6 +169,7 @@ public final class HttpCaller {
     Optional<String> interval =
         response.headers().firstValue("X-HubSpot-RateLimit-Interval-Milliseconds");
     if (remaining.isPresent() && remaining.get().equals("0") && interval.isPresent()) {
+      observer.paused();
       try {
         bucket.pauseUntil(clock.instant().plusMillis(Long.parseLong(interval.get())));
       } catch (NumberFormatException ignored) {

@@ -10,8 +10,10 @@ import dev.headroom.crm.domain.CrmValue;
 import dev.headroom.crm.domain.FieldKind;
 import dev.headroom.crm.domain.FieldMapping;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -33,9 +35,19 @@ public final class HubSpotClient implements CrmClient {
   /** The unique deal property holding Headroom's key "<account>:<type>:<n>". */
   public static final String DEAL_KEY = "headroom_opportunity_key";
 
+  /** The owner property of companies, deals and tasks (a HubSpot user's owner id). */
+  static final String OWNER = "hubspot_owner_id";
+
+  /** The task property holding a task's idempotency key. */
+  public static final String TASK_KEY = "headroom_task_key";
+
+  /** HubSpot's association type of a task to its company. */
+  static final int TASK_TO_COMPANY = 192;
+
   private final ConnectionSettings settings;
   private final Credentials credentials;
   private final HttpCaller http;
+  private String portal;
 
   public HubSpotClient(ConnectionSettings settings, Credentials credentials, HttpCaller http) {
     this.settings = settings;
@@ -71,6 +83,13 @@ public final class HubSpotClient implements CrmClient {
   @Override
   public List<RecordResult> upsertOpportunities(List<OpportunityWrite> batch)
       throws CrmCallException {
+    List<String> owned =
+        batch.stream()
+            .filter(OpportunityWrite::ownedByAccountOwner)
+            .map(OpportunityWrite::accountId)
+            .distinct()
+            .toList();
+    Map<String, String> owners = owned.isEmpty() ? Map.of() : accountOwners(owned);
     List<ObjectNode> properties = new ArrayList<>();
     for (OpportunityWrite o : batch) {
       ObjectNode props =
@@ -89,6 +108,9 @@ public final class HubSpotClient implements CrmClient {
               .put("description", o.description());
       if (o.amount() != null) {
         props.put("amount", o.amount().toPlainString());
+      }
+      if (o.ownedByAccountOwner() && owners.containsKey(o.accountId())) {
+        props.put(OWNER, owners.get(o.accountId()));
       }
       properties.add(props);
     }
@@ -138,18 +160,230 @@ public final class HubSpotClient implements CrmClient {
   public List<ClosedOpportunity> closedOpportunities(List<String> externalKeys)
       throws CrmCallException {
     List<ClosedOpportunity> closed = new ArrayList<>();
-    for (int from = 0; from < externalKeys.size(); from += MAX_INPUTS) {
-      ObjectNode body = Json.MAPPER.createObjectNode().put("idProperty", DEAL_KEY);
+    for (JsonNode r :
+        batchRead("deals", DEAL_KEY, List.of("dealstage", "amount", "closedate"), externalKeys)) {
+      JsonNode p = r.path("properties");
+      String stage = p.path("dealstage").asText();
+      if (!stage.equals("closedwon") && !stage.equals("closedlost")) {
+        continue;
+      }
+      closed.add(
+          new ClosedOpportunity(
+              p.path(DEAL_KEY).asText(),
+              r.path("id").asText(),
+              stage.equals("closedwon"),
+              decimal(p.path("amount").asText("")),
+              date(p.path("closedate").asText(""))));
+    }
+    return closed;
+  }
+
+  /** The companies' {@value #OWNER} by the match property, read 100 at a time. */
+  @Override
+  public Map<String, String> accountOwners(List<String> accountIds) throws CrmCallException {
+    Map<String, String> owners = new HashMap<>();
+    for (JsonNode r : batchRead(OBJECT, settings.matchField(), List.of(OWNER), accountIds)) {
+      String owner = r.path("properties").path(OWNER).asText("");
+      if (!owner.isEmpty()) {
+        owners.put(r.path("properties").path(settings.matchField()).asText(), owner);
+      }
+    }
+    return owners;
+  }
+
+  /**
+   * The company's contacts through the v4 associations ({@code GET
+   * /crm/v4/objects/companies/{id}/associations/contacts}), then their job titles by batch read.
+   */
+  @Override
+  public List<Contact> contacts(String accountCrmId) throws CrmCallException {
+    HttpResponse<String> response =
+        send(
+            request(
+                    "/crm/v4/objects/companies/"
+                        + accountCrmId
+                        + "/associations/contacts?limit=500")
+                .GET()
+                .build());
+    Optional<JsonNode> parsed = Json.parse(response.body());
+    if (response.statusCode() != 200 || parsed.isEmpty()) {
+      throw failure(response, parsed);
+    }
+    List<String> ids = new ArrayList<>();
+    parsed.get().path("results").forEach(r -> ids.add(r.path("toObjectId").asText()));
+    List<Contact> contacts = new ArrayList<>();
+    for (JsonNode r : batchRead("contacts", "hs_object_id", List.of("jobtitle"), ids)) {
+      contacts.add(
+          new Contact(r.path("id").asText(), r.path("properties").path("jobtitle").asText("")));
+    }
+    return contacts;
+  }
+
+  /**
+   * Lists v3: the contact list by id, or by name ({@code GET
+   * /crm/v3/lists/object-type-id/0-1/name/{name}}), then {@code PUT
+   * /crm/v3/lists/{listId}/memberships/add} with the contact ids (members already in it are ignored
+   * by HubSpot).
+   */
+  @Override
+  public String enroll(String campaign, List<String> contactCrmIds) throws CrmCallException {
+    String listId = campaign;
+    if (!campaign.matches("\\d+")) {
+      HttpResponse<String> found =
+          send(
+              request(
+                      "/crm/v3/lists/object-type-id/0-1/name/"
+                          + URLEncoder.encode(campaign, StandardCharsets.UTF_8).replace("+", "%20"))
+                  .GET()
+                  .build());
+      Optional<JsonNode> list = Json.parse(found.body());
+      if (found.statusCode() == 404) {
+        throw new CrmCallException(
+            CrmCallException.Kind.REJECTED,
+            404,
+            "LIST_NOT_FOUND",
+            "HubSpot has no contact list named '"
+                + campaign
+                + "': create a manual list with that name, or set the rule's target to the list"
+                + " id");
+      }
+      if (found.statusCode() != 200 || list.isEmpty() || !list.get().path("list").has("listId")) {
+        throw failure(found, list);
+      }
+      listId = list.get().path("list").path("listId").asText();
+    }
+    ArrayNode ids = Json.MAPPER.createArrayNode();
+    contactCrmIds.forEach(ids::add);
+    HttpResponse<String> response =
+        send(
+            request("/crm/v3/lists/" + listId + "/memberships/add")
+                .PUT(HttpRequest.BodyPublishers.ofString(Json.write(ids)))
+                .header("Content-Type", "application/json")
+                .build());
+    if (response.statusCode() != 200) {
+      throw failure(response, Json.parse(response.body()));
+    }
+    return listId;
+  }
+
+  /**
+   * {@code POST /crm/v3/objects/tasks} with the task properties and its association to the company
+   * (type {@value #TASK_TO_COMPANY}), owned by the company's owner; its key is the task property
+   * {@value #TASK_KEY}, searched first when an earlier attempt may have created it.
+   */
+  @Override
+  public String createTask(TaskWrite task, boolean mayExist) throws CrmCallException {
+    if (mayExist) {
+      Optional<String> existing = taskWithKey(task.key());
+      if (existing.isPresent()) {
+        return existing.get();
+      }
+    }
+    String owner = accountOwners(List.of(task.accountId())).get(task.accountId());
+    ObjectNode body = Json.MAPPER.createObjectNode();
+    ObjectNode props =
+        body.putObject("properties")
+            .put("hs_task_subject", task.subject())
+            .put("hs_task_body", task.description())
+            .put(
+                "hs_timestamp",
+                Long.toString(
+                    task.dueDate()
+                        .atStartOfDay(java.time.ZoneOffset.UTC)
+                        .toInstant()
+                        .toEpochMilli()))
+            .put("hs_task_status", "NOT_STARTED")
+            .put("hs_task_priority", "MEDIUM")
+            .put("hs_task_type", "CALL")
+            .put(TASK_KEY, task.key());
+    if (owner != null) {
+      props.put(OWNER, owner);
+    }
+    ObjectNode association = body.putArray("associations").addObject();
+    association.putObject("to").put("id", task.accountCrmId());
+    association
+        .putArray("types")
+        .addObject()
+        .put("associationCategory", "HUBSPOT_DEFINED")
+        .put("associationTypeId", TASK_TO_COMPANY);
+    HttpResponse<String> response =
+        sendOnce(
+            request("/crm/v3/objects/tasks")
+                .POST(HttpRequest.BodyPublishers.ofString(Json.write(body)))
+                .header("Content-Type", "application/json")
+                .build());
+    Optional<JsonNode> parsed = Json.parse(response.body());
+    if (response.statusCode() / 100 != 2 || parsed.isEmpty() || !parsed.get().has("id")) {
+      throw failure(response, parsed);
+    }
+    return parsed.get().path("id").asText();
+  }
+
+  private Optional<String> taskWithKey(String key) throws CrmCallException {
+    ObjectNode body = Json.MAPPER.createObjectNode().put("limit", 1);
+    body.putArray("filterGroups")
+        .addObject()
+        .putArray("filters")
+        .addObject()
+        .put("propertyName", TASK_KEY)
+        .put("operator", "EQ")
+        .put("value", key);
+    body.putArray("properties").add(TASK_KEY);
+    HttpResponse<String> response =
+        send(
+            request("/crm/v3/objects/tasks/search")
+                .POST(HttpRequest.BodyPublishers.ofString(Json.write(body)))
+                .header("Content-Type", "application/json")
+                .build());
+    Optional<JsonNode> parsed = Json.parse(response.body());
+    if (response.statusCode() != 200 || parsed.isEmpty()) {
+      throw failure(response, parsed);
+    }
+    JsonNode first = parsed.get().path("results").path(0);
+    return first.has("id") ? Optional.of(first.path("id").asText()) : Optional.empty();
+  }
+
+  /** {@code https://app.hubspot.com/contacts/{portalId}/record/0-2/{companyId}}. */
+  @Override
+  public synchronized String recordUrl(String accountCrmId) throws CrmCallException {
+    if (portal == null) {
+      HttpResponse<String> response = send(request("/account-info/v3/details").GET().build());
+      Optional<JsonNode> parsed = Json.parse(response.body());
+      if (response.statusCode() != 200 || parsed.isEmpty() || !parsed.get().has("portalId")) {
+        throw failure(response, parsed);
+      }
+      portal =
+          "https://"
+              + parsed.get().path("uiDomain").asText("app.hubspot.com")
+              + "/contacts/"
+              + parsed.get().path("portalId").asLong();
+    }
+    return portal + "/record/0-2/" + accountCrmId;
+  }
+
+  /**
+   * {@code POST /crm/v3/objects/{objectType}/batch/read} by {@code idProperty}, 100 ids per
+   * request; each result carries {@code properties} and the id property.
+   */
+  private List<JsonNode> batchRead(
+      String objectType, String idProperty, List<String> properties, List<String> ids)
+      throws CrmCallException {
+    List<JsonNode> results = new ArrayList<>();
+    for (int from = 0; from < ids.size(); from += MAX_INPUTS) {
+      ObjectNode body = Json.MAPPER.createObjectNode();
+      if (!idProperty.equals("hs_object_id")) {
+        body.put("idProperty", idProperty);
+      }
       ArrayNode props = body.putArray("properties");
-      props.add("dealstage").add("amount").add("closedate").add(DEAL_KEY);
+      properties.forEach(props::add);
+      props.add(idProperty);
       body.putArray("propertiesWithHistory");
       ArrayNode inputs = body.putArray("inputs");
-      externalKeys
-          .subList(from, Math.min(externalKeys.size(), from + MAX_INPUTS))
+      ids.subList(from, Math.min(ids.size(), from + MAX_INPUTS))
           .forEach(k -> inputs.addObject().put("id", k));
       HttpResponse<String> response =
           send(
-              request("/crm/v3/objects/deals/batch/read")
+              request("/crm/v3/objects/" + objectType + "/batch/read")
                   .POST(HttpRequest.BodyPublishers.ofString(Json.write(body)))
                   .header("Content-Type", "application/json")
                   .build());
@@ -158,22 +392,9 @@ public final class HubSpotClient implements CrmClient {
       if ((status != 200 && status != 207) || parsed.isEmpty()) {
         throw failure(response, parsed);
       }
-      for (JsonNode r : parsed.get().path("results")) {
-        JsonNode p = r.path("properties");
-        String stage = p.path("dealstage").asText();
-        if (!stage.equals("closedwon") && !stage.equals("closedlost")) {
-          continue;
-        }
-        closed.add(
-            new ClosedOpportunity(
-                p.path(DEAL_KEY).asText(),
-                r.path("id").asText(),
-                stage.equals("closedwon"),
-                decimal(p.path("amount").asText("")),
-                date(p.path("closedate").asText(""))));
-      }
+      parsed.get().path("results").forEach(results::add);
     }
-    return closed;
+    return results;
   }
 
   /** Batch upsert by a unique property; results matched to inputs by objectWriteTraceId. */
@@ -351,6 +572,16 @@ public final class HubSpotClient implements CrmClient {
   private HttpResponse<String> send(HttpRequest request) throws CrmCallException {
     try {
       return http.send(request, r -> false);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new CrmCallException(CrmCallException.Kind.TRANSIENT, 0, "INTERRUPTED", "interrupted");
+    }
+  }
+
+  /** For creates: an outage or a lost answer is not resent (see {@link HttpCaller#sendOnce}). */
+  private HttpResponse<String> sendOnce(HttpRequest request) throws CrmCallException {
+    try {
+      return http.sendOnce(request, r -> false);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new CrmCallException(CrmCallException.Kind.TRANSIENT, 0, "INTERRUPTED", "interrupted");

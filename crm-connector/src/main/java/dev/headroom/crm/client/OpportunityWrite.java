@@ -8,6 +8,8 @@ import java.time.LocalDate;
  *
  * @param companyCrmId the CRM id of the account / company it belongs to (HubSpot associations)
  * @param description the usage narrative
+ * @param ownedByAccountOwner the opportunity gets the account's owner (the account executive)
+ *     instead of the integration user
  */
 public record OpportunityWrite(
     String externalKey,
@@ -16,4 +18,11 @@ public record OpportunityWrite(
     String name,
     BigDecimal amount,
     LocalDate closeDate,
-    String description) {}
+    String description,
+    boolean ownedByAccountOwner) {
+
+  public OpportunityWrite inCompany(String crmId) {
+    return new OpportunityWrite(
+        externalKey, accountId, crmId, name, amount, closeDate, description, ownedByAccountOwner);
+  }
+}

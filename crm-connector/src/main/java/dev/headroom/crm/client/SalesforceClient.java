@@ -37,6 +37,9 @@ public final class SalesforceClient implements CrmClient {
   /** The Opportunity external id field holding Headroom's key "<account>:<type>:<n>". */
   public static final String OPPORTUNITY_KEY = "Headroom_Opportunity_Key__c";
 
+  /** The Task field holding a task's idempotency key (a Text field, no External ID needed). */
+  public static final String TASK_KEY = "Headroom_Task_Key__c";
+
   private static final DateTimeFormatter DATE_TIME =
       DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
 
@@ -83,9 +86,19 @@ public final class SalesforceClient implements CrmClient {
   @Override
   public synchronized List<RecordResult> upsertOpportunities(List<OpportunityWrite> batch)
       throws CrmCallException {
+    List<String> owned =
+        batch.stream()
+            .filter(OpportunityWrite::ownedByAccountOwner)
+            .map(OpportunityWrite::accountId)
+            .distinct()
+            .toList();
+    Map<String, String> owners = owned.isEmpty() ? Map.of() : accountOwners(owned);
     List<ObjectNode> records = new ArrayList<>();
     for (OpportunityWrite o : batch) {
       ObjectNode rec = Json.MAPPER.createObjectNode();
+      if (o.ownedByAccountOwner() && owners.containsKey(o.accountId())) {
+        rec.put("OwnerId", owners.get(o.accountId()));
+      }
       rec.put(OPPORTUNITY_KEY, o.externalKey())
           .put("Name", o.name())
           .put("StageName", "Prospecting")
@@ -113,31 +126,16 @@ public final class SalesforceClient implements CrmClient {
       throws CrmCallException {
     List<ClosedOpportunity> closed = new ArrayList<>();
     for (int from = 0; from < externalKeys.size(); from += 100) {
-      String in =
-          externalKeys.subList(from, Math.min(externalKeys.size(), from + 100)).stream()
-              .map(k -> "'" + k.replace("\\", "\\\\").replace("'", "\\'") + "'")
-              .collect(Collectors.joining(","));
-      String soql =
-          "SELECT Id, "
-              + OPPORTUNITY_KEY
-              + ", IsWon, Amount, CloseDate FROM Opportunity WHERE IsClosed = true AND "
-              + OPPORTUNITY_KEY
-              + " IN ("
-              + in
-              + ")";
-      HttpResponse<String> response =
-          authorized(
-              s ->
-                  request(s, "/query?q=" + URLEncoder.encode(soql, StandardCharsets.UTF_8))
-                      .GET()
-                      .build());
-      Optional<JsonNode> parsed = Json.parse(response.body());
-      if (response.statusCode() != 200
-          || parsed.isEmpty()
-          || !parsed.get().path("records").isArray()) {
-        throw failure(response, parsed);
-      }
-      for (JsonNode r : parsed.get().path("records")) {
+      List<JsonNode> records =
+          query(
+              "SELECT Id, "
+                  + OPPORTUNITY_KEY
+                  + ", IsWon, Amount, CloseDate FROM Opportunity WHERE IsClosed = true AND "
+                  + OPPORTUNITY_KEY
+                  + " IN ("
+                  + quoted(externalKeys.subList(from, Math.min(externalKeys.size(), from + 100)))
+                  + ")");
+      for (JsonNode r : records) {
         closed.add(
             new ClosedOpportunity(
                 r.path(OPPORTUNITY_KEY).asText(),
@@ -148,6 +146,197 @@ public final class SalesforceClient implements CrmClient {
       }
     }
     return closed;
+  }
+
+  /** Account.OwnerId by the match field, 100 accounts per SOQL query. */
+  @Override
+  public synchronized Map<String, String> accountOwners(List<String> accountIds)
+      throws CrmCallException {
+    Map<String, String> owners = new HashMap<>();
+    for (int from = 0; from < accountIds.size(); from += 100) {
+      for (JsonNode r :
+          query(
+              "SELECT "
+                  + settings.matchField()
+                  + ", OwnerId FROM Account WHERE "
+                  + settings.matchField()
+                  + " IN ("
+                  + quoted(accountIds.subList(from, Math.min(accountIds.size(), from + 100)))
+                  + ")")) {
+        if (r.path("OwnerId").isTextual()) {
+          owners.put(r.path(settings.matchField()).asText(), r.path("OwnerId").asText());
+        }
+      }
+    }
+    return owners;
+  }
+
+  @Override
+  public synchronized List<Contact> contacts(String accountCrmId) throws CrmCallException {
+    List<Contact> contacts = new ArrayList<>();
+    for (JsonNode r :
+        query("SELECT Id, Title FROM Contact WHERE AccountId = " + literal(accountCrmId))) {
+      contacts.add(new Contact(r.path("Id").asText(), r.path("Title").asText("")));
+    }
+    return contacts;
+  }
+
+  /**
+   * CampaignMember records through sObject Collections create, 200 per request; Salesforce's
+   * DUPLICATE_VALUE ("Already a campaign member.") counts as enrolled.
+   */
+  @Override
+  public synchronized String enroll(String campaign, List<String> contactCrmIds)
+      throws CrmCallException {
+    String campaignId = campaign.matches("701[A-Za-z0-9]{12}([A-Za-z0-9]{3})?") ? campaign : "";
+    if (campaignId.isEmpty()) {
+      List<JsonNode> found = query("SELECT Id FROM Campaign WHERE Name = " + literal(campaign));
+      if (found.isEmpty()) {
+        throw new CrmCallException(
+            CrmCallException.Kind.REJECTED,
+            200,
+            "CAMPAIGN_NOT_FOUND",
+            "Salesforce has no campaign named '"
+                + campaign
+                + "': create it, or set the rule's target to the campaign id");
+      }
+      campaignId = found.get(0).path("Id").asText();
+    }
+    for (int from = 0; from < contactCrmIds.size(); from += MAX_RECORDS) {
+      List<ObjectNode> members = new ArrayList<>();
+      for (String contact :
+          contactCrmIds.subList(from, Math.min(contactCrmIds.size(), from + MAX_RECORDS))) {
+        ObjectNode m = Json.MAPPER.createObjectNode();
+        m.putObject("attributes").put("type", "CampaignMember");
+        m.put("CampaignId", campaignId).put("ContactId", contact);
+        members.add(m);
+      }
+      for (JsonNode r : create(members)) {
+        JsonNode error = r.path("errors").path(0);
+        if (!r.path("success").asBoolean(false)
+            && !error.path("statusCode").asText().equals("DUPLICATE_VALUE")) {
+          throw new CrmCallException(
+              CrmCallException.Kind.REJECTED,
+              200,
+              error.path("statusCode").asText("UNKNOWN_ERROR"),
+              error.path("message").asText("Salesforce gave no message"));
+        }
+      }
+    }
+    return campaignId;
+  }
+
+  /**
+   * A Task with {@code WhatId} = the account, owned by the account's owner, its key in {@value
+   * #TASK_KEY} (looked up first when an earlier attempt may have created it).
+   */
+  @Override
+  public synchronized String createTask(TaskWrite task, boolean mayExist) throws CrmCallException {
+    if (mayExist) {
+      List<JsonNode> found =
+          query("SELECT Id FROM Task WHERE " + TASK_KEY + " = " + literal(task.key()));
+      if (!found.isEmpty()) {
+        return found.get(0).path("Id").asText();
+      }
+    }
+    String owner = accountOwners(List.of(task.accountId())).get(task.accountId());
+    ObjectNode rec = Json.MAPPER.createObjectNode();
+    rec.putObject("attributes").put("type", "Task");
+    rec.put("Subject", task.subject())
+        .put("Description", task.description())
+        .put("ActivityDate", task.dueDate().toString())
+        .put("WhatId", task.accountCrmId())
+        .put("Status", "Not Started")
+        .put("Priority", "Normal")
+        .put("TaskSubtype", "Call")
+        .put(TASK_KEY, task.key());
+    if (owner != null) {
+      rec.put("OwnerId", owner);
+    }
+    JsonNode result = create(List.of(rec)).get(0);
+    if (!result.path("success").asBoolean(false)) {
+      JsonNode error = result.path("errors").path(0);
+      throw new CrmCallException(
+          CrmCallException.Kind.REJECTED,
+          200,
+          error.path("statusCode").asText("UNKNOWN_ERROR"),
+          error.path("message").asText("Salesforce gave no message"));
+    }
+    return result.path("id").asText();
+  }
+
+  @Override
+  public synchronized String recordUrl(String accountCrmId) throws CrmCallException {
+    if (session == null) {
+      try {
+        session = login();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new CrmCallException(
+            CrmCallException.Kind.TRANSIENT, 0, "INTERRUPTED", "interrupted");
+      }
+    }
+    return session.instanceUrl() + "/lightning/r/Account/" + accountCrmId + "/view";
+  }
+
+  /** sObject Collections create ({@code allOrNone=false}): one SaveResult per record in order. */
+  private List<JsonNode> create(List<ObjectNode> records) throws CrmCallException {
+    ObjectNode body = Json.MAPPER.createObjectNode().put("allOrNone", false);
+    ArrayNode list = body.putArray("records");
+    records.forEach(list::add);
+    String json = Json.write(body);
+    HttpResponse<String> response =
+        authorized(
+            s ->
+                request(s, "/composite/sobjects")
+                    .POST(HttpRequest.BodyPublishers.ofString(json))
+                    .header("Content-Type", "application/json")
+                    .build(),
+            false);
+    Optional<JsonNode> parsed = Json.parse(response.body());
+    if (response.statusCode() != 200
+        || parsed.isEmpty()
+        || !parsed.get().isArray()
+        || parsed.get().size() != records.size()) {
+      throw response.statusCode() == 200
+          ? new CrmCallException(
+              CrmCallException.Kind.TRANSIENT,
+              200,
+              "MALFORMED_RESPONSE",
+              "Salesforce answered " + Json.describe(response))
+          : failure(response, parsed);
+    }
+    List<JsonNode> results = new ArrayList<>();
+    parsed.get().forEach(results::add);
+    return results;
+  }
+
+  /** The records a SOQL query answers (one page: the connector's queries are bounded). */
+  private List<JsonNode> query(String soql) throws CrmCallException {
+    HttpResponse<String> response =
+        authorized(
+            s ->
+                request(s, "/query?q=" + URLEncoder.encode(soql, StandardCharsets.UTF_8))
+                    .GET()
+                    .build());
+    Optional<JsonNode> parsed = Json.parse(response.body());
+    if (response.statusCode() != 200
+        || parsed.isEmpty()
+        || !parsed.get().path("records").isArray()) {
+      throw failure(response, parsed);
+    }
+    List<JsonNode> records = new ArrayList<>();
+    parsed.get().path("records").forEach(records::add);
+    return records;
+  }
+
+  /** SOQL string literals, comma-separated, with quotes and backslashes escaped. */
+  private static String quoted(List<String> values) {
+    return values.stream().map(SalesforceClient::literal).collect(Collectors.joining(","));
+  }
+
+  private static String literal(String value) {
+    return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'";
   }
 
   /** sObject Collections upsert: one request, one result per record in order. */
@@ -346,22 +535,37 @@ public final class SalesforceClient implements CrmClient {
 
   /** Sends with the current session; one new session and a resend when it has expired. */
   private HttpResponse<String> authorized(RequestFor request) throws CrmCallException {
+    return authorized(request, true);
+  }
+
+  /**
+   * @param repeatable false for creates: an outage or a lost answer is not resent (see {@link
+   *     HttpCaller#sendOnce})
+   */
+  private HttpResponse<String> authorized(RequestFor request, boolean repeatable)
+      throws CrmCallException {
     try {
       if (session == null) {
         session = login();
       }
-      HttpResponse<String> response =
-          http.send(request.build(session), SalesforceClient::limitExceeded);
+      HttpResponse<String> response = send(request.build(session), repeatable);
       if (response.statusCode() == 401
           && errorCode(Json.parse(response.body())).equals("INVALID_SESSION_ID")) {
         session = login();
-        response = http.send(request.build(session), SalesforceClient::limitExceeded);
+        response = send(request.build(session), repeatable);
       }
       return response;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new CrmCallException(CrmCallException.Kind.TRANSIENT, 0, "INTERRUPTED", "interrupted");
     }
+  }
+
+  private HttpResponse<String> send(HttpRequest request, boolean repeatable)
+      throws CrmCallException, InterruptedException {
+    return repeatable
+        ? http.send(request, SalesforceClient::limitExceeded)
+        : http.sendOnce(request, SalesforceClient::limitExceeded);
   }
 
   private Session login() throws CrmCallException, InterruptedException {

@@ -4,8 +4,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The mapping a new connection starts with: the seeds' Salesforce Account fields, and the same as
- * HubSpot company properties (internal names are lower snake case there).
+ * The mapping a new connection starts with: the seeds' Salesforce Account fields plus the
+ * immediate-review checkbox (which FLAG_REVIEW rules set), and the same as HubSpot company
+ * properties (internal names are lower snake case there).
  */
 public final class DefaultMappings {
   private DefaultMappings() {}
@@ -19,7 +20,8 @@ public final class DefaultMappings {
               on(SourceField.SIGNALS, "Expansion_Signals__c"),
               on(SourceField.RECOMMENDED_ACTION, "Recommended_Action__c"),
               on(SourceField.ARR_POTENTIAL, "Expansion_ARR_Potential__c"),
-              on(SourceField.LAST_SIGNAL_DATE, "Last_Signal_Date__c"));
+              on(SourceField.LAST_SIGNAL_DATE, "Last_Signal_Date__c"),
+              on(SourceField.IMMEDIATE_REVIEW, "Immediate_Review__c"));
       case HUBSPOT ->
           List.of(
               on(SourceField.READINESS_SCORE, "expansion_readiness_score"),
@@ -27,7 +29,8 @@ public final class DefaultMappings {
               on(SourceField.SIGNALS, "expansion_signals"),
               on(SourceField.RECOMMENDED_ACTION, "recommended_action"),
               on(SourceField.ARR_POTENTIAL, "expansion_arr_potential"),
-              on(SourceField.LAST_SIGNAL_DATE, "last_signal_date"));
+              on(SourceField.LAST_SIGNAL_DATE, "last_signal_date"),
+              on(SourceField.IMMEDIATE_REVIEW, "immediate_review"));
     };
   }
 

@@ -25,6 +25,8 @@ import org.jdbi.v3.core.Jdbi;
 /** Admin use cases on workflow rules, with validation and an audit entry per change. */
 public final class Rules {
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final java.util.regex.Pattern CRM_FIELD =
+      java.util.regex.Pattern.compile("[A-Za-z][A-Za-z0-9_]{0,79}");
   private static final Set<String> TYPES =
       Set.of("SEAT_ADD", "TIER_UPGRADE", "USAGE_INCREASE", "MULTI_PRODUCT", "ENTERPRISE");
 
@@ -172,7 +174,18 @@ public final class Rules {
         v.check(
             action.target() != null && !action.target().isBlank(),
             p + "actions[" + a + "].target",
-            action.type() == ActionType.ENROLL_CAMPAIGN ? "the campaign" : "the task subject");
+            action.type() == ActionType.ENROLL_CAMPAIGN
+                ? "the campaign: its CRM id or name"
+                : "the task subject");
+      }
+      if (action.type() == ActionType.FLAG_REVIEW) {
+        v.check(
+            action.target() == null
+                || action.target().isEmpty()
+                || CRM_FIELD.matcher(action.target()).matches(),
+            p + "actions[" + a + "].target",
+            "the CRM checkbox field to set, e.g. Immediate_Review__c; empty for the field"
+                + " IMMEDIATE_REVIEW is mapped to");
       }
     }
     v.throwIfAny();

@@ -2,12 +2,14 @@ package dev.headroom.crm.sync;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.headroom.crm.client.AlertWebhook;
 import dev.headroom.crm.client.CrmClient;
 import dev.headroom.crm.client.CrmClients;
 import dev.headroom.crm.client.HttpCaller;
 import dev.headroom.crm.client.TokenBucket;
 import dev.headroom.crm.db.ConnectionDao;
 import dev.headroom.crm.domain.ConnectionSettings;
+import dev.headroom.crm.domain.Credentials;
 import dev.headroom.crm.domain.FieldMapping;
 import dev.headroom.crm.domain.Provider;
 import dev.headroom.crm.domain.SourceField;
@@ -41,24 +43,37 @@ public final class Connections {
       Map<Provider, Integer> burst,
       HttpCaller.Settings http) {}
 
-  /** A connection ready to sync. */
+  /**
+   * A connection ready to sync.
+   *
+   * @param alerts where SEND_ALERT posts; empty when the connection has no alert webhook
+   */
   public record Live(
       ConnectionSettings settings,
       List<FieldMapping> mappings,
       CrmClient client,
-      HttpCaller http) {}
+      HttpCaller http,
+      Optional<AlertWebhook> alerts) {}
 
-  private record Cached(long version, CrmClient client, HttpCaller http) {}
+  private record Cached(
+      long version, CrmClient client, HttpCaller http, Optional<AlertWebhook> alerts) {}
 
   private final Jdbi jdbi;
   private final CredentialVault vault;
   private final HttpClient httpClient;
   private final Settings settings;
   private final Clock clock;
+  private final SyncMetrics metrics;
   private final Map<String, Cached> clients = new ConcurrentHashMap<>();
 
   public Connections(
-      Jdbi jdbi, CredentialVault vault, HttpClient httpClient, Settings settings, Clock clock) {
+      Jdbi jdbi,
+      CredentialVault vault,
+      HttpClient httpClient,
+      Settings settings,
+      Clock clock,
+      SyncMetrics metrics) {
+    this.metrics = metrics;
     this.jdbi = jdbi;
     this.vault = vault;
     this.httpClient = httpClient;
@@ -109,13 +124,31 @@ public final class Connections {
                           clock),
                       settings.http(),
                       clock,
-                      s.provider() == Provider.SALESFORCE ? "Salesforce" : "HubSpot");
-              return new Cached(
-                  s.version(),
-                  CrmClients.create(s, vault.open(id, row.get().credentialsSealed()), http),
-                  http);
+                      s.provider() == Provider.SALESFORCE ? "Salesforce" : "HubSpot",
+                      metrics.http(provider(s.provider())));
+              Credentials credentials = vault.open(id, row.get().credentialsSealed());
+              Optional<AlertWebhook> alerts =
+                  credentials.alertWebhookUrl().isEmpty()
+                      ? Optional.empty()
+                      : Optional.of(
+                          new AlertWebhook(
+                              credentials.alertWebhookUrl(),
+                              new HttpCaller(
+                                  httpClient,
+                                  new TokenBucket(1, 5, clock),
+                                  settings.http(),
+                                  clock,
+                                  "the alert webhook",
+                                  metrics.http("alert_webhook"))));
+              return new Cached(s.version(), CrmClients.create(s, credentials, http), http, alerts);
             });
-    return Optional.of(new Live(s, mappings(dao, connectionId), cached.client(), cached.http()));
+    return Optional.of(
+        new Live(s, mappings(dao, connectionId), cached.client(), cached.http(), cached.alerts()));
+  }
+
+  /** The provider as metrics name it. */
+  static String provider(Provider p) {
+    return p.name().toLowerCase(java.util.Locale.ROOT);
   }
 
   public static ConnectionSettings settings(ConnectionDao.ConnectionRow r) {

@@ -46,7 +46,8 @@ final class OpportunityPlanner {
     Map<String, OpportunityWrite> out = new LinkedHashMap<>();
     List<String> wanting =
         values.values().stream()
-            .filter(v -> !v.primaryType().isEmpty() && fires(rules, v))
+            .filter(
+                v -> !v.primaryType().isEmpty() && fires(rules, v, ActionType.CREATE_OPPORTUNITY))
             .map(AccountValues::accountId)
             .toList();
     if (wanting.isEmpty()) {
@@ -73,18 +74,16 @@ final class OpportunityPlanner {
               accountId + ": " + type + " expansion",
               v.currency().isEmpty() ? null : Amounts.decimal(v.currency(), v.arrPotentialMinor()),
               close,
-              UsageNarrative.of(v)));
+              UsageNarrative.of(v),
+              fires(rules, v, ActionType.ASSIGN_TO_OWNER)));
     }
     return out;
   }
 
-  static boolean fires(List<WorkflowRule> rules, AccountValues v) {
+  /** True when a rule that holds for the account has an action of this type. */
+  static boolean fires(List<WorkflowRule> rules, AccountValues v, ActionType type) {
     return rules.stream()
-        .anyMatch(
-            r ->
-                r.matches(v)
-                    && r.actions().stream()
-                        .anyMatch(a -> a.type() == ActionType.CREATE_OPPORTUNITY));
+        .anyMatch(r -> r.matches(v) && r.actions().stream().anyMatch(a -> a.type() == type));
   }
 
   /** The actions the account's rules fire, as "ACTION target" lines for previews. */

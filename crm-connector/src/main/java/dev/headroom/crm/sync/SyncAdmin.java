@@ -5,7 +5,6 @@ import dev.headroom.crm.db.ConnectionDao;
 import dev.headroom.crm.db.SyncDao;
 import dev.headroom.crm.domain.AccountValues;
 import dev.headroom.crm.domain.FieldMapping;
-import dev.headroom.crm.domain.RecordMapper;
 import dev.headroom.crm.rules.Rules;
 import dev.headroom.crm.rules.WorkflowRule;
 import dev.headroom.kit.error.DomainException;
@@ -155,7 +154,7 @@ public final class SyncAdmin {
       SyncDao.SyncedRow s = synced.get(a.accountId());
       Diff diff =
           Diff.of(
-              RecordMapper.map(v, mappings),
+              SyncEngine.desired(v, mappings, connectionRules),
               s == null ? Map.of() : SyncEngine.fields(s.fields()),
               s != null);
       if (!diff.isEmpty()) {

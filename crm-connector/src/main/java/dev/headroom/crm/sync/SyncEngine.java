@@ -12,9 +12,12 @@ import dev.headroom.crm.db.RuleDao;
 import dev.headroom.crm.db.SyncDao;
 import dev.headroom.crm.domain.AccountValues;
 import dev.headroom.crm.domain.ConnectionSettings;
+import dev.headroom.crm.domain.CrmValue;
 import dev.headroom.crm.domain.FieldMapping;
 import dev.headroom.crm.domain.RecordMapper;
+import dev.headroom.crm.rules.ReviewFlag;
 import dev.headroom.crm.rules.Rules;
+import dev.headroom.crm.rules.WorkflowRule;
 import dev.headroom.kit.outbox.Backoff;
 import dev.headroom.kit.outbox.Outbox;
 import java.io.IOException;
@@ -60,6 +63,7 @@ public final class SyncEngine implements AutoCloseable {
    * @param batchesPerTick batches per connection before the engine looks at the next one
    * @param lease how long a claimed row stays invisible to other workers
    * @param outcomePollInterval how often each connection is asked for closed opportunities
+   * @param taskRefireWindow a rule firing again within this long of its last task creates none
    */
   public record Settings(
       Duration pollInterval,
@@ -69,7 +73,8 @@ public final class SyncEngine implements AutoCloseable {
       Backoff outageBackoff,
       int batchesPerTick,
       Duration lease,
-      Duration retention) {}
+      Duration retention,
+      Duration taskRefireWindow) {}
 
   /** The outbox stream behind WatchOpportunities. */
   public static final String OPPORTUNITIES_STREAM = "opportunities";
@@ -80,6 +85,9 @@ public final class SyncEngine implements AutoCloseable {
   private final OpportunityPlanner planner;
   private final Outbox outbox;
   private final OutcomePoller outcomes;
+  private final RuleFirings firings;
+  private final ActionRunner actions;
+  private final SyncMetrics metrics;
   private final Map<String, Instant> lastOutcomePoll = new ConcurrentHashMap<>();
   private final Settings settings;
   private final Clock clock;
@@ -97,8 +105,12 @@ public final class SyncEngine implements AutoCloseable {
       Outbox outbox,
       OutcomeSink outcomeSink,
       Settings settings,
+      SyncMetrics metrics,
       Clock clock,
       Ids ids) {
+    this.metrics = metrics;
+    this.firings = new RuleFirings(settings.taskRefireWindow(), clock);
+    this.actions = new ActionRunner(jdbi, settings, metrics, clock);
     this.jdbi = jdbi;
     this.connections = connections;
     this.rules = rules;
@@ -147,6 +159,9 @@ public final class SyncEngine implements AutoCloseable {
       if (live.isPresent()) {
         more |= sync(live.get());
         pollOutcomes(live.get());
+        if (!live.get().settings().dryRun()) {
+          actions.run(live.get(), rules.forConnection(c.connectionId()));
+        }
       }
     }
     return more;
@@ -239,8 +254,9 @@ public final class SyncEngine implements AutoCloseable {
     // Read after the claim: a mapping change commits together with the rows it queues, so these
     // rows are never diffed against the mapping they were queued to replace.
     List<FieldMapping> mappings = Connections.mappings(jdbi.onDemand(ConnectionDao.class), cid);
+    List<WorkflowRule> connectionRules = rules.forConnection(cid);
     Map<String, OpportunityWrite> plannedOpps =
-        planner.plan(cid, rules.forConnection(cid), values, companyIds);
+        planner.plan(cid, connectionRules, values, companyIds);
 
     Instant now = clock.instant();
     List<SyncDao.PendingRow> toSend = new ArrayList<>();
@@ -256,7 +272,9 @@ public final class SyncEngine implements AutoCloseable {
       SyncDao.SyncedRow s = synced.get(p.accountId());
       Diff diff =
           Diff.of(
-              RecordMapper.map(v, mappings), s == null ? Map.of() : fields(s.fields()), s != null);
+              desired(v, mappings, connectionRules),
+              s == null ? Map.of() : fields(s.fields()),
+              s != null);
       if (diff.isEmpty() && !plannedOpps.containsKey(p.accountId())) {
         unchanged.add(p);
         continue;
@@ -274,6 +292,11 @@ public final class SyncEngine implements AutoCloseable {
           for (SyncDao.PendingRow p : unchanged) {
             tx.complete(cid, p.accountId(), p.changeSeq());
             tally(counts, runOf(p, tickRuns, tx, now), 0, 0, 1);
+            if (!live.settings().dryRun()
+                && values.containsKey(p.accountId())
+                && synced.containsKey(p.accountId())) {
+              firings.evaluate(h, cid, connectionRules, values.get(p.accountId()));
+            }
           }
         });
     if (toSend.isEmpty()) {
@@ -325,16 +348,7 @@ public final class SyncEngine implements AutoCloseable {
         OpportunityWrite o = plannedOpps.get(p.accountId());
         RecordResult accountResult = results.get(p.accountId());
         if (o != null && (accountResult == null || accountResult.success())) {
-          String company = accountResult == null ? o.companyCrmId() : accountResult.crmId();
-          oppWrites.add(
-              new OpportunityWrite(
-                  o.externalKey(),
-                  o.accountId(),
-                  company,
-                  o.name(),
-                  o.amount(),
-                  o.closeDate(),
-                  o.description()));
+          oppWrites.add(accountResult == null ? o : o.inCompany(accountResult.crmId()));
         }
       }
       if (!oppWrites.isEmpty()) {
@@ -388,6 +402,7 @@ public final class SyncEngine implements AutoCloseable {
       return false;
     }
     Instant done = clock.instant();
+    long[] outcomes = new long[3];
     jdbi.useTransaction(
         h -> {
           SyncDao tx = h.attach(SyncDao.class);
@@ -416,6 +431,7 @@ public final class SyncEngine implements AutoCloseable {
             if (failure == null) {
               tx.complete(cid, p.accountId(), p.changeSeq());
               tx.settleDeadLetters(cid, p.accountId(), utc(done));
+              firings.evaluate(h, cid, connectionRules, values.get(p.accountId()));
               records.add(
                   record(
                       runId,
@@ -430,7 +446,9 @@ public final class SyncEngine implements AutoCloseable {
                       crmId,
                       done));
               tally(counts, runId, 1, 0, 0);
+              outcomes[0]++;
             } else if (attempts >= settings.maxAttempts()) {
+              outcomes[2]++;
               tx.complete(cid, p.accountId(), p.changeSeq());
               records.add(
                   record(
@@ -447,6 +465,7 @@ public final class SyncEngine implements AutoCloseable {
                       done));
               tally(counts, runId, 0, 1, 0);
             } else {
+              outcomes[1]++;
               Instant retryAt = done.plus(settings.recordBackoff().delay(attempts - 1, random));
               tx.retryLater(cid, p.accountId(), attempts, utc(retryAt));
               records.add(
@@ -467,6 +486,10 @@ public final class SyncEngine implements AutoCloseable {
           }
           tx.insertRecords(records);
         });
+    String provider = Connections.provider(live.settings().provider());
+    metrics.records(provider, "written", outcomes[0]);
+    metrics.records(provider, "failed", outcomes[1]);
+    metrics.records(provider, "dead_lettered", outcomes[2]);
     flush(
         dao, counts, live.http().calls() - callsBefore, live.http().throttled() - throttledBefore);
     return true;
@@ -623,6 +646,12 @@ public final class SyncEngine implements AutoCloseable {
       // Small deletes keep each statement short under a running sync.
     }
     dao.pruneRuns(before);
+  }
+
+  /** What the CRM should hold for the account: the mapped values and the rules' review flags. */
+  static Map<String, CrmValue> desired(
+      AccountValues v, List<FieldMapping> mappings, List<WorkflowRule> rules) {
+    return ReviewFlag.apply(RecordMapper.map(v, mappings), rules, v, mappings);
   }
 
   static Map<String, String> fields(String json) {

@@ -207,8 +207,9 @@ class SalesforceSyncTest {
     assertEquals(SyncTrigger.SYNC_TRIGGER_SCHEDULED_RECONCILE, run.getTrigger());
     assertEquals(SyncRunStatus.SYNC_RUN_STATUS_SUCCEEDED, run.getStatus());
     assertEquals(ACCOUNTS, run.getRecordsSucceeded());
-    // The OAuth token request, two Account upserts and two Opportunity upserts.
-    assertEquals(5, run.getApiCalls());
+    // The OAuth token request, two Account upserts, the owners of the accounts (for the rule that
+    // assigns opportunities, 100 per query) and two Opportunity upserts.
+    assertEquals(8, run.getApiCalls());
   }
 
   @Test
@@ -513,7 +514,7 @@ class SalesforceSyncTest {
                         .build()));
     assertEquals(Status.Code.INVALID_ARGUMENT, mapping.getStatus().getCode());
     assertEquals(
-        Set.of("mappings[6].source", "mappings[6].crm_field", "mappings[7].value_map"),
+        Set.of("mappings[7].source", "mappings[7].crm_field", "mappings[8].value_map"),
         Set.copyOf(violations(mapping)));
 
     assertEquals(

@@ -28,7 +28,8 @@ public final class Clients {
             Duration.ofSeconds(10),
             Duration.ofSeconds(5)),
         Clock.systemUTC(),
-        "the CRM");
+        "the CRM",
+        HttpCaller.Observer.NONE);
   }
 
   public static ConnectionSettings settings(Provider provider, String baseUrl) {

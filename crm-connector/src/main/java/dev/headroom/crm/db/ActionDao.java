@@ -1,0 +1,124 @@
+package dev.headroom.crm.db;
+
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.Optional;
+import org.jdbi.v3.sqlobject.config.RegisterConstructorMapper;
+import org.jdbi.v3.sqlobject.customizer.Bind;
+import org.jdbi.v3.sqlobject.customizer.BindMethods;
+import org.jdbi.v3.sqlobject.statement.SqlQuery;
+import org.jdbi.v3.sqlobject.statement.SqlUpdate;
+
+/** Rule firings per account and the actions they queued (alerts, enrolments, tasks). */
+@RegisterConstructorMapper(ActionDao.FiringRow.class)
+@RegisterConstructorMapper(ActionDao.ActionRow.class)
+public interface ActionDao {
+
+  record FiringRow(
+      String connectionId,
+      String ruleId,
+      String accountId,
+      int firing,
+      boolean holding,
+      OffsetDateTime changedAt) {}
+
+  /**
+   * @param sent true once a request for it may have reached the CRM
+   */
+  record ActionRow(
+      String connectionId,
+      String actionKey,
+      String ruleId,
+      String accountId,
+      String actionType,
+      String target,
+      String status,
+      int attempts,
+      boolean sent,
+      OffsetDateTime dueAt,
+      String crmId,
+      String detail,
+      OffsetDateTime createdAt,
+      OffsetDateTime updatedAt) {}
+
+  @SqlQuery(
+      """
+      SELECT * FROM rule_firing
+      WHERE connection_id = :connectionId AND account_id = :accountId FOR UPDATE\
+      """)
+  List<FiringRow> firings(
+      @Bind("connectionId") String connectionId, @Bind("accountId") String accountId);
+
+  @SqlUpdate(
+      """
+      INSERT INTO rule_firing (connection_id, rule_id, account_id, firing, holding, changed_at)
+      VALUES (:connectionId, :ruleId, :accountId, :firing, :holding, :changedAt)
+      ON CONFLICT (connection_id, rule_id, account_id) DO UPDATE SET firing = EXCLUDED.firing,
+        holding = EXCLUDED.holding, changed_at = EXCLUDED.changed_at\
+      """)
+  void saveFiring(@BindMethods FiringRow row);
+
+  /** Returns 0 when the action exists already (the same firing evaluated twice). */
+  @SqlUpdate(
+      """
+      INSERT INTO rule_action (connection_id, action_key, rule_id, account_id, action_type, target, status,
+        attempts, sent, due_at, crm_id, detail, created_at, updated_at)
+      VALUES (:connectionId, :actionKey, :ruleId, :accountId, :actionType, :target, :status, :attempts,
+        :sent, :dueAt, :crmId, :detail, :createdAt, :updatedAt)
+      ON CONFLICT DO NOTHING\
+      """)
+  int insertAction(@BindMethods ActionRow row);
+
+  /** The latest action of this type the rule carried out (or queued) for the account since then. */
+  @SqlQuery(
+      """
+      SELECT * FROM rule_action
+      WHERE connection_id = :connectionId AND rule_id = :ruleId AND account_id = :accountId
+        AND action_type = :type AND status IN ('PENDING', 'DONE') AND created_at > :since
+      ORDER BY created_at DESC LIMIT 1\
+      """)
+  Optional<ActionRow> recent(
+      @Bind("connectionId") String connectionId,
+      @Bind("ruleId") String ruleId,
+      @Bind("accountId") String accountId,
+      @Bind("type") String actionType,
+      @Bind("since") OffsetDateTime since);
+
+  /** Leases due actions until {@code leaseUntil}, like the sync queue. */
+  @SqlQuery(
+      """
+      UPDATE rule_action a SET due_at = :leaseUntil
+      FROM (SELECT connection_id, action_key FROM rule_action
+            WHERE connection_id = :connectionId AND status = 'PENDING' AND due_at <= :now
+            ORDER BY due_at, action_key LIMIT :limit FOR UPDATE SKIP LOCKED) c
+      WHERE a.connection_id = c.connection_id AND a.action_key = c.action_key
+      RETURNING a.*\
+      """)
+  List<ActionRow> claim(
+      @Bind("connectionId") String connectionId,
+      @Bind("now") OffsetDateTime now,
+      @Bind("leaseUntil") OffsetDateTime leaseUntil,
+      @Bind("limit") int limit);
+
+  /** Marks that a request for the action is about to go out. */
+  @SqlUpdate(
+      "UPDATE rule_action SET sent = true WHERE connection_id = :connectionId AND action_key ="
+          + " :key")
+  void markSent(@Bind("connectionId") String connectionId, @Bind("key") String actionKey);
+
+  @SqlUpdate(
+      """
+      UPDATE rule_action SET status = :status, attempts = :attempts, due_at = :dueAt, crm_id = :crmId,
+        detail = :detail, updated_at = :updatedAt
+      WHERE connection_id = :connectionId AND action_key = :actionKey\
+      """)
+  void settle(@BindMethods ActionRow row);
+
+  @SqlQuery(
+      """
+      SELECT * FROM rule_action WHERE connection_id = :connectionId AND account_id = :accountId
+      ORDER BY created_at, action_key\
+      """)
+  List<ActionRow> ofAccount(
+      @Bind("connectionId") String connectionId, @Bind("accountId") String accountId);
+}
