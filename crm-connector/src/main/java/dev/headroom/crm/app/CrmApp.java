@@ -105,7 +105,8 @@ public final class CrmApp implements HostedService {
               jdbi,
               new CursorStore(db.schema(), jdbi),
               clock,
-              Backoff.defaults());
+              Backoff.defaults(),
+              config.follower());
 
       ServiceHost.Builder hb =
           ServiceHost.builder("crm")

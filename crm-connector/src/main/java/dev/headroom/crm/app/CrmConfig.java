@@ -2,6 +2,7 @@ package dev.headroom.crm.app;
 
 import dev.headroom.crm.admin.ConnectionAdmin;
 import dev.headroom.crm.client.HttpCaller;
+import dev.headroom.crm.consume.ScoreFollower;
 import dev.headroom.crm.domain.Provider;
 import dev.headroom.crm.sync.Connections;
 import dev.headroom.crm.sync.SyncEngine;
@@ -32,6 +33,7 @@ public record CrmConfig(
     Connections.Settings connections,
     Duration connectTimeout,
     SyncEngine.Settings sync,
+    ScoreFollower.Settings follower,
     OutboxWatch.Settings watch,
     OutboxPruner.Settings pruner) {
 
@@ -105,6 +107,10 @@ public record CrmConfig(
             c.duration("sync.lease", Duration.ofMinutes(2)),
             c.duration("sync.retention", Duration.ofDays(14)),
             c.duration("sync.task-refire-window", Duration.ofDays(7))),
+        new ScoreFollower.Settings(
+            c.integer("follower.batch-size", 256, 1, 10_000),
+            c.duration("follower.idle", Duration.ofMillis(20)),
+            c.duration("follower.linger", Duration.ofMillis(200))),
         new OutboxWatch.Settings(
             c.integer("outbox.watch-batch-size", 256, 1, 10_000),
             c.duration("outbox.watch-poll-interval", Duration.ofSeconds(2)),

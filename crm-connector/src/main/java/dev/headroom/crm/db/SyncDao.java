@@ -80,8 +80,10 @@ public interface SyncDao {
 
   // ---- account values
 
-  /** Returns 0 when a newer score is already stored (a redelivered change). */
-  @SqlUpdate(
+  /**
+   * Stores each account's latest values; a row's count is 0 when a newer score is stored already.
+   */
+  @SqlBatch(
       """
       INSERT INTO account_state (account_id, account_vals, score_cursor, updated_at)
       VALUES (:accountId, CAST(:accountVals AS jsonb), :scoreCursor, :updatedAt)
@@ -89,7 +91,7 @@ public interface SyncDao {
         score_cursor = EXCLUDED.score_cursor, updated_at = EXCLUDED.updated_at
       WHERE account_state.score_cursor < EXCLUDED.score_cursor\
       """)
-  int upsertAccount(@BindMethods AccountStateRow row);
+  int[] upsertAccounts(@BindMethods List<AccountStateRow> rows);
 
   @SqlQuery("SELECT * FROM account_state WHERE account_id IN (<ids>)")
   List<AccountStateRow> accounts(@BindList("ids") List<String> accountIds);
@@ -100,8 +102,11 @@ public interface SyncDao {
 
   // ---- the queue
 
-  /** Queues an account for every enabled connection, debounced by each connection's delay. */
-  @SqlUpdate(
+  /**
+   * Queues accounts for every enabled connection, debounced by each connection's delay (at most 10×
+   * that after the first queued change, so a busy account still gets written).
+   */
+  @SqlBatch(
       """
       INSERT INTO pending_sync (connection_id, account_id, due_at, queued_at, trig)
       SELECT c.connection_id, :accountId, CAST(:now AS timestamptz) + c.debounce_ms * interval '1 millisecond',
@@ -111,7 +116,7 @@ public interface SyncDao {
         due_at = LEAST(EXCLUDED.due_at, pending_sync.queued_at + 10 * (EXCLUDED.due_at - EXCLUDED.queued_at)),
         change_seq = pending_sync.change_seq + 1\
       """)
-  void enqueueChange(@Bind("accountId") String accountId, @Bind("now") OffsetDateTime now);
+  void enqueueChanges(@Bind("accountId") List<String> accountIds, @Bind("now") OffsetDateTime now);
 
   /**
    * Queues every known account for one connection, due now. Rows are locked in account order, the
