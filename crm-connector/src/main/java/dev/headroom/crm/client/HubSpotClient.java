@@ -83,12 +83,7 @@ public final class HubSpotClient implements CrmClient {
   @Override
   public List<RecordResult> upsertOpportunities(List<OpportunityWrite> batch)
       throws CrmCallException {
-    List<String> owned =
-        batch.stream()
-            .filter(OpportunityWrite::ownedByAccountOwner)
-            .map(OpportunityWrite::accountId)
-            .distinct()
-            .toList();
+    List<String> owned = OpportunityWrite.ownedAccounts(batch);
     Map<String, String> owners = owned.isEmpty() ? Map.of() : accountOwners(owned);
     List<ObjectNode> properties = new ArrayList<>();
     for (OpportunityWrite o : batch) {
@@ -306,12 +301,7 @@ public final class HubSpotClient implements CrmClient {
         .addObject()
         .put("associationCategory", "HUBSPOT_DEFINED")
         .put("associationTypeId", TASK_TO_COMPANY);
-    HttpResponse<String> response =
-        sendOnce(
-            request("/crm/v3/objects/tasks")
-                .POST(HttpRequest.BodyPublishers.ofString(Json.write(body)))
-                .header("Content-Type", "application/json")
-                .build());
+    HttpResponse<String> response = sendOnce(postJson("/crm/v3/objects/tasks", body));
     Optional<JsonNode> parsed = Json.parse(response.body());
     if (response.statusCode() / 100 != 2 || parsed.isEmpty() || !parsed.get().has("id")) {
       throw failure(response, parsed);
@@ -329,12 +319,7 @@ public final class HubSpotClient implements CrmClient {
         .put("operator", "EQ")
         .put("value", key);
     body.putArray("properties").add(TASK_KEY);
-    HttpResponse<String> response =
-        send(
-            request("/crm/v3/objects/tasks/search")
-                .POST(HttpRequest.BodyPublishers.ofString(Json.write(body)))
-                .header("Content-Type", "application/json")
-                .build());
+    HttpResponse<String> response = send(postJson("/crm/v3/objects/tasks/search", body));
     Optional<JsonNode> parsed = Json.parse(response.body());
     if (response.statusCode() != 200 || parsed.isEmpty()) {
       throw failure(response, parsed);
@@ -382,11 +367,7 @@ public final class HubSpotClient implements CrmClient {
       ids.subList(from, Math.min(ids.size(), from + MAX_INPUTS))
           .forEach(k -> inputs.addObject().put("id", k));
       HttpResponse<String> response =
-          send(
-              request("/crm/v3/objects/" + objectType + "/batch/read")
-                  .POST(HttpRequest.BodyPublishers.ofString(Json.write(body)))
-                  .header("Content-Type", "application/json")
-                  .build());
+          send(postJson("/crm/v3/objects/" + objectType + "/batch/read", body));
       Optional<JsonNode> parsed = Json.parse(response.body());
       int status = response.statusCode();
       if ((status != 200 && status != 207) || parsed.isEmpty()) {
@@ -416,11 +397,7 @@ public final class HubSpotClient implements CrmClient {
       in.set("properties", properties.get(i));
     }
     HttpResponse<String> response =
-        send(
-            request("/crm/v3/objects/" + objectType + "/batch/upsert")
-                .POST(HttpRequest.BodyPublishers.ofString(Json.write(body)))
-                .header("Content-Type", "application/json")
-                .build());
+        send(postJson("/crm/v3/objects/" + objectType + "/batch/upsert", body));
     int status = response.statusCode();
     Optional<JsonNode> parsed = Json.parse(response.body());
     if (status == 200 || status == 207) {
@@ -586,6 +563,13 @@ public final class HubSpotClient implements CrmClient {
       Thread.currentThread().interrupt();
       throw new CrmCallException(CrmCallException.Kind.TRANSIENT, 0, "INTERRUPTED", "interrupted");
     }
+  }
+
+  private HttpRequest postJson(String path, JsonNode body) {
+    return request(path)
+        .POST(HttpRequest.BodyPublishers.ofString(Json.write(body)))
+        .header("Content-Type", "application/json")
+        .build();
   }
 
   private HttpRequest.Builder request(String path) {

@@ -21,6 +21,15 @@ public record OpportunityWrite(
     String description,
     boolean ownedByAccountOwner) {
 
+  /** The accounts whose owners the batch needs (those with {@link #ownedByAccountOwner}). */
+  public static java.util.List<String> ownedAccounts(java.util.List<OpportunityWrite> batch) {
+    return batch.stream()
+        .filter(OpportunityWrite::ownedByAccountOwner)
+        .map(OpportunityWrite::accountId)
+        .distinct()
+        .toList();
+  }
+
   public OpportunityWrite inCompany(String crmId) {
     return new OpportunityWrite(
         externalKey, accountId, crmId, name, amount, closeDate, description, ownedByAccountOwner);

@@ -86,12 +86,7 @@ public final class SalesforceClient implements CrmClient {
   @Override
   public synchronized List<RecordResult> upsertOpportunities(List<OpportunityWrite> batch)
       throws CrmCallException {
-    List<String> owned =
-        batch.stream()
-            .filter(OpportunityWrite::ownedByAccountOwner)
-            .map(OpportunityWrite::accountId)
-            .distinct()
-            .toList();
+    List<String> owned = OpportunityWrite.ownedAccounts(batch);
     Map<String, String> owners = owned.isEmpty() ? Map.of() : accountOwners(owned);
     List<ObjectNode> records = new ArrayList<>();
     for (OpportunityWrite o : batch) {

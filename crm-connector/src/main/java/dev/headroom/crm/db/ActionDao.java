@@ -113,12 +113,4 @@ public interface ActionDao {
       WHERE connection_id = :connectionId AND action_key = :actionKey\
       """)
   void settle(@BindMethods ActionRow row);
-
-  @SqlQuery(
-      """
-      SELECT * FROM rule_action WHERE connection_id = :connectionId AND account_id = :accountId
-      ORDER BY created_at, action_key\
-      """)
-  List<ActionRow> ofAccount(
-      @Bind("connectionId") String connectionId, @Bind("accountId") String accountId);
 }

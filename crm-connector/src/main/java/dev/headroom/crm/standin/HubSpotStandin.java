@@ -296,12 +296,8 @@ public final class HubSpotStandin extends StandinServer {
       return;
     }
     String objectType = req.path().pathParameters().get("objectType");
-    Optional<JsonNode> parsed = jsonBody(req);
-    if (!schemas.containsKey(objectType)
-        || parsed.isEmpty()
-        || !parsed.get().path("inputs").isArray()) {
-      record(req, at, List.of(), 400);
-      error(res, 400, "VALIDATION_ERROR", "Invalid input JSON: expected inputs");
+    Optional<JsonNode> parsed = bodyWithArray(req, res, at, "inputs");
+    if (parsed.isEmpty()) {
       return;
     }
     String idProperty = parsed.get().path("idProperty").asText("hs_object_id");
@@ -332,6 +328,23 @@ public final class HubSpotStandin extends StandinServer {
     body.put("startedAt", at.toString()).put("completedAt", now().toString());
     record(req, at, List.of(), 200);
     sendJson(res, 200, body);
+  }
+
+  /**
+   * The JSON body of a request on a known object type with an array {@code field}; otherwise
+   * answers 400 VALIDATION_ERROR and returns empty.
+   */
+  private Optional<JsonNode> bodyWithArray(
+      ServerRequest req, ServerResponse res, Instant at, String field) {
+    Optional<JsonNode> parsed = jsonBody(req);
+    if (schemas.containsKey(req.path().pathParameters().get("objectType"))
+        && parsed.isPresent()
+        && parsed.get().path(field).isArray()) {
+      return parsed;
+    }
+    record(req, at, List.of(), 400);
+    error(res, 400, "VALIDATION_ERROR", "Invalid input JSON: expected " + field);
+    return Optional.empty();
   }
 
   /** Sets properties of a stored object as a CRM user would (e.g. closing a deal). */
@@ -468,12 +481,8 @@ public final class HubSpotStandin extends StandinServer {
       return;
     }
     String objectType = req.path().pathParameters().get("objectType");
-    Optional<JsonNode> parsed = jsonBody(req);
-    if (!schemas.containsKey(objectType)
-        || parsed.isEmpty()
-        || !parsed.get().path("filterGroups").isArray()) {
-      record(req, at, List.of(), 400);
-      error(res, 400, "VALIDATION_ERROR", "Invalid input JSON: expected filterGroups");
+    Optional<JsonNode> parsed = bodyWithArray(req, res, at, "filterGroups");
+    if (parsed.isEmpty()) {
       return;
     }
     ArrayNode results = JSON.createArrayNode();

@@ -485,17 +485,8 @@ public final class SalesforceStandin extends StandinServer {
 
   private ObjectNode createOne(String sobject, JsonNode rec) {
     ObjectNode result = JSON.createObjectNode();
-    List<String> missing =
-        required.getOrDefault(sobject, Set.of()).stream()
-            .filter(f -> rec.path(f).isMissingNode() || rec.path(f).isNull())
-            .sorted()
-            .toList();
-    if (!missing.isEmpty()) {
-      return failed(
-          result,
-          "REQUIRED_FIELD_MISSING",
-          "Required fields are missing: " + missing,
-          missing.get(0));
+    if (missingRequired(sobject, rec, result)) {
+      return result;
     }
     Map<String, Object> values = new LinkedHashMap<>();
     for (Map.Entry<String, JsonNode> e : rec.properties()) {
@@ -691,19 +682,8 @@ public final class SalesforceStandin extends StandinServer {
             .filter(r -> key.equals(r.getValue().get(externalIdField)))
             .findFirst();
     String id = existing.map(Map.Entry::getKey).orElseGet(() -> newId(sobject));
-    if (existing.isEmpty()) {
-      List<String> missing =
-          required.getOrDefault(sobject, Set.of()).stream()
-              .filter(f -> rec.path(f).isMissingNode() || rec.path(f).isNull())
-              .sorted()
-              .toList();
-      if (!missing.isEmpty()) {
-        return failed(
-            result,
-            "REQUIRED_FIELD_MISSING",
-            "Required fields are missing: " + missing,
-            missing.get(0));
-      }
+    if (existing.isEmpty() && missingRequired(sobject, rec, result)) {
+      return result;
     }
     Map<String, Object> values = new LinkedHashMap<>(references);
     if (existing.isEmpty() && schema.containsKey("OwnerId")) {
@@ -720,6 +700,24 @@ public final class SalesforceStandin extends StandinServer {
     result.put("id", id).put("success", true).putArray("errors");
     result.put("created", existing.isEmpty());
     return result;
+  }
+
+  /** Fails {@code result} with REQUIRED_FIELD_MISSING when a new record lacks a required field. */
+  private boolean missingRequired(String sobject, JsonNode rec, ObjectNode result) {
+    List<String> missing =
+        required.getOrDefault(sobject, Set.of()).stream()
+            .filter(f -> rec.path(f).isMissingNode() || rec.path(f).isNull())
+            .sorted()
+            .toList();
+    if (missing.isEmpty()) {
+      return false;
+    }
+    failed(
+        result,
+        "REQUIRED_FIELD_MISSING",
+        "Required fields are missing: " + missing,
+        missing.get(0));
+    return true;
   }
 
   private static ObjectNode failed(ObjectNode result, String code, String message, String field) {

@@ -6,9 +6,9 @@ import java.util.List;
  * One field of a stand-in object's schema.
  *
  * @param type Salesforce field types ({@code double}, {@code currency}, {@code datetime}, {@code
- *     picklist}, {@code textarea}, {@code string}, {@code boolean}) or HubSpot property types
- *     ({@code number}, {@code datetime}, {@code date}, {@code enumeration}, {@code string}, {@code
- *     bool})
+ *     picklist}, {@code textarea}, {@code string}, {@code boolean}, {@code date}, {@code id} of
+ *     another record, {@code reference} by external id) or HubSpot property types ({@code number},
+ *     {@code datetime}, {@code date}, {@code enumeration}, {@code string}, {@code bool})
  * @param options allowed values of a (restricted) picklist / enumeration; empty for other types
  * @param writable false for read-only (formula, calculated) fields
  */

@@ -42,6 +42,13 @@ public final class WebhookStandin extends StandinServer {
     return List.copyOf(received);
   }
 
+  /** The accepted messages whose {@code text} names the account (followed by a space). */
+  public synchronized List<Received> about(String accountId) {
+    return received.stream()
+        .filter(r -> r.message().path("text").asText().contains(accountId + " "))
+        .toList();
+  }
+
   @Override
   protected void routes(HttpRouting.Builder r) {
     r.post("/services/{team}/{bot}/{secret}", this::post);

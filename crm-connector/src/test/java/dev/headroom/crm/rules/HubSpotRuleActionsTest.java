@@ -27,7 +27,6 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -115,24 +114,6 @@ class HubSpotRuleActionsTest {
     return hs.id("companies", MATCH, accountId).orElseThrow();
   }
 
-  static List<String> actions(String accountId) {
-    Jdbi jdbi = Jdbi.create(PG.database().url(), PG.database().user(), PG.database().password());
-    return jdbi.withHandle(
-        h ->
-            h.createQuery(
-                    "SELECT action_type || ' ' || status FROM crm.rule_action"
-                        + " WHERE account_id = :a ORDER BY created_at, action_key")
-                .bind("a", accountId)
-                .mapTo(String.class)
-                .list());
-  }
-
-  static List<WebhookStandin.Received> alertsOf(String accountId) {
-    return slack.received().stream()
-        .filter(r -> r.message().path("text").asText().contains(accountId + " "))
-        .toList();
-  }
-
   static List<Map<String, String>> tasksOf(String accountId) {
     String company = companyId(accountId);
     return hs.objects("tasks").stream()
@@ -162,8 +143,8 @@ class HubSpotRuleActionsTest {
     scored("acc-alert", 50, ExpansionType.EXPANSION_TYPE_MULTI_PRODUCT);
     slack.faults().unavailable(1);
     scored("acc-alert", 85, ExpansionType.EXPANSION_TYPE_MULTI_PRODUCT);
-    Await.until("the alert", () -> alertsOf("acc-alert").size() == 1);
-    JsonNode alert = alertsOf("acc-alert").get(0).message();
+    Await.until("the alert", () -> slack.about("acc-alert").size() == 1);
+    JsonNode alert = slack.about("acc-alert").get(0).message();
     assertTrue(alert.path("blocks").toString().contains("*Score*\\n85"), alert.toString());
     assertEquals(
         "https://app.hubspot.com/contacts/"
@@ -174,8 +155,8 @@ class HubSpotRuleActionsTest {
 
     scored("acc-alert", 90, ExpansionType.EXPANSION_TYPE_MULTI_PRODUCT);
     scored("acc-marker", 86, ExpansionType.EXPANSION_TYPE_MULTI_PRODUCT);
-    Await.until("the marker's alert", () -> alertsOf("acc-marker").size() == 1);
-    assertEquals(1, alertsOf("acc-alert").size());
+    Await.until("the marker's alert", () -> slack.about("acc-marker").size() == 1);
+    assertEquals(1, slack.about("acc-alert").size());
   }
 
   @Test
@@ -191,7 +172,9 @@ class HubSpotRuleActionsTest {
     scored("acc-seats", 70, ExpansionType.EXPANSION_TYPE_SEAT_ADD);
     Await.until(
         "the second enrolment done",
-        () -> actions("acc-seats").equals(List.of("ENROLL_CAMPAIGN DONE", "ENROLL_CAMPAIGN DONE")));
+        () ->
+            crm.ruleActions("acc-seats")
+                .equals(List.of("ENROLL_CAMPAIGN DONE", "ENROLL_CAMPAIGN DONE")));
     assertEquals(Set.of(dana, lee), hs.listMembers(listId));
   }
 
@@ -202,7 +185,8 @@ class HubSpotRuleActionsTest {
     hs.edit("companies", MATCH, "acc-tier", Map.of("hubspot_owner_id", ACCOUNT_EXECUTIVE));
     hs.loseNextResponse("tasks");
     scored("acc-tier", 55, ExpansionType.EXPANSION_TYPE_TIER_UPGRADE);
-    Await.until("the task created", () -> actions("acc-tier").equals(List.of("CREATE_TASK DONE")));
+    Await.until(
+        "the task created", () -> crm.ruleActions("acc-tier").equals(List.of("CREATE_TASK DONE")));
     List<Map<String, String>> tasks = tasksOf("acc-tier");
     assertEquals(1, tasks.size(), "one task although its first answer was lost");
     Map<String, String> task = tasks.get(0);
@@ -223,7 +207,8 @@ class HubSpotRuleActionsTest {
     scored("acc-tier", 57, ExpansionType.EXPANSION_TYPE_TIER_UPGRADE);
     Await.until(
         "the second firing recorded",
-        () -> actions("acc-tier").equals(List.of("CREATE_TASK DONE", "CREATE_TASK SKIPPED")));
+        () ->
+            crm.ruleActions("acc-tier").equals(List.of("CREATE_TASK DONE", "CREATE_TASK SKIPPED")));
     assertEquals(1, tasksOf("acc-tier").size());
   }
 
@@ -252,7 +237,7 @@ class HubSpotRuleActionsTest {
     scored("acc-lost", 93, ExpansionType.EXPANSION_TYPE_ENTERPRISE);
     Await.until(
         "the alert given up",
-        () -> actions("acc-lost").equals(List.of("SEND_ALERT DEAD_LETTERED")));
+        () -> crm.ruleActions("acc-lost").equals(List.of("SEND_ALERT DEAD_LETTERED")));
     slack.faults().clear();
     assertFalse(logs.text().contains(HOOK_SECRET), "a log line holds the webhook URL");
     assertFalse(logs.text().contains(TOKEN), "a log line holds the token");

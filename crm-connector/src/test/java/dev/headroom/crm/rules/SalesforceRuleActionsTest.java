@@ -38,7 +38,6 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -133,25 +132,6 @@ class SalesforceRuleActionsTest {
     return sf.id("Account", MATCH, accountId).orElseThrow();
   }
 
-  /** The rule actions queued for the account, as "TYPE STATUS" lines in creation order. */
-  static List<String> actions(String accountId) {
-    Jdbi jdbi = Jdbi.create(PG.database().url(), PG.database().user(), PG.database().password());
-    return jdbi.withHandle(
-        h ->
-            h.createQuery(
-                    "SELECT action_type || ' ' || status FROM crm.rule_action"
-                        + " WHERE account_id = :a ORDER BY created_at, action_key")
-                .bind("a", accountId)
-                .mapTo(String.class)
-                .list());
-  }
-
-  static List<WebhookStandin.Received> alertsOf(String accountId) {
-    return slack.received().stream()
-        .filter(r -> r.message().path("text").asText().contains(accountId + " "))
-        .toList();
-  }
-
   @Test
   @Order(1)
   void theOpportunityIsOwnedByTheAccountsOwner() {
@@ -168,17 +148,17 @@ class SalesforceRuleActionsTest {
   @Test
   @Order(2)
   void anUrgentAccountAlertsOncePerFiringWithItsEvidenceAndALinkToTheAccount() {
-    Await.until("the first test's alert", () -> alertsOf("acc-owned").size() == 1);
+    Await.until("the first test's alert", () -> slack.about("acc-owned").size() == 1);
     slack.clearRequests();
     scored("acc-alert", 50, ExpansionType.EXPANSION_TYPE_MULTI_PRODUCT);
     slack.faults().unavailable(2);
     scored("acc-alert", 85, ExpansionType.EXPANSION_TYPE_MULTI_PRODUCT);
-    Await.until("the alert", () -> alertsOf("acc-alert").size() == 1);
+    Await.until("the alert", () -> slack.about("acc-alert").size() == 1);
     assertEquals(
         List.of(503, 503, 200),
         slack.requests().stream().map(RecordedRequest::status).toList().subList(0, 3));
 
-    JsonNode alert = alertsOf("acc-alert").get(0).message();
+    JsonNode alert = slack.about("acc-alert").get(0).message();
     assertTrue(
         alert.path("text").asText().contains("acc-alert is Urgent (score 85)"), alert.toString());
     String blocks = alert.path("blocks").toString();
@@ -199,14 +179,14 @@ class SalesforceRuleActionsTest {
     // queued after any second one, shows the queue has been worked through).
     scored("acc-alert", 90, ExpansionType.EXPANSION_TYPE_MULTI_PRODUCT);
     scored("acc-marker", 86, ExpansionType.EXPANSION_TYPE_MULTI_PRODUCT);
-    Await.until("the marker's alert", () -> alertsOf("acc-marker").size() == 1);
-    assertEquals(1, alertsOf("acc-alert").size());
+    Await.until("the marker's alert", () -> slack.about("acc-marker").size() == 1);
+    assertEquals(1, slack.about("acc-alert").size());
 
     // Cooling down and heating up again is a new firing: one more alert, under a new key.
     scored("acc-alert", 60, ExpansionType.EXPANSION_TYPE_MULTI_PRODUCT);
     scored("acc-alert", 88, ExpansionType.EXPANSION_TYPE_MULTI_PRODUCT);
-    Await.until("the second firing's alert", () -> alertsOf("acc-alert").size() == 2);
-    List<WebhookStandin.Received> both = alertsOf("acc-alert");
+    Await.until("the second firing's alert", () -> slack.about("acc-alert").size() == 2);
+    List<WebhookStandin.Received> both = slack.about("acc-alert");
     assertFalse(both.get(0).idempotencyKey().isEmpty());
     assertFalse(both.get(0).idempotencyKey().equals(both.get(1).idempotencyKey()));
   }
@@ -226,7 +206,9 @@ class SalesforceRuleActionsTest {
     scored("acc-seats", 70, ExpansionType.EXPANSION_TYPE_SEAT_ADD);
     Await.until(
         "the second enrolment done",
-        () -> actions("acc-seats").equals(List.of("ENROLL_CAMPAIGN DONE", "ENROLL_CAMPAIGN DONE")));
+        () ->
+            crm.ruleActions("acc-seats")
+                .equals(List.of("ENROLL_CAMPAIGN DONE", "ENROLL_CAMPAIGN DONE")));
     assertEquals(Set.of(dana, lee), sf.campaignMembers(campaignId));
     assertEquals(
         2,
@@ -245,7 +227,8 @@ class SalesforceRuleActionsTest {
     sf.edit("Account", MATCH, "acc-tier", Map.of("OwnerId", ACCOUNT_EXECUTIVE));
     sf.loseNextResponse("Task");
     scored("acc-tier", 55, ExpansionType.EXPANSION_TYPE_TIER_UPGRADE);
-    Await.until("the task created", () -> actions("acc-tier").equals(List.of("CREATE_TASK DONE")));
+    Await.until(
+        "the task created", () -> crm.ruleActions("acc-tier").equals(List.of("CREATE_TASK DONE")));
     List<Map<String, Object>> tasks =
         sf.records("Task").stream()
             .filter(t -> accountId("acc-tier").equals(t.get("WhatId")))
@@ -263,7 +246,8 @@ class SalesforceRuleActionsTest {
     scored("acc-tier", 57, ExpansionType.EXPANSION_TYPE_TIER_UPGRADE);
     Await.until(
         "the second firing recorded",
-        () -> actions("acc-tier").equals(List.of("CREATE_TASK DONE", "CREATE_TASK SKIPPED")));
+        () ->
+            crm.ruleActions("acc-tier").equals(List.of("CREATE_TASK DONE", "CREATE_TASK SKIPPED")));
     assertEquals(
         1,
         sf.records("Task").stream()
@@ -292,7 +276,7 @@ class SalesforceRuleActionsTest {
     scored("acc-hookless", 93, ExpansionType.EXPANSION_TYPE_ENTERPRISE);
     Await.until(
         "the alert given up",
-        () -> actions("acc-hookless").equals(List.of("SEND_ALERT DEAD_LETTERED")));
+        () -> crm.ruleActions("acc-hookless").equals(List.of("SEND_ALERT DEAD_LETTERED")));
     slack.faults().clear();
     assertFalse(logs.text().contains(HOOK_SECRET), "a log line holds the webhook URL");
     assertFalse(logs.text().contains(SECRET), "a log line holds the client secret");

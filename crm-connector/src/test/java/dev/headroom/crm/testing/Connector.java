@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.time.Clock;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import org.jdbi.v3.core.Jdbi;
 
 /**
  * A running connector for a test: a scripted scoring-service it follows, the app on a real
@@ -22,8 +23,10 @@ public final class Connector implements AutoCloseable {
   public final CrmConnectorServiceGrpc.CrmConnectorServiceBlockingStub stub;
   private final Server scoringServer;
   private final ManagedChannel channel;
+  private final Jdbi jdbi;
 
   public Connector(TestDatabase db) throws IOException {
+    jdbi = Jdbi.create(db.url(), db.user(), db.password());
     String scoringName = "fake-scoring-" + UUID.randomUUID();
     scoringServer = InProcessServerBuilder.forName(scoringName).addService(scoring).build().start();
     String crmName = "crm-" + UUID.randomUUID();
@@ -32,6 +35,20 @@ public final class Connector implements AutoCloseable {
             Apps.config(db, "in-process:" + scoringName), Clock.systemUTC(), crmName, true);
     channel = InProcessChannelBuilder.forName(crmName).build();
     stub = CrmConnectorServiceGrpc.newBlockingStub(channel);
+  }
+
+  /**
+   * The rule actions queued for an account, as "TYPE STATUS" lines in the order they were queued.
+   */
+  public java.util.List<String> ruleActions(String accountId) {
+    return jdbi.withHandle(
+        h ->
+            h.createQuery(
+                    "SELECT action_type || ' ' || status FROM crm.rule_action"
+                        + " WHERE account_id = :a ORDER BY created_at, action_key")
+                .bind("a", accountId)
+                .mapTo(String.class)
+                .list());
   }
 
   @Override
