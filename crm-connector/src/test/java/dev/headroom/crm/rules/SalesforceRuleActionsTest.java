@@ -2,6 +2,7 @@ package dev.headroom.crm.rules;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -10,10 +11,15 @@ import com.google.protobuf.Timestamp;
 import dev.headroom.api.common.v1.ExpansionType;
 import dev.headroom.api.common.v1.SignalStatus;
 import dev.headroom.api.common.v1.SignalType;
+import dev.headroom.api.crm.v1.ActionType;
 import dev.headroom.api.crm.v1.Connection;
 import dev.headroom.api.crm.v1.CreateConnectionRequest;
+import dev.headroom.api.crm.v1.CreateWorkflowRuleRequest;
 import dev.headroom.api.crm.v1.Credentials;
 import dev.headroom.api.crm.v1.CrmProvider;
+import dev.headroom.api.crm.v1.RuleAction;
+import dev.headroom.api.crm.v1.RuleCondition;
+import dev.headroom.api.crm.v1.WorkflowRule;
 import dev.headroom.api.scoring.v1.Score;
 import dev.headroom.api.signal.v1.EvidenceItem;
 import dev.headroom.api.signal.v1.Signal;
@@ -26,6 +32,9 @@ import dev.headroom.crm.testing.Connector;
 import dev.headroom.crm.testing.FakeScoring;
 import dev.headroom.kit.testing.Await;
 import dev.headroom.kit.testing.PostgresExtension;
+import dev.headroom.kit.testing.ViolatedFields;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import java.math.BigDecimal;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -307,6 +316,33 @@ class SalesforceRuleActionsTest {
             "type=\"SEND_ALERT\"",
             "provider=\"salesforce\""));
     assertTrue(counted(text, "crm_rule_actions_total", "outcome=\"done\"", "type=\"CREATE_TASK\""));
+  }
+
+  @Test
+  @Order(8)
+  void aFlagRuleNamesAFieldAndAnEnrolmentItsCampaign() {
+    StatusRuntimeException e =
+        assertThrows(
+            StatusRuntimeException.class,
+            () ->
+                crm.stub.createWorkflowRule(
+                    CreateWorkflowRuleRequest.newBuilder()
+                        .setRule(
+                            WorkflowRule.newBuilder()
+                                .setConnectionId(connectionId)
+                                .setName("broken actions")
+                                .setEnabled(true)
+                                .setCondition(RuleCondition.newBuilder().setScoreAbove(50))
+                                .addActions(
+                                    RuleAction.newBuilder()
+                                        .setType(ActionType.ACTION_TYPE_FLAG_REVIEW)
+                                        .setTarget("Review flag!"))
+                                .addActions(
+                                    RuleAction.newBuilder()
+                                        .setType(ActionType.ACTION_TYPE_ENROLL_CAMPAIGN)))
+                        .build()));
+    assertEquals(Status.Code.INVALID_ARGUMENT, e.getStatus().getCode());
+    assertEquals(List.of("rule.actions[0].target", "rule.actions[1].target"), ViolatedFields.of(e));
   }
 
   /** True when the Prometheus text has a sample of {@code name} with these labels above zero. */
