@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.headroom.kit.testing.Await;
-import dev.headroom.kit.testing.PostgresExtension;
 import dev.headroom.plugin.HeadroomClient;
 import dev.headroom.plugin.WebComponent;
 import io.helidon.webserver.WebServer;
@@ -23,8 +22,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -35,33 +32,21 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * store.
  */
 class BrowserAgainstPlatformTest {
-  @RegisterExtension static final PostgresExtension PG = new PostgresExtension();
+  @RegisterExtension static final PlatformWithOffer PLATFORM = new PlatformWithOffer();
 
   /** The browser script and its npm packages live with the plugin. */
   private static final Path WEB = Path.of("../prompt-plugin/src/test/web");
 
   private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
 
-  private static PlatformWithOffer platform;
-
-  @BeforeAll
-  static void startPlatform() {
-    platform = PlatformWithOffer.start(PG.database());
-  }
-
-  @AfterAll
-  static void stopPlatform() {
-    platform.close();
-  }
-
   @Test
   void promptServiceServesTheComponentUnderItsVersionOnly() throws Exception {
     HttpClient http = HttpClient.newHttpClient();
-    HttpResponse<String> script = get(http, platform.promptHttp() + WebComponent.PATH);
+    HttpResponse<String> script = get(http, PLATFORM.promptHttp() + WebComponent.PATH);
     HttpResponse<String> otherVersion =
-        get(http, platform.promptHttp() + "/assets/headroom-prompt/0.0.1/headroom-prompt.js");
+        get(http, PLATFORM.promptHttp() + "/assets/headroom-prompt/0.0.1/headroom-prompt.js");
     HttpResponse<String> notAVersion =
-        get(http, platform.promptHttp() + "/assets/headroom-prompt/latest/headroom-prompt.js");
+        get(http, PLATFORM.promptHttp() + "/assets/headroom-prompt/latest/headroom-prompt.js");
 
     assertEquals(200, script.statusCode());
     assertTrue(script.body().contains("customElements.define('headroom-prompt'"), "the component");
@@ -84,8 +69,8 @@ class BrowserAgainstPlatformTest {
     try (HeadroomClient client =
         HeadroomClient.builder()
             .plaintext()
-            .promptService("127.0.0.1:" + platform.promptGrpcPort())
-            .signalService("127.0.0.1:" + platform.signalGrpcPort())
+            .promptService("127.0.0.1:" + PLATFORM.promptGrpcPort())
+            .signalService("127.0.0.1:" + PLATFORM.signalGrpcPort())
             .deadline(Duration.ofSeconds(5))
             .batching(100, Duration.ofMillis(20))
             .build()) {
@@ -94,7 +79,7 @@ class BrowserAgainstPlatformTest {
               .host("127.0.0.1")
               .port(0)
               .shutdownHook(false)
-              .routing(r -> HostExample.routes(r, client, platform.promptHttp()))
+              .routing(r -> HostExample.routes(r, client, PLATFORM.promptHttp()))
               .build()
               .start();
       String out;
@@ -121,10 +106,10 @@ class BrowserAgainstPlatformTest {
       Await.until(
           "prompt-service stored the click and the dismissal",
           () ->
-              platform.storedPromptEvents(clicked).containsKey("CLICKED")
-                  && platform.storedPromptEvents(dismissed).containsKey("DISMISSED"));
-      assertEquals(Map.of("CLICKED", 1, "SHOWN", 1), platform.storedPromptEvents(clicked));
-      assertEquals(Map.of("DISMISSED", 1, "SHOWN", 1), platform.storedPromptEvents(dismissed));
+              PLATFORM.storedPromptEvents(clicked).containsKey("CLICKED")
+                  && PLATFORM.storedPromptEvents(dismissed).containsKey("DISMISSED"));
+      assertEquals(Map.of("CLICKED", 1, "SHOWN", 1), PLATFORM.storedPromptEvents(clicked));
+      assertEquals(Map.of("DISMISSED", 1, "SHOWN", 1), PLATFORM.storedPromptEvents(dismissed));
       assertTrue(Files.size(shots.resolve("prompt-en.png")) > 0);
       assertTrue(Files.size(shots.resolve("prompt-ar.png")) > 0);
     }

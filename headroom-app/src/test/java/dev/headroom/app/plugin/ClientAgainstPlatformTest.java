@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.headroom.kit.testing.Await;
-import dev.headroom.kit.testing.PostgresExtension;
 import dev.headroom.plugin.ClientStats;
 import dev.headroom.plugin.EventStream;
 import dev.headroom.plugin.HeadroomClient;
@@ -14,18 +13,19 @@ import dev.headroom.plugin.HeadroomListener;
 import dev.headroom.plugin.NoPromptReason;
 import dev.headroom.plugin.PromptDecision;
 import dev.headroom.plugin.PromptOffer;
+import dev.headroom.plugin.RejectedEvent;
 import dev.headroom.plugin.Surface;
 import dev.headroom.plugin.UndeliveredReason;
 import dev.headroom.plugin.UserRole;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -33,23 +33,13 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * The prompt plugin's client against the real platform over loopback TCP, with a proxy between them
  * that stalls, loses answers and goes down, as the network of a host product does. What is asserted
  * is what the host and the services see: the host's call returns no prompt in time and never
- * throws; the events prompt-service and signal-service store.
+ * throws; the events prompt-service and signal-service store, each once; what cannot be delivered
+ * is counted and reported to the host's listener.
  */
 class ClientAgainstPlatformTest {
-  @RegisterExtension static final PostgresExtension PG = new PostgresExtension();
+  @RegisterExtension static final PlatformWithOffer PLATFORM = new PlatformWithOffer();
 
-  private static PlatformWithOffer platform;
   private final Deque<AutoCloseable> opened = new ArrayDeque<>();
-
-  @BeforeAll
-  static void startPlatform() {
-    platform = PlatformWithOffer.start(PG.database());
-  }
-
-  @AfterAll
-  static void stopPlatform() {
-    platform.close();
-  }
 
   @AfterEach
   void closeWhatTheTestOpened() throws Exception {
@@ -90,8 +80,8 @@ class ClientAgainstPlatformTest {
 
   @Test
   void anOwnerGetsTheSelfServeOfferAndAMemberTheAskYourAdminCopy() {
-    TcpProxy prompt = proxyTo(platform.promptGrpcPort());
-    HeadroomClient client = start(client(prompt, proxyTo(platform.signalGrpcPort())));
+    TcpProxy prompt = proxyTo(PLATFORM.promptGrpcPort());
+    HeadroomClient client = start(client(prompt, proxyTo(PLATFORM.signalGrpcPort())));
 
     PromptOffer owner = ask(client, "owner-1", UserRole.OWNER).offer().orElseThrow();
     PromptOffer member = ask(client, "member-1", UserRole.MEMBER).offer().orElseThrow();
@@ -109,10 +99,10 @@ class ClientAgainstPlatformTest {
 
   @Test
   void aStalledServiceIsNoPromptWithinTheDeadline() {
-    TcpProxy prompt = proxyTo(platform.promptGrpcPort());
+    TcpProxy prompt = proxyTo(PLATFORM.promptGrpcPort());
     Duration deadline = Duration.ofMillis(300);
     HeadroomClient client =
-        start(client(prompt, proxyTo(platform.signalGrpcPort())).deadline(deadline));
+        start(client(prompt, proxyTo(PLATFORM.signalGrpcPort())).deadline(deadline));
     AtomicInteger warmUps = new AtomicInteger();
     Await.until(
         "an offer through the proxy within 300 ms",
@@ -137,10 +127,10 @@ class ClientAgainstPlatformTest {
 
   @Test
   void aServiceThatIsDownIsNoPromptNeverAnExceptionAndTheCircuitOpens() {
-    TcpProxy prompt = proxyTo(platform.promptGrpcPort());
+    TcpProxy prompt = proxyTo(PLATFORM.promptGrpcPort());
     HeadroomClient client =
         start(
-            client(prompt, proxyTo(platform.signalGrpcPort()))
+            client(prompt, proxyTo(PLATFORM.signalGrpcPort()))
                 .circuitBreaker(3, Duration.ofMillis(500), Duration.ofSeconds(1)));
     prompt.down();
 
@@ -166,21 +156,29 @@ class ClientAgainstPlatformTest {
 
   @Test
   void eventsOfAnOutageArriveAfterRecoveryAndNoneIsStoredTwice() {
-    TcpProxy prompt = proxyTo(platform.promptGrpcPort());
-    TcpProxy signal = proxyTo(platform.signalGrpcPort());
+    TcpProxy prompt = proxyTo(PLATFORM.promptGrpcPort());
+    TcpProxy signal = proxyTo(PLATFORM.signalGrpcPort());
+    List<RejectedEvent> refused = new CopyOnWriteArrayList<>();
     HeadroomClient client =
         start(
             client(prompt, signal)
                 .batching(100, Duration.ofMillis(20))
                 .sendDeadline(Duration.ofSeconds(2))
-                .retry(Duration.ofMillis(50), Duration.ofMillis(500), Duration.ofMinutes(3)));
+                .retry(Duration.ofMillis(50), Duration.ofMillis(500), Duration.ofMinutes(3))
+                .listener(
+                    new HeadroomListener() {
+                      @Override
+                      public void onEventsRejected(EventStream stream, List<RejectedEvent> events) {
+                        refused.addAll(events);
+                      }
+                    }));
     String first = offerFor(client, "outage-1");
     String second = offerFor(client, "outage-2");
     // Both connections are up before the answers are held: a new connection whose handshake
     // answer is held never carries a request.
     client.usage().userActive(ACCOUNT, "u-1");
     Await.until("signal-service reached", () -> client.stats().usage().delivered() == 1);
-    long attemptsBefore = platform.premiumAttempts();
+    long attemptsBefore = PLATFORM.premiumAttempts();
 
     // The services store these, but their answers never come back: the client must resend them.
     prompt.holdAnswers();
@@ -192,10 +190,10 @@ class ClientAgainstPlatformTest {
     }
     Await.until(
         "prompt-service stored the first prompt's events",
-        () -> platform.storedPromptEvents(first).equals(Map.of("CLICKED", 1, "SHOWN", 1)));
+        () -> PLATFORM.storedPromptEvents(first).equals(Map.of("CLICKED", 1, "SHOWN", 1)));
     Await.until(
         "signal-service counted the first paywall hits",
-        () -> platform.premiumAttempts() == attemptsBefore + 5);
+        () -> PLATFORM.premiumAttempts() == attemptsBefore + 5);
 
     // Then both services are unreachable while the host records more.
     prompt.down();
@@ -211,7 +209,7 @@ class ClientAgainstPlatformTest {
         () ->
             client.stats().promptEvents().retries() + client.stats().usage().retries()
                 > retries + 4);
-    assertEquals(Map.of(), platform.storedPromptEvents(second));
+    assertEquals(Map.of(), PLATFORM.storedPromptEvents(second));
 
     prompt.up();
     signal.up();
@@ -221,25 +219,32 @@ class ClientAgainstPlatformTest {
             client.stats().promptEvents().delivered() == 4
                 && client.stats().usage().delivered() == 11);
 
-    assertEquals(Map.of("CLICKED", 1, "SHOWN", 1), platform.storedPromptEvents(first));
-    assertEquals(Map.of("DISMISSED", 1, "SHOWN", 1), platform.storedPromptEvents(second));
-    assertEquals(attemptsBefore + 10, platform.premiumAttempts(), "each paywall hit counted once");
+    assertEquals(Map.of("CLICKED", 1, "SHOWN", 1), PLATFORM.storedPromptEvents(first));
+    assertEquals(Map.of("DISMISSED", 1, "SHOWN", 1), PLATFORM.storedPromptEvents(second));
+    assertEquals(attemptsBefore + 10, PLATFORM.premiumAttempts(), "each paywall hit counted once");
     for (ClientStats.StreamStats stream :
         new ClientStats.StreamStats[] {client.stats().promptEvents(), client.stats().usage()}) {
       assertEquals(0, stream.rejected(), stream.toString());
       assertTrue(stream.undelivered().isEmpty(), stream.toString());
     }
+
+    // An event signal-service refuses for its content is reported with the field, not retried.
+    String unknownFeature = client.usage().paywallHit(ACCOUNT, "u-1", "no_such_feature");
+    Await.until("the refusal is reported", () -> !refused.isEmpty());
+    assertEquals(unknownFeature, refused.get(0).eventId());
+    assertEquals("payload.feature_key", refused.get(0).field());
+    assertEquals(1, client.stats().usage().rejected());
   }
 
   @Test
   void aFloodDuringAnOutageStaysWithinTheBufferAndTheOverflowIsReported() {
-    TcpProxy prompt = proxyTo(platform.promptGrpcPort());
+    TcpProxy prompt = proxyTo(PLATFORM.promptGrpcPort());
     int capacity = 100;
     int batch = 50;
     AtomicLong reportedOverflow = new AtomicLong();
     HeadroomClient client =
         start(
-            client(prompt, proxyTo(platform.signalGrpcPort()))
+            client(prompt, proxyTo(PLATFORM.signalGrpcPort()))
                 .bufferCapacity(capacity)
                 .batching(batch, Duration.ofMillis(20))
                 .retry(Duration.ofMillis(50), Duration.ofMillis(500), Duration.ofMinutes(3))
@@ -281,7 +286,7 @@ class ClientAgainstPlatformTest {
     assertEquals(after.undelivered(UndeliveredReason.BUFFER_FULL), reportedOverflow.get());
     assertEquals(
         Map.of("SHOWN", (int) after.delivered()),
-        platform.storedPromptEvents(decision),
+        PLATFORM.storedPromptEvents(decision),
         "prompt-service stored exactly what the buffer held");
   }
 }

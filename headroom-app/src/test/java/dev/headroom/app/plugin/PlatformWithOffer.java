@@ -30,6 +30,7 @@ import dev.headroom.api.signal.v1.Subscription;
 import dev.headroom.api.signal.v1.UsageEvent;
 import dev.headroom.app.Platform;
 import dev.headroom.kit.testing.Await;
+import dev.headroom.kit.testing.PostgresExtension;
 import dev.headroom.kit.testing.TestDatabase;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
@@ -47,32 +48,32 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * The whole platform (signal, scoring, prompt and crm services, TCP on 127.0.0.1, random ports) on
  * a test database, set up so that GetPrompt returns a real offer: account "acme" on the free plan
  * is activated, "sso" is a feature of the pro plan, and an active FEATURE_GATE campaign offers pro
  * with English and Arabic copy and a 10 % annual discount. Reads what the services stored, for
- * assertions.
+ * assertions. A test class registers it as a static extension and shares it across its tests.
  */
-final class PlatformWithOffer implements AutoCloseable {
+final class PlatformWithOffer implements BeforeAllCallback, AfterAllCallback {
   static final String ACCOUNT = "acme";
   static final String FEATURE = "sso";
 
-  private final Platform platform;
-  private final TestDatabase database;
-  private final ManagedChannel promptChannel;
-  private final ManagedChannel signalChannel;
+  private final PostgresExtension postgres = new PostgresExtension();
+  private TestDatabase database;
+  private Platform platform;
+  private ManagedChannel promptChannel;
+  private ManagedChannel signalChannel;
 
-  private PlatformWithOffer(Platform platform, TestDatabase database) {
-    this.platform = platform;
-    this.database = database;
-    this.promptChannel = plaintext(promptGrpcPort());
-    this.signalChannel = plaintext(signalGrpcPort());
-  }
-
-  static PlatformWithOffer start(TestDatabase database) {
-    Platform platform =
+  @Override
+  public void beforeAll(ExtensionContext context) {
+    postgres.beforeAll(context);
+    database = postgres.database();
+    platform =
         Platform.start(
             Map.of(
                 "HEADROOM_DATABASE_URL",
@@ -87,14 +88,21 @@ final class PlatformWithOffer implements AutoCloseable {
                 "0",
                 "HEADROOM_HTTP_HOST",
                 "127.0.0.1"));
-    PlatformWithOffer started = new PlatformWithOffer(platform, database);
-    try {
-      started.seed();
-      return started;
-    } catch (RuntimeException e) {
-      started.close();
-      throw e;
+    promptChannel = plaintext(promptGrpcPort());
+    signalChannel = plaintext(signalGrpcPort());
+    seed();
+  }
+
+  @Override
+  public void afterAll(ExtensionContext context) {
+    if (promptChannel != null) {
+      promptChannel.shutdownNow();
+      signalChannel.shutdownNow();
     }
+    if (platform != null) {
+      platform.close();
+    }
+    postgres.afterAll(context);
   }
 
   int promptGrpcPort() {
@@ -138,13 +146,6 @@ final class PlatformWithOffer implements AutoCloseable {
         .getUsageSnapshot(GetUsageSnapshotRequest.newBuilder().setAccountId(ACCOUNT).build())
         .getSnapshot()
         .getPremiumAttempts14D();
-  }
-
-  @Override
-  public void close() {
-    promptChannel.shutdownNow();
-    signalChannel.shutdownNow();
-    platform.close();
   }
 
   private void seed() {
