@@ -111,19 +111,32 @@ final class TcpProxy implements AutoCloseable {
         "proxy-accept-" + port,
         () -> {
           while (!server.isClosed()) {
+            Socket client;
             try {
-              Socket client = server.accept();
-              Socket service = new Socket(InetAddress.getLoopbackAddress(), servicePort);
-              sockets.add(client);
-              sockets.add(service);
-              daemon("proxy-request", () -> pump(client, service, true));
-              daemon("proxy-answer", () -> pump(service, client, false));
+              client = server.accept();
             } catch (IOException e) {
-              // The listener was closed (down or close); a failed connect to the service drops
-              // that one client connection.
+              return; // down() or close() closed the listener
+            }
+            try {
+              connect(server, client, new Socket(InetAddress.getLoopbackAddress(), servicePort));
+            } catch (IOException e) {
+              closeQuietly(client); // the service refused: so does the proxy
             }
           }
         });
+  }
+
+  /** Starts forwarding, unless the proxy went down while the connection was being made. */
+  private synchronized void connect(ServerSocket server, Socket client, Socket service) {
+    if (server.isClosed()) {
+      closeQuietly(client);
+      closeQuietly(service);
+      return;
+    }
+    sockets.add(client);
+    sockets.add(service);
+    daemon("proxy-request", () -> pump(client, service, true));
+    daemon("proxy-answer", () -> pump(service, client, false));
   }
 
   /** Copies bytes from one side to the other while the state lets them pass. */
