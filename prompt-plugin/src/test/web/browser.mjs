@@ -1,5 +1,8 @@
 // Drives <headroom-prompt> on the host example's pages in the machine's Chromium (never a
 // downloaded browser). Usage: node browser.mjs <base-url> <screenshot-dir>
+// The host renders prompt-service's real answers for the catalog of headroom-app's
+// PlatformWithOffer (sso unlocked by Pro at $49.00 a month, 10 % off annually); each step asks as
+// another user, since prompt-service shows a user at most one prompt a day.
 // Prints one JSON line: the decision ids it clicked and dismissed. Exits non-zero on a failure.
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
@@ -12,14 +15,12 @@ const browser = await chromium.launch({
   args: ['--no-sandbox', '--disable-gpu'],
 });
 
-async function openPrompt(page, locale) {
-  await page.goto(`${base}/reports/sso?user=u-1&locale=${locale}`);
-  const dialog = page.getByRole('dialog', { name: 'Unlock SSO' });
+async function openPrompt(page, user, locale) {
+  await page.goto(`${base}/reports/sso?user=${user}&locale=${locale}`);
+  const dialog = page.getByRole('dialog');
   await dialog.waitFor();
-  const decisionId = await page.evaluate(
-    () => document.querySelector('headroom-prompt').prompt.decision_id,
-  );
-  return { dialog, decisionId };
+  const prompt = await page.evaluate(() => document.querySelector('headroom-prompt').prompt);
+  return { dialog, prompt, decisionId: prompt.decision_id };
 }
 
 function focusedClass(page) {
@@ -33,12 +34,14 @@ try {
   const page = await browser.newPage({ viewport: { width: 720, height: 640 } });
 
   // Rendering: title, body, comparison with the attempted feature highlighted, seats, price.
-  const first = await openPrompt(page, 'en-US');
+  const first = await openPrompt(page, 'browser-click', 'en-US');
   assert.equal(await first.dialog.getAttribute('dir'), 'ltr');
+  assert.equal(await page.getByRole('dialog', { name: 'Unlock SSO' }).count(), 1);
   const highlighted = first.dialog.locator('tr.highlighted th');
   assert.equal(await highlighted.textContent(), 'sso');
   const seats = first.dialog.getByLabel('Seats');
-  assert.equal(await seats.inputValue(), '3');
+  assert.ok(first.prompt.prefilled_seats > 0, 'prompt-service pre-fills the seats');
+  assert.equal(await seats.inputValue(), String(first.prompt.prefilled_seats));
   assert.match(await first.dialog.locator('.price').textContent(), /\$49\.00.*\$44\.10/);
   await page.screenshot({ path: `${shots}/prompt-en.png` });
 
@@ -60,12 +63,13 @@ try {
   assert.match(page.url(), /seats=5/);
 
   // Dismiss with Escape: the prompt goes away and focus returns to the page.
-  const second = await openPrompt(page, 'en-US');
+  const second = await openPrompt(page, 'browser-dismiss', 'en-US');
   await page.keyboard.press('Escape');
   await second.dialog.waitFor({ state: 'hidden' });
 
   // A right-to-left locale renders right to left.
-  const rtl = await openPrompt(page, 'ar');
+  const rtl = await openPrompt(page, 'browser-rtl', 'ar');
+  assert.equal(rtl.prompt.locale, 'ar', 'prompt-service answered with the Arabic copy');
   assert.equal(await rtl.dialog.getAttribute('dir'), 'rtl');
   assert.equal(await rtl.dialog.evaluate((e) => getComputedStyle(e).direction), 'rtl');
   await page.screenshot({ path: `${shots}/prompt-ar.png` });

@@ -8,7 +8,7 @@ import {
   formatMoney,
   seatQuantity,
   textDirection,
-} from '../../main/resources/META-INF/resources/headroom/prompt/v1/headroom-prompt.js';
+} from '../../main/resources/META-INF/resources/headroom-prompt/1.0.0/headroom-prompt.js';
 
 test('right-to-left languages render right to left, others left to right', () => {
   for (const locale of ['ar', 'ar-EG', 'he-IL', 'fa', 'ur-PK', 'HE']) {

@@ -12,7 +12,14 @@ import java.util.function.LongSupplier;
  * it drops expired answers, and if still full it simply does not remember the new one.
  */
 final class DecisionCache {
-  record Key(String accountId, String userId, String featureKey, Surface surface, String locale) {}
+  /** One question to prompt-service; the role is part of it (it changes the offer's copy). */
+  record Key(
+      String accountId,
+      String userId,
+      String featureKey,
+      Surface surface,
+      String locale,
+      UserRole role) {}
 
   private record Answer(NoPromptReason reason, long expiresAt) {}
 

@@ -68,22 +68,42 @@ public final class PromptClient {
   }
 
   /**
-   * Is there an offer for this user touching this feature on this surface? Returns within about the
-   * configured deadline, never throws, never returns null.
+   * Is there an offer for this user touching this feature on this surface? Without the user's role,
+   * prompt-service treats the user as a {@link UserRole#MEMBER}: the offer, if any, is the "ask
+   * your admin" copy. Use {@link #get(String, String, String, Surface, String, UserRole)} when the
+   * host knows the role.
+   *
+   * @see #get(String, String, String, Surface, String, UserRole)
+   */
+  public PromptDecision get(
+      String accountId, String userId, String featureKey, Surface surface, String locale) {
+    return get(accountId, userId, featureKey, surface, locale, null);
+  }
+
+  /**
+   * Is there an offer for this user, who has this role now, touching this feature on this surface?
+   * Returns within about the configured deadline, never throws, never returns null.
    *
    * @param accountId the host's account id (required)
    * @param userId the host's user id (required)
    * @param featureKey the feature being touched; null or empty on HOME and BILLING
    * @param surface where the prompt would appear (required)
    * @param locale BCP 47 locale of the user, e.g. "en-US"; null or empty for the account's
+   * @param role the user's role as the host knows it at this moment: OWNER, ADMIN and BILLING get
+   *     the self-serve offer, MEMBER (or null) the "ask your admin" copy
    * @return the offer, or no prompt with the reason
    */
   public PromptDecision get(
-      String accountId, String userId, String featureKey, Surface surface, String locale) {
+      String accountId,
+      String userId,
+      String featureKey,
+      Surface surface,
+      String locale,
+      UserRole role) {
     long started = ticker.getAsLong();
     PromptDecision decision;
     try {
-      decision = decide(accountId, userId, featureKey, surface, locale);
+      decision = decide(accountId, userId, featureKey, surface, locale, role);
     } catch (RuntimeException e) {
       decision = PromptDecision.none(NoPromptReason.ERROR);
     }
@@ -92,7 +112,12 @@ public final class PromptClient {
   }
 
   private PromptDecision decide(
-      String accountId, String userId, String featureKey, Surface surface, String locale) {
+      String accountId,
+      String userId,
+      String featureKey,
+      Surface surface,
+      String locale,
+      UserRole role) {
     if (closed.get()) {
       return PromptDecision.none(NoPromptReason.CLIENT_CLOSED);
     }
@@ -100,7 +125,8 @@ public final class PromptClient {
       return PromptDecision.none(NoPromptReason.INVALID_REQUEST);
     }
     DecisionCache.Key key =
-        new DecisionCache.Key(accountId, userId, orEmpty(featureKey), surface, orEmpty(locale));
+        new DecisionCache.Key(
+            accountId, userId, orEmpty(featureKey), surface, orEmpty(locale), role);
     NoPromptReason remembered = cache.lookup(key);
     if (remembered != null) {
       return PromptDecision.none(remembered);

@@ -45,6 +45,7 @@ final class PromptWire {
             .setFeatureKey(key.featureKey())
             .setSurface(surface(key.surface()))
             .setLocale(key.locale())
+            .setUserRole(role(key.role()))
             .build();
     GetPromptResponse response =
         stub.withDeadlineAfter(deadline.toNanos(), TimeUnit.NANOSECONDS).getPrompt(request);
@@ -99,6 +100,18 @@ final class PromptWire {
       case FEATURE_USE -> dev.headroom.api.prompt.v1.Surface.SURFACE_FEATURE_USE;
       case HOME -> dev.headroom.api.prompt.v1.Surface.SURFACE_HOME;
       case BILLING -> dev.headroom.api.prompt.v1.Surface.SURFACE_BILLING;
+    };
+  }
+
+  static dev.headroom.api.common.v1.UserRole role(UserRole r) {
+    if (r == null) {
+      return dev.headroom.api.common.v1.UserRole.USER_ROLE_UNSPECIFIED;
+    }
+    return switch (r) {
+      case OWNER -> dev.headroom.api.common.v1.UserRole.USER_ROLE_OWNER;
+      case ADMIN -> dev.headroom.api.common.v1.UserRole.USER_ROLE_ADMIN;
+      case BILLING -> dev.headroom.api.common.v1.UserRole.USER_ROLE_BILLING;
+      case MEMBER -> dev.headroom.api.common.v1.UserRole.USER_ROLE_MEMBER;
     };
   }
 

@@ -52,9 +52,6 @@ final class FakePromptService extends PromptServiceGrpc.PromptServiceImplBase
   volatile Mode mode = Mode.OFFER;
   volatile NoPromptReason noPromptReason = NoPromptReason.NO_PROMPT_REASON_FREQUENCY_CAPPED;
 
-  /** The offer's call to action; a test with a browser points it at the host. */
-  volatile String ctaUrl = "https://host.example/upgrade?plan=pro&seats=3";
-
   /** Released by the test to let stalled calls go on (they answer an offer). */
   volatile CountDownLatch stall = new CountDownLatch(1);
 
@@ -158,7 +155,7 @@ final class FakePromptService extends PromptServiceGrpc.PromptServiceImplBase
         .setTitle("Unlock SSO")
         .setBody("Pro includes single sign-on.")
         .setCtaLabel("Upgrade")
-        .setCtaUrl(ctaUrl)
+        .setCtaUrl("https://host.example/upgrade?plan=pro&seats=3")
         .setCurrentPlan(
             PlanSummary.newBuilder()
                 .setPlanKey("free")

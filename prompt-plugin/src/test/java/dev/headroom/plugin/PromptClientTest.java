@@ -53,7 +53,27 @@ class PromptClientTest extends AgainstFakePromptService {
     assertEquals("sso", sent.getFeatureKey());
     assertEquals("de-DE", sent.getLocale());
     assertEquals(dev.headroom.api.prompt.v1.Surface.SURFACE_FEATURE_USE, sent.getSurface());
+    assertEquals(
+        dev.headroom.api.common.v1.UserRole.USER_ROLE_UNSPECIFIED,
+        sent.getUserRole(),
+        "without a role prompt-service treats the user as a member");
     assertEquals(1, client.stats().prompts());
+  }
+
+  @Test
+  void sendsTheRoleTheHostKnowsAndAsksAgainWhenItChanges() {
+    HeadroomClient client = start(builder(server.target()));
+    server.mode = FakePromptService.Mode.NO_PROMPT;
+
+    client.prompts().get("acme", "u-1", "sso", Surface.FEATURE_USE, "en", UserRole.MEMBER);
+    client.prompts().get("acme", "u-1", "sso", Surface.FEATURE_USE, "en", UserRole.ADMIN);
+
+    // The member's "no prompt" is remembered for a member only: the new admin is asked about.
+    assertEquals(
+        List.of(
+            dev.headroom.api.common.v1.UserRole.USER_ROLE_MEMBER,
+            dev.headroom.api.common.v1.UserRole.USER_ROLE_ADMIN),
+        server.requests.stream().map(r -> r.getUserRole()).toList());
   }
 
   @Test

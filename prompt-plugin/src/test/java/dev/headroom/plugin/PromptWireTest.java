@@ -1,5 +1,6 @@
 package dev.headroom.plugin;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -17,5 +18,13 @@ class PromptWireTest {
       assertNotEquals(NoPromptReason.UNSPECIFIED, mapped, wire + " has no name in the client");
       assertTrue(mapped.decidedByService(), wire + " is prompt-service's own answer");
     }
+  }
+
+  @Test
+  void everyRoleReachesPromptServiceByTheSameName() {
+    for (UserRole role : UserRole.values()) {
+      assertEquals("USER_ROLE_" + role.name(), PromptWire.role(role).name());
+    }
+    assertEquals(dev.headroom.api.common.v1.UserRole.USER_ROLE_UNSPECIFIED, PromptWire.role(null));
   }
 }

@@ -11,6 +11,7 @@ import dev.headroom.plugin.ClientStats;
 import dev.headroom.plugin.HeadroomClient;
 import dev.headroom.plugin.PromptDecision;
 import dev.headroom.plugin.Surface;
+import dev.headroom.plugin.UserRole;
 import io.grpc.ManagedChannel;
 import io.grpc.Server;
 import io.grpc.inprocess.InProcessChannelBuilder;
@@ -101,6 +102,7 @@ public class GetOverheadBenchmark {
             .setFeatureKey("sso")
             .setSurface(dev.headroom.api.prompt.v1.Surface.SURFACE_FEATURE_USE)
             .setLocale("en-US")
+            .setUserRole(dev.headroom.api.common.v1.UserRole.USER_ROLE_OWNER)
             .build();
   }
 
@@ -127,7 +129,7 @@ public class GetOverheadBenchmark {
 
   @Benchmark
   public PromptDecision client() {
-    return client.prompts().get("acme", "u-1", "sso", Surface.FEATURE_USE, "en-US");
+    return client.prompts().get("acme", "u-1", "sso", Surface.FEATURE_USE, "en-US", UserRole.OWNER);
   }
 
   private static Prompt offer() {

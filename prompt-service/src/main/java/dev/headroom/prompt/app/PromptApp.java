@@ -26,6 +26,7 @@ import dev.headroom.prompt.grpc.CampaignProtos;
 import dev.headroom.prompt.grpc.ExperimentProtos;
 import dev.headroom.prompt.grpc.PromptGrpcService;
 import dev.headroom.prompt.http.ResultsRoutes;
+import dev.headroom.prompt.http.WebComponentRoute;
 import dev.headroom.prompt.results.ExperimentReports;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
@@ -153,6 +154,7 @@ public final class PromptApp implements HostedService {
         ResultsRoutes results =
             new ResultsRoutes(reports, new HttpErrors(new ErrorMapper("prompt")));
         hb.http(config.http()).routes(results::register);
+        hb.routes(new WebComponentRoute(PromptApp.class.getClassLoader())::register);
       }
       ServiceHost host = hb.build();
       exposures.start();

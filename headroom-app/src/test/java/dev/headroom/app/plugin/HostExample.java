@@ -1,45 +1,48 @@
-package dev.headroom.plugin;
+package dev.headroom.app.plugin;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.headroom.plugin.HeadroomClient;
+import dev.headroom.plugin.PromptDecision;
+import dev.headroom.plugin.PromptEventKind;
+import dev.headroom.plugin.Surface;
+import dev.headroom.plugin.UserRole;
+import dev.headroom.plugin.WebComponent;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRouting;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 
 /**
- * The worked example of the README: what a host backend (here a Helidon SE one) adds to embed
- * Headroom. A gated feature's page records the paywall hit, asks for a prompt and renders it with
- * the web component; the component's script is served from the plugin jar; the component's reports
- * come back to the host, which forwards them through the client.
+ * The worked example of the plugin's README: what a host backend (here a Helidon SE one) adds to
+ * embed Headroom. A gated feature's page records the paywall hit, asks for a prompt and renders it
+ * with the web component, loaded from prompt-service's versioned URL; the component's reports come
+ * back to the host, which forwards them through the client.
  */
 final class HostExample {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final String SCRIPT = "META-INF/resources/headroom/prompt/v1/headroom-prompt.js";
 
   private HostExample() {}
 
-  static void routes(HttpRouting.Builder routing, HeadroomClient headroom) {
+  /**
+   * @param promptServiceHttp where prompt-service's HTTP server is (or a CDN with the same paths)
+   */
+  static void routes(
+      HttpRouting.Builder routing, HeadroomClient headroom, String promptServiceHttp) {
+    String script = promptServiceHttp + WebComponent.PATH;
     routing
-        .get(
-            "/headroom/prompt/v1/headroom-prompt.js",
-            (req, res) -> {
-              res.header(HeaderNames.CONTENT_TYPE, "text/javascript; charset=utf-8");
-              res.header(HeaderNames.CACHE_CONTROL, "public, max-age=86400");
-              res.send(script());
-            })
         .get(
             "/reports/sso",
             (req, res) -> {
-              // The host knows who is signed in; the example takes it from the query.
+              // The host knows who is signed in and their role; the example takes them from the
+              // query.
               String account = "acme";
               String user = req.query().first("user").orElse("u-1");
               String locale = req.query().first("locale").orElse("en-US");
               headroom.usage().paywallHit(account, user, "sso");
               PromptDecision decision =
-                  headroom.prompts().get(account, user, "sso", Surface.FEATURE_USE, locale);
+                  headroom
+                      .prompts()
+                      .get(account, user, "sso", Surface.FEATURE_USE, locale, UserRole.OWNER);
               String prompt =
                   decision
                       .offer()
@@ -50,13 +53,13 @@ final class HostExample {
                                   + "\"></headroom-prompt>")
                       .orElse("");
               res.header(HeaderNames.CONTENT_TYPE, "text/html; charset=utf-8");
-              res.send(page("SSO is a Pro feature", prompt));
+              res.send(page("SSO is a Pro feature", script, prompt));
             })
         .get(
             "/checkout",
             (req, res) -> {
               res.header(HeaderNames.CONTENT_TYPE, "text/html; charset=utf-8");
-              res.send(page("Checkout", ""));
+              res.send(page("Checkout", script, ""));
             })
         .post(
             "/headroom/prompt-events",
@@ -84,15 +87,15 @@ final class HostExample {
     };
   }
 
-  private static String page(String heading, String prompt) {
+  private static String page(String heading, String script, String prompt) {
     return """
     <!doctype html>
     <html lang="en"><head><meta charset="utf-8"><title>Host</title>
-    <script type="module" src="/headroom/prompt/v1/headroom-prompt.js"></script>
+    <script type="module" src="%s"></script>
     <style>body{font-family:system-ui;margin:2rem} headroom-prompt{margin-top:1rem}</style>
     </head><body><h1>%s</h1><button id="host-button">Back</button>%s</body></html>
     """
-        .formatted(heading, prompt);
+        .formatted(script, heading, prompt);
   }
 
   private static String htmlAttribute(String s) {
@@ -101,16 +104,5 @@ final class HostExample {
         .replace("'", "&#39;")
         .replace("<", "&lt;")
         .replace(">", "&gt;");
-  }
-
-  private static byte[] script() {
-    try (InputStream in = HostExample.class.getClassLoader().getResourceAsStream(SCRIPT)) {
-      if (in == null) {
-        throw new IllegalStateException(SCRIPT + " is not on the class path");
-      }
-      return in.readAllBytes();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 }

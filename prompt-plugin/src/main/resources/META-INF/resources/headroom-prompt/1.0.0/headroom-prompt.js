@@ -1,8 +1,9 @@
 // <headroom-prompt>: renders one Headroom prompt (the JSON of PromptOffer.toJson()) and reports
-// what the user does with it. Dependency-free ES module; served versioned under
-// /headroom/prompt/v1/ so a page can pin the version it was tested with.
+// what the user does with it. Dependency-free ES module, version 1.0.0; prompt-service serves it
+// at /assets/headroom-prompt/1.0.0/headroom-prompt.js (cached for a year: a changed file gets a
+// new version), so a page pins the version it was tested with and a CDN copy can sit beside it.
 //
-//   <script type="module" src="/headroom/prompt/v1/headroom-prompt.js"></script>
+//   <script type="module" src="https://prompt.example/assets/headroom-prompt/1.0.0/headroom-prompt.js"></script>
 //   <headroom-prompt endpoint="/headroom/prompt-events" prompt='{"decision_id":"...",...}'>
 //   </headroom-prompt>
 //
