@@ -23,6 +23,7 @@ import dev.headroom.scoring.service.Measures;
 import dev.headroom.scoring.service.Models;
 import dev.headroom.scoring.service.Outcomes;
 import dev.headroom.scoring.service.Rescorer;
+import dev.headroom.scoring.service.RevenueHistory;
 import dev.headroom.scoring.service.ScoreQueries;
 import dev.headroom.scoring.service.ScoreRecorder;
 import dev.headroom.scoring.service.ScoringMetrics;
@@ -78,6 +79,7 @@ public final class ScoringApp implements HostedService {
       CursorStore cursors = new CursorStore(db.schema(), jdbi);
       Models models = new Models(jdbi, clock);
       ProtoScoreEncoding encoding = new ProtoScoreEncoding();
+      new RevenueHistory(jdbi, encoding).backfill();
       ManagedChannel signal = peers.channel("signal");
       CatalogCache catalog =
           new CatalogCache(

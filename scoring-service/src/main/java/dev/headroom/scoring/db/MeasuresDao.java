@@ -24,6 +24,9 @@ public interface MeasuresDao {
       List<String> productKeys,
       List<String> planKeys) {}
 
+  /** An account's stored snapshot (encoded) and the upstream cursor that carried it. */
+  record StoredSnapshot(String accountId, long upstreamCursor, byte[] snapshot) {}
+
   /** The band and motion of a score. */
   record ScoreSegmentRow(String accountId, String band, String motion) {}
 
@@ -43,6 +46,21 @@ public interface MeasuresDao {
       ON CONFLICT DO NOTHING\
       """)
   void insertRevenue(@BindMethods RevenueRow row);
+
+  /**
+   * Accounts with a currency but no revenue point yet, by account id after {@code after}: scored
+   * before revenue was kept.
+   */
+  @SqlQuery(
+      """
+      SELECT s.account_id, s.upstream_cursor, s.snapshot FROM account_state s
+      WHERE s.account_id > :after AND s.currency <> ''
+        AND NOT EXISTS (SELECT 1 FROM account_revenue r WHERE r.account_id = s.account_id)
+      ORDER BY s.account_id LIMIT :limit\
+      """)
+  @RegisterConstructorMapper(StoredSnapshot.class)
+  List<StoredSnapshot> snapshotsWithoutRevenue(
+      @Bind("after") String afterAccountId, @Bind("limit") int limit);
 
   /**
    * What the measures of [from, to) read: each account's latest point before {@code from} (its

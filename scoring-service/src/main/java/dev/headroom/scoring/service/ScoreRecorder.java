@@ -8,16 +8,12 @@ import dev.headroom.scoring.db.ScoreDao;
 import dev.headroom.scoring.db.SignalOutcomeDao;
 import dev.headroom.scoring.domain.AccountFacts;
 import dev.headroom.scoring.domain.HeldSignal;
-import dev.headroom.scoring.domain.Money;
 import dev.headroom.scoring.domain.ScoreResult;
 import dev.headroom.scoring.domain.Scorer;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 import org.jdbi.v3.core.Jdbi;
 
 /**
@@ -91,16 +87,7 @@ public final class ScoreRecorder {
                       snapshot.currencyCode(),
                       snapshot.bytes(),
                       ScoreRows.utc(now)));
-              snapshot
-                  .arr()
-                  .ifPresent(
-                      arr ->
-                          recordRevenue(
-                              h.attach(MeasuresDao.class),
-                              cursor,
-                              snapshot,
-                              arr,
-                              snapshot.planByProduct()));
+              RevenueHistory.record(h.attach(MeasuresDao.class), cursor, snapshot);
               if (facts.isEmpty()) {
                 cursors.save(h, consumerName, cursor);
                 return new Result(Applied.UNSCORABLE, null);
@@ -160,41 +147,6 @@ public final class ScoreRecorder {
       metrics.unscorable();
     }
     return result.applied;
-  }
-
-  /**
-   * Adds a point to the account's revenue history when its ARR, currency or subscriptions differ
-   * from the latest point: the measures need ARR over time, and signal-service keeps only the
-   * current ARR.
-   */
-  private static void recordRevenue(
-      MeasuresDao dao,
-      long cursor,
-      UpstreamSnapshot snapshot,
-      Money arr,
-      Map<String, String> planByProduct) {
-    TreeMap<String, String> sorted = new TreeMap<>(planByProduct);
-    MeasuresDao.RevenueRow row =
-        new MeasuresDao.RevenueRow(
-            snapshot.accountId(),
-            cursor,
-            ScoreRows.utc(snapshot.asOf()),
-            arr.currency(),
-            arr.minorUnits(),
-            List.copyOf(sorted.keySet()),
-            List.copyOf(sorted.values()));
-    boolean same =
-        dao.latestRevenue(snapshot.accountId())
-            .map(
-                latest ->
-                    latest.currency().equals(row.currency())
-                        && latest.arrMinor() == row.arrMinor()
-                        && latest.productKeys().equals(row.productKeys())
-                        && latest.planKeys().equals(row.planKeys()))
-            .orElse(false);
-    if (!same) {
-      dao.insertRevenue(row);
-    }
   }
 
   private record Result(Applied applied, ScoreResult score) {}
