@@ -626,6 +626,18 @@ class BusinessMeasuresApiTest {
     HttpResponse<String> malformed = get("?from=yesterday&to=2026-04-01T00:00:00Z");
     assertEquals(400, malformed.statusCode());
     assertEquals("from", JSON.readTree(malformed.body()).at("/error/field").asText());
+
+    try (HttpClient client = HttpClient.newHttpClient()) {
+      HttpResponse<String> posted =
+          client.send(
+              HttpRequest.newBuilder(
+                      URI.create("http://127.0.0.1:" + app.httpPort() + "/v1/measures"))
+                  .POST(HttpRequest.BodyPublishers.ofString("{}"))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertEquals(405, posted.statusCode());
+      assertEquals("GET", posted.headers().firstValue("allow").orElse(""));
+    }
   }
 
   private static HttpResponse<String> get(String query) throws Exception {
