@@ -5,6 +5,7 @@ import dev.headroom.kit.ServiceHost;
 import dev.headroom.kit.db.Database;
 import dev.headroom.kit.error.ErrorMapper;
 import dev.headroom.kit.grpc.PeerChannels;
+import dev.headroom.kit.http.HttpErrors;
 import dev.headroom.kit.outbox.Backoff;
 import dev.headroom.kit.outbox.CursorStore;
 import dev.headroom.kit.outbox.Outbox;
@@ -16,10 +17,13 @@ import dev.headroom.kit.paging.Paging;
 import dev.headroom.scoring.consume.CatalogCache;
 import dev.headroom.scoring.consume.SignalChangeConsumer;
 import dev.headroom.scoring.grpc.ScoringGrpcService;
+import dev.headroom.scoring.http.MeasuresRoute;
 import dev.headroom.scoring.mapping.ProtoScoreEncoding;
+import dev.headroom.scoring.service.Measures;
 import dev.headroom.scoring.service.Models;
 import dev.headroom.scoring.service.Outcomes;
 import dev.headroom.scoring.service.Rescorer;
+import dev.headroom.scoring.service.RevenueHistory;
 import dev.headroom.scoring.service.ScoreQueries;
 import dev.headroom.scoring.service.ScoreRecorder;
 import dev.headroom.scoring.service.ScoringMetrics;
@@ -39,18 +43,24 @@ public final class ScoringApp implements HostedService {
   private final Database database;
   private final SignalChangeConsumer consumer;
   private final Rescorer rescorer;
+  private final ScoringGrpcService grpc;
 
   private ScoringApp(
-      ServiceHost host, Database database, SignalChangeConsumer consumer, Rescorer rescorer) {
+      ServiceHost host,
+      Database database,
+      SignalChangeConsumer consumer,
+      Rescorer rescorer,
+      ScoringGrpcService grpc) {
     this.host = host;
     this.database = database;
     this.consumer = consumer;
     this.rescorer = rescorer;
+    this.grpc = grpc;
   }
 
   /**
    * @param inProcessName serve gRPC in-process under this name instead of TCP; null for TCP
-   * @param withHttp start the Helidon server (health, metrics)
+   * @param withHttp start the Helidon server (health, metrics, {@code /v1/measures})
    */
   // Periodic and fire-and-forget tasks handle their own failures; shutting the executor down
   // cancels them.
@@ -69,6 +79,7 @@ public final class ScoringApp implements HostedService {
       CursorStore cursors = new CursorStore(db.schema(), jdbi);
       Models models = new Models(jdbi, clock);
       ProtoScoreEncoding encoding = new ProtoScoreEncoding();
+      new RevenueHistory(jdbi, encoding).backfill();
       ManagedChannel signal = peers.channel("signal");
       CatalogCache catalog =
           new CatalogCache(
@@ -99,13 +110,17 @@ public final class ScoringApp implements HostedService {
       OutboxWatch watch =
           new OutboxWatch(outbox, listener, new ErrorMapper("scoring"), config.watch());
       OutboxPruner pruner = new OutboxPruner(outbox, config.pruner());
+      Measures measures = new Measures(jdbi, config.measures());
       ScoringGrpcService grpc =
           new ScoringGrpcService(
               new ScoreQueries(jdbi, paging),
               models,
               new Outcomes(jdbi, paging, models, clock),
+              measures,
               watch,
               clock);
+      MeasuresRoute measuresRoute =
+          new MeasuresRoute(measures, new HttpErrors(new ErrorMapper("scoring")));
 
       ServiceHost.Builder hb =
           ServiceHost.builder("scoring")
@@ -113,6 +128,7 @@ public final class ScoringApp implements HostedService {
               .meterRegistry(registry)
               .readinessCheck(db.readinessCheck())
               .addService(grpc)
+              .routes(measuresRoute::register)
               .beforeDrain(watch::close)
               .beforeDrain(consumer::close)
               .closeOnShutdown(db)
@@ -133,7 +149,7 @@ public final class ScoringApp implements HostedService {
       host.start();
       consumer.start();
       rescorer.resumeUnfinished();
-      return new ScoringApp(host, db, consumer, rescorer);
+      return new ScoringApp(host, db, consumer, rescorer, grpc);
     } catch (RuntimeException e) {
       peers.close();
       db.close();
@@ -153,6 +169,11 @@ public final class ScoringApp implements HostedService {
   /** The last signal-service cursor the change consumer saved. */
   public long consumerPosition() {
     return consumer.position();
+  }
+
+  /** The ScoringService this app serves, to serve it elsewhere too (tests, other servers). */
+  public ScoringGrpcService grpcService() {
+    return grpc;
   }
 
   public boolean rescoreRunning() {

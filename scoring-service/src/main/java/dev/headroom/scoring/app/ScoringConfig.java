@@ -7,6 +7,8 @@ import dev.headroom.kit.grpc.GrpcServerSettings;
 import dev.headroom.kit.http.HttpSettings;
 import dev.headroom.kit.outbox.OutboxPruner;
 import dev.headroom.kit.outbox.OutboxWatch;
+import dev.headroom.scoring.domain.measures.MeasuresRules;
+import dev.headroom.scoring.service.Measures;
 import dev.headroom.scoring.service.Rescorer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -26,6 +28,7 @@ public record ScoringConfig(
     String coreProductKey,
     Duration catalogRefreshInterval,
     Duration catalogDeadline,
+    Measures.Settings measures,
     Rescorer.Settings rescore,
     OutboxWatch.Settings watch,
     OutboxPruner.Settings pruner) {
@@ -50,12 +53,26 @@ public record ScoringConfig(
         c.string("scoring.core-product-key"),
         c.duration("scoring.catalog-refresh-interval"),
         c.duration("scoring.catalog-deadline"),
+        new Measures.Settings(
+            positive(c, "measures.max-period"),
+            new MeasuresRules(
+                positive(c, "measures.conversion-window"),
+                c.integer("measures.score-bucket-width", 1, 100),
+                c.string("scoring.core-product-key"))),
         new Rescorer.Settings(
             c.integer("rescore.batch-size", 1, 100_000),
             Math.min(
                 Runtime.getRuntime().availableProcessors(), c.integer("rescore.threads", 1, 256))),
         OutboxWatch.Settings.from(c),
         OutboxPruner.Settings.from(c));
+  }
+
+  private static Duration positive(KitConfig c, String key) {
+    Duration d = c.duration(key);
+    if (!d.isPositive()) {
+      throw new ConfigException(key, key + " must be positive");
+    }
+    return d;
   }
 
   @Override

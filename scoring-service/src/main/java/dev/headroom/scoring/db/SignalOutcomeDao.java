@@ -32,8 +32,14 @@ public interface SignalOutcomeDao {
       Double fValue,
       OffsetDateTime recordedAt) {}
 
+  /** Score, band and motion are null when the signal was recorded without them. */
   record FiredRow(
-      String accountId, String signalType, OffsetDateTime since, String band, String motion) {}
+      String accountId,
+      String signalType,
+      OffsetDateTime since,
+      Integer score,
+      String band,
+      String motion) {}
 
   @SqlQuery("SELECT * FROM outcome WHERE outcome_id = :id")
   @RegisterConstructorMapper(OutcomeRow.class)
@@ -71,21 +77,30 @@ public interface SignalOutcomeDao {
       @Bind("afterId") String afterId,
       @Bind("limit") int limit);
 
+  /** WON outcomes with {@code from <= occurred_at <= to}. */
+  @SqlQuery(
+      """
+      SELECT * FROM outcome WHERE result = 'WON' AND occurred_at >= :from AND occurred_at <= :to
+      ORDER BY outcome_id\
+      """)
+  @RegisterConstructorMapper(OutcomeRow.class)
+  List<OutcomeRow> wonBetween(@Bind("from") OffsetDateTime from, @Bind("to") OffsetDateTime to);
+
   @SqlQuery("SELECT * FROM outcome ORDER BY outcome_id")
   @RegisterConstructorMapper(OutcomeRow.class)
   List<OutcomeRow> allOutcomes();
 
   @SqlUpdate(
       """
-      INSERT INTO fired_signal (account_id, signal_type, since, band, motion, first_seen_at)
-      VALUES (:accountId, :signalType, :since, :band, :motion, :at)
+      INSERT INTO fired_signal (account_id, signal_type, since, score, band, motion, first_seen_at)
+      VALUES (:accountId, :signalType, :since, :score, :band, :motion, :at)
       ON CONFLICT DO NOTHING\
       """)
   void recordFired(@BindMethods FiredRow row, @Bind("at") OffsetDateTime firstSeenAt);
 
   @SqlQuery(
       """
-      SELECT account_id, signal_type, since, band, motion FROM fired_signal
+      SELECT account_id, signal_type, since, score, band, motion FROM fired_signal
       WHERE (CAST(:since AS timestamptz) IS NULL OR since >= :since)
         AND (CAST(:until AS timestamptz) IS NULL OR since < :until)
       ORDER BY account_id, signal_type, since\

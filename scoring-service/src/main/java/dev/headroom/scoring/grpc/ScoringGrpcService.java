@@ -11,6 +11,8 @@ import dev.headroom.api.scoring.v1.CreateModelRequest;
 import dev.headroom.api.scoring.v1.CreateModelResponse;
 import dev.headroom.api.scoring.v1.FitModelRequest;
 import dev.headroom.api.scoring.v1.FitModelResponse;
+import dev.headroom.api.scoring.v1.GetBusinessMeasuresRequest;
+import dev.headroom.api.scoring.v1.GetBusinessMeasuresResponse;
 import dev.headroom.api.scoring.v1.GetModelRequest;
 import dev.headroom.api.scoring.v1.GetModelResponse;
 import dev.headroom.api.scoring.v1.GetScoreRequest;
@@ -47,8 +49,10 @@ import dev.headroom.scoring.domain.learning.FitOptions;
 import dev.headroom.scoring.domain.learning.OutcomeResult;
 import dev.headroom.scoring.domain.learning.PerformanceQuery;
 import dev.headroom.scoring.domain.learning.SignalPerformance;
+import dev.headroom.scoring.mapping.MeasuresProtos;
 import dev.headroom.scoring.mapping.ModelProtos;
 import dev.headroom.scoring.mapping.ScoreProtos;
+import dev.headroom.scoring.service.Measures;
 import dev.headroom.scoring.service.ModelVersion;
 import dev.headroom.scoring.service.Models;
 import dev.headroom.scoring.service.Outcomes;
@@ -78,14 +82,21 @@ public final class ScoringGrpcService extends ScoringServiceGrpc.ScoringServiceI
   private final ScoreQueries queries;
   private final Models models;
   private final Outcomes outcomes;
+  private final Measures measures;
   private final OutboxWatch watch;
   private final Clock clock;
 
   public ScoringGrpcService(
-      ScoreQueries queries, Models models, Outcomes outcomes, OutboxWatch watch, Clock clock) {
+      ScoreQueries queries,
+      Models models,
+      Outcomes outcomes,
+      Measures measures,
+      OutboxWatch watch,
+      Clock clock) {
     this.queries = queries;
     this.models = models;
     this.outcomes = outcomes;
+    this.measures = measures;
     this.watch = watch;
     this.clock = clock;
   }
@@ -312,6 +323,19 @@ public final class ScoringGrpcService extends ScoringServiceGrpc.ScoringServiceI
       b.addRows(row);
     }
     reply(obs, b.build());
+  }
+
+  // ---- business measures
+  // -----------------------------------------------------------------------------------
+
+  @Override
+  public void getBusinessMeasures(
+      GetBusinessMeasuresRequest req, StreamObserver<GetBusinessMeasuresResponse> obs) {
+    Validation v = Validation.of();
+    Instant from = v.requiredTimestamp("from", req.hasFrom() ? req.getFrom() : null);
+    Instant to = v.requiredTimestamp("to", req.hasTo() ? req.getTo() : null);
+    v.throwIfInvalid();
+    reply(obs, MeasuresProtos.response(measures.of(from, to)));
   }
 
   // ---- models

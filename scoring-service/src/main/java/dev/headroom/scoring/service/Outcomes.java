@@ -32,6 +32,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalInt;
 import org.jdbi.v3.core.Jdbi;
 
 /**
@@ -194,17 +195,18 @@ public final class Outcomes {
                 d.fired(
                     query.since().map(ScoreRows::utc).orElse(null),
                     query.until().map(ScoreRows::utc).orElse(null)));
-    List<FiredSignal> fired = new ArrayList<>(rows.size());
-    for (SignalOutcomeDao.FiredRow r : rows) {
-      fired.add(
-          new FiredSignal(
-              r.accountId(),
-              SignalType.valueOf(r.signalType()),
-              r.since().toInstant(),
-              Optional.ofNullable(r.band()).map(ReadinessBand::valueOf),
-              Optional.ofNullable(r.motion()).map(RecommendedMotion::valueOf)));
-    }
-    return new SignalPerformanceCalculator().calculate(fired, outcomeRecords(), query);
+    return new SignalPerformanceCalculator()
+        .calculate(rows.stream().map(Outcomes::firedSignal).toList(), outcomeRecords(), query);
+  }
+
+  static FiredSignal firedSignal(SignalOutcomeDao.FiredRow r) {
+    return new FiredSignal(
+        r.accountId(),
+        SignalType.valueOf(r.signalType()),
+        r.since().toInstant(),
+        r.score() == null ? OptionalInt.empty() : OptionalInt.of(r.score()),
+        Optional.ofNullable(r.band()).map(ReadinessBand::valueOf),
+        Optional.ofNullable(r.motion()).map(RecommendedMotion::valueOf));
   }
 
   private List<OutcomeRecord> outcomeRecords() {

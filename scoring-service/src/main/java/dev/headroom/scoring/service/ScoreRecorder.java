@@ -3,6 +3,7 @@ package dev.headroom.scoring.service;
 import dev.headroom.kit.outbox.CursorStore;
 import dev.headroom.kit.outbox.Outbox;
 import dev.headroom.scoring.db.AccountStateDao;
+import dev.headroom.scoring.db.MeasuresDao;
 import dev.headroom.scoring.db.ScoreDao;
 import dev.headroom.scoring.db.SignalOutcomeDao;
 import dev.headroom.scoring.domain.AccountFacts;
@@ -86,6 +87,7 @@ public final class ScoreRecorder {
                       snapshot.currencyCode(),
                       snapshot.bytes(),
                       ScoreRows.utc(now)));
+              RevenueHistory.record(h.attach(MeasuresDao.class), cursor, snapshot);
               if (facts.isEmpty()) {
                 cursors.save(h, consumerName, cursor);
                 return new Result(Applied.UNSCORABLE, null);
@@ -113,6 +115,7 @@ public final class ScoreRecorder {
                           accountId,
                           s.type().name(),
                           ScoreRows.utc(s.since()),
+                          scored.score(),
                           scored.band().name(),
                           scored.motion().name()),
                       ScoreRows.utc(now));

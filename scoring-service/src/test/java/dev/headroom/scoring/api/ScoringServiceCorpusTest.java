@@ -10,6 +10,7 @@ import dev.headroom.api.scoring.v1.ActivateModelRequest;
 import dev.headroom.api.scoring.v1.CategoryWeight;
 import dev.headroom.api.scoring.v1.CreateModelRequest;
 import dev.headroom.api.scoring.v1.FitModelRequest;
+import dev.headroom.api.scoring.v1.GetBusinessMeasuresRequest;
 import dev.headroom.api.scoring.v1.GetScoreRequest;
 import dev.headroom.api.scoring.v1.GetSignalPerformanceRequest;
 import dev.headroom.api.scoring.v1.ListOutcomesRequest;
@@ -118,6 +119,7 @@ class ScoringServiceCorpusTest extends BadInputCorpus {
                 .setConversionWindow(Duration.newBuilder().setSeconds(30L * 86_400))
                 .setGrouping(PerformanceGrouping.PERFORMANCE_GROUPING_SIGNAL_TYPE)
                 .build())
+        .withSeed(GetBusinessMeasuresRequest.newBuilder().setFrom(JAN).setTo(FEB).build())
         .withSeed(CreateModelRequest.newBuilder().setModel(model).build())
         .withSeed(FitModelRequest.newBuilder().setHoldoutFraction(0.2).setSeed(7).build())
         .withSeed(ActivateModelRequest.newBuilder().setVersion(1).setActor("admin").build());

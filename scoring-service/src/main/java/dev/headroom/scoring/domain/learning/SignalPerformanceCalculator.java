@@ -7,8 +7,6 @@ import dev.headroom.scoring.domain.SignalType;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -29,20 +27,9 @@ import java.util.TreeMap;
  * same (account, type, since) reported twice counts once.
  */
 public final class SignalPerformanceCalculator {
-  private static final double SECONDS_PER_DAY = 86_400.0;
-
   public List<SignalPerformance> calculate(
       List<FiredSignal> fired, List<OutcomeRecord> outcomes, PerformanceQuery query) {
-    Map<String, List<OutcomeRecord>> wonByAccount = new HashMap<>();
-    for (OutcomeRecord o : outcomes) {
-      if (o.won()) {
-        wonByAccount.computeIfAbsent(o.accountId(), a -> new ArrayList<>()).add(o);
-      }
-    }
-    Comparator<OutcomeRecord> chronological =
-        Comparator.comparing(OutcomeRecord::occurredAt).thenComparing(OutcomeRecord::outcomeId);
-    wonByAccount.values().forEach(list -> list.sort(chronological));
-
+    WonExpansions won = new WonExpansions(outcomes);
     Set<FiringKey> seen = new LinkedHashSet<>();
     Map<GroupKey, Accumulator> groups = new TreeMap<>();
     for (FiredSignal s : fired) {
@@ -57,27 +44,12 @@ public final class SignalPerformanceCalculator {
               query.grouping() == PerformanceGrouping.MOTION ? s.motion() : Optional.empty());
       Accumulator acc = groups.computeIfAbsent(key, k -> new Accumulator());
       acc.fired++;
-      firstWinWithin(
-              wonByAccount.getOrDefault(s.accountId(), List.of()),
-              s.since(),
-              query.conversionWindow())
+      won.firstWithin(s.accountId(), s.since(), query.conversionWindow())
           .ifPresent(o -> acc.convert(o, Duration.between(s.since(), o.occurredAt())));
     }
     List<SignalPerformance> rows = new ArrayList<>();
     groups.forEach((key, acc) -> rows.add(acc.row(key)));
     return rows;
-  }
-
-  private static Optional<OutcomeRecord> firstWinWithin(
-      List<OutcomeRecord> wonChronologically, Instant since, Duration window) {
-    Instant end = since.plus(window);
-    for (OutcomeRecord o : wonChronologically) {
-      if (o.occurredAt().isBefore(since)) {
-        continue;
-      }
-      return o.occurredAt().isAfter(end) ? Optional.empty() : Optional.of(o);
-    }
-    return Optional.empty();
   }
 
   private record FiringKey(String accountId, SignalType type, Instant since) {}
@@ -111,9 +83,7 @@ public final class SignalPerformanceCalculator {
     final List<Money> arrDeltas = new ArrayList<>();
 
     void convert(OutcomeRecord outcome, Duration toExpansion) {
-      days.add(
-          toExpansion.getSeconds() / SECONDS_PER_DAY
-              + toExpansion.getNano() / 1e9 / SECONDS_PER_DAY);
+      days.add(Statistics.days(toExpansion));
       arrDeltas.add(outcome.arrDelta());
     }
 

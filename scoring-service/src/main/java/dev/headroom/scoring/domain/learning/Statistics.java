@@ -1,5 +1,6 @@
 package dev.headroom.scoring.domain.learning;
 
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
@@ -17,6 +18,8 @@ public final class Statistics {
    * not infinite.
    */
   static final double PROBABILITY_FLOOR = 1e-15;
+
+  private static final double SECONDS_PER_DAY = 86_400.0;
 
   private Statistics() {}
 
@@ -43,6 +46,11 @@ public final class Statistics {
     double half = Z_95 / denominator * Math.sqrt(p * (1 - p) / n + z2 / (4 * n * n));
     // Clamp the rounding dust at the ends (0 of n gives center == half mathematically).
     return new Interval(Math.max(0, center - half), Math.min(1, center + half));
+  }
+
+  /** A duration in fractional days of 24 hours. */
+  public static double days(Duration d) {
+    return d.getSeconds() / SECONDS_PER_DAY + d.getNano() / 1e9 / SECONDS_PER_DAY;
   }
 
   /** The median; the mean of the two middle values for an even count; 0 for none. */

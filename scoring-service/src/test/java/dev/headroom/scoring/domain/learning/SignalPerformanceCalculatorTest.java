@@ -15,6 +15,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 import org.junit.jupiter.api.Test;
 
 class SignalPerformanceCalculatorTest {
@@ -29,7 +30,12 @@ class SignalPerformanceCalculatorTest {
       ReadinessBand band,
       RecommendedMotion motion) {
     return new FiredSignal(
-        account, type, since, Optional.ofNullable(band), Optional.ofNullable(motion));
+        account,
+        type,
+        since,
+        OptionalInt.empty(),
+        Optional.ofNullable(band),
+        Optional.ofNullable(motion));
   }
 
   private static FiredSignal fired(String account, SignalType type) {
