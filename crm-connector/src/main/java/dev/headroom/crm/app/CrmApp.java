@@ -6,6 +6,7 @@ import dev.headroom.crm.consume.ScoreFollower;
 import dev.headroom.crm.consume.ScoringOutcomes;
 import dev.headroom.crm.db.ConnectionDao;
 import dev.headroom.crm.grpc.CrmGrpcService;
+import dev.headroom.crm.http.CrmRoutes;
 import dev.headroom.crm.rules.Rules;
 import dev.headroom.crm.secrets.CredentialVault;
 import dev.headroom.crm.secrets.SecretBox;
@@ -18,6 +19,7 @@ import dev.headroom.kit.ServiceHost;
 import dev.headroom.kit.db.Database;
 import dev.headroom.kit.error.ErrorMapper;
 import dev.headroom.kit.grpc.PeerChannels;
+import dev.headroom.kit.http.HttpErrors;
 import dev.headroom.kit.outbox.Backoff;
 import dev.headroom.kit.outbox.CursorStore;
 import dev.headroom.kit.outbox.Outbox;
@@ -104,12 +106,14 @@ public final class CrmApp implements HostedService {
               clock,
               Backoff.defaults());
 
+      CrmGrpcService api = new CrmGrpcService(admin, syncs, rules, audit, watch);
       ServiceHost.Builder hb =
           ServiceHost.builder("crm")
               .grpc(config.grpc())
               .meterRegistry(registry)
               .readinessCheck(db.readinessCheck())
-              .addService(new CrmGrpcService(admin, syncs, rules, audit, watch))
+              .addService(api)
+              .routes(r -> new CrmRoutes(api, new HttpErrors(new ErrorMapper("crm"))).register(r))
               .beforeDrain(watch::close)
               .beforeDrain(follower::close)
               .beforeDrain(engine::close)
