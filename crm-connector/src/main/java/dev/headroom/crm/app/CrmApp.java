@@ -6,6 +6,7 @@ import dev.headroom.crm.consume.ScoreFollower;
 import dev.headroom.crm.consume.ScoringOutcomes;
 import dev.headroom.crm.db.ConnectionDao;
 import dev.headroom.crm.grpc.CrmGrpcService;
+import dev.headroom.crm.http.CrmRoutes;
 import dev.headroom.crm.rules.Rules;
 import dev.headroom.crm.secrets.CredentialVault;
 import dev.headroom.crm.secrets.SecretBox;
@@ -19,6 +20,7 @@ import dev.headroom.kit.ServiceHost;
 import dev.headroom.kit.db.Database;
 import dev.headroom.kit.error.ErrorMapper;
 import dev.headroom.kit.grpc.PeerChannels;
+import dev.headroom.kit.http.HttpErrors;
 import dev.headroom.kit.outbox.Backoff;
 import dev.headroom.kit.outbox.CursorStore;
 import dev.headroom.kit.outbox.Outbox;
@@ -108,12 +110,14 @@ public final class CrmApp implements HostedService {
               Backoff.defaults(),
               config.follower());
 
+      CrmGrpcService api = new CrmGrpcService(admin, syncs, rules, audit, watch);
       ServiceHost.Builder hb =
           ServiceHost.builder("crm")
               .grpc(config.grpc())
               .meterRegistry(registry)
               .readinessCheck(db.readinessCheck())
-              .addService(new CrmGrpcService(admin, syncs, rules, audit, watch))
+              .addService(api)
+              .routes(r -> new CrmRoutes(api, new HttpErrors(new ErrorMapper("crm"))).register(r))
               .beforeDrain(watch::close)
               .beforeDrain(follower::close)
               .beforeDrain(engine::close)

@@ -1,9 +1,11 @@
 package dev.headroom.crm.grpc;
 
+import dev.headroom.api.crm.v1.Connection;
 import dev.headroom.api.crm.v1.CreateConnectionRequest;
 import dev.headroom.api.crm.v1.CreateConnectionResponse;
 import dev.headroom.api.crm.v1.CreateWorkflowRuleRequest;
 import dev.headroom.api.crm.v1.CreateWorkflowRuleResponse;
+import dev.headroom.api.crm.v1.Credentials;
 import dev.headroom.api.crm.v1.CrmConnectorServiceGrpc;
 import dev.headroom.api.crm.v1.DeleteConnectionRequest;
 import dev.headroom.api.crm.v1.DeleteConnectionResponse;
@@ -40,6 +42,7 @@ import dev.headroom.api.crm.v1.UpdateWorkflowRuleRequest;
 import dev.headroom.api.crm.v1.UpdateWorkflowRuleResponse;
 import dev.headroom.api.crm.v1.WatchOpportunitiesRequest;
 import dev.headroom.api.crm.v1.WatchOpportunitiesResponse;
+import dev.headroom.api.crm.v1.WorkflowRule;
 import dev.headroom.crm.admin.Audit;
 import dev.headroom.crm.admin.ConnectionAdmin;
 import dev.headroom.crm.domain.ConnectionCheck;
@@ -49,6 +52,8 @@ import dev.headroom.crm.sync.SyncAdmin;
 import dev.headroom.crm.sync.SyncEngine;
 import dev.headroom.kit.error.DomainException;
 import dev.headroom.kit.outbox.OutboxWatch;
+import dev.headroom.kit.validation.Limits;
+import dev.headroom.kit.validation.Validation;
 import io.grpc.stub.StreamObserver;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -60,6 +65,11 @@ import java.util.Set;
  * proto to domain and back, and delegates. Credentials go in, never out.
  */
 public final class CrmGrpcService extends CrmConnectorServiceGrpc.CrmConnectorServiceImplBase {
+  /** Long enough for any OAuth client secret, refresh token or HubSpot private-app token. */
+  private static final int MAX_SECRET_CHARS = 4_096;
+
+  private static final java.time.Duration MIN_DURATION = java.time.Duration.ZERO;
+
   private final ConnectionAdmin connections;
   private final SyncAdmin syncs;
   private final Rules rules;
@@ -78,7 +88,9 @@ public final class CrmGrpcService extends CrmConnectorServiceGrpc.CrmConnectorSe
   @Override
   public void listWorkflowRules(
       ListWorkflowRulesRequest req, StreamObserver<ListWorkflowRulesResponse> obs) {
-    requireId("connection_id", req.getConnectionId());
+    Validation v = Validation.of();
+    v.identifier("connection_id", req.getConnectionId());
+    v.throwIfInvalid();
     ListWorkflowRulesResponse.Builder b = ListWorkflowRulesResponse.newBuilder();
     rules.list(req.getConnectionId()).forEach(r -> b.addRules(CrmProtos.rule(r)));
     reply(obs, b.build());
@@ -87,7 +99,11 @@ public final class CrmGrpcService extends CrmConnectorServiceGrpc.CrmConnectorSe
   @Override
   public void createWorkflowRule(
       CreateWorkflowRuleRequest req, StreamObserver<CreateWorkflowRuleResponse> obs) {
-    requireId("rule.connection_id", req.getRule().getConnectionId());
+    Validation v = Validation.of();
+    v.identifier("rule.connection_id", req.getRule().getConnectionId());
+    ruleFields(v.at("rule"), req.getRule());
+    change(v, req.getActor(), req.getRequestId());
+    v.throwIfInvalid();
     reply(
         obs,
         CreateWorkflowRuleResponse.newBuilder()
@@ -101,7 +117,11 @@ public final class CrmGrpcService extends CrmConnectorServiceGrpc.CrmConnectorSe
   @Override
   public void updateWorkflowRule(
       UpdateWorkflowRuleRequest req, StreamObserver<UpdateWorkflowRuleResponse> obs) {
-    requireId("rule.rule_id", req.getRule().getRuleId());
+    Validation v = Validation.of();
+    v.identifier("rule.rule_id", req.getRule().getRuleId());
+    ruleFields(v.at("rule"), req.getRule());
+    change(v, req.getActor(), "");
+    v.throwIfInvalid();
     reply(
         obs,
         UpdateWorkflowRuleResponse.newBuilder()
@@ -115,7 +135,10 @@ public final class CrmGrpcService extends CrmConnectorServiceGrpc.CrmConnectorSe
   @Override
   public void deleteWorkflowRule(
       DeleteWorkflowRuleRequest req, StreamObserver<DeleteWorkflowRuleResponse> obs) {
-    requireId("rule_id", req.getRuleId());
+    Validation v = Validation.of();
+    v.identifier("rule_id", req.getRuleId());
+    change(v, req.getActor(), "");
+    v.throwIfInvalid();
     rules.delete(req.getRuleId(), req.getActor());
     reply(obs, DeleteWorkflowRuleResponse.getDefaultInstance());
   }
@@ -140,6 +163,10 @@ public final class CrmGrpcService extends CrmConnectorServiceGrpc.CrmConnectorSe
     if (!req.hasConnection()) {
       throw DomainException.InvalidArgument.of("connection", "required");
     }
+    Validation v = Validation.of();
+    connectionFields(v.at("connection"), req.getConnection());
+    change(v, req.getActor(), req.getRequestId());
+    v.throwIfInvalid();
     reply(
         obs,
         CreateConnectionResponse.newBuilder()
@@ -153,7 +180,11 @@ public final class CrmGrpcService extends CrmConnectorServiceGrpc.CrmConnectorSe
   @Override
   public void updateConnection(
       UpdateConnectionRequest req, StreamObserver<UpdateConnectionResponse> obs) {
-    requireId("connection.connection_id", req.getConnection().getConnectionId());
+    Validation v = Validation.of();
+    v.identifier("connection.connection_id", req.getConnection().getConnectionId());
+    connectionFields(v.at("connection"), req.getConnection());
+    change(v, req.getActor(), "");
+    v.throwIfInvalid();
     Set<String> mask = new LinkedHashSet<>(req.getUpdateMask().getPathsList());
     reply(
         obs,
@@ -171,7 +202,7 @@ public final class CrmGrpcService extends CrmConnectorServiceGrpc.CrmConnectorSe
 
   @Override
   public void getConnection(GetConnectionRequest req, StreamObserver<GetConnectionResponse> obs) {
-    requireId("connection_id", req.getConnectionId());
+    connectionId(req.getConnectionId());
     reply(
         obs,
         GetConnectionResponse.newBuilder()
@@ -190,7 +221,10 @@ public final class CrmGrpcService extends CrmConnectorServiceGrpc.CrmConnectorSe
   @Override
   public void deleteConnection(
       DeleteConnectionRequest req, StreamObserver<DeleteConnectionResponse> obs) {
-    requireId("connection_id", req.getConnectionId());
+    Validation v = Validation.of();
+    v.identifier("connection_id", req.getConnectionId());
+    change(v, req.getActor(), "");
+    v.throwIfInvalid();
     connections.delete(req.getConnectionId(), req.getActor());
     reply(obs, DeleteConnectionResponse.getDefaultInstance());
   }
@@ -198,7 +232,7 @@ public final class CrmGrpcService extends CrmConnectorServiceGrpc.CrmConnectorSe
   @Override
   public void testConnection(
       TestConnectionRequest req, StreamObserver<TestConnectionResponse> obs) {
-    requireId("connection_id", req.getConnectionId());
+    connectionId(req.getConnectionId());
     List<ConnectionCheck> checks = connections.test(req.getConnectionId());
     TestConnectionResponse.Builder b =
         TestConnectionResponse.newBuilder()
@@ -210,7 +244,7 @@ public final class CrmGrpcService extends CrmConnectorServiceGrpc.CrmConnectorSe
   @Override
   public void getFieldMappings(
       GetFieldMappingsRequest req, StreamObserver<GetFieldMappingsResponse> obs) {
-    requireId("connection_id", req.getConnectionId());
+    connectionId(req.getConnectionId());
     GetFieldMappingsResponse.Builder b = GetFieldMappingsResponse.newBuilder();
     connections.mappings(req.getConnectionId()).forEach(m -> b.addMappings(CrmProtos.mapping(m)));
     reply(obs, b.build());
@@ -219,7 +253,21 @@ public final class CrmGrpcService extends CrmConnectorServiceGrpc.CrmConnectorSe
   @Override
   public void updateFieldMappings(
       UpdateFieldMappingsRequest req, StreamObserver<UpdateFieldMappingsResponse> obs) {
-    requireId("connection_id", req.getConnectionId());
+    Validation v = Validation.of();
+    v.identifier("connection_id", req.getConnectionId());
+    for (int i = 0; i < req.getMappingsCount(); i++) {
+      Validation m = v.at("mappings", i);
+      m.text("crm_field", req.getMappings(i).getCrmField(), Limits.MAX_SHORT_TEXT_CHARS);
+      req.getMappings(i)
+          .getValueMapMap()
+          .forEach(
+              (key, value) -> {
+                m.text("value_map", key, Limits.MAX_SHORT_TEXT_CHARS);
+                m.text("value_map", value, Limits.MAX_SHORT_TEXT_CHARS);
+              });
+    }
+    change(v, req.getActor(), "");
+    v.throwIfInvalid();
     UpdateFieldMappingsResponse.Builder b = UpdateFieldMappingsResponse.newBuilder();
     connections
         .updateMappings(
@@ -232,7 +280,12 @@ public final class CrmGrpcService extends CrmConnectorServiceGrpc.CrmConnectorSe
 
   @Override
   public void previewSync(PreviewSyncRequest req, StreamObserver<PreviewSyncResponse> obs) {
-    requireId("connection_id", req.getConnectionId());
+    Validation v = Validation.of();
+    v.identifier("connection_id", req.getConnectionId());
+    for (int i = 0; i < req.getAccountIdsCount(); i++) {
+      v.identifier("account_ids[" + i + "]", req.getAccountIds(i));
+    }
+    v.throwIfInvalid();
     SyncAdmin.Preview preview =
         syncs.preview(req.getConnectionId(), req.getAccountIdsList(), req.getPageSize());
     PreviewSyncResponse.Builder b =
@@ -243,7 +296,10 @@ public final class CrmGrpcService extends CrmConnectorServiceGrpc.CrmConnectorSe
 
   @Override
   public void triggerSync(TriggerSyncRequest req, StreamObserver<TriggerSyncResponse> obs) {
-    requireId("connection_id", req.getConnectionId());
+    Validation v = Validation.of();
+    v.identifier("connection_id", req.getConnectionId());
+    change(v, req.getActor(), req.getRequestId());
+    v.throwIfInvalid();
     reply(
         obs,
         TriggerSyncResponse.newBuilder()
@@ -259,7 +315,7 @@ public final class CrmGrpcService extends CrmConnectorServiceGrpc.CrmConnectorSe
 
   @Override
   public void listSyncRuns(ListSyncRunsRequest req, StreamObserver<ListSyncRunsResponse> obs) {
-    requireId("connection_id", req.getConnectionId());
+    connectionId(req.getConnectionId());
     SyncAdmin.RunPage page =
         syncs.runs(req.getConnectionId(), req.getPageSize(), req.getPageToken());
     ListSyncRunsResponse.Builder b =
@@ -271,14 +327,21 @@ public final class CrmGrpcService extends CrmConnectorServiceGrpc.CrmConnectorSe
   @Override
   public void listSyncRecords(
       ListSyncRecordsRequest req, StreamObserver<ListSyncRecordsResponse> obs) {
+    Validation v = Validation.of();
+    v.optionalIdentifier("run_id", req.getRunId());
+    v.optionalIdentifier("connection_id", req.getConnectionId());
+    if (req.getRunId().isEmpty() && req.getConnectionId().isEmpty()) {
+      v.fail("run_id", "give a run_id, or a connection_id for its dead letters");
+      v.fail("connection_id", "give a run_id, or a connection_id for its dead letters");
+    }
     Set<String> statuses = new LinkedHashSet<>();
     for (int i = 0; i < req.getStatusesCount(); i++) {
-      RecordStatus s = req.getStatuses(i);
-      if (s == RecordStatus.RECORD_STATUS_UNSPECIFIED || s == RecordStatus.UNRECOGNIZED) {
-        throw DomainException.InvalidArgument.of("statuses[" + i + "]", "a RecordStatus value");
+      RecordStatus s = v.requiredEnum("statuses[" + i + "]", req.getStatuses(i));
+      if (s != RecordStatus.RECORD_STATUS_UNSPECIFIED && s != RecordStatus.UNRECOGNIZED) {
+        statuses.add(s.name().substring("RECORD_STATUS_".length()));
       }
-      statuses.add(s.name().substring("RECORD_STATUS_".length()));
     }
+    v.throwIfInvalid();
     SyncAdmin.RecordPage page =
         syncs.records(
             req.getRunId(), req.getConnectionId(), statuses, req.getPageSize(), req.getPageToken());
@@ -291,12 +354,14 @@ public final class CrmGrpcService extends CrmConnectorServiceGrpc.CrmConnectorSe
   @Override
   public void replayFailedRecords(
       ReplayFailedRecordsRequest req, StreamObserver<ReplayFailedRecordsResponse> obs) {
-    requireId("connection_id", req.getConnectionId());
+    Validation v = Validation.of();
+    v.identifier("connection_id", req.getConnectionId());
     List<String> ids = new ArrayList<>();
     for (int i = 0; i < req.getRecordIdsCount(); i++) {
-      requireId("record_ids[" + i + "]", req.getRecordIds(i));
-      ids.add(req.getRecordIds(i));
+      ids.add(v.identifier("record_ids[" + i + "]", req.getRecordIds(i)));
     }
+    change(v, req.getActor(), req.getRequestId());
+    v.throwIfInvalid();
     reply(
         obs,
         ReplayFailedRecordsResponse.newBuilder()
@@ -309,6 +374,9 @@ public final class CrmGrpcService extends CrmConnectorServiceGrpc.CrmConnectorSe
   @Override
   public void listAuditEntries(
       ListAuditEntriesRequest req, StreamObserver<ListAuditEntriesResponse> obs) {
+    Validation v = Validation.of();
+    v.optionalIdentifier("target_id", req.getTargetId());
+    v.throwIfInvalid();
     Audit.Page page = audit.list(req.getTargetId(), req.getPageSize(), req.getPageToken());
     ListAuditEntriesResponse.Builder b =
         ListAuditEntriesResponse.newBuilder().setNextPageToken(page.nextPageToken());
@@ -316,12 +384,63 @@ public final class CrmGrpcService extends CrmConnectorServiceGrpc.CrmConnectorSe
     reply(obs, b.build());
   }
 
-  private static void requireId(String field, String value) {
-    if (value.isBlank()) {
-      throw DomainException.InvalidArgument.of(field, "required");
+  private static void connectionId(String value) {
+    Validation v = Validation.of();
+    v.identifier("connection_id", value);
+    v.throwIfInvalid();
+  }
+
+  /** Who made a change (the audit's actor) and the retry key of a change. */
+  private static void change(Validation v, String actor, String requestId) {
+    v.optionalIdentifier("actor", actor);
+    v.optionalIdentifier("request_id", requestId);
+  }
+
+  /**
+   * What PostgreSQL could not store or a CRM could not be sent, before the use case sees it; the
+   * use case checks what the values mean (required fields, URL, ranges).
+   */
+  private static void connectionFields(Validation v, Connection c) {
+    v.text("display_name", c.getDisplayName(), Limits.MAX_SHORT_TEXT_CHARS);
+    v.text("base_url", c.getBaseUrl(), Limits.MAX_LONG_TEXT_CHARS);
+    v.text("api_version", c.getApiVersion(), Limits.MAX_SHORT_TEXT_CHARS);
+    v.text("match_field", c.getMatchField(), Limits.MAX_SHORT_TEXT_CHARS);
+    v.duration(
+        "debounce", c.hasDebounce() ? c.getDebounce() : null, MIN_DURATION, Limits.MAX_DURATION);
+    v.duration(
+        "reconcile_interval",
+        c.hasReconcileInterval() ? c.getReconcileInterval() : null,
+        MIN_DURATION,
+        Limits.MAX_DURATION);
+    Credentials k = c.getCredentials();
+    Validation credentials = v.at("credentials");
+    secret(credentials, "client_id", k.getClientId());
+    secret(credentials, "client_secret", k.getClientSecret());
+    secret(credentials, "refresh_token", k.getRefreshToken());
+    secret(credentials, "access_token", k.getAccessToken());
+  }
+
+  /** Like free text, but the answer never quotes the value. */
+  private static void secret(Validation v, String field, String value) {
+    if (value.length() > MAX_SECRET_CHARS) {
+      v.fail(field, "at most " + MAX_SECRET_CHARS + " characters");
+    } else if (value.chars().anyMatch(Character::isISOControl)
+        || value
+            .codePoints()
+            .anyMatch(c -> c >= Character.MIN_SURROGATE && c <= Character.MAX_SURROGATE)) {
+      v.fail(field, "must not contain control characters or invalid Unicode");
     }
-    if (value.length() > 128) {
-      throw DomainException.InvalidArgument.of(field, "at most 128 characters");
+  }
+
+  private static void ruleFields(Validation v, WorkflowRule r) {
+    v.text("name", r.getName(), Limits.MAX_SHORT_TEXT_CHARS);
+    v.duration(
+        "condition.signals_within",
+        r.getCondition().hasSignalsWithin() ? r.getCondition().getSignalsWithin() : null,
+        MIN_DURATION,
+        Limits.MAX_DURATION);
+    for (int i = 0; i < r.getActionsCount(); i++) {
+      v.at("actions", i).text("target", r.getActions(i).getTarget(), Limits.MAX_SHORT_TEXT_CHARS);
     }
   }
 

@@ -15,18 +15,7 @@ public final class Apps {
   private Apps() {}
 
   public static CrmConfig config(TestDatabase db, String scoringPeer) {
-    Map<String, String> env = new HashMap<>();
-    env.put("HEADROOM_CRM_DATABASE_URL", db.url());
-    env.put("HEADROOM_CRM_DATABASE_USER", db.user());
-    env.put("HEADROOM_CRM_DATABASE_PASSWORD", db.password());
-    env.put("HEADROOM_CRM_DATABASE_POOL_SIZE", "4");
-    env.put("HEADROOM_CRM_PAGING_SECRET", "crm-test-paging-secret-0123456789");
-    env.put("HEADROOM_CRM_GRPC_PORT", "0");
-    env.put("HEADROOM_CRM_HTTP_PORT", "0");
-    env.put("HEADROOM_CRM_HTTP_HOST", "127.0.0.1");
-    env.put("HEADROOM_CRM_PEERS_SCORING", scoringPeer);
-    env.put("HEADROOM_CRM_SECRETS_KEYS", "k1:" + Base64.getEncoder().encodeToString(new byte[32]));
-    env.put("HEADROOM_CRM_SECRETS_ACTIVE_KEY", "k1");
+    Map<String, String> env = required(db, scoringPeer);
     env.put("HEADROOM_CRM_SYNC_POLL_INTERVAL", "50ms");
     env.put("HEADROOM_CRM_SYNC_MAX_ATTEMPTS", "3");
     env.put("HEADROOM_CRM_SYNC_OUTCOME_POLL_INTERVAL", "100ms");
@@ -39,7 +28,28 @@ public final class Apps {
     env.put("HEADROOM_CRM_CRM_HTTP_RETRY_MAX", "100ms");
     env.put("HEADROOM_CRM_SALESFORCE_REQUESTS_PER_SECOND", "1000");
     env.put("HEADROOM_CRM_HUBSPOT_REQUESTS_PER_SECOND", "1000");
+    return config(env);
+  }
+
+  public static CrmConfig config(Map<String, String> env) {
     return CrmConfig.from(KitConfig.load("crm", "crm.yaml", Apps.class.getClassLoader(), env));
+  }
+
+  /** The settings crm.yaml leaves to the environment, for a connector on {@code db}. */
+  public static Map<String, String> required(TestDatabase db, String scoringPeer) {
+    Map<String, String> env = new HashMap<>();
+    env.put("HEADROOM_CRM_DATABASE_URL", db.url());
+    env.put("HEADROOM_CRM_DATABASE_USER", db.user());
+    env.put("HEADROOM_CRM_DATABASE_PASSWORD", db.password());
+    env.put("HEADROOM_CRM_DATABASE_POOL_SIZE", "4");
+    env.put("HEADROOM_CRM_PAGING_SECRET", "crm-test-paging-secret-0123456789");
+    env.put("HEADROOM_CRM_GRPC_PORT", "0");
+    env.put("HEADROOM_CRM_HTTP_PORT", "0");
+    env.put("HEADROOM_CRM_HTTP_HOST", "127.0.0.1");
+    env.put("HEADROOM_CRM_PEERS_SCORING", scoringPeer);
+    env.put("HEADROOM_CRM_SECRETS_KEYS", "k1:" + Base64.getEncoder().encodeToString(new byte[32]));
+    env.put("HEADROOM_CRM_SECRETS_ACTIVE_KEY", "k1");
+    return env;
   }
 
   /** Everything logged while installed, messages and stack traces as text. */
