@@ -37,9 +37,8 @@ public record PromptConfig(
     }
     c.string("peers.signal");
     c.string("peers.scoring");
-    Duration cooldown = c.duration("caps.dismissal-cooldown", Duration.ofDays(14));
-    Duration window = c.duration("experiments.attribution-window", Duration.ofDays(14));
-    if (window.isZero()) {
+    Duration window = c.duration("experiments.attribution-window");
+    if (window.isZero() || window.isNegative()) {
       throw new ConfigException(
           "experiments.attribution-window", "experiments.attribution-window must be positive");
     }
@@ -50,20 +49,17 @@ public record PromptConfig(
         DatabaseSettings.from(c),
         secret,
         new ContextFeeds.Settings(
-            c.string("context.core-product-key", "core"),
-            c.duration("context.catalog-refresh-interval", Duration.ofMinutes(5)),
-            c.duration("context.catalog-deadline", Duration.ofSeconds(10))),
-        c.integer("context.expected-accounts", 100_000, 0, 100_000_000),
-        new CapSettings(
-            c.integer("caps.per-day", 1, 0, 1000),
-            c.integer("caps.per-week", 3, 0, 1000),
-            cooldown),
-        c.duration("campaigns.refresh-interval", Duration.ofSeconds(5)),
+            c.string("context.core-product-key"),
+            c.duration("context.catalog-refresh-interval"),
+            c.duration("context.catalog-deadline")),
+        c.integer("context.expected-accounts", 0, 100_000_000),
+        CapSettings.from(c),
+        c.duration("campaigns.refresh-interval"),
         window,
         new ExposureWriter.Settings(
-            c.integer("exposures.queue-capacity", 50_000, 1, 10_000_000),
-            c.integer("exposures.batch-size", 1000, 1, 100_000),
-            c.duration("exposures.flush-interval", Duration.ofMillis(200))));
+            c.integer("exposures.queue-capacity", 1, 10_000_000),
+            c.integer("exposures.batch-size", 1, 100_000),
+            c.duration("exposures.flush-interval")));
   }
 
   @Override
