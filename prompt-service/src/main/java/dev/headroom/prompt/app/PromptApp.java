@@ -14,6 +14,7 @@ import dev.headroom.prompt.campaign.Campaigns;
 import dev.headroom.prompt.consume.ContextFeeds;
 import dev.headroom.prompt.context.ContextStore;
 import dev.headroom.prompt.context.OpenOpportunities;
+import dev.headroom.prompt.context.StoredContext;
 import dev.headroom.prompt.decision.DecisionEngine;
 import dev.headroom.prompt.decision.LiveCampaigns;
 import dev.headroom.prompt.decision.UserLedger;
@@ -98,10 +99,11 @@ public final class PromptApp implements HostedService {
       DecisionEngine decisions =
           new DecisionEngine(context, live, ledger, OpenOpportunities.NONE_KNOWN, exposures);
       PromptEvents events = new PromptEvents(jdbi, ledger, exposures, clock);
+      CursorStore cursors = new CursorStore(db.schema(), jdbi);
       ContextFeeds feeds =
           new ContextFeeds(
-              jdbi,
-              new CursorStore(db.schema(), jdbi),
+              new StoredContext(jdbi, cursors),
+              cursors,
               context,
               peers.channel("signal"),
               peers.channel("scoring"),

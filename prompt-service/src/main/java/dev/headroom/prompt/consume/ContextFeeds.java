@@ -16,18 +16,16 @@ import dev.headroom.kit.outbox.Backoff;
 import dev.headroom.kit.outbox.CursorStore;
 import dev.headroom.kit.outbox.ResumingConsumer;
 import dev.headroom.prompt.context.ContextStore;
-import dev.headroom.prompt.db.ContextDao;
+import dev.headroom.prompt.context.StoredContext;
 import io.grpc.Channel;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.ZoneOffset;
 import java.util.Arrays;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-import org.jdbi.v3.core.Jdbi;
 
 /**
  * Keeps the context current: follows signal-service's WatchAccountChanges and scoring-service's
@@ -46,8 +44,7 @@ public final class ContextFeeds implements AutoCloseable {
   public record Settings(
       String coreProductKey, Duration catalogRefresh, Duration catalogDeadline) {}
 
-  private final Jdbi jdbi;
-  private final CursorStore cursors;
+  private final StoredContext stored;
   private final ContextStore store;
   private final Settings settings;
   private final Clock clock;
@@ -62,15 +59,14 @@ public final class ContextFeeds implements AutoCloseable {
   private boolean closed;
 
   public ContextFeeds(
-      Jdbi jdbi,
+      StoredContext stored,
       CursorStore cursors,
       ContextStore store,
       Channel signalChannel,
       Channel scoringChannel,
       Settings settings,
       Clock clock) {
-    this.jdbi = jdbi;
-    this.cursors = cursors;
+    this.stored = stored;
     this.store = store;
     this.settings = settings;
     this.clock = clock;
@@ -112,27 +108,23 @@ public final class ContextFeeds implements AutoCloseable {
   public void rebuild() {
     // The cursors are read before the context: every change up to them is in what is loaded next,
     // and the feeds resume after them, so a change another replica stores meanwhile is redelivered.
-    usageResumesAfter = cursors.load(SIGNAL_CONSUMER);
-    scoresResumeAfter = cursors.load(SCORING_CONSUMER);
-    jdbi.useExtension(ContextDao.class, dao -> dao.catalog().ifPresent(this::installCatalog));
-    jdbi.useHandle(
-        h ->
-            ContextDao.forEach(
-                h,
-                2000,
-                row -> {
-                  try {
-                    if (row.usage() != null) {
-                      store.putUsage(ContextProtos.usage(UsageSnapshot.parseFrom(row.usage())));
-                    }
-                    if (row.score() != null) {
-                      store.putScore(
-                          row.accountId(), ContextProtos.score(Score.parseFrom(row.score())));
-                    }
-                  } catch (InvalidProtocolBufferException e) {
-                    LOG.log(Level.WARNING, "skipping an unreadable stored context row", e);
-                  }
-                }));
+    usageResumesAfter = stored.cursor(SIGNAL_CONSUMER);
+    scoresResumeAfter = stored.cursor(SCORING_CONSUMER);
+    stored.catalog().ifPresent(this::installCatalog);
+    stored.forEachAccount(
+        account -> {
+          try {
+            if (account.usage() != null) {
+              store.putUsage(ContextProtos.usage(UsageSnapshot.parseFrom(account.usage())));
+            }
+            if (account.score() != null) {
+              store.putScore(
+                  account.accountId(), ContextProtos.score(Score.parseFrom(account.score())));
+            }
+          } catch (InvalidProtocolBufferException e) {
+            LOG.log(Level.WARNING, "skipping an unreadable stored context row", e);
+          }
+        });
     store.markRebuilt();
   }
 
@@ -173,8 +165,7 @@ public final class ContextFeeds implements AutoCloseable {
     byte[] bytes = catalog.toByteArray();
     // Re-read on every account change: only a changed catalog is written and mapped again.
     if (!Arrays.equals(bytes, catalogBytes)) {
-      jdbi.useExtension(
-          ContextDao.class, dao -> dao.putCatalog(bytes, clock.instant().atOffset(ZoneOffset.UTC)));
+      stored.putCatalog(bytes, clock.instant());
       installCatalog(bytes);
     }
     catalogReadAtNanos = System.nanoTime();
@@ -203,14 +194,8 @@ public final class ContextFeeds implements AutoCloseable {
     // Replicas share the stored context: when another replica stored this change (or a later one)
     // first, this replica's memory takes the stored snapshot, so every replica ends up current.
     byte[] newest =
-        jdbi.inTransaction(
-            h -> {
-              ContextDao dao = h.attach(ContextDao.class);
-              byte[] encoded = trimmed.toByteArray();
-              int stored = dao.putUsage(trimmed.getAccountId(), change.getCursor(), encoded);
-              cursors.save(h, SIGNAL_CONSUMER, change.getCursor());
-              return stored == 1 ? encoded : dao.usage(trimmed.getAccountId()).orElse(encoded);
-            });
+        stored.putUsage(
+            SIGNAL_CONSUMER, trimmed.getAccountId(), change.getCursor(), trimmed.toByteArray());
     try {
       store.putUsage(ContextProtos.usage(UsageSnapshot.parseFrom(newest)));
     } catch (InvalidProtocolBufferException e) {
@@ -225,14 +210,8 @@ public final class ContextFeeds implements AutoCloseable {
     }
     Score trimmed = ContextProtos.trim(change.getScore());
     byte[] newest =
-        jdbi.inTransaction(
-            h -> {
-              ContextDao dao = h.attach(ContextDao.class);
-              byte[] encoded = trimmed.toByteArray();
-              int stored = dao.putScore(trimmed.getAccountId(), change.getCursor(), encoded);
-              cursors.save(h, SCORING_CONSUMER, change.getCursor());
-              return stored == 1 ? encoded : dao.score(trimmed.getAccountId()).orElse(encoded);
-            });
+        stored.putScore(
+            SCORING_CONSUMER, trimmed.getAccountId(), change.getCursor(), trimmed.toByteArray());
     try {
       store.putScore(trimmed.getAccountId(), ContextProtos.score(Score.parseFrom(newest)));
     } catch (InvalidProtocolBufferException e) {
