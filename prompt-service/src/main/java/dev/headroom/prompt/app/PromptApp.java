@@ -159,6 +159,7 @@ public final class PromptApp implements HostedService {
       ServiceHost host = hb.build();
       exposures.start();
       host.start();
+      context.onReadinessChange(() -> host.readiness().checkNow());
       live.start(campaigns, experiments, config.campaignRefresh());
       // GetPrompt answers NOT_READY (and health is NOT_SERVING) until the caps and the context are
       // back in memory; the feeds resume from their cursors only after that.

@@ -1,13 +1,19 @@
 package dev.headroom.prompt.consume;
 
 import com.google.protobuf.InvalidProtocolBufferException;
+import dev.headroom.api.scoring.v1.ListScoresRequest;
+import dev.headroom.api.scoring.v1.ListScoresResponse;
 import dev.headroom.api.scoring.v1.Score;
 import dev.headroom.api.scoring.v1.ScoringServiceGrpc;
 import dev.headroom.api.scoring.v1.WatchScoresRequest;
 import dev.headroom.api.scoring.v1.WatchScoresResponse;
+import dev.headroom.api.signal.v1.Account;
 import dev.headroom.api.signal.v1.Catalog;
 import dev.headroom.api.signal.v1.ChangeKind;
 import dev.headroom.api.signal.v1.GetCatalogRequest;
+import dev.headroom.api.signal.v1.GetUsageSnapshotRequest;
+import dev.headroom.api.signal.v1.ListAccountsRequest;
+import dev.headroom.api.signal.v1.ListAccountsResponse;
 import dev.headroom.api.signal.v1.SignalServiceGrpc;
 import dev.headroom.api.signal.v1.UsageSnapshot;
 import dev.headroom.api.signal.v1.WatchAccountChangesRequest;
@@ -40,6 +46,11 @@ public final class ContextFeeds implements AutoCloseable {
   public static final String SIGNAL_CONSUMER = "prompt.signal-account-changes";
   public static final String SCORING_CONSUMER = "prompt.scoring-scores";
 
+  /**
+   * The upstreams' largest page: a resynchronization reads everything, in as few calls as it can.
+   */
+  private static final int RESYNC_PAGE_SIZE = 1000;
+
   /** Where the catalog comes from and how often it is re-read. */
   public record Settings(
       String coreProductKey, Duration catalogRefresh, Duration catalogDeadline) {}
@@ -49,6 +60,7 @@ public final class ContextFeeds implements AutoCloseable {
   private final Settings settings;
   private final Clock clock;
   private final SignalServiceGrpc.SignalServiceBlockingStub signal;
+  private final ScoringServiceGrpc.ScoringServiceBlockingStub scoring;
   private final ResumingConsumer<WatchAccountChangesResponse> usageConsumer;
   private final ResumingConsumer<WatchScoresResponse> scoreConsumer;
   private final ScheduledExecutorService timer;
@@ -71,15 +83,16 @@ public final class ContextFeeds implements AutoCloseable {
     this.settings = settings;
     this.clock = clock;
     this.signal = SignalServiceGrpc.newBlockingStub(signalChannel);
-    ScoringServiceGrpc.ScoringServiceBlockingStub scoring =
-        ScoringServiceGrpc.newBlockingStub(scoringChannel);
+    this.scoring = ScoringServiceGrpc.newBlockingStub(scoringChannel);
     this.usageConsumer =
         new ResumingConsumer<>(
             SIGNAL_CONSUMER,
             cursors,
-            cursor ->
-                signal.watchAccountChanges(
-                    WatchAccountChangesRequest.newBuilder().setAfterCursor(cursor).build()),
+            new ResyncOnExpiredCursor<>(
+                cursor ->
+                    signal.watchAccountChanges(
+                        WatchAccountChangesRequest.newBuilder().setAfterCursor(cursor).build()),
+                this::resyncUsage),
             WatchAccountChangesResponse::getCursor,
             this::applyAccountChange,
             Backoff.defaults());
@@ -87,8 +100,11 @@ public final class ContextFeeds implements AutoCloseable {
         new ResumingConsumer<>(
             SCORING_CONSUMER,
             cursors,
-            cursor ->
-                scoring.watchScores(WatchScoresRequest.newBuilder().setAfterCursor(cursor).build()),
+            new ResyncOnExpiredCursor<>(
+                cursor ->
+                    scoring.watchScores(
+                        WatchScoresRequest.newBuilder().setAfterCursor(cursor).build()),
+                this::resyncScores),
             WatchScoresResponse::getCursor,
             this::applyScore,
             Backoff.defaults());
@@ -158,10 +174,7 @@ public final class ContextFeeds implements AutoCloseable {
   /** Reads the catalog now, persists it and puts it in memory. */
   public synchronized void refreshCatalog() {
     Catalog catalog =
-        signal
-            .withDeadlineAfter(settings.catalogDeadline().toMillis(), TimeUnit.MILLISECONDS)
-            .getCatalog(GetCatalogRequest.getDefaultInstance())
-            .getCatalog();
+        signalWithDeadline().getCatalog(GetCatalogRequest.getDefaultInstance()).getCatalog();
     byte[] bytes = catalog.toByteArray();
     // Re-read on every account change: only a changed catalog is written and mapped again.
     if (!Arrays.equals(bytes, catalogBytes)) {
@@ -218,6 +231,82 @@ public final class ContextFeeds implements AutoCloseable {
       throw new IllegalStateException(
           "stored score of " + trimmed.getAccountId() + " is unreadable", e);
     }
+  }
+
+  /**
+   * Signal-service no longer retains the changes after the stored cursor: every account's usage is
+   * read again (ListAccounts, then GetUsageSnapshot per account) and stored as of {@code asOf}, so
+   * the changes the stream replays from there apply over it. Decisions wait meanwhile.
+   */
+  void resyncUsage(long asOf) {
+    LOG.warning(
+        () -> SIGNAL_CONSUMER + ": cursor past signal-service's retention; resynchronizing");
+    store.beginResync();
+    try {
+      refreshCatalog();
+      String pageToken = "";
+      do {
+        ListAccountsResponse page =
+            signalWithDeadline()
+                .listAccounts(
+                    ListAccountsRequest.newBuilder()
+                        .setPageSize(RESYNC_PAGE_SIZE)
+                        .setPageToken(pageToken)
+                        .build());
+        for (Account account : page.getAccountsList()) {
+          UsageSnapshot snapshot =
+              ContextProtos.trim(
+                  signalWithDeadline()
+                      .getUsageSnapshot(
+                          GetUsageSnapshotRequest.newBuilder()
+                              .setAccountId(account.getAccountId())
+                              .build())
+                      .getSnapshot());
+          stored.replaceUsage(snapshot.getAccountId(), asOf, snapshot.toByteArray());
+          store.putUsage(ContextProtos.usage(snapshot));
+        }
+        pageToken = page.getNextPageToken();
+      } while (!pageToken.isEmpty());
+      stored.saveCursor(SIGNAL_CONSUMER, asOf);
+    } finally {
+      store.endResync();
+    }
+  }
+
+  /**
+   * Scoring-service no longer retains the score changes after the stored cursor: every score is
+   * read again with ListScores and stored as of {@code asOf}. Decisions wait meanwhile.
+   */
+  void resyncScores(long asOf) {
+    LOG.warning(
+        () -> SCORING_CONSUMER + ": cursor past scoring-service's retention; resynchronizing");
+    store.beginResync();
+    try {
+      String pageToken = "";
+      do {
+        ListScoresResponse page =
+            scoring
+                .withDeadlineAfter(settings.catalogDeadline().toMillis(), TimeUnit.MILLISECONDS)
+                .listScores(
+                    ListScoresRequest.newBuilder()
+                        .setPageSize(RESYNC_PAGE_SIZE)
+                        .setPageToken(pageToken)
+                        .build());
+        for (Score score : page.getScoresList()) {
+          Score trimmed = ContextProtos.trim(score);
+          stored.replaceScore(trimmed.getAccountId(), asOf, trimmed.toByteArray());
+          store.putScore(trimmed.getAccountId(), ContextProtos.score(trimmed));
+        }
+        pageToken = page.getNextPageToken();
+      } while (!pageToken.isEmpty());
+      stored.saveCursor(SCORING_CONSUMER, asOf);
+    } finally {
+      store.endResync();
+    }
+  }
+
+  private SignalServiceGrpc.SignalServiceBlockingStub signalWithDeadline() {
+    return signal.withDeadlineAfter(settings.catalogDeadline().toMillis(), TimeUnit.MILLISECONDS);
   }
 
   public long usagePosition() {
