@@ -11,6 +11,7 @@ import dev.headroom.prompt.exposure.ExposureWriter;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 
 /** The prompt service's configuration, parsed once from {@code prompt.yaml} + environment. */
 public record PromptConfig(
@@ -19,6 +20,7 @@ public record PromptConfig(
     HttpSettings http,
     DatabaseSettings database,
     byte[] pagingSecret,
+    Optional<String> crmPeer,
     ContextFeeds.Settings context,
     int expectedAccounts,
     CapSettings caps,
@@ -48,6 +50,7 @@ public record PromptConfig(
         HttpSettings.from(c),
         DatabaseSettings.from(c),
         secret,
+        c.optionalString("peers.crm"),
         new ContextFeeds.Settings(
             c.string("context.core-product-key"),
             c.duration("context.catalog-refresh-interval"),
