@@ -82,7 +82,9 @@ public final class CampaignProtos {
         defaultLocale.isPresent(), prefix + ".default_locale", "a BCP 47 language tag, e.g. en");
     Map<String, Copy> copy = validateCopies(v, p.getCopyMap(), prefix + ".copy");
     if (defaultLocale.isPresent() && !copy.containsKey(defaultLocale.get())) {
-      v.fail(prefix + ".copy", "needs copy for the default locale " + defaultLocale.get());
+      // Either side may be the mistake: both fields are named.
+      v.fail(prefix + ".default_locale", defaultLocale.get() + " has no entry in campaign.copy");
+      v.fail(prefix + ".copy", "needs an entry for the default locale " + defaultLocale.get());
     }
     validateOffer(v, p.getOffer(), prefix + ".offer");
     if (p.hasFrequencyCap()) {

@@ -105,7 +105,8 @@ public final class ExperimentProtos {
           "more than 0, at most 365 days");
     }
     v.throwIfInvalid();
-    return fromProto(p, defaultWindow);
+    // started_at and stopped_at are output only: the use case stamps them, whatever a request says.
+    return fromProto(p.toBuilder().clearStartedAt().clearStoppedAt().build(), defaultWindow);
   }
 
   private static Experiment fromProto(

@@ -428,6 +428,7 @@ class PromptApiTest {
             "campaign.surfaces",
             "campaign.copy[en].body",
             "campaign.copy[not a tag!]",
+            "campaign.default_locale",
             "campaign.copy",
             "campaign.offer.discount_percent",
             "campaign.offer.cta_url_template",
