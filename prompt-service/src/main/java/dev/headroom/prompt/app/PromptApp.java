@@ -22,11 +22,13 @@ import dev.headroom.prompt.decision.UserLedger;
 import dev.headroom.prompt.events.ExperimentAggregates;
 import dev.headroom.prompt.events.LedgerRestore;
 import dev.headroom.prompt.events.PromptEvents;
+import dev.headroom.prompt.events.PromptFunnel;
 import dev.headroom.prompt.experiment.Experiments;
 import dev.headroom.prompt.exposure.ExposureWriter;
 import dev.headroom.prompt.grpc.CampaignProtos;
 import dev.headroom.prompt.grpc.ExperimentProtos;
 import dev.headroom.prompt.grpc.PromptGrpcService;
+import dev.headroom.prompt.http.FunnelRoutes;
 import dev.headroom.prompt.http.ResultsRoutes;
 import dev.headroom.prompt.opportunity.Opportunities;
 import dev.headroom.prompt.results.ExperimentReports;
@@ -144,6 +146,7 @@ public final class PromptApp implements HostedService {
           .register(registry);
       ExperimentAggregates aggregates = new ExperimentAggregates(jdbi);
       ExperimentReports reports = new ExperimentReports(experiments, aggregates, clock);
+      PromptFunnel funnel = new PromptFunnel(jdbi, config.attributionWindow());
       PromptGrpcService grpc =
           new PromptGrpcService(
               decisions,
@@ -154,7 +157,8 @@ public final class PromptApp implements HostedService {
               new Paging(new PageTokens(config.pagingSecret()), 50, 500),
               clock,
               config.attributionWindow(),
-              reports);
+              reports,
+              funnel);
       ServiceHost.Builder hb =
           ServiceHost.builder("prompt")
               .grpc(config.grpc())
@@ -173,9 +177,10 @@ public final class PromptApp implements HostedService {
         hb.inProcess(inProcessName);
       }
       if (withHttp) {
-        ResultsRoutes results =
-            new ResultsRoutes(reports, new HttpErrors(new ErrorMapper("prompt")));
-        hb.http(config.http()).routes(results::register);
+        HttpErrors httpErrors = new HttpErrors(new ErrorMapper("prompt"));
+        ResultsRoutes results = new ResultsRoutes(reports, httpErrors);
+        FunnelRoutes funnelRoutes = new FunnelRoutes(funnel, httpErrors);
+        hb.http(config.http()).routes(results::register).routes(funnelRoutes::register);
       }
       ServiceHost host = hb.build();
       exposures.start();

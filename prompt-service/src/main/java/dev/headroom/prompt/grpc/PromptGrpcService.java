@@ -21,6 +21,8 @@ import dev.headroom.api.prompt.v1.GetExperimentRequest;
 import dev.headroom.api.prompt.v1.GetExperimentResponse;
 import dev.headroom.api.prompt.v1.GetExperimentResultsRequest;
 import dev.headroom.api.prompt.v1.GetExperimentResultsResponse;
+import dev.headroom.api.prompt.v1.GetPromptFunnelRequest;
+import dev.headroom.api.prompt.v1.GetPromptFunnelResponse;
 import dev.headroom.api.prompt.v1.GetPromptRequest;
 import dev.headroom.api.prompt.v1.GetPromptResponse;
 import dev.headroom.api.prompt.v1.ListCampaignsRequest;
@@ -60,8 +62,10 @@ import dev.headroom.prompt.decision.PromptRequest;
 import dev.headroom.prompt.decision.RenderedPrompt;
 import dev.headroom.prompt.events.ExperimentAggregates.Result;
 import dev.headroom.prompt.events.PromptEvents;
+import dev.headroom.prompt.events.PromptFunnel;
 import dev.headroom.prompt.experiment.Experiment;
 import dev.headroom.prompt.experiment.Experiments;
+import dev.headroom.prompt.mapping.FunnelProtos;
 import dev.headroom.prompt.mapping.ResultsProtos;
 import dev.headroom.prompt.results.ExperimentReports;
 import io.grpc.stub.StreamObserver;
@@ -89,6 +93,7 @@ public final class PromptGrpcService extends PromptServiceGrpc.PromptServiceImpl
   private final Clock clock;
   private final java.time.Duration defaultWindow;
   private final ExperimentReports reports;
+  private final PromptFunnel funnel;
 
   public PromptGrpcService(
       DecisionEngine decisions,
@@ -99,8 +104,10 @@ public final class PromptGrpcService extends PromptServiceGrpc.PromptServiceImpl
       Paging paging,
       Clock clock,
       java.time.Duration defaultWindow,
-      ExperimentReports reports) {
+      ExperimentReports reports,
+      PromptFunnel funnel) {
     this.reports = reports;
+    this.funnel = funnel;
     this.decisions = decisions;
     this.events = events;
     this.campaigns = campaigns;
@@ -424,6 +431,14 @@ public final class PromptGrpcService extends PromptServiceGrpc.PromptServiceImpl
               .setDismissedUnits(a.dismissedUnits()));
     }
     obs.onNext(GetExperimentAggregatesResponse.newBuilder().setAggregates(b).build());
+    obs.onCompleted();
+  }
+
+  @Override
+  public void getPromptFunnel(
+      GetPromptFunnelRequest r, StreamObserver<GetPromptFunnelResponse> obs) {
+    FunnelProtos.Query q = FunnelProtos.query(r);
+    obs.onNext(FunnelProtos.toProto(funnel.between(q.from(), q.to(), q.campaignId())));
     obs.onCompleted();
   }
 

@@ -16,6 +16,7 @@ import dev.headroom.api.prompt.v1.GetCampaignRequest;
 import dev.headroom.api.prompt.v1.GetExperimentAggregatesRequest;
 import dev.headroom.api.prompt.v1.GetExperimentRequest;
 import dev.headroom.api.prompt.v1.GetExperimentResultsRequest;
+import dev.headroom.api.prompt.v1.GetPromptFunnelRequest;
 import dev.headroom.api.prompt.v1.GetPromptRequest;
 import dev.headroom.api.prompt.v1.ListCampaignsRequest;
 import dev.headroom.api.prompt.v1.ListExperimentsRequest;
@@ -199,6 +200,12 @@ class PromptServiceCorpusTest extends BadInputCorpus {
                 .setOptions(AnalysisOptions.newBuilder().setSrmThreshold(0.001))
                 .setCurrencyCode("USD")
                 .build())
-        .withSeed(GetExperimentAggregatesRequest.newBuilder().setExperimentId("e1").build());
+        .withSeed(GetExperimentAggregatesRequest.newBuilder().setExperimentId("e1").build())
+        .withSeed(
+            GetPromptFunnelRequest.newBuilder()
+                .setFrom(NOV)
+                .setTo(Timestamp.newBuilder().setSeconds(NOV.getSeconds() + 30L * 86_400))
+                .setCampaignId("c1")
+                .build());
   }
 }
