@@ -6,6 +6,8 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.function.ToIntFunction;
 import org.jdbi.v3.core.Jdbi;
 
 /**
@@ -57,23 +59,36 @@ public final class StoredContext {
    * @return the newest stored snapshot: this one, or the later one another replica stored first
    */
   public byte[] putUsage(String consumer, String accountId, long cursor, byte[] usage) {
-    return jdbi.inTransaction(
-        h -> {
-          ContextDao dao = h.attach(ContextDao.class);
-          int stored = dao.putUsage(accountId, cursor, usage);
-          cursors.save(h, consumer, cursor);
-          return stored == 1 ? usage : dao.usage(accountId).orElse(usage);
-        });
+    return put(
+        consumer,
+        cursor,
+        usage,
+        dao -> dao.putUsage(accountId, cursor, usage),
+        dao -> dao.usage(accountId));
   }
 
   /** Like {@link #putUsage} for a score. */
   public byte[] putScore(String consumer, String accountId, long cursor, byte[] score) {
+    return put(
+        consumer,
+        cursor,
+        score,
+        dao -> dao.putScore(accountId, cursor, score),
+        dao -> dao.score(accountId));
+  }
+
+  private byte[] put(
+      String consumer,
+      long cursor,
+      byte[] value,
+      ToIntFunction<ContextDao> store,
+      Function<ContextDao, Optional<byte[]>> stored) {
     return jdbi.inTransaction(
         h -> {
           ContextDao dao = h.attach(ContextDao.class);
-          int stored = dao.putScore(accountId, cursor, score);
+          int written = store.applyAsInt(dao);
           cursors.save(h, consumer, cursor);
-          return stored == 1 ? score : dao.score(accountId).orElse(score);
+          return written == 1 ? value : stored.apply(dao).orElse(value);
         });
   }
 
