@@ -12,26 +12,32 @@ import dev.headroom.kit.paging.PageTokens;
 import dev.headroom.kit.paging.Paging;
 import dev.headroom.prompt.campaign.Campaigns;
 import dev.headroom.prompt.consume.ContextFeeds;
+import dev.headroom.prompt.consume.OpportunityFeed;
 import dev.headroom.prompt.context.ContextStore;
 import dev.headroom.prompt.context.OpenOpportunities;
+import dev.headroom.prompt.context.StoredContext;
 import dev.headroom.prompt.decision.DecisionEngine;
 import dev.headroom.prompt.decision.LiveCampaigns;
 import dev.headroom.prompt.decision.UserLedger;
 import dev.headroom.prompt.events.ExperimentAggregates;
 import dev.headroom.prompt.events.LedgerRestore;
 import dev.headroom.prompt.events.PromptEvents;
+import dev.headroom.prompt.events.PromptFunnel;
 import dev.headroom.prompt.experiment.Experiments;
 import dev.headroom.prompt.exposure.ExposureWriter;
 import dev.headroom.prompt.grpc.CampaignProtos;
 import dev.headroom.prompt.grpc.ExperimentProtos;
 import dev.headroom.prompt.grpc.PromptGrpcService;
+import dev.headroom.prompt.http.FunnelRoutes;
 import dev.headroom.prompt.http.ResultsRoutes;
 import dev.headroom.prompt.http.WebComponentRoute;
+import dev.headroom.prompt.opportunity.Opportunities;
 import dev.headroom.prompt.results.ExperimentReports;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -96,13 +102,25 @@ public final class PromptApp implements HostedService {
               ExperimentProtos.codec(config.attributionWindow()),
               clock,
               live::reloadAfterWrite);
-      DecisionEngine decisions =
-          new DecisionEngine(context, live, ledger, OpenOpportunities.NONE_KNOWN, exposures);
       PromptEvents events = new PromptEvents(jdbi, ledger, exposures, clock);
+      CursorStore cursors = new CursorStore(db.schema(), jdbi);
+      // Without a crm-connector peer no opportunity is known: channel arbitration then goes by
+      // scoring's motion alone, and no closed-won outcome counts as a conversion.
+      Optional<Opportunities> opportunities =
+          config.crmPeer().map(peer -> new Opportunities(jdbi, cursors, events));
+      Optional<OpportunityFeed> opportunityFeed =
+          opportunities.map(o -> new OpportunityFeed(o, cursors, peers.channel("crm"), clock));
+      DecisionEngine decisions =
+          new DecisionEngine(
+              context,
+              live,
+              ledger,
+              opportunities.<OpenOpportunities>map(o -> o).orElse(OpenOpportunities.NONE_KNOWN),
+              exposures);
       ContextFeeds feeds =
           new ContextFeeds(
-              jdbi,
-              new CursorStore(db.schema(), jdbi),
+              new StoredContext(jdbi, cursors),
+              cursors,
               context,
               peers.channel("signal"),
               peers.channel("scoring"),
@@ -117,12 +135,19 @@ public final class PromptApp implements HostedService {
               });
       Gauge.builder("prompt.context.accounts", context, ContextStore::size).register(registry);
       Gauge.builder("prompt.ledger.users", ledger, UserLedger::size).register(registry);
+      opportunities.ifPresent(
+          o ->
+              Gauge.builder(
+                      "prompt.opportunities.open.accounts", o, Opportunities::accountsWithOpen)
+                  .description("accounts with an open expansion opportunity in crm-connector")
+                  .register(registry));
       FunctionCounter.builder(
               "prompt.decisions.refused", decisions, DecisionEngine::refusedForFullQueue)
           .description("decisions that served no prompt because the exposure queue was full")
           .register(registry);
       ExperimentAggregates aggregates = new ExperimentAggregates(jdbi);
       ExperimentReports reports = new ExperimentReports(experiments, aggregates, clock);
+      PromptFunnel funnel = new PromptFunnel(jdbi, config.attributionWindow());
       PromptGrpcService grpc =
           new PromptGrpcService(
               decisions,
@@ -133,7 +158,8 @@ public final class PromptApp implements HostedService {
               new Paging(new PageTokens(config.pagingSecret()), 50, 500),
               clock,
               config.attributionWindow(),
-              reports);
+              reports,
+              funnel);
       ServiceHost.Builder hb =
           ServiceHost.builder("prompt")
               .grpc(config.grpc())
@@ -142,6 +168,7 @@ public final class PromptApp implements HostedService {
               .readinessCheck(context)
               .addService(grpc)
               .beforeDrain(feeds::close)
+              .beforeDrain(() -> opportunityFeed.ifPresent(OpportunityFeed::close))
               .closeOnShutdown(db)
               .closeOnShutdown(peers)
               .closeOnShutdown(live)
@@ -151,23 +178,26 @@ public final class PromptApp implements HostedService {
         hb.inProcess(inProcessName);
       }
       if (withHttp) {
-        ResultsRoutes results =
-            new ResultsRoutes(reports, new HttpErrors(new ErrorMapper("prompt")));
-        hb.http(config.http()).routes(results::register);
+        HttpErrors httpErrors = new HttpErrors(new ErrorMapper("prompt"));
+        ResultsRoutes results = new ResultsRoutes(reports, httpErrors);
+        FunnelRoutes funnelRoutes = new FunnelRoutes(funnel, httpErrors);
+        hb.http(config.http()).routes(results::register).routes(funnelRoutes::register);
         hb.routes(new WebComponentRoute(PromptApp.class.getClassLoader())::register);
       }
       ServiceHost host = hb.build();
       exposures.start();
       host.start();
+      context.onReadinessChange(() -> host.readiness().checkNow());
       live.start(campaigns, experiments, config.campaignRefresh());
       // GetPrompt answers NOT_READY (and health is NOT_SERVING) until the caps and the context are
       // back in memory; the feeds resume from their cursors only after that.
       Thread rebuild =
           new Thread(
               () -> {
-                if (rebuildUntilDone(jdbi, ledger, feeds, clock)) {
+                if (rebuildUntilDone(jdbi, ledger, feeds, opportunityFeed, clock)) {
                   host.readiness().checkNow();
                   feeds.start();
+                  opportunityFeed.ifPresent(OpportunityFeed::start);
                 }
               },
               "prompt-context-rebuild");
@@ -184,12 +214,17 @@ public final class PromptApp implements HostedService {
 
   /** Retries with backoff while the database fails; false when the service stops first. */
   private static boolean rebuildUntilDone(
-      Jdbi jdbi, UserLedger ledger, ContextFeeds feeds, Clock clock) {
+      Jdbi jdbi,
+      UserLedger ledger,
+      ContextFeeds feeds,
+      Optional<OpportunityFeed> opportunityFeed,
+      Clock clock) {
     Backoff backoff = Backoff.defaults();
     RandomGenerator random = RandomGenerator.getDefault();
     for (int attempt = 0; !feeds.closed(); attempt++) {
       try {
         LedgerRestore.restore(jdbi, ledger, clock.instant());
+        opportunityFeed.ifPresent(OpportunityFeed::rebuild);
         feeds.rebuild();
         return true;
       } catch (RuntimeException e) {
@@ -225,7 +260,7 @@ public final class PromptApp implements HostedService {
     return decisions;
   }
 
-  /** The seam a crm-connector consumer will call for closed-won outcomes. */
+  /** Prompt events, and the seam crm-connector's closed-won outcomes arrive through. */
   public PromptEvents events() {
     return events;
   }

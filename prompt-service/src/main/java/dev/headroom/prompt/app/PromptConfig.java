@@ -11,6 +11,7 @@ import dev.headroom.prompt.exposure.ExposureWriter;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 
 /** The prompt service's configuration, parsed once from {@code prompt.yaml} + environment. */
 public record PromptConfig(
@@ -19,6 +20,7 @@ public record PromptConfig(
     HttpSettings http,
     DatabaseSettings database,
     byte[] pagingSecret,
+    Optional<String> crmPeer,
     ContextFeeds.Settings context,
     int expectedAccounts,
     CapSettings caps,
@@ -37,9 +39,8 @@ public record PromptConfig(
     }
     c.string("peers.signal");
     c.string("peers.scoring");
-    Duration cooldown = c.duration("caps.dismissal-cooldown", Duration.ofDays(14));
-    Duration window = c.duration("experiments.attribution-window", Duration.ofDays(14));
-    if (window.isZero()) {
+    Duration window = c.duration("experiments.attribution-window");
+    if (window.isZero() || window.isNegative()) {
       throw new ConfigException(
           "experiments.attribution-window", "experiments.attribution-window must be positive");
     }
@@ -49,21 +50,19 @@ public record PromptConfig(
         HttpSettings.from(c),
         DatabaseSettings.from(c),
         secret,
+        c.optionalString("peers.crm"),
         new ContextFeeds.Settings(
-            c.string("context.core-product-key", "core"),
-            c.duration("context.catalog-refresh-interval", Duration.ofMinutes(5)),
-            c.duration("context.catalog-deadline", Duration.ofSeconds(10))),
-        c.integer("context.expected-accounts", 100_000, 0, 100_000_000),
-        new CapSettings(
-            c.integer("caps.per-day", 1, 0, 1000),
-            c.integer("caps.per-week", 3, 0, 1000),
-            cooldown),
-        c.duration("campaigns.refresh-interval", Duration.ofSeconds(5)),
+            c.string("context.core-product-key"),
+            c.duration("context.catalog-refresh-interval"),
+            c.duration("context.catalog-deadline")),
+        c.integer("context.expected-accounts", 0, 100_000_000),
+        CapSettings.from(c),
+        c.duration("campaigns.refresh-interval"),
         window,
         new ExposureWriter.Settings(
-            c.integer("exposures.queue-capacity", 50_000, 1, 10_000_000),
-            c.integer("exposures.batch-size", 1000, 1, 100_000),
-            c.duration("exposures.flush-interval", Duration.ofMillis(200))));
+            c.integer("exposures.queue-capacity", 1, 10_000_000),
+            c.integer("exposures.batch-size", 1, 100_000),
+            c.duration("exposures.flush-interval")));
   }
 
   @Override

@@ -1,13 +1,19 @@
 package dev.headroom.prompt.consume;
 
 import com.google.protobuf.InvalidProtocolBufferException;
+import dev.headroom.api.scoring.v1.ListScoresRequest;
+import dev.headroom.api.scoring.v1.ListScoresResponse;
 import dev.headroom.api.scoring.v1.Score;
 import dev.headroom.api.scoring.v1.ScoringServiceGrpc;
 import dev.headroom.api.scoring.v1.WatchScoresRequest;
 import dev.headroom.api.scoring.v1.WatchScoresResponse;
+import dev.headroom.api.signal.v1.Account;
 import dev.headroom.api.signal.v1.Catalog;
 import dev.headroom.api.signal.v1.ChangeKind;
 import dev.headroom.api.signal.v1.GetCatalogRequest;
+import dev.headroom.api.signal.v1.GetUsageSnapshotRequest;
+import dev.headroom.api.signal.v1.ListAccountsRequest;
+import dev.headroom.api.signal.v1.ListAccountsResponse;
 import dev.headroom.api.signal.v1.SignalServiceGrpc;
 import dev.headroom.api.signal.v1.UsageSnapshot;
 import dev.headroom.api.signal.v1.WatchAccountChangesRequest;
@@ -16,18 +22,16 @@ import dev.headroom.kit.outbox.Backoff;
 import dev.headroom.kit.outbox.CursorStore;
 import dev.headroom.kit.outbox.ResumingConsumer;
 import dev.headroom.prompt.context.ContextStore;
-import dev.headroom.prompt.db.ContextDao;
+import dev.headroom.prompt.context.StoredContext;
 import io.grpc.Channel;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.ZoneOffset;
 import java.util.Arrays;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-import org.jdbi.v3.core.Jdbi;
 
 /**
  * Keeps the context current: follows signal-service's WatchAccountChanges and scoring-service's
@@ -42,16 +46,21 @@ public final class ContextFeeds implements AutoCloseable {
   public static final String SIGNAL_CONSUMER = "prompt.signal-account-changes";
   public static final String SCORING_CONSUMER = "prompt.scoring-scores";
 
+  /**
+   * The upstreams' largest page: a resynchronization reads everything, in as few calls as it can.
+   */
+  private static final int RESYNC_PAGE_SIZE = 1000;
+
   /** Where the catalog comes from and how often it is re-read. */
   public record Settings(
       String coreProductKey, Duration catalogRefresh, Duration catalogDeadline) {}
 
-  private final Jdbi jdbi;
-  private final CursorStore cursors;
+  private final StoredContext stored;
   private final ContextStore store;
   private final Settings settings;
   private final Clock clock;
   private final SignalServiceGrpc.SignalServiceBlockingStub signal;
+  private final ScoringServiceGrpc.ScoringServiceBlockingStub scoring;
   private final ResumingConsumer<WatchAccountChangesResponse> usageConsumer;
   private final ResumingConsumer<WatchScoresResponse> scoreConsumer;
   private final ScheduledExecutorService timer;
@@ -62,28 +71,28 @@ public final class ContextFeeds implements AutoCloseable {
   private boolean closed;
 
   public ContextFeeds(
-      Jdbi jdbi,
+      StoredContext stored,
       CursorStore cursors,
       ContextStore store,
       Channel signalChannel,
       Channel scoringChannel,
       Settings settings,
       Clock clock) {
-    this.jdbi = jdbi;
-    this.cursors = cursors;
+    this.stored = stored;
     this.store = store;
     this.settings = settings;
     this.clock = clock;
     this.signal = SignalServiceGrpc.newBlockingStub(signalChannel);
-    ScoringServiceGrpc.ScoringServiceBlockingStub scoring =
-        ScoringServiceGrpc.newBlockingStub(scoringChannel);
+    this.scoring = ScoringServiceGrpc.newBlockingStub(scoringChannel);
     this.usageConsumer =
         new ResumingConsumer<>(
             SIGNAL_CONSUMER,
             cursors,
-            cursor ->
-                signal.watchAccountChanges(
-                    WatchAccountChangesRequest.newBuilder().setAfterCursor(cursor).build()),
+            new ResyncOnExpiredCursor<>(
+                cursor ->
+                    signal.watchAccountChanges(
+                        WatchAccountChangesRequest.newBuilder().setAfterCursor(cursor).build()),
+                this::resyncUsage),
             WatchAccountChangesResponse::getCursor,
             this::applyAccountChange,
             Backoff.defaults());
@@ -91,8 +100,11 @@ public final class ContextFeeds implements AutoCloseable {
         new ResumingConsumer<>(
             SCORING_CONSUMER,
             cursors,
-            cursor ->
-                scoring.watchScores(WatchScoresRequest.newBuilder().setAfterCursor(cursor).build()),
+            new ResyncOnExpiredCursor<>(
+                cursor ->
+                    scoring.watchScores(
+                        WatchScoresRequest.newBuilder().setAfterCursor(cursor).build()),
+                this::resyncScores),
             WatchScoresResponse::getCursor,
             this::applyScore,
             Backoff.defaults());
@@ -112,27 +124,23 @@ public final class ContextFeeds implements AutoCloseable {
   public void rebuild() {
     // The cursors are read before the context: every change up to them is in what is loaded next,
     // and the feeds resume after them, so a change another replica stores meanwhile is redelivered.
-    usageResumesAfter = cursors.load(SIGNAL_CONSUMER);
-    scoresResumeAfter = cursors.load(SCORING_CONSUMER);
-    jdbi.useExtension(ContextDao.class, dao -> dao.catalog().ifPresent(this::installCatalog));
-    jdbi.useHandle(
-        h ->
-            ContextDao.forEach(
-                h,
-                2000,
-                row -> {
-                  try {
-                    if (row.usage() != null) {
-                      store.putUsage(ContextProtos.usage(UsageSnapshot.parseFrom(row.usage())));
-                    }
-                    if (row.score() != null) {
-                      store.putScore(
-                          row.accountId(), ContextProtos.score(Score.parseFrom(row.score())));
-                    }
-                  } catch (InvalidProtocolBufferException e) {
-                    LOG.log(Level.WARNING, "skipping an unreadable stored context row", e);
-                  }
-                }));
+    usageResumesAfter = stored.cursor(SIGNAL_CONSUMER);
+    scoresResumeAfter = stored.cursor(SCORING_CONSUMER);
+    stored.catalog().ifPresent(this::installCatalog);
+    stored.forEachAccount(
+        account -> {
+          try {
+            if (account.usage() != null) {
+              store.putUsage(ContextProtos.usage(UsageSnapshot.parseFrom(account.usage())));
+            }
+            if (account.score() != null) {
+              store.putScore(
+                  account.accountId(), ContextProtos.score(Score.parseFrom(account.score())));
+            }
+          } catch (InvalidProtocolBufferException e) {
+            LOG.log(Level.WARNING, "skipping an unreadable stored context row", e);
+          }
+        });
     store.markRebuilt();
   }
 
@@ -166,15 +174,11 @@ public final class ContextFeeds implements AutoCloseable {
   /** Reads the catalog now, persists it and puts it in memory. */
   public synchronized void refreshCatalog() {
     Catalog catalog =
-        signal
-            .withDeadlineAfter(settings.catalogDeadline().toMillis(), TimeUnit.MILLISECONDS)
-            .getCatalog(GetCatalogRequest.getDefaultInstance())
-            .getCatalog();
+        signalWithDeadline().getCatalog(GetCatalogRequest.getDefaultInstance()).getCatalog();
     byte[] bytes = catalog.toByteArray();
     // Re-read on every account change: only a changed catalog is written and mapped again.
     if (!Arrays.equals(bytes, catalogBytes)) {
-      jdbi.useExtension(
-          ContextDao.class, dao -> dao.putCatalog(bytes, clock.instant().atOffset(ZoneOffset.UTC)));
+      stored.putCatalog(bytes, clock.instant());
       installCatalog(bytes);
     }
     catalogReadAtNanos = System.nanoTime();
@@ -203,14 +207,8 @@ public final class ContextFeeds implements AutoCloseable {
     // Replicas share the stored context: when another replica stored this change (or a later one)
     // first, this replica's memory takes the stored snapshot, so every replica ends up current.
     byte[] newest =
-        jdbi.inTransaction(
-            h -> {
-              ContextDao dao = h.attach(ContextDao.class);
-              byte[] encoded = trimmed.toByteArray();
-              int stored = dao.putUsage(trimmed.getAccountId(), change.getCursor(), encoded);
-              cursors.save(h, SIGNAL_CONSUMER, change.getCursor());
-              return stored == 1 ? encoded : dao.usage(trimmed.getAccountId()).orElse(encoded);
-            });
+        stored.putUsage(
+            SIGNAL_CONSUMER, trimmed.getAccountId(), change.getCursor(), trimmed.toByteArray());
     try {
       store.putUsage(ContextProtos.usage(UsageSnapshot.parseFrom(newest)));
     } catch (InvalidProtocolBufferException e) {
@@ -225,20 +223,90 @@ public final class ContextFeeds implements AutoCloseable {
     }
     Score trimmed = ContextProtos.trim(change.getScore());
     byte[] newest =
-        jdbi.inTransaction(
-            h -> {
-              ContextDao dao = h.attach(ContextDao.class);
-              byte[] encoded = trimmed.toByteArray();
-              int stored = dao.putScore(trimmed.getAccountId(), change.getCursor(), encoded);
-              cursors.save(h, SCORING_CONSUMER, change.getCursor());
-              return stored == 1 ? encoded : dao.score(trimmed.getAccountId()).orElse(encoded);
-            });
+        stored.putScore(
+            SCORING_CONSUMER, trimmed.getAccountId(), change.getCursor(), trimmed.toByteArray());
     try {
       store.putScore(trimmed.getAccountId(), ContextProtos.score(Score.parseFrom(newest)));
     } catch (InvalidProtocolBufferException e) {
       throw new IllegalStateException(
           "stored score of " + trimmed.getAccountId() + " is unreadable", e);
     }
+  }
+
+  /**
+   * Signal-service no longer retains the changes after the stored cursor: every account's usage is
+   * read again (ListAccounts, then GetUsageSnapshot per account) and stored as of {@code asOf}, so
+   * the changes the stream replays from there apply over it. Decisions wait meanwhile.
+   */
+  void resyncUsage(long asOf) {
+    LOG.warning(
+        () -> SIGNAL_CONSUMER + ": cursor past signal-service's retention; resynchronizing");
+    store.beginResync();
+    try {
+      refreshCatalog();
+      String pageToken = "";
+      do {
+        ListAccountsResponse page =
+            signalWithDeadline()
+                .listAccounts(
+                    ListAccountsRequest.newBuilder()
+                        .setPageSize(RESYNC_PAGE_SIZE)
+                        .setPageToken(pageToken)
+                        .build());
+        for (Account account : page.getAccountsList()) {
+          UsageSnapshot snapshot =
+              ContextProtos.trim(
+                  signalWithDeadline()
+                      .getUsageSnapshot(
+                          GetUsageSnapshotRequest.newBuilder()
+                              .setAccountId(account.getAccountId())
+                              .build())
+                      .getSnapshot());
+          stored.replaceUsage(snapshot.getAccountId(), asOf, snapshot.toByteArray());
+          store.putUsage(ContextProtos.usage(snapshot));
+        }
+        pageToken = page.getNextPageToken();
+      } while (!pageToken.isEmpty());
+      stored.saveCursor(SIGNAL_CONSUMER, asOf);
+    } finally {
+      store.endResync();
+    }
+  }
+
+  /**
+   * Scoring-service no longer retains the score changes after the stored cursor: every score is
+   * read again with ListScores and stored as of {@code asOf}. Decisions wait meanwhile.
+   */
+  void resyncScores(long asOf) {
+    LOG.warning(
+        () -> SCORING_CONSUMER + ": cursor past scoring-service's retention; resynchronizing");
+    store.beginResync();
+    try {
+      String pageToken = "";
+      do {
+        ListScoresResponse page =
+            scoring
+                .withDeadlineAfter(settings.catalogDeadline().toMillis(), TimeUnit.MILLISECONDS)
+                .listScores(
+                    ListScoresRequest.newBuilder()
+                        .setPageSize(RESYNC_PAGE_SIZE)
+                        .setPageToken(pageToken)
+                        .build());
+        for (Score score : page.getScoresList()) {
+          Score trimmed = ContextProtos.trim(score);
+          stored.replaceScore(trimmed.getAccountId(), asOf, trimmed.toByteArray());
+          store.putScore(trimmed.getAccountId(), ContextProtos.score(trimmed));
+        }
+        pageToken = page.getNextPageToken();
+      } while (!pageToken.isEmpty());
+      stored.saveCursor(SCORING_CONSUMER, asOf);
+    } finally {
+      store.endResync();
+    }
+  }
+
+  private SignalServiceGrpc.SignalServiceBlockingStub signalWithDeadline() {
+    return signal.withDeadlineAfter(settings.catalogDeadline().toMillis(), TimeUnit.MILLISECONDS);
   }
 
   public long usagePosition() {

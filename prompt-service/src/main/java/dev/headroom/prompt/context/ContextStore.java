@@ -4,6 +4,7 @@ import dev.headroom.kit.observe.CheckResult;
 import dev.headroom.kit.observe.ReadinessCheck;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The decision's context in memory: the catalog and one entry per account, updated by the upstream
@@ -14,6 +15,8 @@ public final class ContextStore implements ReadinessCheck {
   private final ConcurrentHashMap<String, AccountContext> accounts;
   private volatile CatalogView catalog;
   private volatile boolean rebuilt;
+  private final AtomicInteger resyncing = new AtomicInteger();
+  private volatile Runnable readinessChanged = () -> {};
 
   public ContextStore(String coreProductKey, int expectedAccounts) {
     this.catalog = CatalogView.empty(coreProductKey);
@@ -48,12 +51,30 @@ public final class ContextStore implements ReadinessCheck {
     return accounts.size();
   }
 
+  /** The context is complete: loaded after the start and not being resynchronized. */
   public boolean rebuilt() {
-    return rebuilt;
+    return rebuilt && resyncing.get() == 0;
   }
 
   public void markRebuilt() {
     rebuilt = true;
+    readinessChanged.run();
+  }
+
+  /** A feed rebuilds its part from a full snapshot: decisions wait until {@link #endResync()}. */
+  public void beginResync() {
+    resyncing.incrementAndGet();
+    readinessChanged.run();
+  }
+
+  public void endResync() {
+    resyncing.decrementAndGet();
+    readinessChanged.run();
+  }
+
+  /** Called whenever readiness may have changed, so health follows at once. */
+  public void onReadinessChange(Runnable listener) {
+    readinessChanged = listener;
   }
 
   @Override
@@ -63,8 +84,11 @@ public final class ContextStore implements ReadinessCheck {
 
   @Override
   public CheckResult check() {
-    return rebuilt
+    if (!rebuilt) {
+      return CheckResult.down(name(), "rebuilding the account context");
+    }
+    return resyncing.get() == 0
         ? CheckResult.up(name())
-        : CheckResult.down(name(), "rebuilding the account context");
+        : CheckResult.down(name(), "resynchronizing the account context from a full snapshot");
   }
 }

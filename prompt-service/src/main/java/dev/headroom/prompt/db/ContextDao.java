@@ -40,6 +40,32 @@ public interface ContextDao {
       @Bind("cursor") long cursor,
       @Bind("score") byte[] score);
 
+  /** Overwrites the usage (a full resynchronization), whatever cursor was stored. */
+  @SqlUpdate(
+      """
+      INSERT INTO account_context (account_id, usage_cursor, usage, updated_at)
+      VALUES (:accountId, :cursor, :usage, now())
+      ON CONFLICT (account_id) DO UPDATE SET usage_cursor = EXCLUDED.usage_cursor,
+        usage = EXCLUDED.usage, updated_at = now()\
+      """)
+  void replaceUsage(
+      @Bind("accountId") String accountId,
+      @Bind("cursor") long cursor,
+      @Bind("usage") byte[] usage);
+
+  /** Overwrites the score (a full resynchronization), whatever cursor was stored. */
+  @SqlUpdate(
+      """
+      INSERT INTO account_context (account_id, score_cursor, score, updated_at)
+      VALUES (:accountId, :cursor, :score, now())
+      ON CONFLICT (account_id) DO UPDATE SET score_cursor = EXCLUDED.score_cursor,
+        score = EXCLUDED.score, updated_at = now()\
+      """)
+  void replaceScore(
+      @Bind("accountId") String accountId,
+      @Bind("cursor") long cursor,
+      @Bind("score") byte[] score);
+
   @SqlUpdate(
       """
       INSERT INTO catalog_snapshot (id, catalog, read_at) VALUES (1, :catalog, :readAt)

@@ -5,7 +5,7 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Timestamp;
 import dev.headroom.api.common.v1.ReadinessBand;
 import dev.headroom.api.prompt.v1.CampaignStatus;
-import dev.headroom.kit.error.DomainException;
+import dev.headroom.kit.validation.Validation;
 import dev.headroom.prompt.campaign.Campaign;
 import dev.headroom.prompt.campaign.Copy;
 import dev.headroom.prompt.campaign.DefinitionCodec;
@@ -30,8 +30,11 @@ import java.util.Set;
 public final class CampaignProtos {
   private CampaignProtos() {}
 
-  static final int MAX_ID = 128;
+  /** Copy and URL templates: longer than a short text, far shorter than the kit's long text. */
   static final int MAX_TEXT = 2000;
+
+  /** Campaign and experiment names. */
+  static final int MAX_NAME = 200;
 
   public static final DefinitionCodec<Campaign> CODEC =
       new DefinitionCodec<>() {
@@ -55,15 +58,12 @@ public final class CampaignProtos {
 
   /** Validates a campaign from a request; every violation is reported under {@code prefix}. */
   public static Campaign fromRequest(dev.headroom.api.prompt.v1.Campaign p, boolean idRequired) {
-    DomainException.Violations v = new DomainException.Violations();
+    Validation v = Validation.of();
     String prefix = "campaign";
     if (idRequired || !p.getCampaignId().isEmpty()) {
-      checkId(v, p.getCampaignId(), prefix + ".campaign_id");
+      Ids.required(v, prefix + ".campaign_id", p.getCampaignId());
     }
-    v.check(
-        !p.getName().isBlank() && p.getName().length() <= 200,
-        prefix + ".name",
-        "required, at most 200 characters");
+    v.requiredText(prefix + ".name", p.getName(), MAX_NAME);
     v.check(
         p.getStatus() != CampaignStatus.CAMPAIGN_STATUS_UNSPECIFIED
             && p.getStatus() != CampaignStatus.UNRECOGNIZED,
@@ -82,71 +82,44 @@ public final class CampaignProtos {
         defaultLocale.isPresent(), prefix + ".default_locale", "a BCP 47 language tag, e.g. en");
     Map<String, Copy> copy = validateCopies(v, p.getCopyMap(), prefix + ".copy");
     if (defaultLocale.isPresent() && !copy.containsKey(defaultLocale.get())) {
-      v.add(prefix + ".copy", "needs copy for the default locale " + defaultLocale.get());
+      // Either side may be the mistake: both fields are named.
+      v.fail(prefix + ".default_locale", defaultLocale.get() + " has no entry in campaign.copy");
+      v.fail(prefix + ".copy", "needs an entry for the default locale " + defaultLocale.get());
     }
     validateOffer(v, p.getOffer(), prefix + ".offer");
     if (p.hasFrequencyCap()) {
       validateCap(v, p.getFrequencyCap(), prefix + ".frequency_cap");
     }
-    v.throwIfAny();
+    v.throwIfInvalid();
     return fromProto(p, 0, Instant.EPOCH, Instant.EPOCH);
   }
 
-  static void checkId(DomainException.Violations v, String id, String field) {
-    v.check(
-        validId(id),
-        field,
-        "required, at most "
-            + MAX_ID
-            + " characters, no surrounding whitespace or control characters");
-  }
-
-  /** Non-blank, at most 128 characters, no surrounding whitespace, no control characters. */
-  static boolean validId(String id) {
-    return !id.isBlank()
-        && id.length() <= MAX_ID
-        && id.strip().equals(id)
-        && id.chars().noneMatch(Character::isISOControl);
-  }
-
-  /** Empty, or a valid id. */
-  static boolean validOptionalId(String id) {
-    return id.isEmpty() || validId(id);
-  }
-
-  private static final long MIN_SECONDS = -62_135_596_800L; // 0001-01-01T00:00:00Z
-  private static final long MAX_SECONDS = 253_402_300_799L; // 9999-12-31T23:59:59Z
-
-  /** Inside protobuf's valid Timestamp range (years 1 to 9999), with normalized nanos. */
-  static boolean validTimestamp(Timestamp t) {
-    return t.getSeconds() >= MIN_SECONDS
-        && t.getSeconds() <= MAX_SECONDS
-        && t.getNanos() >= 0
-        && t.getNanos() <= 999_999_999;
-  }
-
   private static void validateTrigger(
-      DomainException.Violations v, dev.headroom.api.prompt.v1.Trigger t, String field) {
+      Validation v, dev.headroom.api.prompt.v1.Trigger t, String field) {
     Optional<TriggerType> type = triggerType(t.getType());
     if (type.isEmpty()) {
-      v.add(
+      v.fail(
           field + ".type",
           "required: FEATURE_GATE, SEAT_LIMIT, USAGE_LIMIT, SCORE_BAND or CROSS_SELL");
       return;
     }
     for (int i = 0; i < t.getFeatureKeysCount(); i++) {
-      checkId(v, t.getFeatureKeys(i), field + ".feature_keys[" + i + "]");
+      Ids.required(v, field + ".feature_keys[" + i + "]", t.getFeatureKeys(i));
     }
-    v.check(validOptionalId(t.getMeterKey()), field + ".meter_key", "not a valid key");
-    v.check(validOptionalId(t.getProductKey()), field + ".product_key", "not a valid key");
+    Ids.optional(v, field + ".meter_key", t.getMeterKey());
+    Ids.optional(v, field + ".product_key", t.getProductKey());
     if (type.get() == TriggerType.SEAT_LIMIT || type.get() == TriggerType.USAGE_LIMIT) {
-      Optional<BigDecimal> threshold = decimal(t.getThreshold());
-      v.check(
-          threshold.isPresent()
-              && threshold.get().signum() > 0
-              && threshold.get().compareTo(BigDecimal.TEN) <= 0,
-          field + ".threshold",
-          "required: an exact decimal greater than 0 and at most 10, e.g. \"0.90\"");
+      if (t.getThreshold().isBlank()) {
+        v.fail(
+            field + ".threshold", "required: an exact decimal above 0, at most 10, e.g. \"0.90\"");
+      } else {
+        BigDecimal threshold = v.decimal(field + ".threshold", t.getThreshold());
+        v.check(
+            threshold == null
+                || (threshold.signum() > 0 && threshold.compareTo(BigDecimal.TEN) <= 0),
+            field + ".threshold",
+            "must be above 0 and at most 10, e.g. \"0.90\"; got " + t.getThreshold());
+      }
     } else {
       v.check(
           t.getThreshold().isEmpty(), field + ".threshold", "only for SEAT_LIMIT and USAGE_LIMIT");
@@ -157,15 +130,13 @@ public final class CampaignProtos {
   }
 
   private static Map<String, Copy> validateCopies(
-      DomainException.Violations v,
-      Map<String, dev.headroom.api.prompt.v1.Copy> copies,
-      String field) {
+      Validation v, Map<String, dev.headroom.api.prompt.v1.Copy> copies, String field) {
     Map<String, Copy> out = new LinkedHashMap<>();
     for (var e : copies.entrySet()) {
       Optional<String> tag = Locales.canonical(e.getKey());
       String f = field + "[" + e.getKey() + "]";
       if (tag.isEmpty()) {
-        v.add(f, "the key must be a BCP 47 language tag");
+        v.fail(f, "the key must be a BCP 47 language tag");
         continue;
       }
       dev.headroom.api.prompt.v1.Copy c = e.getValue();
@@ -180,35 +151,31 @@ public final class CampaignProtos {
   }
 
   static void validateVariantCopies(
-      DomainException.Violations v,
-      Map<String, dev.headroom.api.prompt.v1.Copy> copies,
-      String field) {
+      Validation v, Map<String, dev.headroom.api.prompt.v1.Copy> copies, String field) {
     validateCopies(v, copies, field);
   }
 
-  private static void text(
-      DomainException.Violations v, String value, String field, boolean required) {
-    if (required && value.isBlank()) {
-      v.add(field, "required");
-      return;
+  private static void text(Validation v, String value, String field, boolean required) {
+    int before = v.violations().size();
+    if (required) {
+      v.requiredText(field, value, MAX_TEXT);
+    } else {
+      v.text(field, value, MAX_TEXT);
     }
-    if (value.length() > MAX_TEXT) {
-      v.add(field, "at most " + MAX_TEXT + " characters");
+    if (v.violations().size() > before) {
       return;
     }
     var unknown = Templates.unknownVariables(value, Templates.COPY_VARIABLES);
     if (!unknown.isEmpty()) {
-      v.add(
+      v.fail(
           field,
           "unknown variable {" + unknown.get(0) + "}; known: " + sorted(Templates.COPY_VARIABLES));
     }
   }
 
   private static void validateOffer(
-      DomainException.Violations v, dev.headroom.api.prompt.v1.Offer o, String field) {
-    if (!o.getTargetPlanKey().isEmpty()) {
-      checkId(v, o.getTargetPlanKey(), field + ".target_plan_key");
-    }
+      Validation v, dev.headroom.api.prompt.v1.Offer o, String field) {
+    Ids.optional(v, field + ".target_plan_key", o.getTargetPlanKey());
     v.check(
         o.getDiscountPercent() >= 0 && o.getDiscountPercent() <= 100,
         field + ".discount_percent",
@@ -217,11 +184,15 @@ public final class CampaignProtos {
     if (url.isBlank()
         || !(url.startsWith("https://") || url.startsWith("http://") || url.startsWith("/"))
         || url.length() > MAX_TEXT) {
-      v.add(field + ".cta_url_template", "required: an http(s) URL or a path starting with /");
+      v.fail(
+          field + ".cta_url_template",
+          "required: an http(s) URL or a path starting with /, at most "
+              + MAX_TEXT
+              + " characters");
     } else {
       var unknown = Templates.unknownVariables(url, Templates.URL_VARIABLES);
       if (!unknown.isEmpty()) {
-        v.add(
+        v.fail(
             field + ".cta_url_template",
             "unknown variable {" + unknown.get(0) + "}; known: " + sorted(Templates.URL_VARIABLES));
       }
@@ -229,7 +200,7 @@ public final class CampaignProtos {
   }
 
   private static void validateCap(
-      DomainException.Violations v, dev.headroom.api.prompt.v1.FrequencyCap c, String field) {
+      Validation v, dev.headroom.api.prompt.v1.FrequencyCap c, String field) {
     v.check(c.getMaxImpressions() >= 0, field + ".max_impressions", "must be >= 0");
     if (c.getMaxImpressions() > 0) {
       boolean ok =

@@ -3,66 +3,66 @@ package dev.headroom.prompt.grpc;
 import dev.headroom.api.common.v1.ErrorReason;
 import dev.headroom.api.common.v1.ItemError;
 import dev.headroom.api.prompt.v1.PromptEventKind;
+import dev.headroom.kit.validation.Validation;
 import dev.headroom.prompt.context.Money;
 import dev.headroom.prompt.events.PromptEvent;
 import java.util.Optional;
 
 /** Prompt events: per-item validation (first bad field) and proto → domain. */
 final class EventProtos {
-  private static final String ID =
-      "at most 128 characters, no surrounding whitespace or control characters";
-
   private EventProtos() {}
 
+  /** The first bad field of one event, in the order the contract lists them. */
   static Optional<ItemError> validate(dev.headroom.api.prompt.v1.PromptEvent e) {
-    if (!CampaignProtos.validId(e.getEventId())) {
-      return bad("event_id", ID);
+    Validation v = Validation.of();
+    Ids.required(v, "event_id", e.getEventId());
+    if (v.isValid()) {
+      v.requiredEnum("kind", e.getKind());
     }
-    if (e.getKind() == PromptEventKind.PROMPT_EVENT_KIND_UNSPECIFIED
-        || e.getKind() == PromptEventKind.UNRECOGNIZED) {
-      return bad("kind", "required: SHOWN, CLICKED, DISMISSED or CONVERTED");
+    if (v.isValid()) {
+      v.requiredTimestamp("occurred_at", e.hasOccurredAt() ? e.getOccurredAt() : null);
     }
-    if (!e.hasOccurredAt() || !CampaignProtos.validTimestamp(e.getOccurredAt())) {
-      return bad("occurred_at", "required: a valid timestamp (years 1 to 9999)");
+    if (v.isValid()) {
+      Ids.optional(v, "decision_id", e.getDecisionId());
     }
-    if (!CampaignProtos.validOptionalId(e.getDecisionId())) {
-      return bad("decision_id", ID);
+    if (v.isValid()) {
+      Ids.optional(v, "account_id", e.getAccountId());
     }
-    if (!CampaignProtos.validOptionalId(e.getAccountId())) {
-      return bad("account_id", ID);
+    if (v.isValid()) {
+      Ids.optional(v, "user_id", e.getUserId());
     }
-    if (!CampaignProtos.validOptionalId(e.getUserId())) {
-      return bad("user_id", ID);
+    if (v.isValid()) {
+      v.check(
+          !e.getDecisionId().isEmpty() || !e.getAccountId().isEmpty(),
+          "decision_id",
+          "required unless account_id is given");
     }
-    if (e.getDecisionId().isEmpty() && e.getAccountId().isEmpty()) {
-      return bad("decision_id", "required unless account_id is given");
+    if (v.isValid()) {
+      v.check(
+          !e.getDecisionId().isEmpty()
+              || e.getKind() != PromptEventKind.PROMPT_EVENT_KIND_DISMISSED
+              || !e.getUserId().isEmpty(),
+          "user_id",
+          "a dismissal without decision_id needs account_id and user_id");
     }
-    if (e.getDecisionId().isEmpty()
-        && e.getKind() == PromptEventKind.PROMPT_EVENT_KIND_DISMISSED
-        && e.getUserId().isEmpty()) {
-      return bad("user_id", "a dismissal without decision_id needs account_id and user_id");
-    }
-    if (e.getKind() == PromptEventKind.PROMPT_EVENT_KIND_CONVERTED) {
-      if (!e.hasRevenue() || !e.getRevenue().getCurrencyCode().matches("[A-Z]{3}")) {
-        return bad("revenue.currency_code", "required for CONVERTED: an ISO 4217 code");
+    if (v.isValid()) {
+      if (e.getKind() == PromptEventKind.PROMPT_EVENT_KIND_CONVERTED) {
+        // Unset revenue reads as an empty currency: "revenue.currency_code" names what is missing.
+        v.money("revenue", e.getRevenue().getCurrencyCode(), e.getRevenue().getMinorUnits());
+      } else {
+        v.check(!e.hasRevenue(), "revenue", "only for CONVERTED");
       }
-      if (e.getRevenue().getMinorUnits() < 0) {
-        return bad("revenue.minor_units", "must be >= 0");
-      }
-    } else if (e.hasRevenue()) {
-      return bad("revenue", "only for CONVERTED");
     }
-    return Optional.empty();
+    return v.violations().stream().findFirst().map(f -> bad(f.field(), f.description()));
   }
 
-  private static Optional<ItemError> bad(String field, String description) {
-    return Optional.of(
-        ItemError.newBuilder()
-            .setCode(io.grpc.Status.Code.INVALID_ARGUMENT.value())
-            .setReason(ErrorReason.ERROR_REASON_INVALID_ARGUMENT)
-            .setField(field)
-            .setDescription(description)
-            .build());
+  private static ItemError bad(String field, String description) {
+    return ItemError.newBuilder()
+        .setCode(io.grpc.Status.Code.INVALID_ARGUMENT.value())
+        .setReason(ErrorReason.ERROR_REASON_INVALID_ARGUMENT)
+        .setField(field)
+        .setDescription(description)
+        .build();
   }
 
   static PromptEvent event(dev.headroom.api.prompt.v1.PromptEvent e) {

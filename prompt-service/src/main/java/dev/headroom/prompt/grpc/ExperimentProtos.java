@@ -5,7 +5,8 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import dev.headroom.api.prompt.v1.ExperimentStatus;
 import dev.headroom.api.prompt.v1.PromptTiming;
 import dev.headroom.api.prompt.v1.RandomizationUnit;
-import dev.headroom.kit.error.DomainException;
+import dev.headroom.kit.validation.Limits;
+import dev.headroom.kit.validation.Validation;
 import dev.headroom.prompt.campaign.DefinitionCodec;
 import dev.headroom.prompt.experiment.Assignment;
 import dev.headroom.prompt.experiment.Experiment;
@@ -48,27 +49,27 @@ public final class ExperimentProtos {
       dev.headroom.api.prompt.v1.Experiment p,
       boolean idRequired,
       java.time.Duration defaultWindow) {
-    DomainException.Violations v = new DomainException.Violations();
+    Validation v = Validation.of();
     String f = "experiment";
     if (idRequired || !p.getExperimentId().isEmpty()) {
-      CampaignProtos.checkId(v, p.getExperimentId(), f + ".experiment_id");
+      Ids.required(v, f + ".experiment_id", p.getExperimentId());
     }
     if (!idRequired) {
-      CampaignProtos.checkId(v, p.getCampaignId(), f + ".campaign_id");
+      Ids.required(v, f + ".campaign_id", p.getCampaignId());
     }
+    v.requiredText(f + ".name", p.getName(), CampaignProtos.MAX_NAME);
+    v.optionalEnum(f + ".unit", p.getUnit());
     v.check(
-        !p.getName().isBlank() && p.getName().length() <= 200,
-        f + ".name",
-        "required, at most 200 characters");
-    v.check(p.getUnit() != RandomizationUnit.UNRECOGNIZED, f + ".unit", "ACCOUNT or USER");
-    v.check(p.getSalt().length() <= CampaignProtos.MAX_ID, f + ".salt", "at most 128 characters");
+        p.getSalt().length() <= Limits.MAX_IDENTIFIER_CHARS,
+        f + ".salt",
+        "at most " + Limits.MAX_IDENTIFIER_CHARS + " characters, got " + p.getSalt().length());
     v.check(p.getVariantsCount() >= 1, f + ".variants", "at least one variant");
     Set<String> keys = new HashSet<>();
     int controls = 0;
     for (int i = 0; i < p.getVariantsCount(); i++) {
       var variant = p.getVariants(i);
       String vf = f + ".variants[" + i + "]";
-      CampaignProtos.checkId(v, variant.getVariantKey(), vf + ".variant_key");
+      Ids.required(v, vf + ".variant_key", variant.getVariantKey());
       v.check(keys.add(variant.getVariantKey()), vf + ".variant_key", "duplicate variant key");
       v.check(
           !variant.getVariantKey().equals(ExperimentReports.HOLDOUT_ARM_KEY),
@@ -83,14 +84,14 @@ public final class ExperimentProtos {
               || (variant.getDiscountPercent() >= 0 && variant.getDiscountPercent() <= 100),
           vf + ".discount_percent",
           "0-100; unset keeps the campaign's");
-      v.check(variant.getTiming() != PromptTiming.UNRECOGNIZED, vf + ".timing", "not a timing");
+      v.optionalEnum(vf + ".timing", variant.getTiming());
       CampaignProtos.validateVariantCopies(v, variant.getCopyMap(), vf + ".copy");
       if (variant.getControl()) {
         controls++;
       }
     }
     if (p.getVariantsCount() >= 1 && controls != 1) {
-      v.add(f + ".variants", "exactly one variant must be the control (found " + controls + ")");
+      v.fail(f + ".variants", "exactly one variant must be the control (found " + controls + ")");
     }
     v.check(
         p.getHoldoutBasisPoints() >= 0 && p.getHoldoutBasisPoints() < Assignment.BUCKETS,
@@ -103,8 +104,9 @@ public final class ExperimentProtos {
           f + ".attribution_window",
           "more than 0, at most 365 days");
     }
-    v.throwIfAny();
-    return fromProto(p, defaultWindow);
+    v.throwIfInvalid();
+    // started_at and stopped_at are output only: the use case stamps them, whatever a request says.
+    return fromProto(p.toBuilder().clearStartedAt().clearStoppedAt().build(), defaultWindow);
   }
 
   private static Experiment fromProto(

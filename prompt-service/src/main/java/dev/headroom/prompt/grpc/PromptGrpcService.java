@@ -21,6 +21,8 @@ import dev.headroom.api.prompt.v1.GetExperimentRequest;
 import dev.headroom.api.prompt.v1.GetExperimentResponse;
 import dev.headroom.api.prompt.v1.GetExperimentResultsRequest;
 import dev.headroom.api.prompt.v1.GetExperimentResultsResponse;
+import dev.headroom.api.prompt.v1.GetPromptFunnelRequest;
+import dev.headroom.api.prompt.v1.GetPromptFunnelResponse;
 import dev.headroom.api.prompt.v1.GetPromptRequest;
 import dev.headroom.api.prompt.v1.GetPromptResponse;
 import dev.headroom.api.prompt.v1.ListCampaignsRequest;
@@ -50,6 +52,7 @@ import dev.headroom.kit.error.FieldViolation;
 import dev.headroom.kit.error.Reason;
 import dev.headroom.kit.paging.PageRequest;
 import dev.headroom.kit.paging.Paging;
+import dev.headroom.kit.validation.Validation;
 import dev.headroom.prompt.campaign.Campaign;
 import dev.headroom.prompt.campaign.Campaigns;
 import dev.headroom.prompt.context.Money;
@@ -59,8 +62,10 @@ import dev.headroom.prompt.decision.PromptRequest;
 import dev.headroom.prompt.decision.RenderedPrompt;
 import dev.headroom.prompt.events.ExperimentAggregates.Result;
 import dev.headroom.prompt.events.PromptEvents;
+import dev.headroom.prompt.events.PromptFunnel;
 import dev.headroom.prompt.experiment.Experiment;
 import dev.headroom.prompt.experiment.Experiments;
+import dev.headroom.prompt.mapping.FunnelProtos;
 import dev.headroom.prompt.mapping.ResultsProtos;
 import dev.headroom.prompt.results.ExperimentReports;
 import io.grpc.stub.StreamObserver;
@@ -76,6 +81,9 @@ import java.util.Optional;
 public final class PromptGrpcService extends PromptServiceGrpc.PromptServiceImplBase {
   static final int MAX_EVENTS = 500;
 
+  /** A BCP 47 tag is far shorter; this bounds what the locale fallback has to look at. */
+  private static final int MAX_LOCALE_CHARS = 64;
+
   private final DecisionEngine decisions;
   private final PromptEvents events;
   private final Campaigns campaigns;
@@ -85,6 +93,7 @@ public final class PromptGrpcService extends PromptServiceGrpc.PromptServiceImpl
   private final Clock clock;
   private final java.time.Duration defaultWindow;
   private final ExperimentReports reports;
+  private final PromptFunnel funnel;
 
   public PromptGrpcService(
       DecisionEngine decisions,
@@ -95,8 +104,10 @@ public final class PromptGrpcService extends PromptServiceGrpc.PromptServiceImpl
       Paging paging,
       Clock clock,
       java.time.Duration defaultWindow,
-      ExperimentReports reports) {
+      ExperimentReports reports,
+      PromptFunnel funnel) {
     this.reports = reports;
+    this.funnel = funnel;
     this.decisions = decisions;
     this.events = events;
     this.campaigns = campaigns;
@@ -109,22 +120,17 @@ public final class PromptGrpcService extends PromptServiceGrpc.PromptServiceImpl
 
   @Override
   public void getPrompt(GetPromptRequest r, StreamObserver<GetPromptResponse> obs) {
-    DomainException.Violations v = new DomainException.Violations();
-    CampaignProtos.checkId(v, r.getAccountId(), "account_id");
-    CampaignProtos.checkId(v, r.getUserId(), "user_id");
-    v.check(
-        CampaignProtos.validOptionalId(r.getFeatureKey()),
-        "feature_key",
-        "at most 128 characters, no surrounding whitespace or control characters");
+    Validation v = Validation.of();
+    Ids.required(v, "account_id", r.getAccountId());
+    Ids.required(v, "user_id", r.getUserId());
+    Ids.optional(v, "feature_key", r.getFeatureKey());
     var surface = CampaignProtos.surface(r.getSurface());
     v.check(surface.isPresent(), "surface", "required: FEATURE_USE, HOME or BILLING");
-    v.check(r.getLocale().length() <= 64, "locale", "at most 64 characters");
-    v.check(
-        !r.hasRequestTime() || CampaignProtos.validTimestamp(r.getRequestTime()),
-        "request_time",
-        "a valid timestamp (years 1 to 9999)");
-    v.throwIfAny();
-    Instant at = r.hasRequestTime() ? CampaignProtos.instant(r.getRequestTime()) : clock.instant();
+    v.text("locale", r.getLocale(), MAX_LOCALE_CHARS);
+    Instant requested =
+        v.optionalTimestamp("request_time", r.hasRequestTime() ? r.getRequestTime() : null);
+    v.throwIfInvalid();
+    Instant at = requested != null ? requested : clock.instant();
     Decision d =
         decisions.decide(
             new PromptRequest(
@@ -325,6 +331,7 @@ public final class PromptGrpcService extends PromptServiceGrpc.PromptServiceImpl
   @Override
   public void stopExperiment(StopExperimentRequest r, StreamObserver<StopExperimentResponse> obs) {
     id(r.getExperimentId(), "experiment_id");
+    optionalId(r.getServeVariantKey(), "serve_variant_key");
     obs.onNext(
         StopExperimentResponse.newBuilder()
             .setExperiment(
@@ -349,6 +356,7 @@ public final class PromptGrpcService extends PromptServiceGrpc.PromptServiceImpl
   @Override
   public void listExperiments(
       ListExperimentsRequest r, StreamObserver<ListExperimentsResponse> obs) {
+    optionalId(r.getCampaignId(), "campaign_id");
     String scope = "experiments:" + r.getCampaignId();
     PageRequest page = paging.request(scope, r.getPageSize(), r.getPageToken());
     List<Experiment> rows = experiments.page(r.getCampaignId(), page);
@@ -426,16 +434,28 @@ public final class PromptGrpcService extends PromptServiceGrpc.PromptServiceImpl
     obs.onCompleted();
   }
 
+  @Override
+  public void getPromptFunnel(
+      GetPromptFunnelRequest r, StreamObserver<GetPromptFunnelResponse> obs) {
+    FunnelProtos.Query q = FunnelProtos.query(r);
+    obs.onNext(FunnelProtos.toProto(funnel.between(q.from(), q.to(), q.campaignId())));
+    obs.onCompleted();
+  }
+
   private static void id(String id, String field) {
-    DomainException.Violations v = new DomainException.Violations();
-    CampaignProtos.checkId(v, id, field);
-    v.throwIfAny();
+    Validation v = Validation.of();
+    Ids.required(v, field, id);
+    v.throwIfInvalid();
+  }
+
+  private static void optionalId(String id, String field) {
+    Validation v = Validation.of();
+    Ids.optional(v, field, id);
+    v.throwIfInvalid();
   }
 
   private static void requestId(String requestId) {
-    if (requestId.length() > CampaignProtos.MAX_ID) {
-      throw DomainException.InvalidArgument.of("request_id", "at most 128 characters");
-    }
+    optionalId(requestId, "request_id");
   }
 
   private static void version(long expected) {

@@ -3,7 +3,7 @@ package dev.headroom.prompt.mapping;
 import com.google.protobuf.util.Timestamps;
 import dev.headroom.api.prompt.v1.AnalyzeExperimentDataRequest;
 import dev.headroom.api.prompt.v1.SurfaceAggregates;
-import dev.headroom.kit.error.DomainException;
+import dev.headroom.kit.validation.Validation;
 import dev.headroom.prompt.campaign.Surface;
 import dev.headroom.prompt.results.ExperimentReports;
 import dev.headroom.prompt.stats.AdjustedPValues;
@@ -46,7 +46,7 @@ public final class ResultsProtos {
 
   /** The engine's input from an analyst's request; the engine validates the numbers. */
   public static ExperimentData data(AnalyzeExperimentDataRequest r) {
-    DomainException.Violations v = new DomainException.Violations();
+    Validation v = Validation.of();
     List<ArmData> arms = new ArrayList<>();
     for (int i = 0; i < r.getArmsCount(); i++) {
       dev.headroom.api.prompt.v1.ArmData arm = r.getArms(i);
@@ -80,7 +80,7 @@ public final class ResultsProtos {
               aggregates(arm.getTotals()),
               bySurface));
     }
-    v.throwIfAny();
+    v.throwIfInvalid();
     return new ExperimentData(arms, options(r.getOptions()));
   }
 

@@ -428,6 +428,7 @@ class PromptApiTest {
             "campaign.surfaces",
             "campaign.copy[en].body",
             "campaign.copy[not a tag!]",
+            "campaign.default_locale",
             "campaign.copy",
             "campaign.offer.discount_percent",
             "campaign.offer.cta_url_template",
@@ -435,6 +436,37 @@ class PromptApiTest {
         List.copyOf(v.keySet()));
     assertTrue(v.get("campaign.copy[en].body").contains("{seats_left}"));
     assertTrue(v.get("campaign.offer.cta_url_template").contains("{user}"));
+  }
+
+  @Test
+  void theKitsValidationExplainsWhatIsWrongWithAValue() {
+    Campaign.Builder hugeThreshold =
+        featureGate("clear-1", "crud")
+            .setTrigger(
+                dev.headroom.api.prompt.v1.Trigger.newBuilder()
+                    .setType(TriggerType.TRIGGER_TYPE_SEAT_LIMIT)
+                    .setThreshold("1e999999999"))
+            .putCopy("en", PromptFixtures.copy("en:").toBuilder().setTitle("a\u0000b").build());
+    Map<String, String> v =
+        violations(fails(Status.Code.INVALID_ARGUMENT, () -> create(hugeThreshold)));
+    assertEquals(
+        List.of("campaign.trigger.threshold", "campaign.copy[en].title"), List.copyOf(v.keySet()));
+    assertTrue(v.get("campaign.trigger.threshold").contains("exponent"), v.toString());
+    assertTrue(v.get("campaign.copy[en].title").contains("NUL"), v.toString());
+
+    Map<String, String> time =
+        violations(
+            fails(
+                Status.Code.INVALID_ARGUMENT,
+                () ->
+                    stub.getPrompt(
+                        GetPromptRequest.newBuilder()
+                            .setAccountId("a")
+                            .setUserId("u")
+                            .setSurface(Surface.SURFACE_FEATURE_USE)
+                            .setRequestTime(Timestamp.newBuilder().setSeconds(1).setNanos(-1))
+                            .build())));
+    assertEquals("nanos must be within 0..999999999, got -1", time.get("request_time"));
   }
 
   // --- Experiments ---
