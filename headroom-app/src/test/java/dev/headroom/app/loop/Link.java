@@ -11,16 +11,20 @@ import java.util.function.Supplier;
  * build names the service part to look at ("link 7 (GetPrompt returns the offer): no prompt for
  * acct-1: reason NO_MATCHING_CAMPAIGN").
  */
-public record Link(int number, String name) {
+public record Link(String label, Duration bound) {
   /** A generous hang guard; links settle in seconds, a broken one never does. */
   private static final Duration BOUND = Duration.ofSeconds(60);
+
+  public Link(int number, String name) {
+    this("link " + number + " (" + name + ")", BOUND);
+  }
 
   /**
    * Polls {@code observe} until {@code done} accepts what it returns, and returns that. A gRPC
    * error while polling counts as not done yet (a service may still be catching up).
    */
   public <T> T await(Supplier<T> observe, Predicate<T> done, Function<T, String> describe) {
-    long deadline = System.nanoTime() + BOUND.toNanos();
+    long deadline = System.nanoTime() + bound.toNanos();
     String last = "nothing observed yet";
     while (true) {
       try {
@@ -61,6 +65,6 @@ public record Link(int number, String name) {
   }
 
   public AssertionError fail(String problem) {
-    return new AssertionError("link " + number + " (" + name + "): " + problem);
+    return new AssertionError(label + ": " + problem);
   }
 }
