@@ -316,17 +316,9 @@ class CrashDrillTest {
     String decision = r.getDecisionId();
     Instant at = Instant.now();
     List<PromptEvent> events = new ArrayList<>();
-    events.add(promptEvent(decision, "shown", PromptEventKind.PROMPT_EVENT_KIND_SHOWN, at));
+    events.add(Offers.event(decision, PromptEventKind.PROMPT_EVENT_KIND_SHOWN, at));
     if (converts) {
-      events.add(
-          promptEvent(
-                  decision,
-                  "converted",
-                  PromptEventKind.PROMPT_EVENT_KIND_CONVERTED,
-                  at.plusSeconds(30))
-              .toBuilder()
-              .setRevenue(Host.money(120_000))
-              .build());
+      events.add(Offers.conversion(decision, at.plusSeconds(30)));
     }
     List<PromptEventResult> results =
         run.prompts()
@@ -337,16 +329,6 @@ class CrashDrillTest {
         ackedPromptEvents.add(events.get(result.getIndex()));
       }
     }
-  }
-
-  private static PromptEvent promptEvent(
-      String decision, String what, PromptEventKind kind, Instant at) {
-    return PromptEvent.newBuilder()
-        .setEventId(decision + "/" + what)
-        .setDecisionId(decision)
-        .setKind(kind)
-        .setOccurredAt(Host.timestamp(at))
-        .build();
   }
 
   private void recordBillingOutcome(Run run, String account) {

@@ -342,17 +342,13 @@ class LoopEnd2EndTest {
     Instant at = Instant.now();
     List<PromptEvent> events =
         List.of(
-            promptEvent("shown", prompt, PromptEventKind.PROMPT_EVENT_KIND_SHOWN, at),
-            promptEvent(
-                "clicked", prompt, PromptEventKind.PROMPT_EVENT_KIND_CLICKED, at.plusSeconds(5)),
-            promptEvent(
-                    "converted",
-                    prompt,
-                    PromptEventKind.PROMPT_EVENT_KIND_CONVERTED,
-                    at.plusSeconds(60))
-                .toBuilder()
-                .setRevenue(Host.money(120_000))
-                .build());
+            Offers.event(prompt.getDecisionId(), PromptEventKind.PROMPT_EVENT_KIND_SHOWN, at),
+            Offers.event(
+                prompt.getDecisionId(),
+                PromptEventKind.PROMPT_EVENT_KIND_CLICKED,
+                at.plusSeconds(5)),
+            Offers.conversion(prompt.getDecisionId(), at.plusSeconds(60)));
+
     List<PromptEventResult> results =
         link.call(
                 () ->
@@ -364,16 +360,6 @@ class LoopEnd2EndTest {
         results.size() == events.size()
             && results.stream().allMatch(PromptEventResult::getAccepted),
         "not every prompt event was accepted: " + results);
-  }
-
-  private static PromptEvent promptEvent(
-      String what, Prompt prompt, PromptEventKind kind, Instant at) {
-    return PromptEvent.newBuilder()
-        .setEventId(prompt.getDecisionId() + "/" + what)
-        .setDecisionId(prompt.getDecisionId())
-        .setKind(kind)
-        .setOccurredAt(Host.timestamp(at))
-        .build();
   }
 
   private void link9ExperimentResults(String experimentId, String variant) throws Exception {

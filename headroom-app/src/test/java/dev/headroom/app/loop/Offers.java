@@ -9,6 +9,8 @@ import dev.headroom.api.prompt.v1.CreateExperimentRequest;
 import dev.headroom.api.prompt.v1.Experiment;
 import dev.headroom.api.prompt.v1.GetPromptRequest;
 import dev.headroom.api.prompt.v1.Offer;
+import dev.headroom.api.prompt.v1.PromptEvent;
+import dev.headroom.api.prompt.v1.PromptEventKind;
 import dev.headroom.api.prompt.v1.PromptServiceGrpc.PromptServiceBlockingStub;
 import dev.headroom.api.prompt.v1.RandomizationUnit;
 import dev.headroom.api.prompt.v1.StartExperimentRequest;
@@ -16,6 +18,7 @@ import dev.headroom.api.prompt.v1.Surface;
 import dev.headroom.api.prompt.v1.Trigger;
 import dev.headroom.api.prompt.v1.TriggerType;
 import dev.headroom.api.prompt.v1.Variant;
+import java.time.Instant;
 import java.util.List;
 
 /**
@@ -101,6 +104,23 @@ public final class Offers {
                     .build())
             .getExperiment();
     return new Launched(campaign.getCampaignId(), started);
+  }
+
+  /** What a user did with the prompt of {@code decisionId} (its id names the decision and kind). */
+  public static PromptEvent event(String decisionId, PromptEventKind kind, Instant at) {
+    return PromptEvent.newBuilder()
+        .setEventId(decisionId + "/" + kind.name())
+        .setDecisionId(decisionId)
+        .setKind(kind)
+        .setOccurredAt(Host.timestamp(at))
+        .build();
+  }
+
+  /** The purchase that followed the prompt of {@code decisionId}: the upgrade, 1,200.00 a year. */
+  public static PromptEvent conversion(String decisionId, Instant at) {
+    return event(decisionId, PromptEventKind.PROMPT_EVENT_KIND_CONVERTED, at).toBuilder()
+        .setRevenue(Host.money(120_000))
+        .build();
   }
 
   /** The account's owner touches SSO. */
