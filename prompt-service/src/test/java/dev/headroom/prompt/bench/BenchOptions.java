@@ -15,7 +15,13 @@ import java.util.Map;
  * </pre>
  */
 record BenchOptions(
-    int accounts, int rate, double seconds, int concurrency, int warmupSeconds, int port) {
+    int accounts,
+    int rate,
+    double seconds,
+    int concurrency,
+    int warmupSeconds,
+    int port,
+    long databasePid) {
 
   static BenchOptions parse(String[] args) {
     Map<String, String> opts = new HashMap<>();
@@ -35,7 +41,8 @@ record BenchOptions(
             Double.parseDouble(opts.getOrDefault("seconds", "10")),
             Integer.parseInt(opts.getOrDefault("concurrency", "64")),
             Integer.parseInt(opts.getOrDefault("warmup", "10")),
-            Integer.parseInt(opts.getOrDefault("port", "0")));
+            Integer.parseInt(opts.getOrDefault("port", "0")),
+            Long.parseLong(opts.getOrDefault("database-pid", "0")));
     if (o.accounts() < 1 || o.rate() < 1 || o.seconds() <= 0 || o.concurrency() < 1) {
       throw new IllegalArgumentException(
           "accounts, rate, seconds and concurrency must be positive");
@@ -43,15 +50,19 @@ record BenchOptions(
     return o;
   }
 
-  /** The arguments that give the load generator these options and the server's port. */
-  String[] forLoadGenerator(int serverPort) {
+  /**
+   * The arguments that give the load generator these options, the server's port and the process id
+   * of its PostgreSQL server (0 when unknown).
+   */
+  String[] forLoadGenerator(int serverPort, long postgresPid) {
     return new String[] {
       "--accounts", Integer.toString(accounts),
       "--rate", Integer.toString(rate),
       "--seconds", Double.toString(seconds),
       "--concurrency", Integer.toString(concurrency),
       "--warmup", Integer.toString(warmupSeconds),
-      "--port", Integer.toString(serverPort)
+      "--port", Integer.toString(serverPort),
+      "--database-pid", Long.toString(postgresPid)
     };
   }
 }

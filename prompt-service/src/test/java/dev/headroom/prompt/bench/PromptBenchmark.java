@@ -127,7 +127,7 @@ public final class PromptBenchmark {
             app.context().size(),
             ledgerUsers(app));
 
-        exit = runLoadGenerator(o, app.host().grpcPort());
+        exit = runLoadGenerator(o, app.host().grpcPort(), postmasterPid(tdb));
 
         long heapAfter = ContextMemory.usedAfterGc(memory);
         System.out.printf(
@@ -293,7 +293,7 @@ public final class PromptBenchmark {
   }
 
   /** Runs {@link PromptLoadGenerator} in a JVM of its own, with this JVM's class path. */
-  private static int runLoadGenerator(BenchOptions o, int port) throws Exception {
+  private static int runLoadGenerator(BenchOptions o, int port, long postgresPid) throws Exception {
     String java =
         ProcessHandle.current()
             .info()
@@ -308,7 +308,7 @@ public final class PromptBenchmark {
                 "-cp",
                 System.getProperty("java.class.path"),
                 PromptLoadGenerator.class.getName()));
-    command.addAll(List.of(o.forLoadGenerator(port)));
+    command.addAll(List.of(o.forLoadGenerator(port, postgresPid)));
     Process child = new ProcessBuilder(command).inheritIO().start();
     try {
       return child.waitFor();
@@ -336,6 +336,22 @@ public final class PromptBenchmark {
     }
   }
 
+  /**
+   * The PostgreSQL server's process id, from postmaster.pid in its data directory (readable when
+   * the server runs on this machine as this user, as the embedded one does); 0 when unknown.
+   */
+  private static long postmasterPid(TestDatabase tdb) {
+    try (Connection c = DriverManager.getConnection(tdb.url(), tdb.user(), tdb.password());
+        Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery("SELECT current_setting('data_directory')")) {
+      rs.next();
+      Path pidFile = Path.of(rs.getString(1), "postmaster.pid");
+      return Long.parseLong(Files.readAllLines(pidFile).get(0).strip());
+    } catch (Exception e) {
+      return 0;
+    }
+  }
+
   private static void printDurability(TestDatabase tdb) throws Exception {
     try (Connection c = DriverManager.getConnection(tdb.url(), tdb.user(), tdb.password());
         Statement st = c.createStatement();
@@ -353,7 +369,7 @@ public final class PromptBenchmark {
     Path f = Path.of("/proc/loadavg");
     // not Files.readString: it trusts the file size, which /proc reports as 0
     return Files.isReadable(f)
-        ? String.join(" ", List.of(Files.readAllLines(f).get(0).split(" ")).subList(0, 3))
+        ? String.join(" ", List.of(Files.readAllLines(f).get(0).split(" ", -1)).subList(0, 3))
         : "?";
   }
 }

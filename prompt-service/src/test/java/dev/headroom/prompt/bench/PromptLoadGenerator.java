@@ -7,6 +7,9 @@ import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthGrpc;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.StreamObserver;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -19,6 +22,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
+import java.util.stream.Stream;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 
@@ -49,10 +53,12 @@ public final class PromptLoadGenerator {
   private final List<ManagedChannel> channels = new ArrayList<>();
   private final AtomicInteger nextChannel = new AtomicInteger();
   private final int accounts;
+  private final long databasePid;
   private final Map<String, LongAdder> answers = new ConcurrentHashMap<>();
 
-  private PromptLoadGenerator(int port, int accounts) {
+  private PromptLoadGenerator(int port, int accounts, long databasePid) {
     this.accounts = accounts;
+    this.databasePid = databasePid;
     for (int i = 0; i < CONNECTIONS; i++) {
       // Completions run on the transport thread: recording a latency and sending the next call
       // needs no hand-off to another thread.
@@ -158,6 +164,8 @@ public final class PromptLoadGenerator {
     long failures;
     double seconds;
     final Map<String, Long> failureCodes = new TreeMap<>();
+    CpuTimes cpu = new CpuTimes(0, 0, 0);
+    double wallSeconds;
 
     void add(Histogram h, long calls, long failures, double seconds) {
       latency.add(h);
@@ -168,6 +176,68 @@ public final class PromptLoadGenerator {
 
     double perSecond() {
       return calls / seconds;
+    }
+
+    /** Cores busy on average while this RPC ran, by process. */
+    String coresBusy() {
+      return String.format(
+          "%.2f / %.2f / %.2f",
+          cpu.server() / 1e9 / wallSeconds,
+          cpu.database() / 1e9 / wallSeconds,
+          cpu.loadGenerator() / 1e9 / wallSeconds);
+    }
+
+    /** CPU per call in microseconds, by process (the closed loop's ramp-up second included). */
+    String cpuPerCall() {
+      double calls = perSecond() * wallSeconds;
+      return String.format(
+          "%.0f / %.0f / %.0f",
+          cpu.server() / 1e3 / calls,
+          cpu.database() / 1e3 / calls,
+          cpu.loadGenerator() / 1e3 / calls);
+    }
+  }
+
+  /**
+   * CPU time used so far, in nanoseconds: by the server's JVM (this process's parent), by its
+   * PostgreSQL server (the postmaster and its processes), and by this JVM. Read from /proc (Linux);
+   * zero elsewhere.
+   */
+  private record CpuTimes(long server, long database, long loadGenerator) {
+    /** Linux reports utime and stime in clock ticks of 1/100 s (USER_HZ). */
+    private static final long NANOS_PER_TICK = 10_000_000L;
+
+    static CpuTimes now(long databasePid) {
+      ProcessHandle self = ProcessHandle.current();
+      long database =
+          ProcessHandle.of(databasePid).stream()
+              .flatMap(p -> Stream.concat(Stream.of(p), p.descendants()))
+              .mapToLong(p -> ticks(p.pid()))
+              .sum();
+      return new CpuTimes(
+          self.parent().map(p -> ticks(p.pid())).orElse(0L) * NANOS_PER_TICK,
+          database * NANOS_PER_TICK,
+          ticks(self.pid()) * NANOS_PER_TICK);
+    }
+
+    private static long ticks(long pid) {
+      try {
+        // not Files.readString: it trusts the file size, which /proc reports as 0
+        String stat = Files.readAllLines(Path.of("/proc", Long.toString(pid), "stat")).get(0);
+        // Fields after the command name (which may hold spaces, in parentheses): state is the
+        // first, utime the 12th, stime the 13th.
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ", -1);
+        return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+      } catch (IOException | RuntimeException e) {
+        return 0; // the process ended, or this is not Linux
+      }
+    }
+
+    CpuTimes plus(CpuTimes after, CpuTimes before) {
+      return new CpuTimes(
+          server + after.server - before.server,
+          database + after.database - before.database,
+          loadGenerator + after.loadGenerator - before.loadGenerator);
     }
   }
 
@@ -317,7 +387,11 @@ public final class PromptLoadGenerator {
     for (int s = 0; s < SLICES; s++) {
       for (int k = 0; k < rpcs.length; k++) {
         Tally t = new Tally();
+        CpuTimes before = CpuTimes.now(databasePid);
+        long started = System.nanoTime();
         mode.run(rpcs[k], slice, random, t);
+        results[k].wallSeconds += (System.nanoTime() - started) / 1e9;
+        results[k].cpu = results[k].cpu.plus(CpuTimes.now(databasePid), before);
         t.into(results[k], slice);
       }
     }
@@ -326,7 +400,7 @@ public final class PromptLoadGenerator {
 
   public static void main(String[] args) throws Exception {
     BenchOptions o = BenchOptions.parse(args);
-    PromptLoadGenerator g = new PromptLoadGenerator(o.port(), o.accounts());
+    PromptLoadGenerator g = new PromptLoadGenerator(o.port(), o.accounts(), o.databasePid());
     SplittableRandom random = new SplittableRandom(42);
     try {
       System.out.printf(
@@ -416,6 +490,18 @@ public final class PromptLoadGenerator {
               "  failures (%s loop): %s%n", k == 0 ? "open" : "closed", r.failureCodes);
         }
       }
+    }
+    System.out.printf(
+        "%nCPU (server JVM / PostgreSQL / load generator)    cores busy              us per"
+            + " call%n");
+    for (int k = 0; k < 2; k++) {
+      System.out.printf(
+          "  closed loop, %-20s %-23s %s%n",
+          names[k], closed[k].coresBusy(), closed[k].cpuPerCall());
+    }
+    for (int k = 0; k < 2; k++) {
+      System.out.printf(
+          "  open loop,   %-20s %-23s %s%n", names[k], open[k].coresBusy(), open[k].cpuPerCall());
     }
     System.out.printf("%nGetPrompt answers, open loop:   %s%n", shares(openAnswers));
     System.out.printf("GetPrompt answers, closed loop: %s%n", shares(closedAnswers));
