@@ -487,7 +487,7 @@ public final class PromptLoadGenerator {
           ms(h.getMaxValue()));
     }
     double ratio = closed[1].perSecond() / closed[0].perSecond();
-    System.out.printf("  GetPrompt / echo throughput: %.2f%n", ratio);
+    System.out.printf("  GetPrompt / echo throughput: %.3f%n", ratio);
     for (int k = 0; k < 2; k++) {
       for (Result r : k == 0 ? open : closed) {
         if (!r.failureCodes.isEmpty()) {
@@ -520,7 +520,7 @@ public final class PromptLoadGenerator {
         ms(p99),
         verdict(o.rate() == TARGET_RATE && p99 < TARGET_P99_NANOS && open[1].failures == 0));
     System.out.printf(
-        "  GetPrompt max throughput >= 0.7 x echo (closed loop): %.2f  %s%n",
+        "  GetPrompt max throughput >= 0.7 x echo (closed loop): %.3f  %s%n",
         ratio, verdict(ratio >= TARGET_THROUGHPUT_RATIO && closed[1].failures == 0));
   }
 
