@@ -18,6 +18,7 @@ import dev.headroom.prompt.consume.ContextFeeds;
 import dev.headroom.prompt.consume.ContextProtos;
 import dev.headroom.prompt.db.ContextDao;
 import dev.headroom.prompt.testing.FakeUpstreams;
+import dev.headroom.prompt.testing.PromptFixtures;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.micrometer.core.instrument.Gauge;
@@ -37,7 +38,6 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -145,14 +145,10 @@ public final class PromptBenchmark {
   }
 
   private static PromptConfig config(TestDatabase tdb, FakeUpstreams upstreams, int accounts) {
-    Map<String, String> env = new HashMap<>();
-    env.put("HEADROOM_PROMPT_DATABASE_URL", tdb.url());
-    env.put("HEADROOM_PROMPT_DATABASE_USER", tdb.user());
-    env.put("HEADROOM_PROMPT_DATABASE_PASSWORD", tdb.password());
-    env.put("HEADROOM_PROMPT_PAGING_SECRET", "bench-secret-0123456789abcdef");
-    env.put("HEADROOM_PROMPT_GRPC_PORT", "0");
-    env.put("HEADROOM_PROMPT_PEERS_SIGNAL", upstreams.peer());
-    env.put("HEADROOM_PROMPT_PEERS_SCORING", upstreams.peer());
+    Map<String, String> env = PromptFixtures.env(tdb, upstreams.peer());
+    // prompt.yaml's defaults where the tests shorten or shrink them.
+    env.remove("HEADROOM_PROMPT_DATABASE_POOL_SIZE");
+    env.remove("HEADROOM_PROMPT_CAMPAIGNS_REFRESH_INTERVAL");
     env.put("HEADROOM_PROMPT_CONTEXT_EXPECTED_ACCOUNTS", Integer.toString(accounts));
     // Any other setting of prompt.yaml can be tried from the environment.
     env.putAll(

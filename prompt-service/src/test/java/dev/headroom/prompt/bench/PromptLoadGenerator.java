@@ -31,10 +31,10 @@ import org.HdrHistogram.Recorder;
  * garbage do not share a heap and a JIT with the server: grpc-java async stubs over TCP 127.0.0.1,
  * HdrHistogram latencies. Each mode measures GetPrompt and, as the baseline, the gRPC health {@code
  * Check} on the same server (the same transport, executor, error mapping and metrics, and a
- * decision of nothing): an open loop at a fixed rate, its latency measured from each call's
- * intended send time (corrected for coordinated omission: a stalled server is charged for the calls
- * that should have been sent meanwhile), then a closed loop with a fixed number of outstanding
- * calls for the maximum throughput.
+ * decision of nothing): a closed loop with a fixed number of outstanding calls for the maximum
+ * throughput, then an open loop at a fixed rate, its latency measured from each call's intended
+ * send time (corrected for coordinated omission: a stalled server is charged for the calls that
+ * should have been sent meanwhile).
  */
 public final class PromptLoadGenerator {
   /** Connections to the server: each is served by one event loop thread on either side. */

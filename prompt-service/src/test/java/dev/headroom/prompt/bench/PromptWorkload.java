@@ -2,7 +2,6 @@ package dev.headroom.prompt.bench;
 
 import com.google.protobuf.Duration;
 import dev.headroom.api.common.v1.ExpansionType;
-import dev.headroom.api.common.v1.Money;
 import dev.headroom.api.common.v1.ReadinessBand;
 import dev.headroom.api.common.v1.RecommendedMotion;
 import dev.headroom.api.common.v1.UserRole;
@@ -30,6 +29,7 @@ import dev.headroom.api.signal.v1.Plan;
 import dev.headroom.api.signal.v1.Product;
 import dev.headroom.api.signal.v1.Subscription;
 import dev.headroom.api.signal.v1.UsageSnapshot;
+import dev.headroom.prompt.testing.PromptFixtures;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -115,10 +115,6 @@ final class PromptWorkload {
     return "acct-" + i;
   }
 
-  private static Money usd(long minor) {
-    return Money.newBuilder().setCurrencyCode("USD").setMinorUnits(minor).build();
-  }
-
   static Catalog catalog() {
     Catalog.Builder c =
         Catalog.newBuilder()
@@ -133,7 +129,7 @@ final class PromptWorkload {
       Tier t = CORE_TIERS.get(rank);
       entitled.addAll(t.adds());
       Plan.Builder p =
-          plan(t.key(), CORE, rank, t.seatPrice(), t.basePrice(), t.includedSeats())
+          PromptFixtures.plan(t.key(), CORE, rank, t.seatPrice(), t.basePrice(), t.includedSeats())
               .addAllEntitledFeatureKeys(entitled);
       if (t.apiCallLimit() > 0) {
         p.putMeterLimits("api_calls", t.apiCallLimit())
@@ -148,19 +144,19 @@ final class PromptWorkload {
       }
     }
     c.addPlans(
-            plan("analytics_starter", "analytics", 1, 900, 0, 0)
+            PromptFixtures.plan("analytics_starter", "analytics", 1, 900, 0, 0)
                 .addAllEntitledFeatureKeys(ANALYTICS_FEATURES.subList(0, 2))
                 .setNextPlanKey("analytics_pro"))
         .addPlans(
-            plan("analytics_pro", "analytics", 2, 1900, 0, 0)
+            PromptFixtures.plan("analytics_pro", "analytics", 2, 1900, 0, 0)
                 .addAllEntitledFeatureKeys(ANALYTICS_FEATURES))
         .addPlans(
-            plan("automation_basic", "automation", 1, 500, 0, 0)
+            PromptFixtures.plan("automation_basic", "automation", 1, 500, 0, 0)
                 .addEntitledFeatureKeys("automation_rules")
                 .putMeterLimits("automation_runs", 5_000)
                 .setNextPlanKey("automation_plus"))
         .addPlans(
-            plan("automation_plus", "automation", 2, 1200, 0, 0)
+            PromptFixtures.plan("automation_plus", "automation", 2, 1200, 0, 0)
                 .addAllEntitledFeatureKeys(AUTOMATION_FEATURES)
                 .putMeterLimits("automation_runs", 50_000));
     ANALYTICS_FEATURES.forEach(f -> c.addFeatures(feature(f, "analytics", false)));
@@ -188,18 +184,6 @@ final class PromptWorkload {
         .setDisplayName(name)
         .setAdvanced(advanced)
         .build();
-  }
-
-  private static Plan.Builder plan(
-      String key, String product, int rank, long seatPrice, long basePrice, int includedSeats) {
-    return Plan.newBuilder()
-        .setPlanKey(key)
-        .setProductKey(product)
-        .setTierRank(rank)
-        .setDisplayName(key.substring(0, 1).toUpperCase(Locale.ROOT) + key.substring(1))
-        .setSeatPriceMonthly(usd(seatPrice))
-        .setBasePriceMonthly(usd(basePrice))
-        .setIncludedSeats(includedSeats);
   }
 
   /** Account i's usage snapshot, the same for the same i on every run. */
