@@ -79,7 +79,8 @@ public final class ContextMemory {
     }
   }
 
-  private static long usedAfterGc(MemoryMXBean memory) throws InterruptedException {
+  /** Heap used after two full GCs: what live objects take. */
+  static long usedAfterGc(MemoryMXBean memory) throws InterruptedException {
     System.gc();
     Thread.sleep(200);
     System.gc();

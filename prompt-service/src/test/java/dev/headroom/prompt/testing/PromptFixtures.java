@@ -81,7 +81,8 @@ public final class PromptFixtures {
         .build();
   }
 
-  private static Plan.Builder plan(
+  /** A plan with prices in USD minor units, its display name the capitalized key. */
+  public static Plan.Builder plan(
       String key, String product, int rank, long seatPrice, long base, int included) {
     return Plan.newBuilder()
         .setPlanKey(key)

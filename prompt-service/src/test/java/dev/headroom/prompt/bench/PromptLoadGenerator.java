@@ -1,0 +1,547 @@
+package dev.headroom.prompt.bench;
+
+import dev.headroom.api.prompt.v1.PromptServiceGrpc;
+import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.health.v1.HealthCheckRequest;
+import io.grpc.health.v1.HealthGrpc;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.stub.StreamObserver;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.Recorder;
+
+/**
+ * The load generator of {@link PromptBenchmark}, in a JVM of its own so that its threads and
+ * garbage do not share a heap and a JIT with the server: grpc-java async stubs over TCP 127.0.0.1,
+ * HdrHistogram latencies. Each mode measures GetPrompt and, as the baseline, the gRPC health {@code
+ * Check} on the same server (the same transport, executor, error mapping and metrics, and a
+ * decision of nothing): a closed loop with a fixed number of outstanding calls for the maximum
+ * throughput, then an open loop at a fixed rate, its latency measured from each call's intended
+ * send time (corrected for coordinated omission: a stalled server is charged for the calls that
+ * should have been sent meanwhile).
+ */
+public final class PromptLoadGenerator {
+  /** Connections to the server: each is served by one event loop thread on either side. */
+  private static final int CONNECTIONS = 2;
+
+  /**
+   * Each measured window is cut into this many slices, GetPrompt's and the baseline's alternating,
+   * so that a change in the machine's other load during the run falls on both alike.
+   */
+  private static final int SLICES = 2;
+
+  private static final long TARGET_P99_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
+  private static final double TARGET_THROUGHPUT_RATIO = 0.7;
+  private static final int TARGET_RATE = 5000;
+
+  private final List<ManagedChannel> channels = new ArrayList<>();
+  private final AtomicInteger nextChannel = new AtomicInteger();
+  private final int accounts;
+  private final long databasePid;
+  private final Map<String, LongAdder> answers = new ConcurrentHashMap<>();
+
+  private PromptLoadGenerator(int port, int accounts, long databasePid) {
+    this.accounts = accounts;
+    this.databasePid = databasePid;
+    for (int i = 0; i < CONNECTIONS; i++) {
+      // Completions run on the transport thread: recording a latency and sending the next call
+      // needs no hand-off to another thread.
+      channels.add(
+          NettyChannelBuilder.forAddress("127.0.0.1", port)
+              .usePlaintext()
+              .directExecutor()
+              .build());
+    }
+  }
+
+  /** One kind of call: sends it and reports its outcome. */
+  private interface Rpc {
+    String name();
+
+    void call(SplittableRandom random, boolean counted, Outcome outcome);
+  }
+
+  /** Called once per call, on success or failure. */
+  private interface Outcome {
+    void done(Status failure);
+  }
+
+  private ManagedChannel channel() {
+    return channels.get(Math.floorMod(nextChannel.getAndIncrement(), channels.size()));
+  }
+
+  private final Rpc getPrompt =
+      new Rpc() {
+        @Override
+        public String name() {
+          return "GetPrompt";
+        }
+
+        @Override
+        public void call(SplittableRandom random, boolean counted, Outcome outcome) {
+          PromptServiceGrpc.newStub(channel())
+              .withDeadlineAfter(10, TimeUnit.SECONDS)
+              .getPrompt(
+                  PromptWorkload.request(random, accounts),
+                  new Observer<>(
+                      outcome,
+                      r -> {
+                        if (counted) {
+                          answers
+                              .computeIfAbsent(
+                                  r.hasPrompt()
+                                      ? "prompt shown"
+                                      : r.getNoPromptReason()
+                                          .name()
+                                          .replace("NO_PROMPT_REASON_", ""),
+                                  k -> new LongAdder())
+                              .increment();
+                        }
+                      }));
+        }
+      };
+
+  private final Rpc echo =
+      new Rpc() {
+        @Override
+        public String name() {
+          return "echo (health Check)";
+        }
+
+        @Override
+        public void call(SplittableRandom random, boolean counted, Outcome outcome) {
+          HealthGrpc.newStub(channel())
+              .withDeadlineAfter(10, TimeUnit.SECONDS)
+              .check(HealthCheckRequest.getDefaultInstance(), new Observer<>(outcome, r -> {}));
+        }
+      };
+
+  private static final class Observer<T> implements StreamObserver<T> {
+    private final Outcome outcome;
+    private final Consumer<T> onResponse;
+
+    Observer(Outcome outcome, Consumer<T> onResponse) {
+      this.outcome = outcome;
+      this.onResponse = onResponse;
+    }
+
+    @Override
+    public void onNext(T value) {
+      onResponse.accept(value);
+    }
+
+    @Override
+    public void onError(Throwable t) {
+      outcome.done(Status.fromThrowable(t));
+    }
+
+    @Override
+    public void onCompleted() {
+      outcome.done(null);
+    }
+  }
+
+  /** What one RPC measured in one mode, summed over its slices. */
+  private static final class Result {
+    final Histogram latency = new Histogram(3);
+    long calls;
+    long failures;
+    double seconds;
+    final Map<String, Long> failureCodes = new TreeMap<>();
+    CpuTimes cpu = new CpuTimes(0, 0, 0);
+    double wallSeconds;
+
+    void add(Histogram h, long calls, long failures, double seconds) {
+      latency.add(h);
+      this.calls += calls;
+      this.failures += failures;
+      this.seconds += seconds;
+    }
+
+    double perSecond() {
+      return calls / seconds;
+    }
+
+    /** Cores busy on average while this RPC ran, by process. */
+    String coresBusy() {
+      return String.format(
+          "%.2f / %.2f / %.2f",
+          cpu.server() / 1e9 / wallSeconds,
+          cpu.database() / 1e9 / wallSeconds,
+          cpu.loadGenerator() / 1e9 / wallSeconds);
+    }
+
+    /** CPU per call in microseconds, by process (the closed loop's ramp-up second included). */
+    String cpuPerCall() {
+      double calls = perSecond() * wallSeconds;
+      return String.format(
+          "%.0f / %.0f / %.0f",
+          cpu.server() / 1e3 / calls,
+          cpu.database() / 1e3 / calls,
+          cpu.loadGenerator() / 1e3 / calls);
+    }
+  }
+
+  /**
+   * CPU time used so far, in nanoseconds: by the server's JVM (this process's parent), by its
+   * PostgreSQL server (the postmaster and its processes), and by this JVM. Read from /proc (Linux);
+   * zero elsewhere.
+   */
+  private record CpuTimes(long server, long database, long loadGenerator) {
+    /** Linux reports utime and stime in clock ticks of 1/100 s (USER_HZ). */
+    private static final long NANOS_PER_TICK = 10_000_000L;
+
+    static CpuTimes now(long databasePid) {
+      ProcessHandle self = ProcessHandle.current();
+      long database =
+          ProcessHandle.of(databasePid).stream()
+              .flatMap(p -> Stream.concat(Stream.of(p), p.descendants()))
+              .mapToLong(p -> ticks(p.pid()))
+              .sum();
+      return new CpuTimes(
+          self.parent().map(p -> ticks(p.pid())).orElse(0L) * NANOS_PER_TICK,
+          database * NANOS_PER_TICK,
+          ticks(self.pid()) * NANOS_PER_TICK);
+    }
+
+    private static long ticks(long pid) {
+      try {
+        // not Files.readString: it trusts the file size, which /proc reports as 0
+        String stat = Files.readAllLines(Path.of("/proc", Long.toString(pid), "stat")).get(0);
+        // Fields after the command name (which may hold spaces, in parentheses): state is the
+        // first, utime the 12th, stime the 13th.
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ", -1);
+        return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+      } catch (IOException | RuntimeException e) {
+        return 0; // the process ended, or this is not Linux
+      }
+    }
+
+    CpuTimes plus(CpuTimes after, CpuTimes before) {
+      return new CpuTimes(
+          server + after.server - before.server,
+          database + after.database - before.database,
+          loadGenerator + after.loadGenerator - before.loadGenerator);
+    }
+  }
+
+  /** Counts a slice's answered and failed calls and records the answered calls' latencies. */
+  private static final class Tally {
+    final Recorder latency = new Recorder(3);
+    final LongAdder calls = new LongAdder();
+    final LongAdder failures = new LongAdder();
+    final Map<String, LongAdder> codes = new ConcurrentHashMap<>();
+
+    /**
+     * A failed call counts as a failure only: a quick refusal is no answer, and must neither lower
+     * the latencies nor raise the throughput.
+     */
+    void record(long nanos, Status failure) {
+      if (failure == null) {
+        latency.recordValue(Math.max(1, nanos));
+        calls.increment();
+      } else {
+        failures.increment();
+        codes.computeIfAbsent(failure.getCode().name(), k -> new LongAdder()).increment();
+      }
+    }
+
+    void into(Result result, double seconds) {
+      result.add(latency.getIntervalHistogram(), calls.sum(), failures.sum(), seconds);
+      codes.forEach((k, v) -> result.failureCodes.merge(k, v.sum(), Long::sum));
+    }
+  }
+
+  /**
+   * Sends {@code rate} calls per second for {@code seconds}, each at its intended time (or at once
+   * when the sender is late), and records every call's latency from its intended time.
+   */
+  private static void openLoop(Rpc rpc, int rate, double seconds, SplittableRandom random, Tally t)
+      throws InterruptedException {
+    long interval = TimeUnit.SECONDS.toNanos(1) / rate;
+    long calls = Math.round(rate * seconds);
+    Outstanding outstanding = new Outstanding();
+    long start = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(5);
+    for (long i = 0; i < calls; i++) {
+      long intended = start + i * interval;
+      long wait;
+      while ((wait = intended - System.nanoTime()) > 0) {
+        LockSupport.parkNanos(wait);
+      }
+      outstanding.begin();
+      rpc.call(
+          random,
+          true,
+          failure -> {
+            t.record(System.nanoTime() - intended, failure);
+            outstanding.end();
+          });
+    }
+    outstanding.awaitNone();
+  }
+
+  /**
+   * Keeps {@code concurrency} calls outstanding for a ramp-up second plus {@code seconds}; counts
+   * and records the calls that complete inside the measured window.
+   */
+  private static void closedLoop(
+      Rpc rpc, int concurrency, double seconds, SplittableRandom random, Tally t)
+      throws InterruptedException {
+    long measureFrom = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
+    long end = measureFrom + Math.round(seconds * 1e9);
+    CountDownLatch lanes = new CountDownLatch(concurrency);
+    for (int i = 0; i < concurrency; i++) {
+      // Each lane's random is split off before the calls start: completions run on transport
+      // threads, and SplittableRandom is not thread-safe.
+      new Lane(rpc, random.split(), measureFrom, end, t, lanes).next();
+    }
+    if (!lanes.await(Math.round(seconds) + 60, TimeUnit.SECONDS)) {
+      throw new IllegalStateException(rpc.name() + ": calls still outstanding 60 s after the end");
+    }
+  }
+
+  /** One outstanding call of the closed loop: when it completes, the next one is sent. */
+  private static final class Lane {
+    private final Rpc rpc;
+    private final SplittableRandom random;
+    private final long measureFrom;
+    private final long end;
+    private final Tally tally;
+    private final CountDownLatch done;
+
+    Lane(Rpc rpc, SplittableRandom random, long measureFrom, long end, Tally t, CountDownLatch d) {
+      this.rpc = rpc;
+      this.random = random;
+      this.measureFrom = measureFrom;
+      this.end = end;
+      this.tally = t;
+      this.done = d;
+    }
+
+    void next() {
+      long sent = System.nanoTime();
+      rpc.call(
+          random,
+          sent >= measureFrom,
+          failure -> {
+            long now = System.nanoTime();
+            if (sent >= measureFrom && now <= end) {
+              tally.record(now - sent, failure);
+            }
+            if (now < end) {
+              next();
+            } else {
+              done.countDown();
+            }
+          });
+    }
+  }
+
+  /** Calls sent and not yet answered. */
+  private static final class Outstanding {
+    private long count;
+
+    synchronized void begin() {
+      count++;
+    }
+
+    synchronized void end() {
+      if (--count == 0) {
+        notifyAll();
+      }
+    }
+
+    synchronized void awaitNone() throws InterruptedException {
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+      while (count > 0) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          throw new IllegalStateException(count + " calls still outstanding after 60 s");
+        }
+        TimeUnit.NANOSECONDS.timedWait(this, left);
+      }
+    }
+  }
+
+  /** Runs one mode: slices of the baseline and GetPrompt, alternating. */
+  private interface Mode {
+    void run(Rpc rpc, double seconds, SplittableRandom random, Tally t) throws InterruptedException;
+  }
+
+  private Result[] measure(Mode mode, double seconds, SplittableRandom random)
+      throws InterruptedException {
+    Result[] results = {new Result(), new Result()};
+    Rpc[] rpcs = {echo, getPrompt};
+    double slice = seconds / SLICES;
+    for (int s = 0; s < SLICES; s++) {
+      for (int k = 0; k < rpcs.length; k++) {
+        Tally t = new Tally();
+        CpuTimes before = CpuTimes.now(databasePid);
+        long started = System.nanoTime();
+        mode.run(rpcs[k], slice, random, t);
+        results[k].wallSeconds += (System.nanoTime() - started) / 1e9;
+        results[k].cpu = results[k].cpu.plus(CpuTimes.now(databasePid), before);
+        t.into(results[k], slice);
+      }
+    }
+    return results;
+  }
+
+  public static void main(String[] args) throws Exception {
+    BenchOptions o = BenchOptions.parse(args);
+    PromptLoadGenerator g = new PromptLoadGenerator(o.port(), o.accounts(), o.databasePid());
+    SplittableRandom random = new SplittableRandom(42);
+    try {
+      System.out.printf(
+          "load generator: pid %d, %d connections to 127.0.0.1:%d; warm-up %d s%n",
+          ProcessHandle.current().pid(), CONNECTIONS, o.port(), o.warmupSeconds());
+      Tally discard = new Tally();
+      double halfWarmup = o.warmupSeconds() / 2.0;
+      closedLoop(g.echo, o.concurrency(), halfWarmup, random, discard);
+      closedLoop(g.getPrompt, o.concurrency(), halfWarmup, random, discard);
+      g.answers.clear();
+
+      // The closed loop first: an overloaded open loop leaves the server's queues full for a while,
+      // which would cut the maximum throughput measured after it.
+      Result[] closed =
+          g.measure(
+              (rpc, seconds, r, t) -> closedLoop(rpc, o.concurrency(), seconds, r, t),
+              o.seconds(),
+              random);
+      Map<String, Long> closedAnswers = g.snapshotAnswers();
+      Result[] open =
+          g.measure(
+              (rpc, seconds, r, t) -> openLoop(rpc, o.rate(), seconds, r, t), o.seconds(), random);
+      report(o, open, closed, g.snapshotAnswers(), closedAnswers);
+    } finally {
+      g.channels.forEach(ManagedChannel::shutdownNow);
+    }
+  }
+
+  private Map<String, Long> snapshotAnswers() {
+    Map<String, Long> out = new TreeMap<>();
+    answers.forEach((k, v) -> out.put(k, v.sumThenReset()));
+    return out;
+  }
+
+  private static void report(
+      BenchOptions o,
+      Result[] open,
+      Result[] closed,
+      Map<String, Long> openAnswers,
+      Map<String, Long> closedAnswers) {
+    String[] names = {"echo (health Check)", "GetPrompt"};
+    System.out.printf(
+        "%nopen loop: %,d calls/s intended, %.0f s per RPC; latency from the intended send time"
+            + " (ms)%n",
+        o.rate(), o.seconds());
+    System.out.printf(
+        "  %-20s %9s %9s %7s %7s %7s %7s %7s %7s%n",
+        "rpc", "answered", "per s", "failed", "p50", "p90", "p99", "p99.9", "max");
+    for (int k = 0; k < 2; k++) {
+      Histogram h = open[k].latency;
+      System.out.printf(
+          "  %-20s %9d %9.0f %7d %7.3f %7.3f %7.3f %7.3f %7.3f%n",
+          names[k],
+          open[k].calls,
+          open[k].perSecond(),
+          open[k].failures,
+          ms(h.getValueAtPercentile(50)),
+          ms(h.getValueAtPercentile(90)),
+          ms(h.getValueAtPercentile(99)),
+          ms(h.getValueAtPercentile(99.9)),
+          ms(h.getMaxValue()));
+    }
+    System.out.printf(
+        "%nclosed loop: %d calls outstanding, %.0f s per RPC (latency from the actual send, ms)%n",
+        o.concurrency(), o.seconds());
+    System.out.printf(
+        "  %-20s %9s %9s %7s %7s %7s %7s%n",
+        "rpc", "answered", "per s", "failed", "p50", "p99", "max");
+    for (int k = 0; k < 2; k++) {
+      Histogram h = closed[k].latency;
+      System.out.printf(
+          "  %-20s %9d %9.0f %7d %7.3f %7.3f %7.3f%n",
+          names[k],
+          closed[k].calls,
+          closed[k].perSecond(),
+          closed[k].failures,
+          ms(h.getValueAtPercentile(50)),
+          ms(h.getValueAtPercentile(99)),
+          ms(h.getMaxValue()));
+    }
+    double ratio = closed[1].perSecond() / closed[0].perSecond();
+    System.out.printf("  GetPrompt / echo throughput: %.3f%n", ratio);
+    for (int k = 0; k < 2; k++) {
+      for (Result r : k == 0 ? open : closed) {
+        if (!r.failureCodes.isEmpty()) {
+          System.out.printf(
+              "  failures (%s loop): %s%n", k == 0 ? "open" : "closed", r.failureCodes);
+        }
+      }
+    }
+    System.out.printf(
+        "%nCPU (server JVM / PostgreSQL / load generator)    cores busy              us per"
+            + " call%n");
+    for (int k = 0; k < 2; k++) {
+      System.out.printf(
+          "  closed loop, %-20s %-23s %s%n",
+          names[k], closed[k].coresBusy(), closed[k].cpuPerCall());
+    }
+    for (int k = 0; k < 2; k++) {
+      System.out.printf(
+          "  open loop,   %-20s %-23s %s%n", names[k], open[k].coresBusy(), open[k].cpuPerCall());
+    }
+    System.out.printf("%nGetPrompt answers, open loop:   %s%n", shares(openAnswers));
+    System.out.printf("GetPrompt answers, closed loop: %s%n", shares(closedAnswers));
+
+    long p99 = open[1].latency.getValueAtPercentile(99);
+    System.out.printf("%ntargets (issue #13, 2-core machine):%n");
+    System.out.printf(
+        "  GetPrompt p99 < 2 ms at %,d calls/s (open loop%s): %.3f ms  %s%n",
+        TARGET_RATE,
+        o.rate() == TARGET_RATE ? "" : String.format(", measured at %,d/s", o.rate()),
+        ms(p99),
+        verdict(o.rate() == TARGET_RATE && p99 < TARGET_P99_NANOS && open[1].failures == 0));
+    System.out.printf(
+        "  GetPrompt max throughput >= 0.7 x echo (closed loop): %.3f  %s%n",
+        ratio, verdict(ratio >= TARGET_THROUGHPUT_RATIO && closed[1].failures == 0));
+  }
+
+  private static String verdict(boolean pass) {
+    return pass ? "PASS" : "FAIL";
+  }
+
+  private static String shares(Map<String, Long> counts) {
+    long total = counts.values().stream().mapToLong(Long::longValue).sum();
+    StringBuilder out = new StringBuilder();
+    counts.entrySet().stream()
+        .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+        .forEach(
+            e ->
+                out.append(out.isEmpty() ? "" : ", ")
+                    .append(e.getKey())
+                    .append(String.format(" %.1f%%", 100.0 * e.getValue() / Math.max(1, total))));
+    return out.toString();
+  }
+
+  private static double ms(long nanos) {
+    return nanos / 1e6;
+  }
+}
