@@ -19,6 +19,8 @@ import dev.headroom.api.crm.v1.ListAuditEntriesRequest;
 import dev.headroom.api.crm.v1.ListAuditEntriesResponse;
 import dev.headroom.api.crm.v1.ListConnectionsRequest;
 import dev.headroom.api.crm.v1.ListConnectionsResponse;
+import dev.headroom.api.crm.v1.ListRuleActionsRequest;
+import dev.headroom.api.crm.v1.ListRuleActionsResponse;
 import dev.headroom.api.crm.v1.ListSyncRecordsRequest;
 import dev.headroom.api.crm.v1.ListSyncRecordsResponse;
 import dev.headroom.api.crm.v1.ListSyncRunsRequest;
@@ -30,6 +32,9 @@ import dev.headroom.api.crm.v1.PreviewSyncResponse;
 import dev.headroom.api.crm.v1.RecordStatus;
 import dev.headroom.api.crm.v1.ReplayFailedRecordsRequest;
 import dev.headroom.api.crm.v1.ReplayFailedRecordsResponse;
+import dev.headroom.api.crm.v1.ReplayRuleActionsRequest;
+import dev.headroom.api.crm.v1.ReplayRuleActionsResponse;
+import dev.headroom.api.crm.v1.RuleActionStatus;
 import dev.headroom.api.crm.v1.TestConnectionRequest;
 import dev.headroom.api.crm.v1.TestConnectionResponse;
 import dev.headroom.api.crm.v1.TriggerSyncRequest;
@@ -46,6 +51,7 @@ import dev.headroom.api.crm.v1.WorkflowRule;
 import dev.headroom.crm.admin.Audit;
 import dev.headroom.crm.admin.ConnectionAdmin;
 import dev.headroom.crm.domain.ConnectionCheck;
+import dev.headroom.crm.rules.RuleActions;
 import dev.headroom.crm.rules.Rules;
 import dev.headroom.crm.sync.OpportunityEvents;
 import dev.headroom.crm.sync.SyncAdmin;
@@ -68,19 +74,29 @@ public final class CrmGrpcService extends CrmConnectorServiceGrpc.CrmConnectorSe
   /** Long enough for any OAuth client secret, refresh token or HubSpot private-app token. */
   private static final int MAX_SECRET_CHARS = 4_096;
 
+  /** A rule id, an account id (each an identifier), the firing number and the action type. */
+  private static final int MAX_ACTION_KEY_CHARS = 2 * Limits.MAX_IDENTIFIER_CHARS + 64;
+
   private static final java.time.Duration MIN_DURATION = java.time.Duration.ZERO;
 
   private final ConnectionAdmin connections;
   private final SyncAdmin syncs;
   private final Rules rules;
+  private final RuleActions ruleActions;
   private final Audit audit;
   private final OutboxWatch watch;
 
   public CrmGrpcService(
-      ConnectionAdmin connections, SyncAdmin syncs, Rules rules, Audit audit, OutboxWatch watch) {
+      ConnectionAdmin connections,
+      SyncAdmin syncs,
+      Rules rules,
+      RuleActions ruleActions,
+      Audit audit,
+      OutboxWatch watch) {
     this.connections = connections;
     this.syncs = syncs;
     this.rules = rules;
+    this.ruleActions = ruleActions;
     this.audit = audit;
     this.watch = watch;
   }
@@ -369,6 +385,53 @@ public final class CrmGrpcService extends CrmConnectorServiceGrpc.CrmConnectorSe
                 CrmProtos.run(
                     syncs.replay(req.getConnectionId(), ids, req.getActor(), req.getRequestId())))
             .build());
+  }
+
+  @Override
+  public void listRuleActions(
+      ListRuleActionsRequest req, StreamObserver<ListRuleActionsResponse> obs) {
+    Validation v = Validation.of();
+    v.identifier("connection_id", req.getConnectionId());
+    v.optionalIdentifier("account_id", req.getAccountId());
+    Set<String> statuses = new LinkedHashSet<>();
+    for (int i = 0; i < req.getStatusesCount(); i++) {
+      RuleActionStatus s = v.requiredEnum("statuses[" + i + "]", req.getStatuses(i));
+      if (s != RuleActionStatus.RULE_ACTION_STATUS_UNSPECIFIED
+          && s != RuleActionStatus.UNRECOGNIZED) {
+        statuses.add(s.name().substring("RULE_ACTION_STATUS_".length()));
+      }
+    }
+    v.throwIfInvalid();
+    RuleActions.Page page =
+        ruleActions.list(
+            req.getConnectionId(),
+            req.getAccountId(),
+            statuses,
+            req.getPageSize(),
+            req.getPageToken());
+    ListRuleActionsResponse.Builder b =
+        ListRuleActionsResponse.newBuilder().setNextPageToken(page.nextPageToken());
+    page.actions().forEach(a -> b.addActions(CrmProtos.ruleAction(a)));
+    reply(obs, b.build());
+  }
+
+  @Override
+  public void replayRuleActions(
+      ReplayRuleActionsRequest req, StreamObserver<ReplayRuleActionsResponse> obs) {
+    Validation v = Validation.of();
+    v.identifier("connection_id", req.getConnectionId());
+    List<String> keys = new ArrayList<>();
+    for (int i = 0; i < req.getActionKeysCount(); i++) {
+      keys.add(
+          v.requiredText("action_keys[" + i + "]", req.getActionKeys(i), MAX_ACTION_KEY_CHARS));
+    }
+    v.optionalIdentifier("actor", req.getActor());
+    v.throwIfInvalid();
+    ReplayRuleActionsResponse.Builder b = ReplayRuleActionsResponse.newBuilder();
+    ruleActions
+        .replay(req.getConnectionId(), keys, req.getActor())
+        .forEach(a -> b.addActions(CrmProtos.ruleAction(a)));
+    reply(obs, b.build());
   }
 
   @Override
