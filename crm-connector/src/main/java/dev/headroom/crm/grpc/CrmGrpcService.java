@@ -1,5 +1,6 @@
 package dev.headroom.crm.grpc;
 
+import com.google.protobuf.ProtocolMessageEnum;
 import dev.headroom.api.crm.v1.Connection;
 import dev.headroom.api.crm.v1.CreateConnectionRequest;
 import dev.headroom.api.crm.v1.CreateConnectionResponse;
@@ -29,12 +30,10 @@ import dev.headroom.api.crm.v1.ListWorkflowRulesRequest;
 import dev.headroom.api.crm.v1.ListWorkflowRulesResponse;
 import dev.headroom.api.crm.v1.PreviewSyncRequest;
 import dev.headroom.api.crm.v1.PreviewSyncResponse;
-import dev.headroom.api.crm.v1.RecordStatus;
 import dev.headroom.api.crm.v1.ReplayFailedRecordsRequest;
 import dev.headroom.api.crm.v1.ReplayFailedRecordsResponse;
 import dev.headroom.api.crm.v1.ReplayRuleActionsRequest;
 import dev.headroom.api.crm.v1.ReplayRuleActionsResponse;
-import dev.headroom.api.crm.v1.RuleActionStatus;
 import dev.headroom.api.crm.v1.TestConnectionRequest;
 import dev.headroom.api.crm.v1.TestConnectionResponse;
 import dev.headroom.api.crm.v1.TriggerSyncRequest;
@@ -350,13 +349,7 @@ public final class CrmGrpcService extends CrmConnectorServiceGrpc.CrmConnectorSe
       v.fail("run_id", "give a run_id, or a connection_id for its dead letters");
       v.fail("connection_id", "give a run_id, or a connection_id for its dead letters");
     }
-    Set<String> statuses = new LinkedHashSet<>();
-    for (int i = 0; i < req.getStatusesCount(); i++) {
-      RecordStatus s = v.requiredEnum("statuses[" + i + "]", req.getStatuses(i));
-      if (s != RecordStatus.RECORD_STATUS_UNSPECIFIED && s != RecordStatus.UNRECOGNIZED) {
-        statuses.add(s.name().substring("RECORD_STATUS_".length()));
-      }
-    }
+    Set<String> statuses = statuses(v, req.getStatusesList(), "RECORD_STATUS_");
     v.throwIfInvalid();
     SyncAdmin.RecordPage page =
         syncs.records(
@@ -393,14 +386,7 @@ public final class CrmGrpcService extends CrmConnectorServiceGrpc.CrmConnectorSe
     Validation v = Validation.of();
     v.identifier("connection_id", req.getConnectionId());
     v.optionalIdentifier("account_id", req.getAccountId());
-    Set<String> statuses = new LinkedHashSet<>();
-    for (int i = 0; i < req.getStatusesCount(); i++) {
-      RuleActionStatus s = v.requiredEnum("statuses[" + i + "]", req.getStatuses(i));
-      if (s != RuleActionStatus.RULE_ACTION_STATUS_UNSPECIFIED
-          && s != RuleActionStatus.UNRECOGNIZED) {
-        statuses.add(s.name().substring("RULE_ACTION_STATUS_".length()));
-      }
-    }
+    Set<String> statuses = statuses(v, req.getStatusesList(), "RULE_ACTION_STATUS_");
     v.throwIfInvalid();
     RuleActions.Page page =
         ruleActions.list(
@@ -451,6 +437,22 @@ public final class CrmGrpcService extends CrmConnectorServiceGrpc.CrmConnectorSe
     Validation v = Validation.of();
     v.identifier("connection_id", value);
     v.throwIfInvalid();
+  }
+
+  /**
+   * The statuses a listing asks for, by their domain names (the enum value names without {@code
+   * prefix}); an unspecified or unknown one is a violation.
+   */
+  private static <E extends Enum<E> & ProtocolMessageEnum> Set<String> statuses(
+      Validation v, List<E> given, String prefix) {
+    Set<String> names = new LinkedHashSet<>();
+    for (int i = 0; i < given.size(); i++) {
+      String name = v.requiredEnum("statuses[" + i + "]", given.get(i)).name();
+      if (name.startsWith(prefix) && !name.equals(prefix + "UNSPECIFIED")) {
+        names.add(name.substring(prefix.length()));
+      }
+    }
+    return names;
   }
 
   /** Who made a change (the audit's actor) and the retry key of a change. */

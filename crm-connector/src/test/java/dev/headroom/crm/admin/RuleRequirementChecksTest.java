@@ -136,21 +136,20 @@ class RuleRequirementChecksTest {
         TestConnectionRequest.newBuilder().setConnectionId(connectionId).build());
   }
 
+  static List<WorkflowRule> rulesThat(String connectionId, ActionType type) {
+    return crm
+        .stub
+        .listWorkflowRules(
+            ListWorkflowRulesRequest.newBuilder().setConnectionId(connectionId).build())
+        .getRulesList()
+        .stream()
+        .filter(r -> r.getActionsList().stream().anyMatch(a -> a.getType() == type))
+        .toList();
+  }
+
   /** Points the seeds' enrolment rule at {@code target}. */
   static void enrollIn(String connectionId, String target) {
-    WorkflowRule enrol =
-        crm
-            .stub
-            .listWorkflowRules(
-                ListWorkflowRulesRequest.newBuilder().setConnectionId(connectionId).build())
-            .getRulesList()
-            .stream()
-            .filter(
-                r ->
-                    r.getActionsList().stream()
-                        .anyMatch(a -> a.getType() == ActionType.ACTION_TYPE_ENROLL_CAMPAIGN))
-            .findFirst()
-            .orElseThrow();
+    WorkflowRule enrol = rulesThat(connectionId, ActionType.ACTION_TYPE_ENROLL_CAMPAIGN).get(0);
     crm.stub.updateWorkflowRule(
         UpdateWorkflowRuleRequest.newBuilder()
             .setRule(
@@ -166,13 +165,7 @@ class RuleRequirementChecksTest {
 
   /** Disables every rule with an action of this type. */
   static void disableRulesThat(String connectionId, ActionType type) {
-    crm
-        .stub
-        .listWorkflowRules(
-            ListWorkflowRulesRequest.newBuilder().setConnectionId(connectionId).build())
-        .getRulesList()
-        .stream()
-        .filter(r -> r.getActionsList().stream().anyMatch(a -> a.getType() == type))
+    rulesThat(connectionId, type)
         .forEach(
             r ->
                 crm.stub.updateWorkflowRule(

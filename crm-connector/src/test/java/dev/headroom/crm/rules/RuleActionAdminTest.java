@@ -124,6 +124,16 @@ class RuleActionAdminTest {
     }
   }
 
+  /** The account's alert is refused by the webhook until it is dead-lettered. */
+  static void alertGivenUp(String accountId) {
+    slack.faults().then(new FaultScript.Fault(404, 0, "text/plain", "no_service"), 20);
+    urgent(accountId);
+    Await.until(
+        "the alert given up",
+        () -> crm.ruleActions(accountId).equals(List.of("SEND_ALERT DEAD_LETTERED")));
+    slack.faults().clear();
+  }
+
   static ListRuleActionsRequest.Builder actionsOf(String accountId) {
     return ListRuleActionsRequest.newBuilder()
         .setConnectionId(connectionId)
@@ -139,12 +149,7 @@ class RuleActionAdminTest {
 
   @Test
   void aDeadLetteredAlertIsListedWithTheWebhooksAnswerAndReplayedOverGrpc() {
-    slack.faults().then(new FaultScript.Fault(404, 0, "text/plain", "no_service"), 20);
-    urgent("acc-grpc");
-    Await.until(
-        "the alert given up",
-        () -> crm.ruleActions("acc-grpc").equals(List.of("SEND_ALERT DEAD_LETTERED")));
-    slack.faults().clear();
+    alertGivenUp("acc-grpc");
 
     ListRuleActionsResponse dead =
         crm.stub.listRuleActions(
@@ -279,12 +284,7 @@ class RuleActionAdminTest {
 
   @Test
   void anAdminListsAndReplaysOverHttp() throws Exception {
-    slack.faults().then(new FaultScript.Fault(404, 0, "text/plain", "channel_not_found"), 20);
-    urgent("acc-http");
-    Await.until(
-        "the alert given up",
-        () -> crm.ruleActions("acc-http").equals(List.of("SEND_ALERT DEAD_LETTERED")));
-    slack.faults().clear();
+    alertGivenUp("acc-http");
 
     JsonNode dead =
         ok(
