@@ -9,6 +9,7 @@ import dev.headroom.crm.domain.FieldKind;
 import dev.headroom.crm.domain.FieldMapping;
 import dev.headroom.crm.domain.Provider;
 import dev.headroom.crm.rules.Rules;
+import dev.headroom.crm.rules.WorkflowRule;
 import dev.headroom.crm.secrets.CredentialVault;
 import dev.headroom.crm.sync.Connections;
 import dev.headroom.crm.sync.Ids;
@@ -23,6 +24,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -270,13 +272,70 @@ public final class ConnectionAdmin {
     find(dao, connectionId);
     return connections
         .live(connectionId)
-        .map(live -> live.client().test(live.mappings()))
+        .map(
+            live -> {
+              List<ConnectionCheck> checks = new ArrayList<>(live.client().test(live.mappings()));
+              boolean signedIn =
+                  checks.stream().noneMatch(c -> c.name().equals("authentication") && !c.passed());
+              if (signedIn) {
+                checks.addAll(ruleChecks(live));
+              }
+              return List.copyOf(checks);
+            })
         .orElse(
             List.of(
                 new ConnectionCheck(
                     "credentials",
                     false,
                     "No credentials are stored: set them with UpdateConnection")));
+  }
+
+  /**
+   * What the connection's enabled rules need: the task key field for CREATE_TASK, each
+   * ENROLL_CAMPAIGN's campaign or list, and the alert webhook for SEND_ALERT (which is not called:
+   * a test must not post to the team's channel).
+   */
+  private List<ConnectionCheck> ruleChecks(Connections.Live live) {
+    boolean createsTasks = false;
+    Set<String> campaigns = new LinkedHashSet<>();
+    List<String> alerting = new ArrayList<>();
+    for (WorkflowRule rule : rules.forConnection(live.settings().connectionId())) {
+      if (!rule.enabled()) {
+        continue;
+      }
+      for (WorkflowRule.Action action : rule.actions()) {
+        switch (action.type()) {
+          case CREATE_TASK -> createsTasks = true;
+          case ENROLL_CAMPAIGN -> campaigns.add(action.target());
+          case SEND_ALERT -> alerting.add("'" + rule.name() + "'");
+          case CREATE_OPPORTUNITY, ASSIGN_TO_OWNER, FLAG_REVIEW -> {}
+        }
+      }
+    }
+    List<ConnectionCheck> checks =
+        new ArrayList<>(live.client().testRuleTargets(createsTasks, campaigns));
+    if (!alerting.isEmpty()) {
+      boolean one = alerting.size() == 1;
+      String rulesNamed = (one ? "Rule " : "Rules ") + String.join(", ", alerting);
+      checks.add(
+          live.alerts().isPresent()
+              ? new ConnectionCheck(
+                  "alert webhook",
+                  true,
+                  "Set: "
+                      + rulesNamed
+                      + (one ? " posts" : " post")
+                      + " alerts there (not called by this test)")
+              : new ConnectionCheck(
+                  "alert webhook",
+                  false,
+                  rulesNamed
+                      + (one ? " sends" : " send")
+                      + " alerts, but the connection has no alert_webhook_url: add it to the"
+                      + " credentials (UpdateConnection with update_mask credentials), or remove"
+                      + " SEND_ALERT from the rules"));
+    }
+    return checks;
   }
 
   public List<FieldMapping> mappings(String connectionId) {

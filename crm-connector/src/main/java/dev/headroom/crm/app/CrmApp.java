@@ -7,6 +7,7 @@ import dev.headroom.crm.consume.ScoringOutcomes;
 import dev.headroom.crm.db.ConnectionDao;
 import dev.headroom.crm.grpc.CrmGrpcService;
 import dev.headroom.crm.http.CrmRoutes;
+import dev.headroom.crm.rules.RuleActions;
 import dev.headroom.crm.rules.Rules;
 import dev.headroom.crm.secrets.CredentialVault;
 import dev.headroom.crm.secrets.SecretBox;
@@ -110,7 +111,9 @@ public final class CrmApp implements HostedService {
               Backoff.defaults(),
               config.follower());
 
-      CrmGrpcService api = new CrmGrpcService(admin, syncs, rules, audit, watch);
+      CrmGrpcService api =
+          new CrmGrpcService(
+              admin, syncs, rules, new RuleActions(jdbi, audit, paging, clock), audit, watch);
       ServiceHost.Builder hb =
           ServiceHost.builder("crm")
               .grpc(config.grpc())

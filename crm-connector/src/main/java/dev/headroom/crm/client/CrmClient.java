@@ -2,6 +2,7 @@ package dev.headroom.crm.client;
 
 import dev.headroom.crm.domain.ConnectionCheck;
 import dev.headroom.crm.domain.FieldMapping;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 
@@ -57,4 +58,12 @@ public interface CrmClient {
 
   /** Checks authentication, the object and each enabled mapped field; never writes. */
   List<ConnectionCheck> test(List<FieldMapping> mappings);
+
+  /**
+   * Checks what the enabled workflow rules need in the CRM; never writes.
+   *
+   * @param createsTasks a rule creates tasks, which carry their key in a task field
+   * @param campaigns the campaigns (HubSpot: contact lists), by id or name, rules enroll buyers in
+   */
+  List<ConnectionCheck> testRuleTargets(boolean createsTasks, Collection<String> campaigns);
 }

@@ -15,6 +15,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -223,29 +224,15 @@ public final class HubSpotClient implements CrmClient {
   @Override
   public String enroll(String campaign, List<String> contactCrmIds) throws CrmCallException {
     String listId = campaign;
-    if (!campaign.matches("\\d+")) {
-      HttpResponse<String> found =
-          send(
-              request(
-                      "/crm/v3/lists/object-type-id/0-1/name/"
-                          + URLEncoder.encode(campaign, StandardCharsets.UTF_8).replace("+", "%20"))
-                  .GET()
-                  .build());
-      Optional<JsonNode> list = Json.parse(found.body());
-      if (found.statusCode() == 404) {
-        throw new CrmCallException(
-            CrmCallException.Kind.REJECTED,
-            404,
-            "LIST_NOT_FOUND",
-            "HubSpot has no contact list named '"
-                + campaign
-                + "': create a manual list with that name, or set the rule's target to the list"
-                + " id");
-      }
-      if (found.statusCode() != 200 || list.isEmpty() || !list.get().path("list").has("listId")) {
-        throw failure(found, list);
-      }
-      listId = list.get().path("list").path("listId").asText();
+    if (!isListId(campaign)) {
+      listId =
+          list(campaign)
+              .orElseThrow(
+                  () ->
+                      new CrmCallException(
+                          CrmCallException.Kind.REJECTED, 404, "LIST_NOT_FOUND", noList(campaign)))
+              .path("listId")
+              .asText();
     }
     ArrayNode ids = Json.MAPPER.createArrayNode();
     contactCrmIds.forEach(ids::add);
@@ -437,17 +424,125 @@ public final class HubSpotClient implements CrmClient {
     throw failure(response, parsed);
   }
 
+  private static boolean isListId(String campaign) {
+    return campaign.matches("\\d+");
+  }
+
+  /** The contact list with this id or name; empty when HubSpot has none. */
+  private Optional<JsonNode> list(String campaign) throws CrmCallException {
+    String path =
+        isListId(campaign)
+            ? "/crm/v3/lists/" + campaign
+            : "/crm/v3/lists/object-type-id/0-1/name/"
+                + URLEncoder.encode(campaign, StandardCharsets.UTF_8).replace("+", "%20");
+    HttpResponse<String> found = send(request(path).GET().build());
+    if (found.statusCode() == 404) {
+      return Optional.empty();
+    }
+    Optional<JsonNode> list = Json.parse(found.body());
+    if (found.statusCode() != 200 || list.isEmpty() || !list.get().path("list").has("listId")) {
+      throw failure(found, list);
+    }
+    return Optional.of(list.get().path("list"));
+  }
+
+  private static String noList(String campaign) {
+    return isListId(campaign)
+        ? "HubSpot has no contact list with id "
+            + campaign
+            + ": set the rule's target to an existing list's id or name"
+        : "HubSpot has no contact list named '"
+            + campaign
+            + "': create a manual list with that name, or set the rule's target to the list id";
+  }
+
+  @Override
+  public List<ConnectionCheck> testRuleTargets(boolean createsTasks, Collection<String> campaigns) {
+    List<ConnectionCheck> checks = new ArrayList<>();
+    if (createsTasks) {
+      checks.add(taskKeyCheck());
+    }
+    for (String campaign : campaigns) {
+      checks.add(listCheck(campaign));
+    }
+    return checks;
+  }
+
+  /** A task carries {@value #TASK_KEY} so that a lost answer is looked up, not created again. */
+  private ConnectionCheck taskKeyCheck() {
+    String name = "task key " + TASK_KEY;
+    try {
+      JsonNode p = properties("tasks").get(TASK_KEY);
+      if (p == null) {
+        return new ConnectionCheck(
+            name,
+            false,
+            "Tasks have no property "
+                + TASK_KEY
+                + ": create it as a single-line text task property, or disable the rules that"
+                + " create tasks");
+      }
+      return p.path("modificationMetadata").path("readOnlyValue").asBoolean()
+          ? new ConnectionCheck(
+              name, false, TASK_KEY + " is read-only: use a property the private app can write")
+          : new ConnectionCheck(name, true, "Tasks carry their key, so none is created twice");
+    } catch (CrmCallException e) {
+      return new ConnectionCheck(
+          name,
+          false,
+          "Cannot read task properties: "
+              + e.getMessage()
+              + ". Give the private app the crm.objects.contacts.read scope.");
+    }
+  }
+
+  private ConnectionCheck listCheck(String campaign) {
+    String name = "list " + campaign;
+    try {
+      Optional<JsonNode> list = list(campaign);
+      if (list.isEmpty()) {
+        return new ConnectionCheck(name, false, noList(campaign));
+      }
+      String label =
+          "'" + list.get().path("name").asText() + "' (" + list.get().path("listId").asText() + ")";
+      return list.get().path("processingType").asText().equals("DYNAMIC")
+          ? new ConnectionCheck(
+              name,
+              false,
+              "Contact list "
+                  + label
+                  + " is an active list, and HubSpot adds contacts only to manual lists: create a"
+                  + " manual list and point the rule at it")
+          : new ConnectionCheck(
+              name, true, "Contact list " + label + " receives the enrolled buyers");
+    } catch (CrmCallException e) {
+      return new ConnectionCheck(
+          name,
+          false,
+          "Cannot read contact lists: "
+              + e.getMessage()
+              + ". Give the private app the crm.lists.read scope.");
+    }
+  }
+
+  /** The object type's properties by name. */
+  private Map<String, JsonNode> properties(String objectType) throws CrmCallException {
+    HttpResponse<String> response = send(request("/crm/v3/properties/" + objectType).GET().build());
+    Optional<JsonNode> parsed = Json.parse(response.body());
+    if (response.statusCode() != 200 || parsed.isEmpty()) {
+      throw failure(response, parsed);
+    }
+    Map<String, JsonNode> byName = new HashMap<>();
+    parsed.get().path("results").forEach(p -> byName.put(p.path("name").asText(), p));
+    return byName;
+  }
+
   @Override
   public List<ConnectionCheck> test(List<FieldMapping> mappings) {
     List<ConnectionCheck> checks = new ArrayList<>();
-    JsonNode properties;
+    Map<String, JsonNode> byName;
     try {
-      HttpResponse<String> response = send(request("/crm/v3/properties/" + OBJECT).GET().build());
-      Optional<JsonNode> parsed = Json.parse(response.body());
-      if (response.statusCode() != 200 || parsed.isEmpty()) {
-        throw failure(response, parsed);
-      }
-      properties = parsed.get();
+      byName = properties(OBJECT);
       checks.add(new ConnectionCheck("authentication", true, "The private app token is accepted"));
       checks.add(new ConnectionCheck("object companies", true, "Company properties are readable"));
     } catch (CrmCallException e) {
@@ -460,8 +555,6 @@ public final class HubSpotClient implements CrmClient {
                   : "The token could not be checked: " + e.getMessage()));
       return checks;
     }
-    Map<String, JsonNode> byName = new HashMap<>();
-    properties.path("results").forEach(p -> byName.put(p.path("name").asText(), p));
     JsonNode match = byName.get(settings.matchField());
     checks.add(
         match != null && match.path("hasUniqueValue").asBoolean()
@@ -490,17 +583,11 @@ public final class HubSpotClient implements CrmClient {
   private ConnectionCheck dealKeyCheck() {
     String name = "deal key " + DEAL_KEY;
     try {
-      HttpResponse<String> response = send(request("/crm/v3/properties/deals").GET().build());
-      Optional<JsonNode> parsed = Json.parse(response.body());
-      if (response.statusCode() != 200 || parsed.isEmpty()) {
-        throw failure(response, parsed);
-      }
-      for (JsonNode p : parsed.get().path("results")) {
-        if (p.path("name").asText().equals(DEAL_KEY)) {
-          return p.path("hasUniqueValue").asBoolean()
-              ? new ConnectionCheck(name, true, "Deals can be opened without duplicates")
-              : new ConnectionCheck(name, false, DEAL_KEY + " must require unique values");
-        }
+      JsonNode p = properties("deals").get(DEAL_KEY);
+      if (p != null) {
+        return p.path("hasUniqueValue").asBoolean()
+            ? new ConnectionCheck(name, true, "Deals can be opened without duplicates")
+            : new ConnectionCheck(name, false, DEAL_KEY + " must require unique values");
       }
       return new ConnectionCheck(
           name,

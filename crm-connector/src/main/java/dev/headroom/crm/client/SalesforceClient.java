@@ -17,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -183,19 +184,19 @@ public final class SalesforceClient implements CrmClient {
   @Override
   public synchronized String enroll(String campaign, List<String> contactCrmIds)
       throws CrmCallException {
-    String campaignId = campaign.matches("701[A-Za-z0-9]{12}([A-Za-z0-9]{3})?") ? campaign : "";
+    String campaignId = isCampaignId(campaign) ? campaign : "";
     if (campaignId.isEmpty()) {
-      List<JsonNode> found = query("SELECT Id FROM Campaign WHERE Name = " + literal(campaign));
-      if (found.isEmpty()) {
-        throw new CrmCallException(
-            CrmCallException.Kind.REJECTED,
-            200,
-            "CAMPAIGN_NOT_FOUND",
-            "Salesforce has no campaign named '"
-                + campaign
-                + "': create it, or set the rule's target to the campaign id");
-      }
-      campaignId = found.get(0).path("Id").asText();
+      campaignId =
+          campaigns("Name", campaign).stream()
+              .findFirst()
+              .map(c -> c.path("Id").asText())
+              .orElseThrow(
+                  () ->
+                      new CrmCallException(
+                          CrmCallException.Kind.REJECTED,
+                          200,
+                          "CAMPAIGN_NOT_FOUND",
+                          noCampaign(campaign)));
     }
     for (int from = 0; from < contactCrmIds.size(); from += MAX_RECORDS) {
       List<ObjectNode> members = new ArrayList<>();
@@ -219,6 +220,25 @@ public final class SalesforceClient implements CrmClient {
       }
     }
     return campaignId;
+  }
+
+  private static boolean isCampaignId(String campaign) {
+    return campaign.matches("701[A-Za-z0-9]{12}([A-Za-z0-9]{3})?");
+  }
+
+  private List<JsonNode> campaigns(String field, String value) throws CrmCallException {
+    return query("SELECT Id, Name FROM Campaign WHERE " + field + " = " + literal(value));
+  }
+
+  private static String noCampaign(String campaign) {
+    return isCampaignId(campaign)
+        ? "Salesforce has no campaign with id "
+            + campaign
+            + ": set the rule's target to an existing"
+            + " campaign's id or name"
+        : "Salesforce has no campaign named '"
+            + campaign
+            + "': create it, or set the rule's target to the campaign id";
   }
 
   /**
@@ -410,15 +430,9 @@ public final class SalesforceClient implements CrmClient {
       checks.add(new ConnectionCheck("authentication", false, "interrupted"));
       return checks;
     }
-    JsonNode describe;
+    Map<String, JsonNode> fields;
     try {
-      HttpResponse<String> response =
-          authorized(s -> request(s, "/sobjects/" + SOBJECT + "/describe").GET().build());
-      Optional<JsonNode> parsed = Json.parse(response.body());
-      if (response.statusCode() != 200 || parsed.isEmpty()) {
-        throw failure(response, parsed);
-      }
-      describe = parsed.get();
+      fields = describeFields(SOBJECT);
       checks.add(new ConnectionCheck("object " + SOBJECT, true, "Account is readable"));
     } catch (CrmCallException e) {
       checks.add(
@@ -430,8 +444,6 @@ public final class SalesforceClient implements CrmClient {
                   + ". Give the integration user access to Account."));
       return checks;
     }
-    Map<String, JsonNode> fields = new HashMap<>();
-    describe.path("fields").forEach(f -> fields.put(f.path("name").asText(), f));
     JsonNode match = fields.get(settings.matchField());
     checks.add(
         match != null && match.path("externalId").asBoolean()
@@ -459,22 +471,15 @@ public final class SalesforceClient implements CrmClient {
   private ConnectionCheck opportunityKeyCheck() {
     String name = "opportunity key " + OPPORTUNITY_KEY;
     try {
-      HttpResponse<String> response =
-          authorized(s -> request(s, "/sobjects/Opportunity/describe").GET().build());
-      Optional<JsonNode> parsed = Json.parse(response.body());
-      if (response.statusCode() != 200 || parsed.isEmpty()) {
-        throw failure(response, parsed);
-      }
-      for (JsonNode f : parsed.get().path("fields")) {
-        if (f.path("name").asText().equals(OPPORTUNITY_KEY)) {
-          return f.path("externalId").asBoolean()
-              ? new ConnectionCheck(name, true, "Opportunities can be opened without duplicates")
-              : new ConnectionCheck(
-                  name,
-                  false,
-                  OPPORTUNITY_KEY
-                      + " is not marked External ID: edit the field and tick External ID");
-        }
+      JsonNode f = describeFields("Opportunity").get(OPPORTUNITY_KEY);
+      if (f != null) {
+        return f.path("externalId").asBoolean()
+            ? new ConnectionCheck(name, true, "Opportunities can be opened without duplicates")
+            : new ConnectionCheck(
+                name,
+                false,
+                OPPORTUNITY_KEY
+                    + " is not marked External ID: edit the field and tick External ID");
       }
       return new ConnectionCheck(
           name,
@@ -486,6 +491,90 @@ public final class SalesforceClient implements CrmClient {
     } catch (CrmCallException e) {
       return new ConnectionCheck(name, false, "Cannot describe Opportunity: " + e.getMessage());
     }
+  }
+
+  @Override
+  public synchronized List<ConnectionCheck> testRuleTargets(
+      boolean createsTasks, Collection<String> campaigns) {
+    List<ConnectionCheck> checks = new ArrayList<>();
+    if (createsTasks) {
+      checks.add(taskKeyCheck());
+    }
+    for (String campaign : campaigns) {
+      checks.add(campaignCheck(campaign));
+    }
+    return checks;
+  }
+
+  /** A task carries {@value #TASK_KEY} so that a lost answer is looked up, not created again. */
+  private ConnectionCheck taskKeyCheck() {
+    String name = "task key " + TASK_KEY;
+    try {
+      JsonNode f = describeFields("Task").get(TASK_KEY);
+      if (f == null) {
+        return new ConnectionCheck(
+            name,
+            false,
+            "Task has no field "
+                + TASK_KEY
+                + ": create it as a Text field on Activities, or disable the rules that create"
+                + " tasks");
+      }
+      return f.path("createable").asBoolean()
+          ? new ConnectionCheck(name, true, "Tasks carry their key, so none is created twice")
+          : new ConnectionCheck(
+              name,
+              false,
+              TASK_KEY
+                  + " is read-only for the integration user: grant edit access in its field-level"
+                  + " security");
+    } catch (CrmCallException e) {
+      return new ConnectionCheck(
+          name,
+          false,
+          "Cannot describe Task: "
+              + e.getMessage()
+              + ". Give the integration user access to Task.");
+    }
+  }
+
+  private ConnectionCheck campaignCheck(String campaign) {
+    String name = "campaign " + campaign;
+    try {
+      return campaigns(isCampaignId(campaign) ? "Id" : "Name", campaign).stream()
+          .findFirst()
+          .map(
+              c ->
+                  new ConnectionCheck(
+                      name,
+                      true,
+                      "Campaign '"
+                          + c.path("Name").asText()
+                          + "' ("
+                          + c.path("Id").asText()
+                          + ") receives the enrolled buyers"))
+          .orElse(new ConnectionCheck(name, false, noCampaign(campaign)));
+    } catch (CrmCallException e) {
+      return new ConnectionCheck(
+          name,
+          false,
+          "Cannot read campaigns: "
+              + e.getMessage()
+              + ". Give the integration user read access to Campaign.");
+    }
+  }
+
+  /** The object's fields by API name, from its describe. */
+  private Map<String, JsonNode> describeFields(String sobject) throws CrmCallException {
+    HttpResponse<String> response =
+        authorized(s -> request(s, "/sobjects/" + sobject + "/describe").GET().build());
+    Optional<JsonNode> parsed = Json.parse(response.body());
+    if (response.statusCode() != 200 || parsed.isEmpty()) {
+      throw failure(response, parsed);
+    }
+    Map<String, JsonNode> fields = new HashMap<>();
+    parsed.get().path("fields").forEach(f -> fields.put(f.path("name").asText(), f));
+    return fields;
   }
 
   private static ConnectionCheck fieldCheck(FieldMapping m, JsonNode field) {

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Optional;
 import org.jdbi.v3.sqlobject.config.RegisterConstructorMapper;
 import org.jdbi.v3.sqlobject.customizer.Bind;
+import org.jdbi.v3.sqlobject.customizer.BindList;
 import org.jdbi.v3.sqlobject.customizer.BindMethods;
 import org.jdbi.v3.sqlobject.statement.SqlQuery;
 import org.jdbi.v3.sqlobject.statement.SqlUpdate;
@@ -113,4 +114,46 @@ public interface ActionDao {
       WHERE connection_id = :connectionId AND action_key = :actionKey\
       """)
   void settle(@BindMethods ActionRow row);
+
+  /** Newest first, after the keyset ({@code beforeAt}, {@code beforeKey}). */
+  @SqlQuery(
+      """
+      SELECT * FROM rule_action
+      WHERE connection_id = :connectionId AND (:account = '' OR account_id = :account)
+        AND (:anyStatus OR status IN (<statuses>)) AND (created_at, action_key) < (:beforeAt, :beforeKey)
+      ORDER BY created_at DESC, action_key DESC LIMIT :limit\
+      """)
+  List<ActionRow> page(
+      @Bind("connectionId") String connectionId,
+      @Bind("account") String accountId,
+      @Bind("anyStatus") boolean anyStatus,
+      @BindList(value = "statuses", onEmpty = BindList.EmptyHandling.NULL_STRING)
+          List<String> statuses,
+      @Bind("beforeAt") OffsetDateTime beforeAt,
+      @Bind("beforeKey") String beforeKey,
+      @Bind("limit") int limit);
+
+  @SqlQuery(
+      "SELECT * FROM rule_action WHERE connection_id = :connectionId AND action_key IN (<keys>)")
+  List<ActionRow> actions(
+      @Bind("connectionId") String connectionId, @BindList("keys") List<String> actionKeys);
+
+  /**
+   * Puts the dead-lettered actions among {@code keys} (all of the connection's when {@code all})
+   * back in the queue with a fresh set of attempts; {@code sent} stays, so a task that may have
+   * reached the CRM is still looked up before it is created.
+   */
+  @SqlQuery(
+      """
+      UPDATE rule_action SET status = 'PENDING', attempts = 0, due_at = :now, updated_at = :now
+      WHERE connection_id = :connectionId AND status = 'DEAD_LETTERED'
+        AND (:all OR action_key IN (<keys>))
+      RETURNING *\
+      """)
+  List<ActionRow> requeueDeadLetters(
+      @Bind("connectionId") String connectionId,
+      @Bind("all") boolean all,
+      @BindList(value = "keys", onEmpty = BindList.EmptyHandling.NULL_STRING)
+          List<String> actionKeys,
+      @Bind("now") OffsetDateTime now);
 }

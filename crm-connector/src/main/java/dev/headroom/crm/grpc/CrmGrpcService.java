@@ -1,5 +1,6 @@
 package dev.headroom.crm.grpc;
 
+import com.google.protobuf.ProtocolMessageEnum;
 import dev.headroom.api.crm.v1.Connection;
 import dev.headroom.api.crm.v1.CreateConnectionRequest;
 import dev.headroom.api.crm.v1.CreateConnectionResponse;
@@ -19,6 +20,8 @@ import dev.headroom.api.crm.v1.ListAuditEntriesRequest;
 import dev.headroom.api.crm.v1.ListAuditEntriesResponse;
 import dev.headroom.api.crm.v1.ListConnectionsRequest;
 import dev.headroom.api.crm.v1.ListConnectionsResponse;
+import dev.headroom.api.crm.v1.ListRuleActionsRequest;
+import dev.headroom.api.crm.v1.ListRuleActionsResponse;
 import dev.headroom.api.crm.v1.ListSyncRecordsRequest;
 import dev.headroom.api.crm.v1.ListSyncRecordsResponse;
 import dev.headroom.api.crm.v1.ListSyncRunsRequest;
@@ -27,9 +30,10 @@ import dev.headroom.api.crm.v1.ListWorkflowRulesRequest;
 import dev.headroom.api.crm.v1.ListWorkflowRulesResponse;
 import dev.headroom.api.crm.v1.PreviewSyncRequest;
 import dev.headroom.api.crm.v1.PreviewSyncResponse;
-import dev.headroom.api.crm.v1.RecordStatus;
 import dev.headroom.api.crm.v1.ReplayFailedRecordsRequest;
 import dev.headroom.api.crm.v1.ReplayFailedRecordsResponse;
+import dev.headroom.api.crm.v1.ReplayRuleActionsRequest;
+import dev.headroom.api.crm.v1.ReplayRuleActionsResponse;
 import dev.headroom.api.crm.v1.TestConnectionRequest;
 import dev.headroom.api.crm.v1.TestConnectionResponse;
 import dev.headroom.api.crm.v1.TriggerSyncRequest;
@@ -46,6 +50,7 @@ import dev.headroom.api.crm.v1.WorkflowRule;
 import dev.headroom.crm.admin.Audit;
 import dev.headroom.crm.admin.ConnectionAdmin;
 import dev.headroom.crm.domain.ConnectionCheck;
+import dev.headroom.crm.rules.RuleActions;
 import dev.headroom.crm.rules.Rules;
 import dev.headroom.crm.sync.OpportunityEvents;
 import dev.headroom.crm.sync.SyncAdmin;
@@ -68,19 +73,29 @@ public final class CrmGrpcService extends CrmConnectorServiceGrpc.CrmConnectorSe
   /** Long enough for any OAuth client secret, refresh token or HubSpot private-app token. */
   private static final int MAX_SECRET_CHARS = 4_096;
 
+  /** A rule id, an account id (each an identifier), the firing number and the action type. */
+  private static final int MAX_ACTION_KEY_CHARS = 2 * Limits.MAX_IDENTIFIER_CHARS + 64;
+
   private static final java.time.Duration MIN_DURATION = java.time.Duration.ZERO;
 
   private final ConnectionAdmin connections;
   private final SyncAdmin syncs;
   private final Rules rules;
+  private final RuleActions ruleActions;
   private final Audit audit;
   private final OutboxWatch watch;
 
   public CrmGrpcService(
-      ConnectionAdmin connections, SyncAdmin syncs, Rules rules, Audit audit, OutboxWatch watch) {
+      ConnectionAdmin connections,
+      SyncAdmin syncs,
+      Rules rules,
+      RuleActions ruleActions,
+      Audit audit,
+      OutboxWatch watch) {
     this.connections = connections;
     this.syncs = syncs;
     this.rules = rules;
+    this.ruleActions = ruleActions;
     this.audit = audit;
     this.watch = watch;
   }
@@ -334,13 +349,7 @@ public final class CrmGrpcService extends CrmConnectorServiceGrpc.CrmConnectorSe
       v.fail("run_id", "give a run_id, or a connection_id for its dead letters");
       v.fail("connection_id", "give a run_id, or a connection_id for its dead letters");
     }
-    Set<String> statuses = new LinkedHashSet<>();
-    for (int i = 0; i < req.getStatusesCount(); i++) {
-      RecordStatus s = v.requiredEnum("statuses[" + i + "]", req.getStatuses(i));
-      if (s != RecordStatus.RECORD_STATUS_UNSPECIFIED && s != RecordStatus.UNRECOGNIZED) {
-        statuses.add(s.name().substring("RECORD_STATUS_".length()));
-      }
-    }
+    Set<String> statuses = statuses(v, req.getStatusesList(), "RECORD_STATUS_");
     v.throwIfInvalid();
     SyncAdmin.RecordPage page =
         syncs.records(
@@ -372,6 +381,46 @@ public final class CrmGrpcService extends CrmConnectorServiceGrpc.CrmConnectorSe
   }
 
   @Override
+  public void listRuleActions(
+      ListRuleActionsRequest req, StreamObserver<ListRuleActionsResponse> obs) {
+    Validation v = Validation.of();
+    v.identifier("connection_id", req.getConnectionId());
+    v.optionalIdentifier("account_id", req.getAccountId());
+    Set<String> statuses = statuses(v, req.getStatusesList(), "RULE_ACTION_STATUS_");
+    v.throwIfInvalid();
+    RuleActions.Page page =
+        ruleActions.list(
+            req.getConnectionId(),
+            req.getAccountId(),
+            statuses,
+            req.getPageSize(),
+            req.getPageToken());
+    ListRuleActionsResponse.Builder b =
+        ListRuleActionsResponse.newBuilder().setNextPageToken(page.nextPageToken());
+    page.actions().forEach(a -> b.addActions(CrmProtos.ruleAction(a)));
+    reply(obs, b.build());
+  }
+
+  @Override
+  public void replayRuleActions(
+      ReplayRuleActionsRequest req, StreamObserver<ReplayRuleActionsResponse> obs) {
+    Validation v = Validation.of();
+    v.identifier("connection_id", req.getConnectionId());
+    List<String> keys = new ArrayList<>();
+    for (int i = 0; i < req.getActionKeysCount(); i++) {
+      keys.add(
+          v.requiredText("action_keys[" + i + "]", req.getActionKeys(i), MAX_ACTION_KEY_CHARS));
+    }
+    v.optionalIdentifier("actor", req.getActor());
+    v.throwIfInvalid();
+    ReplayRuleActionsResponse.Builder b = ReplayRuleActionsResponse.newBuilder();
+    ruleActions
+        .replay(req.getConnectionId(), keys, req.getActor())
+        .forEach(a -> b.addActions(CrmProtos.ruleAction(a)));
+    reply(obs, b.build());
+  }
+
+  @Override
   public void listAuditEntries(
       ListAuditEntriesRequest req, StreamObserver<ListAuditEntriesResponse> obs) {
     Validation v = Validation.of();
@@ -388,6 +437,22 @@ public final class CrmGrpcService extends CrmConnectorServiceGrpc.CrmConnectorSe
     Validation v = Validation.of();
     v.identifier("connection_id", value);
     v.throwIfInvalid();
+  }
+
+  /**
+   * The statuses a listing asks for, by their domain names (the enum value names without {@code
+   * prefix}); an unspecified or unknown one is a violation.
+   */
+  private static <E extends Enum<E> & ProtocolMessageEnum> Set<String> statuses(
+      Validation v, List<E> given, String prefix) {
+    Set<String> names = new LinkedHashSet<>();
+    for (int i = 0; i < given.size(); i++) {
+      String name = v.requiredEnum("statuses[" + i + "]", given.get(i)).name();
+      if (name.startsWith(prefix) && !name.equals(prefix + "UNSPECIFIED")) {
+        names.add(name.substring(prefix.length()));
+      }
+    }
+    return names;
   }
 
   /** Who made a change (the audit's actor) and the retry key of a change. */

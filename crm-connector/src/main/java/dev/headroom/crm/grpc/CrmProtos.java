@@ -18,6 +18,8 @@ import dev.headroom.api.crm.v1.OpportunityState;
 import dev.headroom.api.crm.v1.RecordChange;
 import dev.headroom.api.crm.v1.RecordStatus;
 import dev.headroom.api.crm.v1.RuleAction;
+import dev.headroom.api.crm.v1.RuleActionResult;
+import dev.headroom.api.crm.v1.RuleActionStatus;
 import dev.headroom.api.crm.v1.RuleCondition;
 import dev.headroom.api.crm.v1.SourceField;
 import dev.headroom.api.crm.v1.SyncRecord;
@@ -27,6 +29,7 @@ import dev.headroom.api.crm.v1.SyncTrigger;
 import dev.headroom.api.crm.v1.WorkflowRule;
 import dev.headroom.crm.admin.ConnectionInput;
 import dev.headroom.crm.admin.ConnectionView;
+import dev.headroom.crm.db.ActionDao;
 import dev.headroom.crm.db.AuditDao;
 import dev.headroom.crm.db.SyncDao;
 import dev.headroom.crm.domain.Credentials;
@@ -185,6 +188,23 @@ final class CrmProtos {
                         .setOldValue(f.oldValue())
                         .setNewValue(f.newValue())));
     return b.build();
+  }
+
+  static RuleActionResult ruleAction(ActionDao.ActionRow a) {
+    return RuleActionResult.newBuilder()
+        .setActionKey(a.actionKey())
+        .setConnectionId(a.connectionId())
+        .setRuleId(a.ruleId())
+        .setAccountId(a.accountId())
+        .setType(ActionType.valueOf("ACTION_TYPE_" + a.actionType()))
+        .setTarget(a.target())
+        .setStatus(RuleActionStatus.valueOf("RULE_ACTION_STATUS_" + a.status()))
+        .setAttempts(a.attempts())
+        .setCrmId(a.crmId())
+        .setDetail(a.detail())
+        .setCreatedAt(timestamp(a.createdAt()))
+        .setUpdatedAt(timestamp(a.updatedAt()))
+        .build();
   }
 
   static AuditEntry audit(AuditDao.AuditRow r) {

@@ -13,11 +13,13 @@ import dev.headroom.api.crm.v1.GetConnectionRequest;
 import dev.headroom.api.crm.v1.GetFieldMappingsRequest;
 import dev.headroom.api.crm.v1.ListAuditEntriesRequest;
 import dev.headroom.api.crm.v1.ListConnectionsRequest;
+import dev.headroom.api.crm.v1.ListRuleActionsRequest;
 import dev.headroom.api.crm.v1.ListSyncRecordsRequest;
 import dev.headroom.api.crm.v1.ListSyncRunsRequest;
 import dev.headroom.api.crm.v1.ListWorkflowRulesRequest;
 import dev.headroom.api.crm.v1.PreviewSyncRequest;
 import dev.headroom.api.crm.v1.ReplayFailedRecordsRequest;
+import dev.headroom.api.crm.v1.ReplayRuleActionsRequest;
 import dev.headroom.api.crm.v1.TestConnectionRequest;
 import dev.headroom.api.crm.v1.TriggerSyncRequest;
 import dev.headroom.api.crm.v1.UpdateConnectionRequest;
@@ -130,6 +132,12 @@ public final class CrmRoutes {
         "/v1/sync-records:replay",
         ReplayFailedRecordsRequest.getDefaultInstance(),
         api::replayFailedRecords);
+    get(r, "/v1/rule-actions", ListRuleActionsRequest.getDefaultInstance(), api::listRuleActions);
+    post(
+        r,
+        "/v1/rule-actions:replay",
+        ReplayRuleActionsRequest.getDefaultInstance(),
+        api::replayRuleActions);
     get(
         r,
         "/v1/audit-entries",

@@ -264,6 +264,7 @@ public final class HubSpotStandin extends StandinServer {
         .post("/crm/v3/objects/{objectType}", this::create)
         .get("/crm/v4/objects/companies/{companyId}/associations/contacts", this::companyContacts)
         .get("/crm/v3/lists/object-type-id/{objectTypeId}/name/{listName}", this::listByName)
+        .get("/crm/v3/lists/{listId}", this::listById)
         .put("/crm/v3/lists/{listId}/memberships/add", this::addToList)
         .get("/account-info/v3/details", this::accountInfo)
         .put(
@@ -585,13 +586,32 @@ public final class HubSpotStandin extends StandinServer {
       error(res, 404, "OBJECT_NOT_FOUND", "List with name " + name + " does not exist");
       return;
     }
+    sendList(req, res, at, id.get());
+  }
+
+  /** {@code GET /crm/v3/lists/{listId}}: read-only, like the lookup by name. */
+  private synchronized void listById(ServerRequest req, ServerResponse res) {
+    Instant at = now();
+    if (!admitted(req, res, at)) {
+      return;
+    }
+    String id = req.path().pathParameters().get("listId");
+    if (!listNames.containsKey(id)) {
+      record(req, at, List.of(), 404);
+      error(res, 404, "OBJECT_NOT_FOUND", "List " + id + " does not exist");
+      return;
+    }
+    sendList(req, res, at, id);
+  }
+
+  private void sendList(ServerRequest req, ServerResponse res, Instant at, String id) {
     ObjectNode body = JSON.createObjectNode();
     body.putObject("list")
-        .put("listId", id.get())
-        .put("name", listNames.get(id.get()))
+        .put("listId", id)
+        .put("name", listNames.get(id))
         .put("objectTypeId", "0-1")
         .put("processingType", "MANUAL")
-        .put("size", lists.get(id.get()).size());
+        .put("size", lists.get(id).size());
     record(req, at, List.of(), 200);
     sendJson(res, 200, body);
   }

@@ -16,13 +16,16 @@ import dev.headroom.api.crm.v1.FieldMapping;
 import dev.headroom.api.crm.v1.GetConnectionRequest;
 import dev.headroom.api.crm.v1.GetFieldMappingsRequest;
 import dev.headroom.api.crm.v1.ListAuditEntriesRequest;
+import dev.headroom.api.crm.v1.ListRuleActionsRequest;
 import dev.headroom.api.crm.v1.ListSyncRecordsRequest;
 import dev.headroom.api.crm.v1.ListSyncRunsRequest;
 import dev.headroom.api.crm.v1.ListWorkflowRulesRequest;
 import dev.headroom.api.crm.v1.PreviewSyncRequest;
 import dev.headroom.api.crm.v1.RecordStatus;
 import dev.headroom.api.crm.v1.ReplayFailedRecordsRequest;
+import dev.headroom.api.crm.v1.ReplayRuleActionsRequest;
 import dev.headroom.api.crm.v1.RuleAction;
+import dev.headroom.api.crm.v1.RuleActionStatus;
 import dev.headroom.api.crm.v1.RuleCondition;
 import dev.headroom.api.crm.v1.SourceField;
 import dev.headroom.api.crm.v1.TestConnectionRequest;
@@ -212,6 +215,19 @@ class CrmConnectorCorpusTest extends BadInputCorpus {
         .withSeed(
             ReplayFailedRecordsRequest.newBuilder()
                 .setConnectionId(connectionId)
+                .setActor("revops@acme.example")
+                .build())
+        .withSeed(
+            ListRuleActionsRequest.newBuilder()
+                .setConnectionId(connectionId)
+                .setAccountId("acc-1")
+                .addStatuses(RuleActionStatus.RULE_ACTION_STATUS_DEAD_LETTERED)
+                .setPageSize(10)
+                .build())
+        .withSeed(
+            ReplayRuleActionsRequest.newBuilder()
+                .setConnectionId(connectionId)
+                .addActionKeys("rul-1:acc-1:1:SEND_ALERT")
                 .setActor("revops@acme.example")
                 .build())
         .withSeed(
