@@ -2,13 +2,10 @@ package dev.headroom.app.demo;
 
 import dev.headroom.api.scoring.v1.ListScoresRequest;
 import dev.headroom.api.scoring.v1.Score;
-import dev.headroom.api.scoring.v1.ScoringServiceGrpc;
 import dev.headroom.api.scoring.v1.ScoringServiceGrpc.ScoringServiceBlockingStub;
 import dev.headroom.api.signal.v1.EvaluateSignalsRequest;
-import dev.headroom.api.signal.v1.SignalServiceGrpc;
 import dev.headroom.api.signal.v1.SignalServiceGrpc.SignalServiceBlockingStub;
 import dev.headroom.api.signal.v1.UsageEvent;
-import io.grpc.Channel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.time.Duration;
@@ -18,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 
@@ -50,28 +48,33 @@ final class Simulation {
   private final SimulationClock clock;
   private final SignalServiceBlockingStub signal;
   private final ScoringServiceBlockingStub scoring;
+  private final HostBilling billing;
   private final PromptStep prompts;
-  private final CrmStep crm;
+  private final Optional<CrmStep> crm;
   private final Progress progress;
   private final Duration metricsDebounce;
 
   /**
+   * @param crm the reps' CRM; empty when there is none to work in, and the reps then record their
+   *     decisions in scoring-service themselves ({@link SalesDesk})
    * @param metricsDebounce how long signal-service may hold back an account's metrics-only change:
    *     after the last evaluation, scoring cannot be final before it has passed
    */
   Simulation(
       DemoOptions options,
       SimulationClock clock,
-      Channel signalChannel,
-      Channel scoringChannel,
+      SignalServiceBlockingStub signal,
+      ScoringServiceBlockingStub scoring,
+      HostBilling billing,
       PromptStep prompts,
-      CrmStep crm,
+      Optional<CrmStep> crm,
       Progress progress,
       Duration metricsDebounce) {
     this.options = options;
     this.clock = clock;
-    this.signal = SignalServiceGrpc.newBlockingStub(signalChannel);
-    this.scoring = ScoringServiceGrpc.newBlockingStub(scoringChannel);
+    this.signal = signal;
+    this.scoring = scoring;
+    this.billing = billing;
     this.prompts = prompts;
     this.crm = crm;
     this.progress = progress;
@@ -82,7 +85,9 @@ final class Simulation {
     long started = System.nanoTime();
     Instant from = clock.instant();
     List<SimulatedAccount> accounts = Population.create(options.seed(), options.accounts(), from);
-    SalesDesk sales = new SalesDesk(options.seed(), accounts, scoring, signal);
+    SalesDesk sales = new SalesDesk(options.seed(), accounts, scoring, billing, crm.isPresent());
+    Map<String, SimulatedAccount> byId = new LinkedHashMap<>();
+    accounts.forEach(a -> byId.put(a.accountId, a));
     long signalChanges = 0;
     Stopwatch watch = new Stopwatch();
     try (EventSender sender = new EventSender(signal, REGISTRATIONS_IN_FLIGHT)) {
@@ -94,6 +99,7 @@ final class Simulation {
               options.days(),
               from));
       DemoCatalog.install(signal);
+      prompts.setUp();
       sender.register(accounts.stream().map(SimulatedAccount::registration).toList());
       List<UsageEvent> history = new ArrayList<>();
       for (SimulatedAccount a : accounts) {
@@ -131,9 +137,11 @@ final class Simulation {
         watch.lap("prompts");
         sales.workDay(day, dayEnd);
         watch.lap("sales");
-        crm.dayPassed(day, dayEnd);
+        if (crm.isPresent()) {
+          crm.get().dayPassed(day, dayEnd, byId);
+        }
         watch.lap("crm");
-        SalesDesk.Tally t = sales.tally();
+        SalesDesk.Tally t = tally(sales);
         progress.update(
             day + 1,
             String.format(
@@ -141,15 +149,24 @@ final class Simulation {
                 "%,d events  %,d signal changes  %d won  %d lost",
                 sender.sent(),
                 signalChanges,
-                t.dealsWon() + t.selfServePurchases(),
+                t.dealsWon() + t.selfServePurchases() + prompts.purchases(),
                 t.dealsLost()));
       }
       progress.finish();
+      if (crm.isPresent()) {
+        // The connector reads the reps' last decisions once its clock has moved on.
+        clock.advanceTo(clock.instant().plus(crm.get().catchUp()));
+      }
       progress.note("demo: evaluating every account at the end of the last simulated day");
       signalChanges += evaluateAll();
       watch.lap("evaluation");
       progress.note("demo: waiting for scoring to catch up");
       settle();
+      watch.lap("settle");
+
+      progress.note("demo: waiting for the prompt events and the CRM");
+      DemoReport.Prompts promptReport = prompts.report();
+      DemoReport.Crm crmReport = crm.isPresent() ? crm.get().summary() : null;
       watch.lap("settle");
 
       ReportReader reader = new ReportReader(signal, scoring);
@@ -159,7 +176,7 @@ final class Simulation {
         names.put(a.accountId, a.name);
         personas.merge(a.persona.name(), 1, Integer::sum);
       }
-      SalesDesk.Tally t = sales.tally();
+      SalesDesk.Tally t = tally(sales);
       DemoReport.Run run =
           new DemoReport.Run(
               sender.sent(),
@@ -172,27 +189,18 @@ final class Simulation {
               t.dealsLost(),
               t.open(),
               t.selfServePurchases(),
+              prompts.purchases(),
               (System.nanoTime() - started) / 1e9,
               watch.seconds());
-      List<DemoReport.Section> sections = new ArrayList<>();
       List<DemoReport.NotRunning> notRunning = new ArrayList<>();
-      prompts
-          .sections()
-          .ifPresentOrElse(
-              sections::addAll,
-              () -> {
-                notRunning.add(
-                    new DemoReport.NotRunning(
-                        "Prompt funnel by campaign and variant", prompts.notRunningReason()));
-                notRunning.add(
-                    new DemoReport.NotRunning("Experiment results", prompts.notRunningReason()));
-              });
-      crm.section()
-          .ifPresentOrElse(
-              sections::add,
-              () ->
-                  notRunning.add(
-                      new DemoReport.NotRunning("CRM sync summary", crm.notRunningReason())));
+      if (crm.isEmpty()) {
+        notRunning.add(
+            new DemoReport.NotRunning(
+                "CRM sync summary",
+                "no local CRM stand-in: a real CRM connection is configured and the demo leaves"
+                    + " it alone; sales reps worked scoring-service's pipeline directly and their"
+                    + " won/lost decisions went to RecordOutcome"));
+      }
       return new DemoReport(
           from.toString(),
           clock.instant().toString(),
@@ -204,9 +212,25 @@ final class Simulation {
           reader.signalsByType(List.copyOf(names.keySet())),
           reader.signalPerformance(),
           reader.outcomes(),
-          sections,
+          promptReport,
+          crmReport,
           notRunning);
     }
+  }
+
+  /** What the reps did: in the CRM when there is one, else at the sales desk. */
+  private SalesDesk.Tally tally(SalesDesk sales) {
+    SalesDesk.Tally desk = sales.tally();
+    if (crm.isEmpty()) {
+      return desk;
+    }
+    SalesDesk.Tally reps = crm.get().tally();
+    return new SalesDesk.Tally(
+        reps.dealsOpened(),
+        reps.dealsWon(),
+        reps.dealsLost(),
+        desk.selfServePurchases(),
+        reps.open());
   }
 
   /** Where the run's time went, per step, so a slow run shows what to make lighter. */
