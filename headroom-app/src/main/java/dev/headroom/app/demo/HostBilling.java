@@ -11,7 +11,11 @@ import dev.headroom.api.signal.v1.Account;
 import dev.headroom.api.signal.v1.PutAccountRequest;
 import dev.headroom.api.signal.v1.SignalServiceGrpc.SignalServiceBlockingStub;
 import dev.headroom.api.signal.v1.Subscription;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import java.time.Instant;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
  * The host's billing system: applies a purchase to the account's subscription in signal-service
@@ -21,6 +25,7 @@ import java.time.Instant;
 final class HostBilling {
   private final SignalServiceBlockingStub signal;
   private final ScoringServiceBlockingStub scoring;
+  private final Queue<RecordOutcomeRequest> pending = new ConcurrentLinkedQueue<>();
 
   HostBilling(SignalServiceBlockingStub signal, ScoringServiceBlockingStub scoring) {
     this.signal = signal;
@@ -52,7 +57,11 @@ final class HostBilling {
     return Math.max(0, account.arrCents() - before);
   }
 
-  /** Records an outcome in scoring-service; the outcome id makes a repeat harmless. */
+  /**
+   * Records an outcome in scoring-service; the outcome id makes a repeat harmless. An account
+   * scoring-service has not heard of yet (its feed from signal-service runs behind) keeps its
+   * outcome for {@link #recordPending()}, as a billing system retries a failed report.
+   */
   void outcome(
       String outcomeId,
       SimulatedAccount account,
@@ -61,7 +70,7 @@ final class HostBilling {
       long arrCents,
       OutcomeSource source,
       Instant now) {
-    scoring.recordOutcome(
+    RecordOutcomeRequest request =
         RecordOutcomeRequest.newBuilder()
             .setOutcome(
                 Outcome.newBuilder()
@@ -76,6 +85,31 @@ final class HostBilling {
                     .setOccurredAt(SimulatedAccount.ts(now))
                     .setSource(source)
                     .setExternalRef(outcomeId))
-            .build());
+            .build();
+    if (!recorded(request)) {
+      pending.add(request);
+    }
+  }
+
+  /**
+   * Records the outcomes scoring-service could not take yet.
+   *
+   * @return how many are still waiting for their account
+   */
+  int recordPending() {
+    pending.removeIf(this::recorded);
+    return pending.size();
+  }
+
+  private boolean recorded(RecordOutcomeRequest request) {
+    try {
+      scoring.recordOutcome(request);
+      return true;
+    } catch (StatusRuntimeException e) {
+      if (e.getStatus().getCode() == Status.Code.NOT_FOUND) {
+        return false;
+      }
+      throw e;
+    }
   }
 }
