@@ -151,7 +151,8 @@ record DemoReport(
    * The CRM sync summary: what the stand-in CRM holds and what crm-connector logged.
    *
    * @param accountRecords Account records in the CRM
-   * @param recordWrites record writes the CRM accepted ({@code ListSyncRuns})
+   * @param recordWrites record writes the CRM accepted in the sync runs crm-connector still keeps
+   *     ({@code ListSyncRuns}; runs are kept 14 days)
    * @param opportunities expansion opportunities in the CRM, by stage below
    * @param tasks tasks in the CRM
    * @param retries records the CRM refused once and that were sent again ({@code ListSyncRecords})

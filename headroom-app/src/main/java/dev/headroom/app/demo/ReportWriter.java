@@ -260,7 +260,10 @@ final class ReportWriter {
         List.of("measure", "count", "read from"),
         List.of(
             List.of("account records in the CRM", Long.toString(c.accountRecords()), "CRM"),
-            List.of("record writes accepted", Long.toString(c.recordWrites()), "ListSyncRuns"),
+            List.of(
+                "record writes accepted (sync runs still kept: 14 days)",
+                Long.toString(c.recordWrites()),
+                "ListSyncRuns"),
             List.of("opportunities created", Long.toString(c.opportunities()), "CRM"),
             List.of("  open", Long.toString(c.open()), "CRM"),
             List.of("  closed won", Long.toString(c.won()), "CRM"),

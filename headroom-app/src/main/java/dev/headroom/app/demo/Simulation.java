@@ -40,9 +40,10 @@ final class Simulation {
 
   /**
    * A guard: the clock stands still, so scores that still change after this long mean something is
-   * wrong rather than slow.
+   * wrong rather than slow (on a busy 2-core machine, scoring-service can need well over ten
+   * minutes to work off the changes of 2,000 accounts).
    */
-  private static final Duration SETTLE_LIMIT = Duration.ofMinutes(10);
+  private static final Duration SETTLE_LIMIT = Duration.ofMinutes(30);
 
   private final DemoOptions options;
   private final SimulationClock clock;
@@ -155,15 +156,16 @@ final class Simulation {
                 t.dealsLost()));
       }
       progress.finish();
-      if (crm.isPresent()) {
-        // The connector reads the reps' last decisions once its clock has moved on.
-        clock.advanceTo(clock.instant().plus(crm.get().catchUp()));
-      }
       progress.note("demo: evaluating every account at the end of the last simulated day");
       signalChanges += evaluateAll();
       watch.lap("evaluation");
       progress.note("demo: waiting for scoring to catch up");
       settle();
+      if (crm.isPresent()) {
+        // The connector's debounce and outcome polling run on the simulation clock: it writes the
+        // final scores and reads the reps' last decisions once the clock has moved on.
+        clock.advanceTo(clock.instant().plus(crm.get().catchUp()));
+      }
       watch.lap("settle");
 
       if (billing.recordPending() > 0) {

@@ -283,6 +283,7 @@ class DemoTest {
     DemoReport.Crm c = report.crm();
     List<Map<String, Object>> opportunities = standin.records(CrmStep.OPPORTUNITY);
     assertTrue(c.accountRecords() > 0, "the connector wrote the accounts: " + c);
+    assertTrue(c.opportunities() > 0, "READY accounts got opportunities: " + c);
     assertEquals(standin.recordCount("Account"), c.accountRecords());
     assertEquals(opportunities.size(), c.opportunities());
     assertEquals(stage(opportunities, "Closed Won"), c.won());
