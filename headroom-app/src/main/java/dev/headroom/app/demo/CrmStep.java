@@ -18,10 +18,6 @@ import dev.headroom.api.crm.v1.UpdateConnectionRequest;
 import dev.headroom.api.crm.v1.UpdateWorkflowRuleRequest;
 import dev.headroom.api.crm.v1.WorkflowRule;
 import dev.headroom.api.scoring.v1.GetScoreRequest;
-import dev.headroom.api.scoring.v1.ListOutcomesRequest;
-import dev.headroom.api.scoring.v1.ListOutcomesResponse;
-import dev.headroom.api.scoring.v1.Outcome;
-import dev.headroom.api.scoring.v1.OutcomeSource;
 import dev.headroom.api.scoring.v1.Score;
 import dev.headroom.api.scoring.v1.ScoringServiceGrpc.ScoringServiceBlockingStub;
 import dev.headroom.api.scoring.v1.TypePotential;
@@ -371,20 +367,7 @@ final class CrmStep implements AutoCloseable {
   }
 
   private long outcomesFromCrm() {
-    long count = 0;
-    String token = "";
-    do {
-      ListOutcomesResponse page =
-          scoring.listOutcomes(
-              ListOutcomesRequest.newBuilder().setPageSize(1000).setPageToken(token).build());
-      for (Outcome o : page.getOutcomesList()) {
-        if (o.getSource() == OutcomeSource.OUTCOME_SOURCE_CRM) {
-          count++;
-        }
-      }
-      token = page.getNextPageToken();
-    } while (!token.isEmpty());
-    return count;
+    return ReportReader.outcomes(scoring).bySource().getOrDefault("CRM", 0L);
   }
 
   @Override
