@@ -1,43 +1,377 @@
 package dev.headroom.app.demo;
 
+import com.google.protobuf.FieldMask;
+import dev.headroom.api.common.v1.ExpansionType;
+import dev.headroom.api.crm.v1.ActionType;
+import dev.headroom.api.crm.v1.Connection;
+import dev.headroom.api.crm.v1.Credentials;
+import dev.headroom.api.crm.v1.CrmConnectorServiceGrpc.CrmConnectorServiceBlockingStub;
+import dev.headroom.api.crm.v1.ListConnectionsRequest;
+import dev.headroom.api.crm.v1.ListSyncRecordsRequest;
+import dev.headroom.api.crm.v1.ListSyncRecordsResponse;
+import dev.headroom.api.crm.v1.ListSyncRunsRequest;
+import dev.headroom.api.crm.v1.ListSyncRunsResponse;
+import dev.headroom.api.crm.v1.ListWorkflowRulesRequest;
+import dev.headroom.api.crm.v1.RecordStatus;
+import dev.headroom.api.crm.v1.SyncRun;
+import dev.headroom.api.crm.v1.UpdateConnectionRequest;
+import dev.headroom.api.crm.v1.UpdateWorkflowRuleRequest;
+import dev.headroom.api.crm.v1.WorkflowRule;
+import dev.headroom.api.scoring.v1.GetScoreRequest;
+import dev.headroom.api.scoring.v1.Score;
+import dev.headroom.api.scoring.v1.ScoringServiceGrpc.ScoringServiceBlockingStub;
+import dev.headroom.api.scoring.v1.TypePotential;
+import dev.headroom.crm.standin.SalesforceStandin;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
- * The CRM step of the loop. When crm-connector is part of the platform, an implementation lets the
- * simulated sales reps work the opportunities the connector creates in the stand-in CRM, closes
- * them won or lost there, and reads the sync summary (records written, opportunities, tasks,
- * retries, dead letters) for the report; the outcomes then flow back through the connector.
- *
- * <p>This build has no crm-connector: {@link #NOT_RUNNING} leaves the reps to work
- * scoring-service's pipeline directly ({@link SalesDesk} records their decisions with {@code
- * RecordOutcome}), and the report says so in place of the CRM summary.
+ * The CRM step of the loop. The platform connects crm-connector to a local Salesforce stand-in; the
+ * demo points that connection at a stand-in of its own (same kind, on the simulation clock), so
+ * that its sales reps can work the opportunities the connector creates there through the stand-in's
+ * Java API, as people work in their CRM. Reps close opportunities won or lost in the CRM; the
+ * connector's outcome poller brings each back to scoring-service as an outcome. Nothing here calls
+ * {@code RecordOutcome}.
  */
-interface CrmStep {
-  /** Simulated day {@code day} has passed in the stand-in CRM. */
-  void dayPassed(int day, Instant now);
+final class CrmStep implements AutoCloseable {
+  /** The name {@code LocalCrm} gives the connection to the platform's stand-in. */
+  static final String STANDIN_CONNECTION = "Local Salesforce stand-in";
 
-  /** The CRM sync summary of the report, or empty when there is none. */
-  Optional<DemoReport.Section> section();
+  static final String OPPORTUNITY = "Opportunity";
+  static final String OPPORTUNITY_KEY = "Headroom_Opportunity_Key__c";
+  private static final String ACTOR = "headroom demo";
 
-  /** Why the report has no CRM summary; read only when {@link #section()} is empty. */
-  String notRunningReason();
+  /** Scores above this are READY or URGENT. */
+  private static final int READY_SCORE_ABOVE = 60;
 
-  CrmStep NOT_RUNNING =
-      new CrmStep() {
-        @Override
-        public void dayPassed(int day, Instant now) {}
+  /**
+   * Full reconciles of every account: the connector's default is daily, which on a clock that moves
+   * a day at a time would compare every account every step.
+   */
+  private static final Duration RECONCILE_INTERVAL = Duration.ofDays(7);
 
-        @Override
-        public Optional<DemoReport.Section> section() {
-          return Optional.empty();
+  /** Longer than the connector's idle wait between two looks at its queue (1 s by default). */
+  private static final Duration SETTLE_POLL = Duration.ofSeconds(2);
+
+  private static final Duration SETTLE_LIMIT = Duration.ofMinutes(3);
+
+  private final long seed;
+  private final SalesforceStandin standin;
+  private final String connectionId;
+  private final CrmConnectorServiceBlockingStub crm;
+  private final ScoringServiceBlockingStub scoring;
+  private final HostBilling billing;
+  private final Duration outcomePollInterval;
+  private final Map<String, Integer> closeDay = new HashMap<>();
+  private int opened;
+  private int won;
+  private int lost;
+
+  private CrmStep(
+      long seed,
+      SalesforceStandin standin,
+      String connectionId,
+      CrmConnectorServiceBlockingStub crm,
+      ScoringServiceBlockingStub scoring,
+      HostBilling billing,
+      Duration outcomePollInterval) {
+    this.seed = seed;
+    this.standin = standin;
+    this.connectionId = connectionId;
+    this.crm = crm;
+    this.scoring = scoring;
+    this.billing = billing;
+    this.outcomePollInterval = outcomePollInterval;
+  }
+
+  /**
+   * Points the platform's stand-in connection at a stand-in the demo drives, through
+   * crm-connector's admin API ({@code UpdateConnection}: base URL, credentials, reconcile
+   * interval), as a RevOps admin would.
+   *
+   * @param outcomePollInterval how often, in simulated time, the connector asks the CRM which
+   *     opportunities closed
+   * @return empty when the platform has no stand-in connection (a real CRM is configured: the demo
+   *     leaves it alone)
+   */
+  static Optional<CrmStep> connect(
+      long seed,
+      Clock clock,
+      CrmConnectorServiceBlockingStub crm,
+      ScoringServiceBlockingStub scoring,
+      HostBilling billing,
+      Duration outcomePollInterval) {
+    Optional<Connection> local =
+        crm
+            .listConnections(ListConnectionsRequest.getDefaultInstance())
+            .getConnectionsList()
+            .stream()
+            .filter(c -> c.getDisplayName().equals(STANDIN_CONNECTION) && c.getEnabled())
+            .findFirst();
+    if (local.isEmpty()) {
+      return Optional.empty();
+    }
+    String secret = HexFormat.of().formatHex(new SecureRandom().generateSeed(16));
+    SalesforceStandin standin = new SalesforceStandin(clock, "headroom-demo", secret, "");
+    standin.withHeadroomFields();
+    standin.start();
+    try {
+      crm.updateConnection(
+          UpdateConnectionRequest.newBuilder()
+              .setConnection(
+                  Connection.newBuilder()
+                      .setConnectionId(local.get().getConnectionId())
+                      .setBaseUrl(standin.baseUrl())
+                      .setCredentials(
+                          Credentials.newBuilder()
+                              .setClientId("headroom-demo")
+                              .setClientSecret(secret))
+                      .setReconcileInterval(
+                          com.google.protobuf.Duration.newBuilder()
+                              .setSeconds(RECONCILE_INTERVAL.toSeconds())))
+              .setUpdateMask(
+                  FieldMask.newBuilder()
+                      .addPaths("base_url")
+                      .addPaths("credentials")
+                      .addPaths("reconcile_interval"))
+              .setExpectedVersion(local.get().getVersion())
+              .setActor(ACTOR)
+              .build());
+      openOpportunitiesFromReady(crm, local.get().getConnectionId());
+    } catch (RuntimeException e) {
+      standin.close();
+      throw e;
+    }
+    return Optional.of(
+        new CrmStep(
+            seed,
+            standin,
+            local.get().getConnectionId(),
+            crm,
+            scoring,
+            billing,
+            outcomePollInterval));
+  }
+
+  /**
+   * The host's RevOps admin lets the connector open an opportunity from READY on (score above 60)
+   * rather than only for URGENT accounts (above 75, the default rule): its reps work both, as the
+   * sales team of the demo always has.
+   */
+  private static void openOpportunitiesFromReady(
+      CrmConnectorServiceBlockingStub crm, String connectionId) {
+    for (WorkflowRule rule :
+        crm.listWorkflowRules(
+                ListWorkflowRulesRequest.newBuilder().setConnectionId(connectionId).build())
+            .getRulesList()) {
+      boolean opens =
+          rule.getActionsList().stream()
+              .anyMatch(a -> a.getType() == ActionType.ACTION_TYPE_CREATE_OPPORTUNITY);
+      if (opens && rule.getCondition().getScoreAbove() > READY_SCORE_ABOVE) {
+        crm.updateWorkflowRule(
+            UpdateWorkflowRuleRequest.newBuilder()
+                .setRule(
+                    rule.toBuilder()
+                        .setCondition(
+                            rule.getCondition().toBuilder().setScoreAbove(READY_SCORE_ABOVE)))
+                .setExpectedVersion(rule.getVersion())
+                .setActor(ACTOR)
+                .build());
+      }
+    }
+  }
+
+  /**
+   * How far simulated time must move after the last day for the connector to write the final scores
+   * (its debounce) and see the reps' last decisions (it asks the CRM once per poll interval of its
+   * clock).
+   */
+  Duration catchUp() {
+    return outcomePollInterval;
+  }
+
+  /** The CRM the reps work in. */
+  SalesforceStandin standin() {
+    return standin;
+  }
+
+  /**
+   * One working day of the reps: every new opportunity gets a sales cycle, every one that is due
+   * closes won or lost in the CRM, and a won one is a purchase in the host's billing.
+   *
+   * @param now the end of the simulated day
+   */
+  void dayPassed(int day, Instant now, Map<String, SimulatedAccount> accounts) {
+    LocalDate today = LocalDate.ofInstant(now.minusSeconds(1), ZoneOffset.UTC);
+    for (Map<String, Object> opp : standin.records(OPPORTUNITY)) {
+      String key = String.valueOf(opp.get(OPPORTUNITY_KEY));
+      String stage = String.valueOf(opp.get("StageName"));
+      // The connector's key is <account>:<type>:<n>.
+      String[] parts = key.split(":", -1);
+      SimulatedAccount account = parts.length == 3 ? accounts.get(parts[0]) : null;
+      if (account == null || stage.startsWith("Closed")) {
+        continue;
+      }
+      ExpansionType type = expansionType(parts[1]);
+      Integer due = closeDay.get(key);
+      if (due == null) {
+        opened++;
+        boolean field =
+            type == ExpansionType.EXPANSION_TYPE_ENTERPRISE
+                || type == ExpansionType.EXPANSION_TYPE_MULTI_PRODUCT;
+        closeDay.put(key, day + SalesDesk.salesCycleDays(seed, account, day, field));
+        continue;
+      }
+      if (due > day) {
+        continue;
+      }
+      Score score =
+          scoring
+              .getScore(GetScoreRequest.newBuilder().setAccountId(account.accountId).build())
+              .getScore();
+      boolean isWon = SalesDesk.closesWon(seed, account, score, day);
+      standin.edit(
+          OPPORTUNITY,
+          OPPORTUNITY_KEY,
+          key,
+          Map.of("StageName", isWon ? "Closed Won" : "Closed Lost", "CloseDate", today.toString()));
+      if (isWon) {
+        won++;
+        String target = "";
+        for (TypePotential t : score.getTypesList()) {
+          if (t.getType() == type) {
+            target = t.getTargetPlanKey();
+          }
         }
+        billing.purchase(account, type, target, score.getRecommendedSeats(), now);
+      } else {
+        lost++;
+      }
+    }
+  }
 
-        @Override
-        public String notRunningReason() {
-          return "crm-connector not running in this build: nothing was synced to a CRM; sales reps"
-              + " worked scoring-service's pipeline directly and their won/lost decisions went to"
-              + " RecordOutcome";
-        }
-      };
+  private static ExpansionType expansionType(String name) {
+    try {
+      return ExpansionType.valueOf("EXPANSION_TYPE_" + name);
+    } catch (IllegalArgumentException e) {
+      return ExpansionType.EXPANSION_TYPE_UNSPECIFIED;
+    }
+  }
+
+  /** Opportunities the reps took on, won and lost so far. */
+  SalesDesk.Tally tally() {
+    return new SalesDesk.Tally(opened, won, lost, 0, opened - won - lost);
+  }
+
+  /**
+   * The CRM sync summary, once the connector has caught up: every opportunity closed in the CRM is
+   * back in scoring-service as an outcome, and two reads a moment apart agree. (Changes queued
+   * after the clock stopped wait for their debounce on the simulation clock, so sync runs may stay
+   * open.)
+   */
+  DemoReport.Crm summary() throws InterruptedException {
+    long deadline = System.nanoTime() + SETTLE_LIMIT.toNanos();
+    DemoReport.Crm previous = null;
+    while (true) {
+      DemoReport.Crm current = read();
+      if (current.outcomesBack() == current.won() + current.lost() && current.equals(previous)) {
+        return current;
+      }
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException(
+            "crm-connector did not catch up within "
+                + SETTLE_LIMIT.toMinutes()
+                + " minutes: "
+                + current);
+      }
+      previous = current;
+      Thread.sleep(SETTLE_POLL.toMillis());
+    }
+  }
+
+  private DemoReport.Crm read() {
+    long open = 0;
+    long closedWon = 0;
+    long closedLost = 0;
+    List<Map<String, Object>> opportunities = standin.records(OPPORTUNITY);
+    for (Map<String, Object> o : opportunities) {
+      switch (String.valueOf(o.get("StageName"))) {
+        case "Closed Won" -> closedWon++;
+        case "Closed Lost" -> closedLost++;
+        default -> open++;
+      }
+    }
+    long writes = 0;
+    long rateLimited = 0;
+    for (SyncRun run : runs()) {
+      writes += run.getRecordsSucceeded();
+      rateLimited += run.getRateLimitedResponses();
+    }
+    return new DemoReport.Crm(
+        standin.recordCount("Account"),
+        writes,
+        opportunities.size(),
+        open,
+        closedWon,
+        closedLost,
+        standin.recordCount("Task"),
+        records(RecordStatus.RECORD_STATUS_RETRYING),
+        rateLimited,
+        records(RecordStatus.RECORD_STATUS_DEAD_LETTERED),
+        outcomesFromCrm());
+  }
+
+  private List<SyncRun> runs() {
+    List<SyncRun> runs = new ArrayList<>();
+    String token = "";
+    do {
+      ListSyncRunsResponse page =
+          crm.listSyncRuns(
+              ListSyncRunsRequest.newBuilder()
+                  .setConnectionId(connectionId)
+                  .setPageSize(500)
+                  .setPageToken(token)
+                  .build());
+      runs.addAll(page.getRunsList());
+      token = page.getNextPageToken();
+    } while (!token.isEmpty());
+    return runs;
+  }
+
+  private long records(RecordStatus status) {
+    long count = 0;
+    String token = "";
+    do {
+      ListSyncRecordsResponse page =
+          crm.listSyncRecords(
+              ListSyncRecordsRequest.newBuilder()
+                  .setConnectionId(connectionId)
+                  .addStatuses(status)
+                  .setPageSize(500)
+                  .setPageToken(token)
+                  .build());
+      count += page.getRecordsCount();
+      token = page.getNextPageToken();
+    } while (!token.isEmpty());
+    return count;
+  }
+
+  private long outcomesFromCrm() {
+    return ReportReader.outcomes(scoring).bySource().getOrDefault("CRM", 0L);
+  }
+
+  @Override
+  public void close() {
+    standin.close();
+  }
 }

@@ -73,6 +73,11 @@ final class DemoCatalog {
 
   private DemoCatalog() {}
 
+  /** The core plan's place on the upgrade path (0 = free); -1 for a plan off the path. */
+  static int tierRank(String plan) {
+    return List.of(FREE, TEAM, BUSINESS, ENTERPRISE).indexOf(plan);
+  }
+
   /** Whether {@code plan} of the core product includes {@code feature}. */
   static boolean entitles(String plan, String feature) {
     return switch (plan) {

@@ -2,10 +2,6 @@ package dev.headroom.app.demo;
 
 import dev.headroom.app.Platform;
 import dev.headroom.kit.RunUntilStopped;
-import dev.headroom.kit.config.KitConfig;
-import dev.headroom.signal.app.SignalConfig;
-import io.grpc.ManagedChannel;
-import io.grpc.inprocess.InProcessChannelBuilder;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -14,9 +10,9 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * {@code ./headroom demo}: starts the platform on a simulation clock, simulates a SaaS host with
@@ -39,7 +35,7 @@ public final class DemoCommand {
       System.exit(2);
       return;
     }
-    Map<String, String> env = System.getenv();
+    Map<String, String> env = environment(System.getenv());
     SimulationClock clock = new SimulationClock(simulationStart(Instant.now(), options.days()));
     Progress progress =
         new Progress(System.err, "bar".equals(env.get("HEADROOM_PROGRESS")), options.days());
@@ -48,21 +44,33 @@ public final class DemoCommand {
     progress.note(
         String.format(
             Locale.ROOT, "demo: platform started in %.1f s", (System.nanoTime() - starting) / 1e9));
+    DemoHost host;
     try {
-      DemoReport report = simulate(options, platform, clock, env, progress);
+      host = DemoHost.connect(options, clock, env);
+    } catch (RuntimeException e) {
+      platform.close();
+      throw e;
+    }
+    AutoCloseable everything =
+        () -> {
+          host.close();
+          platform.close();
+        };
+    try {
+      DemoReport report = host.simulate(progress);
       System.out.print(ReportWriter.render(report, ReportWriter.Style.TERMINAL));
       Path folder = reportFolder(env);
       ReportWriter.writeFiles(report, folder);
       System.out.println(
           "Report written to " + folder.toAbsolutePath() + " (report.md, report.json)");
     } catch (RuntimeException | IOException e) {
-      platform.close();
+      everything.close();
       throw e;
     }
     // From here on the platform lives in real time, starting where the simulation ended.
     clock.release();
     if (options.exit()) {
-      platform.close();
+      everything.close();
       return;
     }
     platform
@@ -76,7 +84,21 @@ public final class DemoCommand {
                     e.grpcPort(),
                     e.httpPort()));
     System.out.println("Headroom keeps running with the demo's data. Ctrl-C stops it.");
-    RunUntilStopped.await("Headroom", platform);
+    RunUntilStopped.await("Headroom", everything);
+  }
+
+  /**
+   * The platform's settings for the demo, where the caller did not set them: signal-service
+   * evaluates accounts with more threads than its default of one per two cores (an evaluation
+   * spends most of its time waiting on PostgreSQL, and the demo's host waits for every account's
+   * evaluation each simulated week), and holds back metrics-only changes for a shorter time (the
+   * demo waits that long before it reads the final scores).
+   */
+  static Map<String, String> environment(Map<String, String> env) {
+    Map<String, String> tuned = new HashMap<>(env);
+    tuned.putIfAbsent("HEADROOM_SIGNAL_EVALUATION_THREADS", "4");
+    tuned.putIfAbsent("HEADROOM_SIGNAL_EVALUATION_METRICS_DEBOUNCE", "1s");
+    return Map.copyOf(tuned);
   }
 
   /**
@@ -85,51 +107,6 @@ public final class DemoCommand {
    */
   static Instant simulationStart(Instant now, int days) {
     return now.truncatedTo(ChronoUnit.DAYS).minus(Duration.ofDays(days));
-  }
-
-  /**
-   * Runs the simulation against a started platform through its in-process gRPC channels and reads
-   * the report back from the services.
-   */
-  static DemoReport simulate(
-      DemoOptions options,
-      Platform platform,
-      SimulationClock clock,
-      Map<String, String> env,
-      Progress progress)
-      throws InterruptedException {
-    ManagedChannel signal = channel(env, "signal");
-    ManagedChannel scoring = channel(env, "scoring");
-    try {
-      return new Simulation(
-              options,
-              clock,
-              signal,
-              scoring,
-              PromptStep.NOT_RUNNING,
-              CrmStep.NOT_RUNNING,
-              progress,
-              metricsDebounce(env))
-          .run();
-    } finally {
-      signal.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
-      scoring.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
-    }
-  }
-
-  /** The in-process name a service of the platform serves under (see Platform's defaults). */
-  private static ManagedChannel channel(Map<String, String> env, String service) {
-    String alias =
-        env.getOrDefault(
-            "HEADROOM_" + service.toUpperCase(Locale.ROOT) + "_GRPC_IN_PROCESS_ALIAS",
-            env.getOrDefault("HEADROOM_GRPC_IN_PROCESS_ALIAS", service));
-    return InProcessChannelBuilder.forName(alias).build();
-  }
-
-  /** signal-service's metrics debounce as the platform configures it from the same environment. */
-  private static Duration metricsDebounce(Map<String, String> env) {
-    return KitConfig.load("signal", "signal.yaml", SignalConfig.class.getClassLoader(), env)
-        .duration("evaluation.metrics-debounce");
   }
 
   /** Under the data directory when there is one (the data outlives the run), else under target/. */

@@ -175,6 +175,11 @@ final class ReportReader {
 
   /** Every outcome {@code ListOutcomes} holds, summed. */
   DemoReport.Outcomes outcomes() {
+    return outcomes(scoring);
+  }
+
+  /** Every outcome {@code ListOutcomes} holds, summed. */
+  static DemoReport.Outcomes outcomes(ScoringServiceBlockingStub scoring) {
     long recorded = 0;
     long won = 0;
     long lost = 0;

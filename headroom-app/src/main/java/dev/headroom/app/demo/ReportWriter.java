@@ -112,14 +112,15 @@ final class ReportWriter {
         String.format(
             Locale.ROOT,
             "%d recorded: %d won (%s ARR), %d lost. Sales deals opened %d, still open %d;"
-                + " self-serve purchases %d.%n%n",
+                + " self-serve purchases %d in the billing page, %d after a prompt.%n%n",
             o.recorded(),
             o.won(),
             money(o.wonArrMinor(), DemoCatalog.CURRENCY),
             o.lost(),
             r.run().dealsOpened(),
             r.run().dealsStillOpen(),
-            r.run().selfServePurchases()));
+            r.run().selfServePurchases(),
+            r.run().promptPurchases()));
     table(out, style, "Won by expansion type", List.of("type", "won"), rows(o.wonByType()));
     table(out, style, "Outcomes by source", List.of("source", "outcomes"), rows(o.bySource()));
 
@@ -143,14 +144,139 @@ final class ReportWriter {
             "signal", "fired", "converted", "rate", "95% interval", "median days", "avg ARR delta"),
         perf);
 
-    for (DemoReport.Section s : r.sections()) {
-      table(out, style, s.title(), s.columns(), s.rows());
+    prompts(out, style, r.prompts());
+    if (r.crm() != null) {
+      crm(out, style, r.crm());
     }
     for (DemoReport.NotRunning n : r.notRunning()) {
       heading(out, style, 2, n.section());
       out.append(n.reason()).append(".\n\n");
     }
     return out.toString();
+  }
+
+  private static void prompts(StringBuilder out, Style style, DemoReport.Prompts p) {
+    heading(out, style, 2, "Prompts (through the Java prompt plugin)");
+    out.append(
+        String.format(
+            Locale.ROOT,
+            "%,d GetPrompt calls at feature-use moments, %,d offers. %,d prompt events reported"
+                + " (%,d stored by prompt-service, %,d rejected, %,d undelivered)."
+                + " Purchases after a prompt are applied in the host's billing.%n%n",
+            p.asked(),
+            p.offers(),
+            p.eventsReported(),
+            p.eventsDelivered(),
+            p.eventsRejected(),
+            p.eventsUndelivered()));
+    table(
+        out, style, "No prompt, by reason", List.of("reason", "gets"), rows(p.noPromptByReason()));
+    List<List<String>> funnel = new ArrayList<>();
+    for (DemoReport.FunnelRow f : p.funnel()) {
+      funnel.add(
+          List.of(
+              f.campaignId(),
+              f.trigger(),
+              f.variant().isEmpty() ? "-" : f.variant(),
+              Long.toString(f.units()),
+              Long.toString(f.exposed()),
+              Long.toString(f.shown()),
+              Long.toString(f.clicked()),
+              Long.toString(f.dismissed()),
+              Long.toString(f.converted()),
+              money(f.revenueMinor(), DemoCatalog.CURRENCY)));
+    }
+    table(
+        out,
+        style,
+        "Prompt funnel by campaign and variant",
+        List.of(
+            "campaign",
+            "trigger",
+            "variant",
+            "accounts",
+            "exposed",
+            "shown",
+            "clicked",
+            "dismissed",
+            "converted",
+            "revenue"),
+        funnel);
+    DemoReport.ExperimentTable e = p.experiment();
+    table(
+        out,
+        style,
+        String.format(
+            Locale.ROOT,
+            "Experiment results (GetExperimentResults): %s on %s, SRM p = %.3f%s",
+            e.experimentId(),
+            e.campaignId(),
+            e.srmPValue(),
+            e.srmMismatch() ? " MISMATCH: the split is broken" : ", no mismatch"),
+        List.of(
+            "arm",
+            "role",
+            "accounts",
+            "converted",
+            "rate",
+            "revenue/account",
+            "relative lift",
+            "95% interval",
+            "p-value",
+            "chance to beat control"),
+        experimentRows(e));
+  }
+
+  /** The experiment table's rows, as the report prints them. */
+  static List<List<String>> experimentRows(DemoReport.ExperimentTable e) {
+    List<List<String>> rows = new ArrayList<>();
+    for (DemoReport.ArmResult a : e.arms()) {
+      boolean compared = a.relativeLift() != null;
+      String noComparison =
+          a.cannotCompare().isEmpty() ? "-" : "cannot compare yet: " + a.cannotCompare();
+      rows.add(
+          List.of(
+              a.arm(),
+              a.role() + (a.minimumDataWarning() ? " (too little data)" : ""),
+              Long.toString(a.units()),
+              Long.toString(a.conversions()),
+              a.conversionRate() == null ? "-" : percent(a.conversionRate()),
+              a.revenuePerUnitMinor() == null
+                  ? "-"
+                  : money(Math.round(a.revenuePerUnitMinor()), DemoCatalog.CURRENCY),
+              compared ? signedPercent(a.relativeLift()) : noComparison,
+              compared ? signedPercent(a.liftLow()) + " to " + signedPercent(a.liftHigh()) : "-",
+              compared ? String.format(Locale.ROOT, "%.4f", a.pValue()) : "-",
+              compared ? percent(a.chanceToBeatControl()) : "-"));
+    }
+    return rows;
+  }
+
+  private static void crm(StringBuilder out, Style style, DemoReport.Crm c) {
+    table(
+        out,
+        style,
+        "CRM sync summary (the Salesforce stand-in and crm-connector's sync log)",
+        List.of("measure", "count", "read from"),
+        List.of(
+            List.of("account records in the CRM", Long.toString(c.accountRecords()), "CRM"),
+            List.of(
+                "record writes accepted (sync runs still kept: 14 days)",
+                Long.toString(c.recordWrites()),
+                "ListSyncRuns"),
+            List.of("opportunities created", Long.toString(c.opportunities()), "CRM"),
+            List.of("  open", Long.toString(c.open()), "CRM"),
+            List.of("  closed won", Long.toString(c.won()), "CRM"),
+            List.of("  closed lost", Long.toString(c.lost()), "CRM"),
+            List.of(
+                "tasks (the connector does not create tasks yet)", Long.toString(c.tasks()), "CRM"),
+            List.of("records retried", Long.toString(c.retries()), "ListSyncRecords"),
+            List.of("rate-limited responses", Long.toString(c.rateLimited()), "ListSyncRuns"),
+            List.of("dead letters", Long.toString(c.deadLetters()), "ListSyncRecords"),
+            List.of(
+                "closed opportunities back as outcomes",
+                Long.toString(c.outcomesBack()),
+                "ListOutcomes (source CRM)")));
   }
 
   private static List<List<String>> rows(Map<String, ? extends Number> counts) {
@@ -219,5 +345,9 @@ final class ReportWriter {
 
   private static String percent(double fraction) {
     return String.format(Locale.ROOT, "%.1f%%", 100 * fraction);
+  }
+
+  private static String signedPercent(double fraction) {
+    return String.format(Locale.ROOT, "%+.1f%%", 100 * fraction);
   }
 }

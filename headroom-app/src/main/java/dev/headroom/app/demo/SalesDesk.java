@@ -1,22 +1,14 @@
 package dev.headroom.app.demo;
 
-import com.google.protobuf.FieldMask;
 import dev.headroom.api.common.v1.ExpansionType;
 import dev.headroom.api.common.v1.ReadinessBand;
 import dev.headroom.api.common.v1.RecommendedMotion;
 import dev.headroom.api.scoring.v1.GetScoreRequest;
 import dev.headroom.api.scoring.v1.ListScoresRequest;
-import dev.headroom.api.scoring.v1.Outcome;
-import dev.headroom.api.scoring.v1.OutcomeResult;
 import dev.headroom.api.scoring.v1.OutcomeSource;
-import dev.headroom.api.scoring.v1.RecordOutcomeRequest;
 import dev.headroom.api.scoring.v1.Score;
 import dev.headroom.api.scoring.v1.ScoringServiceGrpc.ScoringServiceBlockingStub;
 import dev.headroom.api.scoring.v1.TypePotential;
-import dev.headroom.api.signal.v1.Account;
-import dev.headroom.api.signal.v1.PutAccountRequest;
-import dev.headroom.api.signal.v1.SignalServiceGrpc.SignalServiceBlockingStub;
-import dev.headroom.api.signal.v1.Subscription;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -57,7 +49,8 @@ final class SalesDesk {
   private final long seed;
   private final Map<String, SimulatedAccount> accounts;
   private final ScoringServiceBlockingStub scoring;
-  private final SignalServiceBlockingStub signal;
+  private final HostBilling billing;
+  private final boolean dealsInCrm;
   private final Map<String, Deal> open = new LinkedHashMap<>();
   private final Map<String, Integer> coolOffUntil = new HashMap<>();
   private int opened;
@@ -65,25 +58,49 @@ final class SalesDesk {
   private int lost;
   private int selfServe;
 
+  /**
+   * @param dealsInCrm the reps work in the CRM (see {@link CrmStep}): the desk then leaves the
+   *     sales pipeline to them and only lets self-serve buyers buy in the billing page
+   */
   SalesDesk(
       long seed,
       List<SimulatedAccount> accounts,
       ScoringServiceBlockingStub scoring,
-      SignalServiceBlockingStub signal) {
+      HostBilling billing,
+      boolean dealsInCrm) {
     this.seed = seed;
     this.accounts = new HashMap<>();
     accounts.forEach(a -> this.accounts.put(a.accountId, a));
     this.scoring = scoring;
-    this.signal = signal;
+    this.billing = billing;
+    this.dealsInCrm = dealsInCrm;
   }
 
   /** One working day: close the deals that are due, take on new ones, let self-serve buyers buy. */
   void workDay(int day, Instant now) {
-    closeDueDeals(day, now);
-    if (day % 7 == 6) {
-      reviewPipeline(day);
+    if (!dealsInCrm) {
+      closeDueDeals(day, now);
+      if (day % 7 == 6) {
+        reviewPipeline(day);
+      }
     }
     selfServePurchases(day, now);
+  }
+
+  /**
+   * Whether a sales conversation closes won: a customer whose usage still says "ready" (its score
+   * at closing) is likelier to sign than one that cooled off, and some kinds of customer are
+   * readier to buy than others.
+   */
+  static boolean closesWon(long seed, SimulatedAccount account, Score score, int day) {
+    double odds = account.persona.salesWinRate() * Math.min(1.0, 0.4 + score.getScore() / 100.0);
+    return Randoms.of(seed, account.index, day, 2).nextDouble() < odds;
+  }
+
+  /** Days a rep works an opportunity before it closes: longer for field sales. */
+  static int salesCycleDays(long seed, SimulatedAccount account, int day, boolean field) {
+    SplittableRandom r = Randoms.of(seed, account.index, day, 1);
+    return field ? 21 + r.nextInt(21) : 10 + r.nextInt(11);
   }
 
   Tally tally() {
@@ -110,9 +127,8 @@ final class SalesDesk {
           if (!worthACall || primary == null || primary.getArrPotential().getMinorUnits() <= 0) {
             return;
           }
-          SplittableRandom r = Randoms.of(seed, account.index, day, 1);
           boolean field = score.getMotion() == RecommendedMotion.RECOMMENDED_MOTION_FIELD_SALES;
-          int cycle = field ? 21 + r.nextInt(21) : 10 + r.nextInt(11);
+          int cycle = salesCycleDays(seed, account, day, field);
           opened++;
           open.put(
               account.accountId,
@@ -140,11 +156,8 @@ final class SalesDesk {
           scoring
               .getScore(GetScoreRequest.newBuilder().setAccountId(d.account().accountId).build())
               .getScore();
-      // A customer whose usage still says "ready" is likelier to sign than one that cooled off.
-      double odds =
-          d.account().persona.salesWinRate() * Math.min(1.0, 0.4 + score.getScore() / 100.0);
-      boolean isWon = Randoms.of(seed, d.account().index, day, 2).nextDouble() < odds;
-      record(
+      boolean isWon = closesWon(seed, d.account(), score, day);
+      billing.outcome(
           d.dealId(),
           d.account(),
           isWon,
@@ -154,7 +167,7 @@ final class SalesDesk {
           now);
       if (isWon) {
         won++;
-        buy(d.account(), d.type(), d.targetPlan(), d.recommendedSeats(), score, now);
+        billing.purchase(d.account(), d.type(), d.targetPlan(), d.recommendedSeats(), now);
       } else {
         lost++;
         coolOffUntil.put(d.account().accountId, day + LOST_DEAL_COOL_OFF_DAYS);
@@ -177,7 +190,7 @@ final class SalesDesk {
             return;
           }
           selfServe++;
-          record(
+          billing.outcome(
               "billing-" + account.accountId + "-" + day,
               account,
               true,
@@ -185,74 +198,16 @@ final class SalesDesk {
               primary.getArrPotential().getMinorUnits(),
               OutcomeSource.OUTCOME_SOURCE_BILLING,
               now);
-          buy(
+          billing.purchase(
               account,
               primary.getType(),
               primary.getTargetPlanKey(),
               score.getRecommendedSeats(),
-              score,
               now);
         });
   }
 
-  private void record(
-      String outcomeId,
-      SimulatedAccount account,
-      boolean isWon,
-      ExpansionType type,
-      long arrCents,
-      OutcomeSource source,
-      Instant now) {
-    scoring.recordOutcome(
-        RecordOutcomeRequest.newBuilder()
-            .setOutcome(
-                Outcome.newBuilder()
-                    .setOutcomeId(outcomeId)
-                    .setAccountId(account.accountId)
-                    .setResult(
-                        isWon
-                            ? OutcomeResult.OUTCOME_RESULT_WON
-                            : OutcomeResult.OUTCOME_RESULT_LOST)
-                    .setExpansionType(type)
-                    .setArrDelta(DemoCatalog.usd(arrCents))
-                    .setOccurredAt(SimulatedAccount.ts(now))
-                    .setSource(source)
-                    .setExternalRef(outcomeId))
-            .build());
-  }
-
-  /** The host's billing applies the purchase: a new subscription and the account's new ARR. */
-  private void buy(
-      SimulatedAccount account,
-      ExpansionType type,
-      String targetPlan,
-      int extraSeats,
-      Score score,
-      Instant now) {
-    int seatsUsed = seatsUsed(score);
-    Subscription sub = account.expand(type, targetPlan, extraSeats, seatsUsed, now);
-    signal.putAccount(
-        PutAccountRequest.newBuilder()
-            .setAccount(
-                Account.newBuilder()
-                    .setAccountId(account.accountId)
-                    .addSubscriptions(sub)
-                    .setArr(account.arr()))
-            .setUpdateMask(FieldMask.newBuilder().addPaths("subscriptions").addPaths("arr"))
-            .build());
-  }
-
-  private static int seatsUsed(Score score) {
-    for (var c : score.getCategoriesList()) {
-      String used = c.getInputsMap().get("seats_used");
-      if (used != null) {
-        return Integer.parseInt(used);
-      }
-    }
-    return 0;
-  }
-
-  private static TypePotential primary(Score score) {
+  static TypePotential primary(Score score) {
     for (TypePotential t : score.getTypesList()) {
       if (t.getType() == score.getPrimaryType()) {
         return t;

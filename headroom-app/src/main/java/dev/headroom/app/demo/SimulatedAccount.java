@@ -7,6 +7,7 @@ import dev.headroom.api.common.v1.Money;
 import dev.headroom.api.signal.v1.Account;
 import dev.headroom.api.signal.v1.Subscription;
 import dev.headroom.api.signal.v1.UsageEvent;
+import dev.headroom.plugin.Surface;
 import java.time.DayOfWeek;
 import java.time.Duration;
 import java.time.Instant;
@@ -30,6 +31,15 @@ final class SimulatedAccount {
   /** A person of the account; {@code activity} is the chance they use the product on a weekday. */
   private record Member(String userId, String role, String team, double activity) {}
 
+  /**
+   * A moment of the day at which the host asks for a prompt: a user hitting a paywall (feature use)
+   * or the owner opening the home page.
+   */
+  record Moment(String userId, String featureKey, Surface surface) {}
+
+  /** Days of API usage the accounts already had before the simulation starts. */
+  private static final int API_HISTORY_DAYS = 63;
+
   final String accountId;
   final String name;
   final Persona persona;
@@ -37,20 +47,24 @@ final class SimulatedAccount {
   final String crmOwner;
   private final long seed;
   private final Instant signup;
+  private final Instant simulationStart;
   private final List<Member> members = new ArrayList<>();
   private final String wantedFeature;
   private final int fundingDay;
   private final double apiLevel;
+  private final long apiAllowance;
   private String plan;
   private int seats;
   private boolean analytics;
   private long arrCents;
   private int usersCreated;
+  private List<Moment> moments = List.of();
 
   SimulatedAccount(long seed, int index, Persona persona, Instant simulationStart) {
     this.seed = seed;
     this.index = index;
     this.persona = persona;
+    this.simulationStart = simulationStart;
     this.accountId = String.format(java.util.Locale.ROOT, "acct-%05d", index);
     SplittableRandom r = Randoms.of(seed, index);
     this.name = CompanyNames.pick(r) + " (" + accountId + ")";
@@ -108,6 +122,7 @@ final class SimulatedAccount {
       default -> throw new IllegalStateException("unknown persona " + persona);
     }
     this.arrCents = annualPrice();
+    this.apiAllowance = DemoCatalog.API_CALLS_LIMIT.get(plan);
     for (int i = 0; i < initialUsers; i++) {
       members.add(newMember(r, i == 0 ? "OWNER" : i == 1 ? "ADMIN" : "MEMBER"));
     }
@@ -172,7 +187,26 @@ final class SimulatedAccount {
               "USER_ADDED",
               Map.of("role", m.role(), "team", m.team())));
     }
+    // The API usage of the weeks before: without it every account's usage would seem to grow from
+    // nothing once the simulation starts (API_CONSUMPTION_GROWTH compares 30 days with the 30
+    // before).
+    for (int day = -API_HISTORY_DAYS; day < 0; day++) {
+      long calls = apiCalls(day, Randoms.of(seed, index, day));
+      if (calls > 0) {
+        events.add(apiMeter("h-api" + day, simulationStart.plus(Duration.ofDays(day)), calls));
+      }
+    }
     return events;
+  }
+
+  /** The moments of the last simulated day at which the host asked for a prompt. */
+  List<Moment> moments() {
+    return moments;
+  }
+
+  /** The account's current members: the seats its users take. */
+  int seatsUsed() {
+    return members.size();
   }
 
   /** The usage of simulated day {@code day} (0-based) that starts at {@code dayStart}. */
@@ -181,21 +215,33 @@ final class SimulatedAccount {
     DayOfWeek weekday = dayStart.atOffset(ZoneOffset.UTC).getDayOfWeek();
     double factor = weekday == DayOfWeek.SATURDAY || weekday == DayOfWeek.SUNDAY ? 0.25 : 1.0;
     List<UsageEvent> events = new ArrayList<>();
+    List<Moment> asked = new ArrayList<>();
     int[] seq = {0};
+    Member owner = members.isEmpty() ? null : members.get(0);
     for (Member m : List.copyOf(members)) {
       if (r.nextDouble() >= m.activity() * factor) {
         continue;
       }
       Instant at = workingHours(r, dayStart);
       events.add(event(day, seq, m.userId(), at, "USER_ACTIVE", Map.of()));
-      boolean reachesForPremium =
-          (persona == Persona.PREMIUM_SEEKER && r.nextDouble() < 0.22)
-              || (persona == Persona.TRIAL && r.nextDouble() < 0.15);
-      if (reachesForPremium) {
+      // The owner looks at the home page about once a week.
+      if (m.equals(owner) && (day + index) % 7 == 0) {
+        asked.add(new Moment(m.userId(), "", Surface.HOME));
+      }
+      if (r.nextDouble() < premiumReach()) {
         String feature = persona == Persona.TRIAL ? "automations" : wantedFeature;
-        String kind = DemoCatalog.entitles(plan, feature) ? "FEATURE_USED" : "PAYWALL_HIT";
+        boolean entitled = DemoCatalog.entitles(plan, feature);
         events.add(
-            event(day, seq, m.userId(), at.plusSeconds(30), kind, Map.of("feature_key", feature)));
+            event(
+                day,
+                seq,
+                m.userId(),
+                at.plusSeconds(30),
+                entitled ? "FEATURE_USED" : "PAYWALL_HIT",
+                Map.of("feature_key", feature)));
+        if (!entitled) {
+          asked.add(new Moment(m.userId(), feature, Surface.FEATURE_USE));
+        }
       }
     }
     double workflows =
@@ -221,55 +267,77 @@ final class SimulatedAccount {
               Map.of("workflow_key", "weekly_report")));
     }
     apiUsage(day, dayStart, r, events, seq);
-    growth(day, dayStart, r, events, seq);
+    growth(day, dayStart, r, events, seq, asked);
+    moments = List.copyOf(asked);
     return events;
+  }
+
+  /**
+   * Chance per active user and day of reaching for the premium feature the account wants: premium
+   * seekers do it all the time, trials try automations, engaged teams now and then.
+   */
+  private double premiumReach() {
+    return switch (persona) {
+      case PREMIUM_SEEKER -> 0.22;
+      case TRIAL -> 0.15;
+      case SEAT_GROWER, API_INTEGRATOR, ENTERPRISE_READY, REP_OWNED, STEADY -> 0.02;
+      case STAGNANT -> 0;
+    };
   }
 
   private void apiUsage(
       int day, Instant dayStart, SplittableRandom r, List<UsageEvent> events, int[] seq) {
-    long limit = DemoCatalog.API_CALLS_LIMIT.get(plan);
-    if (persona == Persona.API_INTEGRATOR) {
-      // Starts at about half the plan's monthly allowance and grows 1.5% a day: the calls of a
-      // month overtake the limit within the quarter, and each 30 days is 1.5x the one before.
-      double level = 0.55 * Math.pow(1.015, day);
-      long calls = Math.round(limit / 30.0 * level * (0.9 + 0.2 * r.nextDouble()));
+    long calls = apiCalls(day, r);
+    if (calls > 0) {
+      events.add(apiMeter(dayId(day, seq), dayStart.plusSeconds(23 * 3600), calls));
+    }
+    if (persona == Persona.API_INTEGRATOR && day > 30 && r.nextDouble() < 0.12) {
       events.add(
           event(
               day,
               seq,
-              null,
-              dayStart.plusSeconds(23 * 3600),
-              "METER",
-              Map.of("meter_key", DemoCatalog.API_CALLS, "quantity", calls)));
-      if (day > 30 && r.nextDouble() < 0.12) {
-        events.add(
-            event(
-                day,
-                seq,
-                members.get(0).userId(),
-                workingHours(r, dayStart),
-                r.nextBoolean() ? "SUPPORT_TICKET" : "INTEGRATION_REQUESTED",
-                r.nextBoolean()
-                    ? Map.of("category", "INTEGRATION", "integration_key", "salesforce")
-                    : Map.of("integration_key", "snowflake", "category", "AUTOMATION")));
-      }
-    } else if (day % 7 == 6 && persona != Persona.TRIAL && persona != Persona.STAGNANT) {
-      // Everyone else syncs a week of calls at once, well inside their allowance and at a steady
-      // level of their own, so their API usage does not look like growth.
-      long calls = Math.round(limit / 4.3 * apiLevel * (0.95 + 0.1 * r.nextDouble()));
-      events.add(
-          event(
-              day,
-              seq,
-              null,
-              dayStart.plusSeconds(23 * 3600),
-              "METER",
-              Map.of("meter_key", DemoCatalog.API_CALLS, "quantity", calls)));
+              members.get(0).userId(),
+              workingHours(r, dayStart),
+              r.nextBoolean() ? "SUPPORT_TICKET" : "INTEGRATION_REQUESTED",
+              r.nextBoolean()
+                  ? Map.of("category", "INTEGRATION", "integration_key", "salesforce")
+                  : Map.of("integration_key", "snowflake", "category", "AUTOMATION")));
     }
   }
 
+  /**
+   * The API calls the account makes on simulated day {@code day} (negative before the simulation),
+   * or 0 when it sends none that day. Only the integrators grow: they start at about half the
+   * plan's monthly allowance and grow 1.5% a day, so their calls of a month overtake the limit
+   * within the quarter and each 30 days is 1.5x the one before. Everyone else syncs a week of calls
+   * at once, well inside the allowance and at a steady level of their own. The level is sized on
+   * the plan the account had when the simulation started: buying a bigger plan buys headroom, it
+   * does not make the account call the API more.
+   */
+  private long apiCalls(int day, SplittableRandom r) {
+    long limit = apiAllowance;
+    if (persona == Persona.API_INTEGRATOR) {
+      double level = 0.55 * Math.pow(1.015, day);
+      return Math.round(limit / 30.0 * level * (0.9 + 0.2 * r.nextDouble()));
+    }
+    if (Math.floorMod(day, 7) == 6 && persona != Persona.TRIAL && persona != Persona.STAGNANT) {
+      return Math.round(limit / 4.3 * apiLevel * (0.95 + 0.1 * r.nextDouble()));
+    }
+    return 0;
+  }
+
+  private UsageEvent apiMeter(String suffix, Instant at, long calls) {
+    return event(
+        suffix, null, at, "METER", Map.of("meter_key", DemoCatalog.API_CALLS, "quantity", calls));
+  }
+
   private void growth(
-      int day, Instant dayStart, SplittableRandom r, List<UsageEvent> events, int[] seq) {
+      int day,
+      Instant dayStart,
+      SplittableRandom r,
+      List<UsageEvent> events,
+      int[] seq,
+      List<Moment> asked) {
     boolean hires =
         switch (persona) {
           case SEAT_GROWER -> r.nextDouble() < 0.22;
@@ -288,6 +356,8 @@ final class SimulatedAccount {
               workingHours(r, dayStart),
               "USER_ADDED",
               Map.of("role", m.role(), "team", m.team())));
+      // The owner who invited the new teammate looks at the team's seats on the home page.
+      asked.add(new Moment(members.get(0).userId(), "", Surface.HOME));
     }
     if (persona == Persona.SEAT_GROWER && (day == 9 || day == 38)) {
       events.add(
@@ -320,8 +390,8 @@ final class SimulatedAccount {
       dev.headroom.api.common.v1.ExpansionType type,
       String targetPlan,
       int extraSeats,
-      int seatsUsed,
       Instant at) {
+    int seatsUsed = seatsUsed();
     switch (type) {
       case EXPANSION_TYPE_SEAT_ADD -> seats = Math.max(seats, seatsUsed) + Math.max(1, extraSeats);
       case EXPANSION_TYPE_MULTI_PRODUCT -> {
@@ -348,6 +418,15 @@ final class SimulatedAccount {
     return DemoCatalog.usd(arrCents);
   }
 
+  /** The account's core plan now. */
+  String plan() {
+    return plan;
+  }
+
+  long arrCents() {
+    return arrCents;
+  }
+
   private static Subscription subscription(String product, String plan, int seats, Instant at) {
     return Subscription.newBuilder()
         .setProductKey(product)
@@ -363,7 +442,11 @@ final class SimulatedAccount {
 
   private UsageEvent event(
       int day, int[] seq, String userId, Instant at, String kind, Map<String, Object> payload) {
-    return event("d" + day + "-" + seq[0]++, userId, at, kind, payload);
+    return event(dayId(day, seq), userId, at, kind, payload);
+  }
+
+  private static String dayId(int day, int[] seq) {
+    return "d" + day + "-" + seq[0]++;
   }
 
   private UsageEvent event(

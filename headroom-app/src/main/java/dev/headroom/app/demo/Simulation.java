@@ -2,13 +2,10 @@ package dev.headroom.app.demo;
 
 import dev.headroom.api.scoring.v1.ListScoresRequest;
 import dev.headroom.api.scoring.v1.Score;
-import dev.headroom.api.scoring.v1.ScoringServiceGrpc;
 import dev.headroom.api.scoring.v1.ScoringServiceGrpc.ScoringServiceBlockingStub;
 import dev.headroom.api.signal.v1.EvaluateSignalsRequest;
-import dev.headroom.api.signal.v1.SignalServiceGrpc;
 import dev.headroom.api.signal.v1.SignalServiceGrpc.SignalServiceBlockingStub;
 import dev.headroom.api.signal.v1.UsageEvent;
-import io.grpc.Channel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.time.Duration;
@@ -18,18 +15,19 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 
 /**
  * Runs the simulated host against a running platform through the services' public gRPC APIs only:
  * catalog and accounts, then day by day the usage events and the revenue team's work, with an
- * evaluation of every account each simulated week; at the end a last evaluation of every account, a
- * wait until scoring has caught up, and the report read back from the services.
+ * evaluation of every account every two simulated weeks; at the end a last evaluation of every
+ * account, a wait until scoring has caught up, and the report read back from the services.
  */
 final class Simulation {
   /** Simulated days between two evaluations of every account. */
-  private static final int EVALUATE_ALL_EVERY_DAYS = 7;
+  private static final int EVALUATE_ALL_EVERY_DAYS = 14;
 
   /** Accounts the host registers at once. */
   private static final int REGISTRATIONS_IN_FLIGHT = 2;
@@ -42,36 +40,42 @@ final class Simulation {
 
   /**
    * A guard: the clock stands still, so scores that still change after this long mean something is
-   * wrong rather than slow.
+   * wrong rather than slow (on a busy 2-core machine, scoring-service can need well over ten
+   * minutes to work off the changes of 2,000 accounts).
    */
-  private static final Duration SETTLE_LIMIT = Duration.ofMinutes(10);
+  private static final Duration SETTLE_LIMIT = Duration.ofMinutes(30);
 
   private final DemoOptions options;
   private final SimulationClock clock;
   private final SignalServiceBlockingStub signal;
   private final ScoringServiceBlockingStub scoring;
+  private final HostBilling billing;
   private final PromptStep prompts;
-  private final CrmStep crm;
+  private final Optional<CrmStep> crm;
   private final Progress progress;
   private final Duration metricsDebounce;
 
   /**
+   * @param crm the reps' CRM; empty when there is none to work in, and the reps then record their
+   *     decisions in scoring-service themselves ({@link SalesDesk})
    * @param metricsDebounce how long signal-service may hold back an account's metrics-only change:
    *     after the last evaluation, scoring cannot be final before it has passed
    */
   Simulation(
       DemoOptions options,
       SimulationClock clock,
-      Channel signalChannel,
-      Channel scoringChannel,
+      SignalServiceBlockingStub signal,
+      ScoringServiceBlockingStub scoring,
+      HostBilling billing,
       PromptStep prompts,
-      CrmStep crm,
+      Optional<CrmStep> crm,
       Progress progress,
       Duration metricsDebounce) {
     this.options = options;
     this.clock = clock;
-    this.signal = SignalServiceGrpc.newBlockingStub(signalChannel);
-    this.scoring = ScoringServiceGrpc.newBlockingStub(scoringChannel);
+    this.signal = signal;
+    this.scoring = scoring;
+    this.billing = billing;
     this.prompts = prompts;
     this.crm = crm;
     this.progress = progress;
@@ -82,7 +86,9 @@ final class Simulation {
     long started = System.nanoTime();
     Instant from = clock.instant();
     List<SimulatedAccount> accounts = Population.create(options.seed(), options.accounts(), from);
-    SalesDesk sales = new SalesDesk(options.seed(), accounts, scoring, signal);
+    SalesDesk sales = new SalesDesk(options.seed(), accounts, scoring, billing, crm.isPresent());
+    Map<String, SimulatedAccount> byId = new LinkedHashMap<>();
+    accounts.forEach(a -> byId.put(a.accountId, a));
     long signalChanges = 0;
     Stopwatch watch = new Stopwatch();
     try (EventSender sender = new EventSender(signal, REGISTRATIONS_IN_FLIGHT)) {
@@ -94,6 +100,7 @@ final class Simulation {
               options.days(),
               from));
       DemoCatalog.install(signal);
+      prompts.setUp();
       sender.register(accounts.stream().map(SimulatedAccount::registration).toList());
       List<UsageEvent> history = new ArrayList<>();
       for (SimulatedAccount a : accounts) {
@@ -118,11 +125,12 @@ final class Simulation {
         watch.lap("ingest");
         clock.advanceTo(dayEnd);
         // Accounts with new events are evaluated in the background as often as the evaluator gets
-        // to them (evaluations of one account coalesce). Once a week of simulated time every
-        // account is evaluated and the simulation waits for it: windows slide and sustain periods
-        // elapse on quiet accounts too, and the host never runs so far ahead of the evaluator that
-        // the revenue team works from months-old scores. Waiting every day instead would cost an
-        // evaluation of every account per simulated day.
+        // to them (evaluations of one account coalesce: the further the evaluator lags, the less
+        // work per simulated day). Every two weeks of simulated time every account is evaluated
+        // and the simulation waits for it: windows slide and sustain periods elapse on quiet
+        // accounts too, and the host never runs so far ahead of the evaluator that the revenue
+        // team works from month-old scores. Waiting every week doubles these full evaluations
+        // (2,000 accounts each), every day multiplies them by fourteen.
         if ((day + 1) % EVALUATE_ALL_EVERY_DAYS == 0) {
           signalChanges += evaluateAll();
         }
@@ -130,10 +138,13 @@ final class Simulation {
         prompts.dayPassed(day, dayEnd, accounts);
         watch.lap("prompts");
         sales.workDay(day, dayEnd);
+        billing.recordPending();
         watch.lap("sales");
-        crm.dayPassed(day, dayEnd);
+        if (crm.isPresent()) {
+          crm.get().dayPassed(day, dayEnd, byId);
+        }
         watch.lap("crm");
-        SalesDesk.Tally t = sales.tally();
+        SalesDesk.Tally t = tally(sales);
         progress.update(
             day + 1,
             String.format(
@@ -141,7 +152,7 @@ final class Simulation {
                 "%,d events  %,d signal changes  %d won  %d lost",
                 sender.sent(),
                 signalChanges,
-                t.dealsWon() + t.selfServePurchases(),
+                t.dealsWon() + t.selfServePurchases() + prompts.purchases(),
                 t.dealsLost()));
       }
       progress.finish();
@@ -150,6 +161,19 @@ final class Simulation {
       watch.lap("evaluation");
       progress.note("demo: waiting for scoring to catch up");
       settle();
+      if (crm.isPresent()) {
+        // The connector's debounce and outcome polling run on the simulation clock: it writes the
+        // final scores and reads the reps' last decisions once the clock has moved on.
+        clock.advanceTo(clock.instant().plus(crm.get().catchUp()));
+      }
+      watch.lap("settle");
+
+      if (billing.recordPending() > 0) {
+        throw new IllegalStateException("scoring-service still does not know accounts that bought");
+      }
+      progress.note("demo: waiting for the prompt events and the CRM");
+      DemoReport.Prompts promptReport = prompts.report();
+      DemoReport.Crm crmReport = crm.isPresent() ? crm.get().summary() : null;
       watch.lap("settle");
 
       ReportReader reader = new ReportReader(signal, scoring);
@@ -159,7 +183,7 @@ final class Simulation {
         names.put(a.accountId, a.name);
         personas.merge(a.persona.name(), 1, Integer::sum);
       }
-      SalesDesk.Tally t = sales.tally();
+      SalesDesk.Tally t = tally(sales);
       DemoReport.Run run =
           new DemoReport.Run(
               sender.sent(),
@@ -172,27 +196,18 @@ final class Simulation {
               t.dealsLost(),
               t.open(),
               t.selfServePurchases(),
+              prompts.purchases(),
               (System.nanoTime() - started) / 1e9,
               watch.seconds());
-      List<DemoReport.Section> sections = new ArrayList<>();
       List<DemoReport.NotRunning> notRunning = new ArrayList<>();
-      prompts
-          .sections()
-          .ifPresentOrElse(
-              sections::addAll,
-              () -> {
-                notRunning.add(
-                    new DemoReport.NotRunning(
-                        "Prompt funnel by campaign and variant", prompts.notRunningReason()));
-                notRunning.add(
-                    new DemoReport.NotRunning("Experiment results", prompts.notRunningReason()));
-              });
-      crm.section()
-          .ifPresentOrElse(
-              sections::add,
-              () ->
-                  notRunning.add(
-                      new DemoReport.NotRunning("CRM sync summary", crm.notRunningReason())));
+      if (crm.isEmpty()) {
+        notRunning.add(
+            new DemoReport.NotRunning(
+                "CRM sync summary",
+                "no local CRM stand-in: a real CRM connection is configured and the demo leaves"
+                    + " it alone; sales reps worked scoring-service's pipeline directly and their"
+                    + " won/lost decisions went to RecordOutcome"));
+      }
       return new DemoReport(
           from.toString(),
           clock.instant().toString(),
@@ -204,9 +219,25 @@ final class Simulation {
           reader.signalsByType(List.copyOf(names.keySet())),
           reader.signalPerformance(),
           reader.outcomes(),
-          sections,
+          promptReport,
+          crmReport,
           notRunning);
     }
+  }
+
+  /** What the reps did: in the CRM when there is one, else at the sales desk. */
+  private SalesDesk.Tally tally(SalesDesk sales) {
+    SalesDesk.Tally desk = sales.tally();
+    if (crm.isEmpty()) {
+      return desk;
+    }
+    SalesDesk.Tally reps = crm.get().tally();
+    return new SalesDesk.Tally(
+        reps.dealsOpened(),
+        reps.dealsWon(),
+        reps.dealsLost(),
+        desk.selfServePurchases(),
+        reps.open());
   }
 
   /** Where the run's time went, per step, so a slow run shows what to make lighter. */
