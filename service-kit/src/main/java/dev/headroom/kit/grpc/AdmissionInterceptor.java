@@ -88,7 +88,7 @@ public final class AdmissionInterceptor implements ServerInterceptor {
     };
   }
 
-  private static void runHolding(Permit permit, Runnable task) {
+  private void runHolding(Permit permit, Runnable task) {
     Permit outer = ADMITTED.get();
     ADMITTED.set(permit);
     try {
@@ -102,9 +102,10 @@ public final class AdmissionInterceptor implements ServerInterceptor {
   public <Q, R> ServerCall.Listener<Q> interceptCall(
       ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
     Permit permit = ADMITTED.get();
-    // A permit is claimed by the one call it was acquired for; a call started from inside another
-    // call's handler on the same thread (in-process, direct) does not inherit its caller's permit.
-    if (permit == null || !permit.claim()) {
+    // A permit is claimed by the one call it was acquired for: a call started from inside another
+    // call's handler on the same thread (in-process, direct executor) inherits neither its
+    // caller's permit nor, in a JVM running several servers, another server's.
+    if (permit == null || !permit.claimFor(this)) {
       StatusRuntimeException refused =
           StatusProto.toStatusRuntimeException(
               errors.toStatus(
@@ -150,8 +151,8 @@ public final class AdmissionInterceptor implements ServerInterceptor {
     private final AtomicBoolean claimed = new AtomicBoolean();
     private final AtomicBoolean released = new AtomicBoolean();
 
-    boolean claim() {
-      return claimed.compareAndSet(false, true);
+    boolean claimFor(AdmissionInterceptor server) {
+      return server == AdmissionInterceptor.this && claimed.compareAndSet(false, true);
     }
 
     void release() {
