@@ -13,8 +13,6 @@ import io.grpc.MethodDescriptor;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallExecutorSupplier;
 import io.grpc.Status;
-import java.io.ByteArrayInputStream;
-import java.io.InputStream;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.Executor;
@@ -23,14 +21,6 @@ import org.junit.jupiter.api.Test;
 
 /** The permit bookkeeping on the paths a flood cannot be relied on to reach. */
 class AdmissionInterceptorTest {
-  private static final MethodDescriptor<byte[], byte[]> METHOD =
-      MethodDescriptor.<byte[], byte[]>newBuilder()
-          .setType(MethodDescriptor.MethodType.UNARY)
-          .setFullMethodName("kittest.Busy/Work")
-          .setRequestMarshaller(new NoBytes())
-          .setResponseMarshaller(new NoBytes())
-          .build();
-
   private final AdmissionInterceptor admission = new AdmissionInterceptor(1, new ErrorMapper("t"));
 
   @Test
@@ -100,19 +90,7 @@ class AdmissionInterceptorTest {
 
     @Override
     public MethodDescriptor<byte[], byte[]> getMethodDescriptor() {
-      return METHOD;
-    }
-  }
-
-  private static final class NoBytes implements MethodDescriptor.Marshaller<byte[]> {
-    @Override
-    public InputStream stream(byte[] value) {
-      return new ByteArrayInputStream(value);
-    }
-
-    @Override
-    public byte[] parse(InputStream stream) {
-      return new byte[0];
+      return OverloadTest.WORK;
     }
   }
 }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.rpc.ErrorInfo;
 import dev.headroom.kit.testing.Await;
+import dev.headroom.kit.testing.RawBytes;
 import io.grpc.CallOptions;
 import io.grpc.ClientCall;
 import io.grpc.ManagedChannel;
@@ -20,10 +21,6 @@ import io.grpc.stub.ClientCalls;
 import io.grpc.stub.ServerCalls;
 import io.grpc.stub.StreamObserver;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -47,12 +44,12 @@ class OverloadTest {
   private static final int LIMIT = 4;
   private static final GrpcServerSettings TINY =
       new GrpcServerSettings(0, 2, LIMIT, LIMIT, Duration.ofSeconds(1), 4 * 1024 * 1024, "");
-  private static final MethodDescriptor<byte[], byte[]> WORK =
-      MethodDescriptor.<byte[], byte[]>newBuilder()
+
+  /** The busy service's one method, shared with AdmissionInterceptorTest. */
+  static final MethodDescriptor<byte[], byte[]> WORK =
+      MethodDescriptor.newBuilder(RawBytes.MARSHALLER, RawBytes.MARSHALLER)
           .setType(MethodDescriptor.MethodType.UNARY)
           .setFullMethodName("kittest.Busy/Work")
-          .setRequestMarshaller(new Bytes())
-          .setResponseMarshaller(new Bytes())
           .build();
 
   private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
@@ -199,21 +196,5 @@ class OverloadTest {
                   response.onCompleted();
                 }))
         .build();
-  }
-
-  private static final class Bytes implements MethodDescriptor.Marshaller<byte[]> {
-    @Override
-    public InputStream stream(byte[] value) {
-      return new ByteArrayInputStream(value);
-    }
-
-    @Override
-    public byte[] parse(InputStream stream) {
-      try {
-        return stream.readAllBytes();
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-    }
   }
 }
