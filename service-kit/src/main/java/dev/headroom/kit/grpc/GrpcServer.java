@@ -22,7 +22,9 @@ import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -51,6 +53,7 @@ public final class GrpcServer implements AutoCloseable {
   private final Server sibling;
   private final HealthStatusManager health;
   private final ExecutorService executor;
+  private final AdmissionInterceptor admission;
   private final GrpcServerSettings settings;
   private final ReadinessMonitor readiness;
   private final List<Runnable> beforeDrain;
@@ -74,8 +77,10 @@ public final class GrpcServer implements AutoCloseable {
     }
 
     // ServerInterceptors.intercept runs the last interceptor first: metrics sees the final status.
-    ErrorMappingInterceptor errors = new ErrorMappingInterceptor(new ErrorMapper(name));
-    AdmissionInterceptor admission = new AdmissionInterceptor(settings.maxInFlightCalls());
+    ErrorMapper mapper = new ErrorMapper(name);
+    ErrorMappingInterceptor errors = new ErrorMappingInterceptor(mapper);
+    this.admission = new AdmissionInterceptor(settings.maxInFlightCalls(), mapper);
+    registry.gauge("grpc.server.admission.available", admission, AdmissionInterceptor::available);
     GrpcMetricsInterceptor metrics = new GrpcMetricsInterceptor(registry);
     List<ServerServiceDefinition> definitions = new ArrayList<>();
     List<String> names = new ArrayList<>();
@@ -89,7 +94,8 @@ public final class GrpcServer implements AutoCloseable {
     }
     this.serviceNames = List.copyOf(names);
     // Health and reflection stay outside admission control: a saturated server must still answer
-    // its probes.
+    // its probes. They are cheap and non-blocking, so they run on the transport thread (see
+    // configure) and cannot crowd admitted calls out of the executor's queue either.
     definitions.add(
         ServerInterceptors.intercept(
             RequestDecoding.guard(health.getHealthService().bindService(), name), errors, metrics));
@@ -116,11 +122,12 @@ public final class GrpcServer implements AutoCloseable {
   }
 
   private Server configure(ServerBuilder<?> sb, List<ServerServiceDefinition> definitions) {
-    if (executor == null) {
-      sb.directExecutor();
-    } else {
-      sb.executor(executor);
-    }
+    // Every call starts on the transport thread; AdmissionInterceptor moves only the calls it
+    // admits onto the bounded executor, so a flood of calls is refused without ever filling its
+    // queue.
+    sb.directExecutor();
+    Executor pool = executor == null ? Runnable::run : executor;
+    sb.callExecutor(admission.executorSupplier(pool, Set.copyOf(serviceNames)));
     sb.maxInboundMessageSize(settings.maxInboundMessageBytes());
     definitions.forEach(sb::addService);
     return sb.build();
@@ -136,9 +143,10 @@ public final class GrpcServer implements AutoCloseable {
           return t;
         };
     ArrayBlockingQueue<Runnable> queue = new ArrayBlockingQueue<>(s.queueCapacity());
-    // AbortPolicy is the last resort behind AdmissionInterceptor (see there); a silent
-    // CallerRunsPolicy would run
-    // application code on a netty event loop.
+    // Only admitted calls use this queue, and GrpcServerSettings keeps it at least as large as
+    // the admission limit, so AbortPolicy only fires after shutdown (AdmissionInterceptor returns
+    // the rejected call's permit). A CallerRunsPolicy would run application code on a netty event
+    // loop.
     ThreadPoolExecutor pool =
         new ThreadPoolExecutor(
             s.threads(),

@@ -6,9 +6,11 @@ import java.time.Duration;
 /**
  * @param port TCP port; 0 picks a free one (see {@link GrpcServer#port()})
  * @param threads server executor threads
- * @param queueCapacity bounded executor queue
+ * @param queueCapacity bounded executor queue; at least {@code maxInFlightCalls}, since each
+ *     admitted call holds at most one task in it and only admitted calls use it, so the executor
+ *     never rejects an admitted call's work
  * @param maxInFlightCalls calls admitted at once (includes open Watch streams); more get
- *     RESOURCE_EXHAUSTED
+ *     RESOURCE_EXHAUSTED (reason SERVER_OVERLOADED)
  * @param gracePeriod how long shutdown waits for in-flight calls before cancelling them
  * @param maxInboundMessageBytes largest request message accepted
  * @param inProcessAlias when non-empty, the server is also reachable in-process under this name
@@ -30,6 +32,14 @@ public record GrpcServerSettings(
     if (threads < 1 || queueCapacity < 1 || maxInFlightCalls < 1) {
       throw new IllegalArgumentException(
           "threads, queueCapacity and maxInFlightCalls must be >= 1");
+    }
+    if (queueCapacity < maxInFlightCalls) {
+      throw new IllegalArgumentException(
+          "queueCapacity ("
+              + queueCapacity
+              + ") must be >= maxInFlightCalls ("
+              + maxInFlightCalls
+              + "): each admitted call may hold one task in the executor queue");
     }
     inProcessAlias = inProcessAlias == null ? "" : inProcessAlias;
   }

@@ -16,7 +16,7 @@ import java.util.concurrent.TimeUnit;
 final class LoopbackServer implements AutoCloseable {
   /** A small server with the production message-size limit (4 MiB, as in the services' YAML). */
   static final GrpcServerSettings SETTINGS =
-      new GrpcServerSettings(0, 4, 64, 1024, Duration.ofSeconds(1), 4 * 1024 * 1024, "");
+      new GrpcServerSettings(0, 4, 1024, 1024, Duration.ofSeconds(1), 4 * 1024 * 1024, "");
 
   final GrpcServer server;
   final ManagedChannel channel;

@@ -26,7 +26,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 public final class InProcessGrpcExtension implements AfterEachCallback {
   /** Calls run on the caller's thread (direct executor): only the admission bound matters. */
   private static final GrpcServerSettings SETTINGS =
-      new GrpcServerSettings(0, 1, 1, 1024, Duration.ofSeconds(1), 4 * 1024 * 1024, "");
+      new GrpcServerSettings(0, 1, 1024, 1024, Duration.ofSeconds(1), 4 * 1024 * 1024, "");
 
   private final List<GrpcServer> servers = new ArrayList<>();
   private final List<ManagedChannel> channels = new ArrayList<>();
