@@ -39,6 +39,14 @@ public final class Host {
   /** Users per account: a Team subscription of this many seats, all taken. */
   public static final int SEATS = 5;
 
+  /** Monthly seat prices in cents; neither plan has a base price or included seats. */
+  public static final long TEAM_SEAT_MINOR = 1_500;
+
+  public static final long BUSINESS_SEAT_MINOR = 3_500;
+
+  /** How long before the scenario's start its users were added, filling every seat. */
+  public static final Duration USERS_ADDED_BEFORE = Duration.ofDays(40);
+
   private Host() {}
 
   /** Puts the catalog: plans with their upgrade path, features and the API meter. */
@@ -70,8 +78,17 @@ public final class Host {
         10_000_000,
         "",
         List.of("reports", SSO, "audit_log"));
-    plan(signal, BUSINESS, 2, 0, 3_500, 0, 1_000_000, "enterprise", List.of("reports", SSO));
-    plan(signal, TEAM, 1, 0, 1_500, 0, 100_000, BUSINESS, List.of("reports"));
+    plan(
+        signal,
+        BUSINESS,
+        2,
+        0,
+        BUSINESS_SEAT_MINOR,
+        0,
+        1_000_000,
+        "enterprise",
+        List.of("reports", SSO));
+    plan(signal, TEAM, 1, 0, TEAM_SEAT_MINOR, 0, 100_000, BUSINESS, List.of("reports"));
     plan(signal, "free", 0, 0, 0, 1, 1_000, "team", List.of());
   }
 
@@ -119,25 +136,47 @@ public final class Host {
     return Money.newBuilder().setCurrencyCode(USD).setMinorUnits(minorUnits).build();
   }
 
-  /** A Team customer of {@link #SEATS} seats that signed up 60 days before {@code now}. */
+  /**
+   * A Team customer of {@link #SEATS} seats that signed up 60 days before {@code now}, paying the
+   * Team price for them.
+   */
   public static void putAccount(SignalServiceBlockingStub signal, String accountId, Instant now) {
     Instant signup = now.minus(Duration.ofDays(60));
-    signal.putAccount(
-        PutAccountRequest.newBuilder()
-            .setAccount(
-                Account.newBuilder()
-                    .setAccountId(accountId)
-                    .setName("Customer " + accountId)
-                    .setCurrencyCode(USD)
-                    .setLocale("en-US")
-                    .setSignupTime(timestamp(signup))
-                    .addSubscriptions(
-                        Subscription.newBuilder()
-                            .setProductKey(CORE)
-                            .setPlanKey(TEAM)
-                            .setSeatsPurchased(SEATS)
-                            .setSince(timestamp(signup))))
-            .build());
+    signal.putAccount(subscribed(accountId, now, TEAM, TEAM_SEAT_MINOR, signup));
+  }
+
+  /**
+   * What the host reports once the customer bought the upgrade: Business from {@code at} on, for
+   * the same seats at the Business price.
+   */
+  public static void upgradeToBusiness(
+      SignalServiceBlockingStub signal, String accountId, Instant now, Instant at) {
+    signal.putAccount(subscribed(accountId, now, BUSINESS, BUSINESS_SEAT_MINOR, at));
+  }
+
+  /** The ARR of {@link #SEATS} seats at {@code seatMinor} a month. */
+  public static long annualMinor(long seatMinor) {
+    return seatMinor * SEATS * 12;
+  }
+
+  private static PutAccountRequest subscribed(
+      String accountId, Instant now, String plan, long seatMinor, Instant since) {
+    return PutAccountRequest.newBuilder()
+        .setAccount(
+            Account.newBuilder()
+                .setAccountId(accountId)
+                .setName("Customer " + accountId)
+                .setCurrencyCode(USD)
+                .setLocale("en-US")
+                .setSignupTime(timestamp(now.minus(Duration.ofDays(60))))
+                .setArr(money(annualMinor(seatMinor)))
+                .addSubscriptions(
+                    Subscription.newBuilder()
+                        .setProductKey(CORE)
+                        .setPlanKey(plan)
+                        .setSeatsPurchased(SEATS)
+                        .setSince(timestamp(since))))
+        .build();
   }
 
   /** The account's first user, its owner, who is offered the upgrade. */
@@ -152,7 +191,7 @@ public final class Host {
    */
   public static List<UsageEvent> growingTeam(String accountId, Instant now) {
     List<UsageEvent> events = new ArrayList<>();
-    Instant added = now.minus(Duration.ofDays(40));
+    Instant added = now.minus(USERS_ADDED_BEFORE);
     for (int u = 1; u <= SEATS; u++) {
       String user = accountId + "-u" + u;
       events.add(event(accountId, user, "USER_ADDED", added, "role", u == 1 ? "OWNER" : "MEMBER"));

@@ -1,5 +1,7 @@
 package dev.headroom.app.loop;
 
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.Message;
 import com.google.protobuf.util.JsonFormat;
 import dev.headroom.api.common.v1.ExpansionType;
 import dev.headroom.api.common.v1.ReadinessBand;
@@ -9,27 +11,38 @@ import dev.headroom.api.common.v1.SignalType;
 import dev.headroom.api.crm.v1.CrmConnectorServiceGrpc;
 import dev.headroom.api.prompt.v1.ArmSummary;
 import dev.headroom.api.prompt.v1.ExperimentStatus;
+import dev.headroom.api.prompt.v1.FunnelStage;
 import dev.headroom.api.prompt.v1.GetExperimentResultsRequest;
 import dev.headroom.api.prompt.v1.GetExperimentResultsResponse;
+import dev.headroom.api.prompt.v1.GetPromptFunnelRequest;
+import dev.headroom.api.prompt.v1.GetPromptFunnelResponse;
 import dev.headroom.api.prompt.v1.GetPromptRequest;
 import dev.headroom.api.prompt.v1.GetPromptResponse;
+import dev.headroom.api.prompt.v1.NoPromptReason;
 import dev.headroom.api.prompt.v1.Prompt;
 import dev.headroom.api.prompt.v1.PromptEvent;
 import dev.headroom.api.prompt.v1.PromptEventKind;
 import dev.headroom.api.prompt.v1.PromptEventResult;
+import dev.headroom.api.prompt.v1.PromptFunnelRow;
 import dev.headroom.api.prompt.v1.PromptServiceGrpc;
 import dev.headroom.api.prompt.v1.PromptServiceGrpc.PromptServiceBlockingStub;
 import dev.headroom.api.prompt.v1.ReportPromptEventsRequest;
+import dev.headroom.api.scoring.v1.ExpansionRevenue;
+import dev.headroom.api.scoring.v1.GetBusinessMeasuresRequest;
+import dev.headroom.api.scoring.v1.GetBusinessMeasuresResponse;
 import dev.headroom.api.scoring.v1.GetScoreRequest;
 import dev.headroom.api.scoring.v1.GetSignalPerformanceRequest;
 import dev.headroom.api.scoring.v1.ListOutcomesRequest;
+import dev.headroom.api.scoring.v1.MeasureDimension;
 import dev.headroom.api.scoring.v1.Outcome;
 import dev.headroom.api.scoring.v1.OutcomeResult;
 import dev.headroom.api.scoring.v1.OutcomeSource;
 import dev.headroom.api.scoring.v1.Score;
 import dev.headroom.api.scoring.v1.ScoringServiceGrpc;
 import dev.headroom.api.scoring.v1.ScoringServiceGrpc.ScoringServiceBlockingStub;
+import dev.headroom.api.scoring.v1.SignalConversion;
 import dev.headroom.api.scoring.v1.SignalPerformance;
+import dev.headroom.api.scoring.v1.TimeToExpansion;
 import dev.headroom.api.scoring.v1.WatchScoresRequest;
 import dev.headroom.api.scoring.v1.WatchScoresResponse;
 import dev.headroom.api.signal.v1.EvaluateSignalsRequest;
@@ -48,18 +61,25 @@ import dev.headroom.api.signal.v1.SignalServiceGrpc.SignalServiceBlockingStub;
 import dev.headroom.api.signal.v1.UsageEvent;
 import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -73,6 +93,21 @@ import org.junit.jupiter.api.Test;
  */
 class LoopEnd2EndTest {
   private static final String ACCOUNT = "acct-1";
+
+  /** What the rep closes the opportunity for: the Team to Business upgrade, a year. */
+  private static final BigDecimal WON = new BigDecimal("1200.00");
+
+  private static final long WON_MINOR = WON.movePointRight(2).longValueExact();
+
+  /** prompt.yaml's experiments.attribution-window; the loop's experiment sets none. */
+  private static final Duration ATTRIBUTION_WINDOW = Duration.ofDays(14);
+
+  /** Signal-service's sustained window: SEAT_UTILIZATION_HIGH fires this long after seats fill. */
+  private static final Duration SUSTAINED = Duration.ofDays(14);
+
+  private static final String OPEN_OPPORTUNITY_ACCOUNTS = "prompt_opportunities_open_accounts";
+
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
 
   private AppProcess app;
   private TestCrm crm;
@@ -120,12 +155,38 @@ class LoopEnd2EndTest {
     Score score = link5Score();
     Offers.Launched campaign = link6CampaignAndExperiment();
     Prompt prompt = link7GetPromptOffers(campaign);
+    // The exposure is decided just before its answer arrives.
+    Instant exposedAt = Instant.now();
     link8PromptEventsAndConversion(prompt);
     link9ExperimentResults(campaign.experimentId(), prompt.getVariantKey());
     String opportunityKey = link10CrmHoldsTheAccountAndTheOpportunity(now, score);
-    BigDecimal won = link11ClosedWonComesBackAsAnOutcome(opportunityKey);
-    link12SignalPerformanceCountsTheWin(won);
-    link13BusinessMeasuresCountTheWin();
+    link11OpenOpportunityMakesTheAccountSalesOwned();
+    LocalDate closedOn = link12ClosedWonComesBackAsAnOutcome(opportunityKey);
+    link13SignalPerformanceCountsTheWin();
+    // crm-connector dates a closed opportunity at the start of its close date; prompt-service
+    // counts it as a conversion of the account's unit exposed in (closed at - window, closed at].
+    Instant closedAt = closedOn.atStartOfDay(ZoneOffset.UTC).toInstant();
+    boolean closedWonAttributed =
+        exposedAt.isAfter(closedAt.minus(ATTRIBUTION_WINDOW)) && !exposedAt.isAfter(closedAt);
+    link14ClosedWonInTheExperiment(
+        campaign.experimentId(), prompt.getVariantKey(), closedWonAttributed);
+    Period period =
+        new Period(now.minus(Duration.ofDays(60)), Instant.now().plus(Duration.ofDays(1)));
+    link15BusinessMeasuresCountTheExpansion(now, period, score, closedAt);
+    link16PromptFunnelCountsTheScenario(
+        period, campaign, prompt.getVariantKey(), closedWonAttributed);
+  }
+
+  /** A period [from, to) of the measures, whole seconds. */
+  private record Period(Instant from, Instant to) {
+    Period {
+      from = from.truncatedTo(ChronoUnit.SECONDS);
+      to = to.truncatedTo(ChronoUnit.SECONDS);
+    }
+
+    String query() {
+      return "from=" + from + "&to=" + to;
+    }
   }
 
   private SignalServiceBlockingStub signal() {
@@ -380,30 +441,55 @@ class LoopEnd2EndTest {
             .sum();
     link.check(units == 1, "one account was exposed, the arms count " + units + " units");
     // The experiments team reads the same numbers as JSON.
-    int port = app.ports("prompt").http();
-    HttpResponse<String> http =
-        HttpClient.newHttpClient()
-            .send(
-                HttpRequest.newBuilder(
-                        URI.create(
-                            "http://127.0.0.1:"
-                                + port
-                                + "/v1/experiments/"
-                                + experimentId
-                                + "/results"))
-                    .build(),
-                HttpResponse.BodyHandlers.ofString());
-    link.check(
-        http.statusCode() == 200,
-        "HTTP results answered " + http.statusCode() + ": " + http.body());
-    GetExperimentResultsResponse.Builder json = GetExperimentResultsResponse.newBuilder();
-    JsonFormat.parser().merge(http.body(), json);
+    GetExperimentResultsResponse json =
+        json(
+                link,
+                "prompt",
+                "/v1/experiments/" + experimentId + "/results",
+                GetExperimentResultsResponse.newBuilder())
+            .build();
     link.check(
         json.getResults()
             .getOverall()
             .getArmsList()
             .equals(results.getResults().getOverall().getArmsList()),
-        "HTTP results differ from gRPC: " + http.body());
+        "HTTP results differ from gRPC: " + json.getResults().getOverall().getArmsList());
+  }
+
+  /** GETs {@code path} from a service's HTTP port and parses its proto3 JSON into {@code into}. */
+  private <B extends Message.Builder> B json(Link link, String service, String path, B into) {
+    HttpResponse<String> http = get(service, path);
+    link.check(
+        http.statusCode() == 200,
+        "GET " + path + " answered " + http.statusCode() + ": " + http.body());
+    try {
+      JsonFormat.parser().merge(http.body(), into);
+    } catch (InvalidProtocolBufferException e) {
+      throw link.fail("GET " + path + " is not the response's JSON: " + e.getMessage());
+    }
+    return into;
+  }
+
+  private HttpResponse<String> get(String service, String path) {
+    URI uri = URI.create("http://127.0.0.1:" + app.ports(service).http() + path);
+    try {
+      return HTTP.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted on GET " + uri, e);
+    }
+  }
+
+  /** The sum of a gauge's series on a service's Prometheus page (0 when it has none). */
+  private double gauge(String service, String name) {
+    return get(service, "/observe/metrics")
+        .body()
+        .lines()
+        .filter(l -> l.startsWith(name + " ") || l.startsWith(name + "{"))
+        .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+        .sum();
   }
 
   private static Optional<ArmSummary> arm(GetExperimentResultsResponse r, String key) {
@@ -478,10 +564,33 @@ class LoopEnd2EndTest {
         : BigDecimal.ONE.negate();
   }
 
-  private BigDecimal link11ClosedWonComesBackAsAnOutcome(String opportunityKey) {
-    Link link = new Link(11, "closed won in the CRM comes back as an outcome (ListOutcomes)");
-    BigDecimal amount = new BigDecimal("1200.00");
-    crm.closeWon(opportunityKey, amount);
+  private void link11OpenOpportunityMakesTheAccountSalesOwned() {
+    Link link =
+        new Link(11, "an open opportunity makes the account sales-owned (GetPrompt: SALES_OWNED)");
+    // A GetPrompt sent before prompt-service has the opportunity could serve and expose another
+    // prompt, so the wait is on its gauge of accounts with an open opportunity instead.
+    link.await(
+        () -> gauge("prompt", OPEN_OPPORTUNITY_ACCOUNTS),
+        n -> n == 1,
+        n -> "prompt-service knows " + n + " accounts with an open opportunity");
+    // Scoring routes the account to INSIDE_SALES (link 10), which alone leaves prompts on: only
+    // the opportunity makes it sales-owned.
+    GetPromptResponse answer =
+        link.call(() -> prompts().getPrompt(Offers.ownerTouchesSso(ACCOUNT)));
+    link.check(
+        !answer.hasPrompt()
+            && answer.getNoPromptReason() == NoPromptReason.NO_PROMPT_REASON_SALES_OWNED,
+        "with its opportunity open, "
+            + ACCOUNT
+            + " is answered "
+            + (answer.hasPrompt()
+                ? "a prompt of " + answer.getPrompt().getCampaignId()
+                : "no prompt, reason " + answer.getNoPromptReason()));
+  }
+
+  private LocalDate link12ClosedWonComesBackAsAnOutcome(String opportunityKey) {
+    Link link = new Link(12, "closed won in the CRM comes back as an outcome (ListOutcomes)");
+    LocalDate closedOn = crm.closeWon(opportunityKey, WON);
     Outcome outcome =
         link.await(
                 () ->
@@ -495,14 +604,14 @@ class LoopEnd2EndTest {
     link.check(
         outcome.getResult() == OutcomeResult.OUTCOME_RESULT_WON
             && outcome.getSource() == OutcomeSource.OUTCOME_SOURCE_CRM
-            && outcome.getArrDelta().getMinorUnits() == 120_000
+            && outcome.getArrDelta().getMinorUnits() == WON_MINOR
             && outcome.getExpansionType() == ExpansionType.EXPANSION_TYPE_TIER_UPGRADE,
-        "not the won tier upgrade of 1,200.00: " + outcome);
-    return amount;
+        "not the won tier upgrade of " + WON + ": " + outcome);
+    return closedOn;
   }
 
-  private void link12SignalPerformanceCountsTheWin(BigDecimal won) {
-    Link link = new Link(12, "GetSignalPerformance counts the win");
+  private void link13SignalPerformanceCountsTheWin() {
+    Link link = new Link(13, "GetSignalPerformance counts the win");
     SignalPerformance premium =
         link.await(
             () ->
@@ -518,20 +627,190 @@ class LoopEnd2EndTest {
                 "PREMIUM_FEATURE_DEMAND fired " + r.getFired() + ", converted " + r.getConverted());
     link.check(
         premium.getFired() == 1
-            && BigDecimal.valueOf(premium.getAverageArrDelta().getMinorUnits(), 2).compareTo(won)
+            && BigDecimal.valueOf(premium.getAverageArrDelta().getMinorUnits(), 2).compareTo(WON)
                 == 0,
-        "expected 1 of 1 converted at " + won + ": " + premium);
+        "expected 1 of 1 converted at " + WON + ": " + premium);
   }
 
   /**
-   * Link 13, for the lead to wire once scoring-service's GetBusinessMeasures is in this build: over
-   * a period that includes today, expansion revenue counts the 1,200.00 tier upgrade won above and
-   * conversion by signal type counts PREMIUM_FEATURE_DEMAND as converted. Until then this link
-   * reports itself as not wired; it never passes on made-up numbers.
+   * The closed won is a conversion of the account's unit only when the unit was exposed within the
+   * attribution window before the close; the unit already converted through its prompt, so what
+   * moves is its revenue.
    */
-  private void link13BusinessMeasuresCountTheWin() {
-    System.out.println(
-        "link 13 (GetBusinessMeasures counts the win): not wired, scoring-service has no"
-            + " GetBusinessMeasures in this build");
+  private void link14ClosedWonInTheExperiment(
+      String experimentId, String variant, boolean attributed) {
+    Link link =
+        new Link(
+            14,
+            "the closed won counts in the experiment as prompt-service's README says"
+                + " (GetExperimentResults)");
+    // prompt-service stores the conversion before it forgets the opportunity.
+    link.await(
+        () -> gauge("prompt", OPEN_OPPORTUNITY_ACCOUNTS),
+        n -> n == 0,
+        n -> "prompt-service still knows " + n + " accounts with an open opportunity");
+    GetExperimentResultsResponse results =
+        link.call(
+            () ->
+                prompts()
+                    .getExperimentResults(
+                        GetExperimentResultsRequest.newBuilder()
+                            .setExperimentId(experimentId)
+                            .build()));
+    ArmSummary arm =
+        arm(results, variant)
+            .orElseThrow(() -> link.fail("no arm " + variant + ": " + results.getResults()));
+    long revenue = Offers.PURCHASE_MINOR + (attributed ? WON_MINOR : 0);
+    link.check(
+        arm.getUnits() == 1 && arm.getConversions() == 1 && arm.getRevenuePerUnit() == revenue,
+        "the closed won is "
+            + (attributed ? "" : "not ")
+            + "within the attribution window after the exposure, so one converted unit with "
+            + revenue
+            + " cents expected: "
+            + arm);
+  }
+
+  private void link15BusinessMeasuresCountTheExpansion(
+      Instant start, Period period, Score fired, Instant wonAt) {
+    Link link =
+        new Link(15, "GetBusinessMeasures counts the expansion (gRPC and GET /v1/measures)");
+    // The customer bought Business: the host reports the new plan and its ARR.
+    link.call(
+        () -> {
+          Host.upgradeToBusiness(signal(), ACCOUNT, start, Instant.now());
+          return null;
+        });
+    long upgrade =
+        Host.annualMinor(Host.BUSINESS_SEAT_MINOR) - Host.annualMinor(Host.TEAM_SEAT_MINOR);
+    GetBusinessMeasuresRequest request =
+        GetBusinessMeasuresRequest.newBuilder()
+            .setFrom(Host.timestamp(period.from()))
+            .setTo(Host.timestamp(period.to()))
+            .build();
+    GetBusinessMeasuresResponse measures =
+        link.await(
+            () -> scoring().getBusinessMeasures(request),
+            m -> usd(m).getUpgradeCount() == 1,
+            m -> "expansion revenue " + m.getExpansionRevenueList());
+    ExpansionRevenue usd = usd(measures);
+    link.check(
+        usd.getUpgrades().getMinorUnits() == upgrade
+            && usd.getNetExpansion().getMinorUnits() == upgrade
+            && usd.getCrossSellCount() + usd.getDowngradeCount() + usd.getChurnCount() == 0,
+        "Team to Business for " + Host.SEATS + " seats adds " + upgrade + " cents of ARR: " + usd);
+
+    // Both signals of link 4 fired in the period with the score of link 5 and converted.
+    checkConverted(link, measures, MeasureDimension.MEASURE_DIMENSION_ALL, r -> true, 2);
+    checkConverted(
+        link,
+        measures,
+        MeasureDimension.MEASURE_DIMENSION_SIGNAL_TYPE,
+        r -> r.getSignalType() == SignalType.SIGNAL_TYPE_PREMIUM_FEATURE_DEMAND,
+        1);
+    checkConverted(
+        link,
+        measures,
+        MeasureDimension.MEASURE_DIMENSION_BAND,
+        r -> r.getBand() == fired.getBand(),
+        2);
+    checkConverted(
+        link,
+        measures,
+        MeasureDimension.MEASURE_DIMENSION_MOTION,
+        r -> r.getMotion() == fired.getMotion(),
+        2);
+
+    // The first signal is SEAT_UTILIZATION_HIGH, sustained from the day the seats filled.
+    Instant firstSignal = start.minus(Host.USERS_ADDED_BEFORE).plus(SUSTAINED);
+    double days =
+        Duration.between(firstSignal, wonAt).toNanos() / (double) Duration.ofDays(1).toNanos();
+    TimeToExpansion time = measures.getTimeToExpansion();
+    link.check(
+        time.getExpansions() == 1
+            && time.getExpansionsWithoutSignal() == 0
+            && Math.abs(time.getMedianDays() - days) < 1e-6,
+        "one expansion " + days + " days after its first signal expected: " + time);
+
+    GetBusinessMeasuresResponse json =
+        json(
+                link,
+                "scoring",
+                "/v1/measures?" + period.query(),
+                GetBusinessMeasuresResponse.newBuilder())
+            .build();
+    link.check(json.equals(measures), "GET /v1/measures differs from gRPC: " + json);
+  }
+
+  private static ExpansionRevenue usd(GetBusinessMeasuresResponse measures) {
+    return measures.getExpansionRevenueList().stream()
+        .filter(e -> e.getCurrencyCode().equals(Host.USD))
+        .findFirst()
+        .orElse(ExpansionRevenue.getDefaultInstance());
+  }
+
+  /**
+   * The one conversion row of {@code dimension} that {@code which} picks: all signals converted.
+   */
+  private static void checkConverted(
+      Link link,
+      GetBusinessMeasuresResponse measures,
+      MeasureDimension dimension,
+      Predicate<SignalConversion> which,
+      long signals) {
+    List<SignalConversion> rows =
+        measures.getConversionList().stream()
+            .filter(r -> r.getDimension() == dimension && which.test(r))
+            .toList();
+    link.check(
+        rows.size() == 1
+            && rows.get(0).getSignals() == signals
+            && rows.get(0).getConverted() == signals,
+        dimension + ": " + signals + " of " + signals + " signals converted expected: " + rows);
+  }
+
+  private void link16PromptFunnelCountsTheScenario(
+      Period period, Offers.Launched campaign, String variant, boolean closedWonAttributed) {
+    Link link = new Link(16, "GetPromptFunnel counts the prompt (gRPC and GET /v1/prompt-funnel)");
+    GetPromptFunnelResponse funnel =
+        link.call(
+            () ->
+                prompts()
+                    .getPromptFunnel(
+                        GetPromptFunnelRequest.newBuilder()
+                            .setFrom(Host.timestamp(period.from()))
+                            .setTo(Host.timestamp(period.to()))
+                            .setCampaignId(campaign.campaignId())
+                            .build()));
+    // One exposure (link 7), its SHOWN, CLICKED and CONVERTED (link 8), no dismissal, and the
+    // closed won when it is attributed to the exposure (link 14): all from the owner.
+    long conversions = closedWonAttributed ? 2 : 1;
+    PromptFunnelRow expected =
+        PromptFunnelRow.newBuilder()
+            .setCampaignId(campaign.campaignId())
+            .setExperimentId(campaign.experimentId())
+            .setVariantKey(variant)
+            .setExposed(stage(1, 1))
+            .setShown(stage(1, 1))
+            .setClicked(stage(1, 1))
+            .setDismissed(stage(0, 0))
+            .setConverted(stage(conversions, 1))
+            .addRevenue(Host.money(Offers.PURCHASE_MINOR + (closedWonAttributed ? WON_MINOR : 0)))
+            .build();
+    link.check(
+        funnel.getRowsList().equals(List.of(expected)),
+        "expected the one row " + expected + " got " + funnel.getRowsList());
+    GetPromptFunnelResponse json =
+        json(
+                link,
+                "prompt",
+                "/v1/prompt-funnel?" + period.query() + "&campaign_id=" + campaign.campaignId(),
+                GetPromptFunnelResponse.newBuilder())
+            .build();
+    link.check(json.equals(funnel), "GET /v1/prompt-funnel differs from gRPC: " + json);
+  }
+
+  private static FunnelStage stage(long events, long users) {
+    return FunnelStage.newBuilder().setEvents(events).setUsers(users).build();
   }
 }

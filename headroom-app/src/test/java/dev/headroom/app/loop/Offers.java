@@ -31,6 +31,9 @@ public final class Offers {
   public static final String DISCOUNT = "annual-10";
   public static final List<String> VARIANTS = List.of(CONTROL, DISCOUNT);
 
+  /** What the purchase after a prompt reports, in cents: the upgrade, 1,200.00 a year. */
+  public static final long PURCHASE_MINOR = 120_000;
+
   /** The campaign and its running experiment. */
   public record Launched(String campaignId, Experiment experiment) {
     public String experimentId() {
@@ -119,7 +122,7 @@ public final class Offers {
   /** The purchase that followed the prompt of {@code decisionId}: the upgrade, 1,200.00 a year. */
   public static PromptEvent conversion(String decisionId, Instant at) {
     return event(decisionId, PromptEventKind.PROMPT_EVENT_KIND_CONVERTED, at).toBuilder()
-        .setRevenue(Host.money(120_000))
+        .setRevenue(Host.money(PURCHASE_MINOR))
         .build();
   }
 

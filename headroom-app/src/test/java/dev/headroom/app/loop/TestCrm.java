@@ -101,19 +101,19 @@ public final class TestCrm implements AutoCloseable {
         .toList();
   }
 
-  /** A rep closes the opportunity won today for {@code amount} (in the account currency). */
-  public void closeWon(String opportunityKey, BigDecimal amount) {
+  /**
+   * A rep closes the opportunity won today for {@code amount} (in the account currency).
+   *
+   * @return the close date the rep entered (a date: the CRM knows no time of day)
+   */
+  public LocalDate closeWon(String opportunityKey, BigDecimal amount) {
+    LocalDate today = LocalDate.now(ZoneOffset.UTC);
     org.edit(
         OPPORTUNITY,
         OPPORTUNITY_KEY,
         opportunityKey,
-        Map.of(
-            "StageName",
-            "Closed Won",
-            "CloseDate",
-            LocalDate.now(ZoneOffset.UTC).toString(),
-            "Amount",
-            amount));
+        Map.of("StageName", "Closed Won", "CloseDate", today.toString(), "Amount", amount));
+    return today;
   }
 
   @Override

@@ -108,6 +108,9 @@ class ClientAgainstPlatformTest {
         "an offer through the proxy within 300 ms",
         () -> ask(client, "stall-warm-" + warmUps.incrementAndGet(), UserRole.OWNER).hasPrompt());
 
+    // A warm-up may itself outlast the deadline on a busy machine (the wait retries it), so only
+    // the stalled call's own count is asserted.
+    long expiredBefore = client.stats().noPrompt(NoPromptReason.DEADLINE_EXCEEDED);
     prompt.stall();
     long started = System.nanoTime();
     PromptDecision stalled = ask(client, "stall-1", UserRole.OWNER);
@@ -117,7 +120,7 @@ class ClientAgainstPlatformTest {
     // The stall lasts until the test ends; a generous bound still shows the deadline ended the
     // call.
     assertTrue(tookMillis < deadline.toMillis() + 5_000, "took " + tookMillis + " ms");
-    assertEquals(1, client.stats().noPrompt(NoPromptReason.DEADLINE_EXCEEDED));
+    assertEquals(expiredBefore + 1, client.stats().noPrompt(NoPromptReason.DEADLINE_EXCEEDED));
 
     prompt.forward();
     Await.until(

@@ -41,6 +41,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -108,11 +109,21 @@ class PromptRestartTest {
         upstreams.publish(
             PromptFixtures.score("r-" + i, RecommendedMotion.RECOMMENDED_MOTION_SELF_SERVE));
       }
+      // The snapshot and score streams are followed independently and a score alone already makes
+      // an account entry, so every account is awaited with both halves: one still without its
+      // snapshot is unknown to GetPrompt.
       Await.until(
           "context fed",
           () ->
-              first.app().context().size() == 20
-                  && first.app().context().account("r-19").flatMap(a -> a.score()).isPresent()
+              IntStream.range(0, 20)
+                      .allMatch(
+                          i ->
+                              first
+                                  .app()
+                                  .context()
+                                  .account("r-" + i)
+                                  .filter(a -> a.usage() != null && a.score().isPresent())
+                                  .isPresent())
                   && first.app().context().catalog().feature("restart").isPresent());
       first
           .stub()
@@ -139,7 +150,9 @@ class PromptRestartTest {
           .startExperiment(
               StartExperimentRequest.newBuilder().setExperimentId("restart-x").build());
       for (int i = 0; i < 20; i++) {
-        variantOf.put("r-" + i, ask(first, "r-" + i, "u1", T).getPrompt().getVariantKey());
+        GetPromptResponse r = ask(first, "r-" + i, "u1", T);
+        assertTrue(r.hasPrompt(), "first run, r-" + i + ": " + r.getNoPromptReason());
+        variantOf.put("r-" + i, r.getPrompt().getVariantKey());
       }
     }
     assertTrue(variantOf.values().stream().distinct().count() > 1, "units spread over variants");
