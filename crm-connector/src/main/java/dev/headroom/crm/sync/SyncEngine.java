@@ -290,14 +290,16 @@ public final class SyncEngine implements AutoCloseable {
         h -> {
           SyncDao tx = h.attach(SyncDao.class);
           tx.complete(unchanged);
+          List<AccountValues> evaluated = new ArrayList<>();
           for (SyncDao.PendingRow p : unchanged) {
             tally(counts, runOf(p, tickRuns, tx, now), 0, 0, 1);
             if (!live.settings().dryRun()
                 && values.containsKey(p.accountId())
                 && synced.containsKey(p.accountId())) {
-              firings.evaluate(h, cid, connectionRules, values.get(p.accountId()));
+              evaluated.add(values.get(p.accountId()));
             }
           }
+          firings.evaluate(h, cid, connectionRules, evaluated);
         });
     if (toSend.isEmpty()) {
       flush(dao, counts, 0, 0);
@@ -442,7 +444,6 @@ public final class SyncEngine implements AutoCloseable {
             if (failure == null) {
               completed.add(p);
               succeeded.add(p.accountId());
-              firings.evaluate(h, cid, connectionRules, values.get(p.accountId()));
               records.add(
                   record(
                       runId,
@@ -501,6 +502,7 @@ public final class SyncEngine implements AutoCloseable {
           tx.settleDeadLetters(cid, succeeded, utc(done));
           tx.retryLater(retries);
           tx.insertRecords(records);
+          firings.evaluate(h, cid, connectionRules, succeeded.stream().map(values::get).toList());
         });
     String provider = Connections.provider(live.settings().provider());
     metrics.records(provider, "written", outcomes[0]);
