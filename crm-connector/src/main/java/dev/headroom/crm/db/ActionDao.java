@@ -42,15 +42,20 @@ public interface ActionDao {
       OffsetDateTime createdAt,
       OffsetDateTime updatedAt) {}
 
-  /** Locked in account order, the order the sync engine's transactions lock queue rows in. */
+  /**
+   * Locked in account order, the order the sync engine's transactions lock queue rows in. The rule
+   * ids let the primary key find each row instead of scanning the connection's.
+   */
   @SqlQuery(
       """
       SELECT * FROM rule_firing
-      WHERE connection_id = :connectionId AND account_id IN (<ids>)
+      WHERE connection_id = :connectionId AND rule_id IN (<rules>) AND account_id IN (<ids>)
       ORDER BY account_id, rule_id FOR UPDATE\
       """)
   List<FiringRow> firings(
-      @Bind("connectionId") String connectionId, @BindList("ids") List<String> accountIds);
+      @Bind("connectionId") String connectionId,
+      @BindList("rules") List<String> ruleIds,
+      @BindList("ids") List<String> accountIds);
 
   @SqlBatch(
       """

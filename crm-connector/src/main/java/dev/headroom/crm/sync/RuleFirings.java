@@ -45,12 +45,19 @@ final class RuleFirings {
    */
   void evaluate(
       Handle h, String connectionId, List<WorkflowRule> rules, List<AccountValues> accounts) {
-    if (accounts.isEmpty()) {
+    List<WorkflowRule> firingRules =
+        rules.stream()
+            .filter(r -> r.actions().stream().anyMatch(a -> ONCE_PER_FIRING.contains(a.type())))
+            .toList();
+    if (accounts.isEmpty() || firingRules.isEmpty()) {
       return;
     }
     ActionDao dao = h.attach(ActionDao.class);
     Map<String, Map<String, ActionDao.FiringRow>> before = new HashMap<>();
-    dao.firings(connectionId, accounts.stream().map(AccountValues::accountId).toList())
+    dao.firings(
+            connectionId,
+            firingRules.stream().map(WorkflowRule::ruleId).toList(),
+            accounts.stream().map(AccountValues::accountId).toList())
         .forEach(
             f -> before.computeIfAbsent(f.accountId(), k -> new HashMap<>()).put(f.ruleId(), f));
     OffsetDateTime now = SyncEngine.utc(clock.instant());
@@ -59,10 +66,7 @@ final class RuleFirings {
     for (AccountValues v : accounts) {
       Map<String, ActionDao.FiringRow> previousOfAccount =
           before.getOrDefault(v.accountId(), Map.of());
-      for (WorkflowRule rule : rules) {
-        if (rule.actions().stream().noneMatch(a -> ONCE_PER_FIRING.contains(a.type()))) {
-          continue;
-        }
+      for (WorkflowRule rule : firingRules) {
         boolean holds = rule.matches(v);
         ActionDao.FiringRow previous = previousOfAccount.get(rule.ruleId());
         if (holds == (previous != null && previous.holding())) {
