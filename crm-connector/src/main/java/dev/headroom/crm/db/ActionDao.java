@@ -2,11 +2,11 @@ package dev.headroom.crm.db;
 
 import java.time.OffsetDateTime;
 import java.util.List;
-import java.util.Optional;
 import org.jdbi.v3.sqlobject.config.RegisterConstructorMapper;
 import org.jdbi.v3.sqlobject.customizer.Bind;
 import org.jdbi.v3.sqlobject.customizer.BindList;
 import org.jdbi.v3.sqlobject.customizer.BindMethods;
+import org.jdbi.v3.sqlobject.statement.SqlBatch;
 import org.jdbi.v3.sqlobject.statement.SqlQuery;
 import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 
@@ -42,25 +42,32 @@ public interface ActionDao {
       OffsetDateTime createdAt,
       OffsetDateTime updatedAt) {}
 
+  /**
+   * Locked in account order, the order the sync engine's transactions lock queue rows in. The rule
+   * ids let the primary key find each row instead of scanning the connection's.
+   */
   @SqlQuery(
       """
       SELECT * FROM rule_firing
-      WHERE connection_id = :connectionId AND account_id = :accountId FOR UPDATE\
+      WHERE connection_id = :connectionId AND rule_id IN (<rules>) AND account_id IN (<ids>)
+      ORDER BY account_id, rule_id FOR UPDATE\
       """)
   List<FiringRow> firings(
-      @Bind("connectionId") String connectionId, @Bind("accountId") String accountId);
+      @Bind("connectionId") String connectionId,
+      @BindList("rules") List<String> ruleIds,
+      @BindList("ids") List<String> accountIds);
 
-  @SqlUpdate(
+  @SqlBatch(
       """
       INSERT INTO rule_firing (connection_id, rule_id, account_id, firing, holding, changed_at)
       VALUES (:connectionId, :ruleId, :accountId, :firing, :holding, :changedAt)
       ON CONFLICT (connection_id, rule_id, account_id) DO UPDATE SET firing = EXCLUDED.firing,
         holding = EXCLUDED.holding, changed_at = EXCLUDED.changed_at\
       """)
-  void saveFiring(@BindMethods FiringRow row);
+  void saveFirings(@BindMethods List<FiringRow> rows);
 
-  /** Returns 0 when the action exists already (the same firing evaluated twice). */
-  @SqlUpdate(
+  /** An action that exists already (the same firing evaluated twice) is left as it is. */
+  @SqlBatch(
       """
       INSERT INTO rule_action (connection_id, action_key, rule_id, account_id, action_type, target, status,
         attempts, sent, due_at, crm_id, detail, created_at, updated_at)
@@ -68,20 +75,20 @@ public interface ActionDao {
         :sent, :dueAt, :crmId, :detail, :createdAt, :updatedAt)
       ON CONFLICT DO NOTHING\
       """)
-  int insertAction(@BindMethods ActionRow row);
+  void insertActions(@BindMethods List<ActionRow> rows);
 
-  /** The latest action of this type the rule carried out (or queued) for the account since then. */
+  /** Per account, the latest action of this type the rule carried out (or queued) since then. */
   @SqlQuery(
       """
-      SELECT * FROM rule_action
-      WHERE connection_id = :connectionId AND rule_id = :ruleId AND account_id = :accountId
+      SELECT DISTINCT ON (account_id) * FROM rule_action
+      WHERE connection_id = :connectionId AND rule_id = :ruleId AND account_id IN (<ids>)
         AND action_type = :type AND status IN ('PENDING', 'DONE') AND created_at > :since
-      ORDER BY created_at DESC LIMIT 1\
+      ORDER BY account_id, created_at DESC\
       """)
-  Optional<ActionRow> recent(
+  List<ActionRow> recent(
       @Bind("connectionId") String connectionId,
       @Bind("ruleId") String ruleId,
-      @Bind("accountId") String accountId,
+      @BindList("ids") List<String> accountIds,
       @Bind("type") String actionType,
       @Bind("since") OffsetDateTime since);
 

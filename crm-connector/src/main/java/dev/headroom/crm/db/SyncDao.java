@@ -36,6 +36,9 @@ public interface SyncDao {
       String replayOf,
       long changeSeq) {}
 
+  /** A queued account to send again at {@code dueAt}, after {@code attempts} refused sends. */
+  record RetryRow(String connectionId, String accountId, int attempts, OffsetDateTime dueAt) {}
+
   /**
    * @param fields JSON object of CRM field to canonical value
    */
@@ -170,27 +173,36 @@ public interface SyncDao {
       @Bind("leaseUntil") OffsetDateTime leaseUntil,
       @Bind("limit") int limit);
 
-  /** Done with this account, unless a newer change arrived while it was being sent. */
-  @SqlUpdate(
+  /**
+   * Locks the connection's queue rows of these accounts in account order, the order the follower
+   * locks them in, so the statements that then settle them one kind at a time cannot deadlock with
+   * it.
+   */
+  @SqlQuery(
+      """
+      SELECT account_id FROM pending_sync WHERE connection_id = :connectionId AND account_id IN (<ids>)
+      ORDER BY account_id FOR UPDATE\
+      """)
+  List<String> lockQueued(
+      @Bind("connectionId") String connectionId, @BindList("ids") List<String> accountIds);
+
+  /**
+   * Done with these claimed rows, except an account whose newer change arrived while it was being
+   * sent.
+   */
+  @SqlBatch(
       """
       DELETE FROM pending_sync
       WHERE connection_id = :connectionId AND account_id = :accountId AND change_seq = :changeSeq\
       """)
-  int complete(
-      @Bind("connectionId") String connectionId,
-      @Bind("accountId") String accountId,
-      @Bind("changeSeq") long changeSeq);
+  void complete(@BindMethods List<PendingRow> claimed);
 
-  @SqlUpdate(
+  @SqlBatch(
       """
       UPDATE pending_sync SET attempts = :attempts, due_at = :dueAt, run_id = NULL
       WHERE connection_id = :connectionId AND account_id = :accountId\
       """)
-  void retryLater(
-      @Bind("connectionId") String connectionId,
-      @Bind("accountId") String accountId,
-      @Bind("attempts") int attempts,
-      @Bind("dueAt") OffsetDateTime dueAt);
+  void retryLater(@BindMethods List<RetryRow> retries);
 
   @SqlQuery("SELECT count(*) FROM pending_sync WHERE run_id = :runId")
   long pendingOfRun(@Bind("runId") String runId);
@@ -202,14 +214,14 @@ public interface SyncDao {
   List<SyncedRow> synced(
       @Bind("connectionId") String connectionId, @BindList("ids") List<String> accountIds);
 
-  @SqlUpdate(
+  @SqlBatch(
       """
       INSERT INTO synced_record (connection_id, account_id, crm_record_id, fields, synced_at)
       VALUES (:connectionId, :accountId, :crmRecordId, CAST(:fields AS jsonb), :syncedAt)
       ON CONFLICT (connection_id, account_id) DO UPDATE SET crm_record_id = EXCLUDED.crm_record_id,
         fields = synced_record.fields || EXCLUDED.fields, synced_at = EXCLUDED.synced_at\
       """)
-  void mergeSynced(@BindMethods SyncedRow row);
+  void mergeSynced(@BindMethods List<SyncedRow> rows);
 
   @SqlUpdate("DELETE FROM synced_record WHERE connection_id = :connectionId")
   void forgetSynced(@Bind("connectionId") String connectionId);
@@ -317,15 +329,15 @@ public interface SyncDao {
   List<RecordRow> records(
       @Bind("connectionId") String connectionId, @BindList("ids") List<String> recordIds);
 
-  /** A later successful send settles the account's dead letters. */
-  @SqlUpdate(
+  /** A later successful send settles the accounts' dead letters. */
+  @SqlBatch(
       """
       UPDATE sync_record SET status = 'REPLAYED', updated_at = :at
       WHERE connection_id = :connectionId AND account_id = :accountId AND status = 'DEAD_LETTERED'\
       """)
   void settleDeadLetters(
       @Bind("connectionId") String connectionId,
-      @Bind("accountId") String accountId,
+      @Bind("accountId") List<String> accountIds,
       @Bind("at") OffsetDateTime at);
 
   /** Drops results older than the retention, except dead letters nobody has replayed yet. */

@@ -289,15 +289,17 @@ public final class SyncEngine implements AutoCloseable {
     jdbi.useTransaction(
         h -> {
           SyncDao tx = h.attach(SyncDao.class);
+          tx.complete(unchanged);
+          List<AccountValues> evaluated = new ArrayList<>();
           for (SyncDao.PendingRow p : unchanged) {
-            tx.complete(cid, p.accountId(), p.changeSeq());
             tally(counts, runOf(p, tickRuns, tx, now), 0, 0, 1);
             if (!live.settings().dryRun()
                 && values.containsKey(p.accountId())
                 && synced.containsKey(p.accountId())) {
-              firings.evaluate(h, cid, connectionRules, values.get(p.accountId()));
+              evaluated.add(values.get(p.accountId()));
             }
           }
+          firings.evaluate(h, cid, connectionRules, evaluated);
         });
     if (toSend.isEmpty()) {
       flush(dao, counts, 0, 0);
@@ -323,15 +325,16 @@ public final class SyncEngine implements AutoCloseable {
                       diffs.get(p.accountId()),
                       "",
                       now));
-              tx.complete(cid, p.accountId(), p.changeSeq());
               tally(counts, runId, 0, 0, 1);
             }
+            tx.complete(toSend);
             tx.insertRecords(records);
           });
       flush(dao, counts, 0, 0);
       return true;
     }
 
+    List<String> sentIds = toSend.stream().map(SyncDao.PendingRow::accountId).toList();
     long callsBefore = live.http().calls();
     long throttledBefore = live.http().throttled();
     Map<String, RecordResult> results = new HashMap<>();
@@ -377,10 +380,13 @@ public final class SyncEngine implements AutoCloseable {
       jdbi.useTransaction(
           h -> {
             SyncDao tx = h.attach(SyncDao.class);
+            tx.lockQueued(cid, sentIds);
+            List<SyncDao.SyncedRow> landed = new ArrayList<>();
+            List<SyncDao.RetryRow> retries = new ArrayList<>();
             for (SyncDao.PendingRow p : toSend) {
               RecordResult written = results.get(p.accountId());
               if (written != null && written.success()) {
-                tx.mergeSynced(
+                landed.add(
                     new SyncDao.SyncedRow(
                         cid,
                         p.accountId(),
@@ -391,8 +397,10 @@ public final class SyncEngine implements AutoCloseable {
               String runId = runOf(p, tickRuns, tx, now);
               failedRuns.add(runId);
               tally(counts, runId, 0, 0, 0);
-              tx.retryLater(cid, p.accountId(), p.attempts(), utc(retryAt));
+              retries.add(new SyncDao.RetryRow(cid, p.accountId(), p.attempts(), utc(retryAt)));
             }
+            tx.mergeSynced(landed);
+            tx.retryLater(retries);
           });
       flush(
           dao,
@@ -406,7 +414,12 @@ public final class SyncEngine implements AutoCloseable {
     jdbi.useTransaction(
         h -> {
           SyncDao tx = h.attach(SyncDao.class);
+          tx.lockQueued(cid, sentIds);
           List<SyncDao.RecordRow> records = new ArrayList<>();
+          List<SyncDao.SyncedRow> landed = new ArrayList<>();
+          List<SyncDao.PendingRow> completed = new ArrayList<>();
+          List<String> succeeded = new ArrayList<>();
+          List<SyncDao.RetryRow> retries = new ArrayList<>();
           for (SyncDao.PendingRow p : toSend) {
             Diff diff = diffs.get(p.accountId());
             RecordResult written = results.get(p.accountId());
@@ -414,7 +427,7 @@ public final class SyncEngine implements AutoCloseable {
             String runId = runOf(p, tickRuns, tx, now);
             int attempts = p.attempts() + 1;
             if (written != null && written.success()) {
-              tx.mergeSynced(
+              landed.add(
                   new SyncDao.SyncedRow(
                       cid, p.accountId(), written.crmId(), toJson(diff.canonical()), utc(done)));
             }
@@ -429,9 +442,8 @@ public final class SyncEngine implements AutoCloseable {
                         ? synced.get(p.accountId()).crmRecordId()
                         : "";
             if (failure == null) {
-              tx.complete(cid, p.accountId(), p.changeSeq());
-              tx.settleDeadLetters(cid, p.accountId(), utc(done));
-              firings.evaluate(h, cid, connectionRules, values.get(p.accountId()));
+              completed.add(p);
+              succeeded.add(p.accountId());
               records.add(
                   record(
                       runId,
@@ -449,7 +461,7 @@ public final class SyncEngine implements AutoCloseable {
               outcomes[0]++;
             } else if (attempts >= settings.maxAttempts()) {
               outcomes[2]++;
-              tx.complete(cid, p.accountId(), p.changeSeq());
+              completed.add(p);
               records.add(
                   record(
                       runId,
@@ -467,7 +479,7 @@ public final class SyncEngine implements AutoCloseable {
             } else {
               outcomes[1]++;
               Instant retryAt = done.plus(settings.recordBackoff().delay(attempts - 1, random));
-              tx.retryLater(cid, p.accountId(), attempts, utc(retryAt));
+              retries.add(new SyncDao.RetryRow(cid, p.accountId(), attempts, utc(retryAt)));
               records.add(
                   record(
                       runId,
@@ -484,7 +496,13 @@ public final class SyncEngine implements AutoCloseable {
               tally(counts, runId, 0, 1, 0);
             }
           }
+          // One batch per statement, not one round trip per record and statement.
+          tx.mergeSynced(landed);
+          tx.complete(completed);
+          tx.settleDeadLetters(cid, succeeded, utc(done));
+          tx.retryLater(retries);
           tx.insertRecords(records);
+          firings.evaluate(h, cid, connectionRules, succeeded.stream().map(values::get).toList());
         });
     String provider = Connections.provider(live.settings().provider());
     metrics.records(provider, "written", outcomes[0]);
