@@ -15,6 +15,13 @@ import java.util.Optional;
 public final class Assignment {
   public static final int BUCKETS = 10_000;
 
+  /**
+   * One digest per thread: looking the algorithm up costs more than hashing a unit id, and a digest
+   * is reset by {@code digest()}, so reuse never mixes two units.
+   */
+  private static final ThreadLocal<MessageDigest> SHA_256 =
+      ThreadLocal.withInitial(Assignment::newSha256);
+
   private Assignment() {}
 
   /** The arm a unit falls in: a variant, or empty for the holdout. */
@@ -38,7 +45,7 @@ public final class Assignment {
   }
 
   public static int bucket(String salt, String unitId) {
-    byte[] digest = sha256().digest((salt + ":" + unitId).getBytes(StandardCharsets.UTF_8));
+    byte[] digest = SHA_256.get().digest((salt + ":" + unitId).getBytes(StandardCharsets.UTF_8));
     long n = 0;
     for (int i = 0; i < 8; i++) {
       n = (n << 8) | (digest[i] & 0xff);
@@ -46,7 +53,7 @@ public final class Assignment {
     return (int) Long.remainderUnsigned(n, BUCKETS);
   }
 
-  private static MessageDigest sha256() {
+  private static MessageDigest newSha256() {
     try {
       return MessageDigest.getInstance("SHA-256");
     } catch (NoSuchAlgorithmException e) {

@@ -148,7 +148,7 @@ public final class ExposureWriter implements ExposureSink, AutoCloseable {
               e.surface().name(),
               e.featureKey()));
     }
-    jdbi.useExtension(ExposureDao.class, dao -> dao.insert(rows));
+    jdbi.useHandle(handle -> ExposureDao.insert(handle, rows));
   }
 
   /** Waits until every exposure offered before the call is written. */

@@ -8,10 +8,13 @@ import dev.headroom.kit.db.Database;
 import dev.headroom.kit.testing.Await;
 import dev.headroom.kit.testing.PostgresExtension;
 import dev.headroom.prompt.campaign.Surface;
+import dev.headroom.prompt.db.ExposureDao;
 import dev.headroom.prompt.decision.Exposure;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -132,5 +135,120 @@ class ExposureWriterTest {
     assertEquals(95, stored());
     Await.until("queue empty", () -> writer.queued() == 0);
     writer.close();
+  }
+
+  @Test
+  void everyFieldIsStoredAsDecidedAndARedeliveredDecisionChangesNothing() throws Exception {
+    ExposureWriter writer =
+        new ExposureWriter(
+            db.jdbi(),
+            new ExposureWriter.Settings(1_000, 10, Duration.ofMillis(50)),
+            new SimpleMeterRegistry());
+    writer.start();
+    Exposure holdout =
+        new Exposure(
+            "d-holdout",
+            Instant.parse("2026-11-02T10:00:00.123456500Z"),
+            "acme",
+            "u1",
+            "c1",
+            7,
+            Optional.of("x1"),
+            Optional.of("acme"),
+            "",
+            true,
+            Surface.HOME,
+            "");
+    Exposure noExperiment =
+        new Exposure(
+            "d-plain",
+            Instant.parse("2026-11-02T10:00:01.000000499Z"),
+            "globex",
+            "u2",
+            "c2",
+            3,
+            Optional.empty(),
+            Optional.empty(),
+            "",
+            false,
+            Surface.FEATURE_USE,
+            "sso");
+    assertTrue(writer.offer(holdout));
+    assertTrue(writer.offer(noExperiment));
+    writer.awaitWritten();
+    assertTrue(writer.offer(exposure(1)));
+    assertTrue(writer.offer(withDecisionId(exposure(2), "d-plain")));
+    writer.close();
+
+    assertEquals(3, stored());
+    // PostgreSQL keeps microseconds; the half microsecond rounds up, as the JDBC driver rounds.
+    assertEquals(
+        new ExposureDao.ExposureRow(
+            "d-holdout",
+            OffsetDateTime.parse("2026-11-02T10:00:00.123457Z"),
+            "acme",
+            "u1",
+            "c1",
+            7,
+            "x1",
+            "acme",
+            "",
+            true,
+            "HOME",
+            ""),
+        row("d-holdout"));
+    assertEquals(
+        new ExposureDao.ExposureRow(
+            "d-plain",
+            OffsetDateTime.parse("2026-11-02T10:00:01Z"),
+            "globex",
+            "u2",
+            "c2",
+            3,
+            null,
+            null,
+            "",
+            false,
+            "FEATURE_USE",
+            "sso"),
+        row("d-plain"),
+        "the redelivered decision id kept the first exposure");
+  }
+
+  private static Exposure withDecisionId(Exposure e, String decisionId) {
+    return new Exposure(
+        decisionId,
+        e.decidedAt(),
+        e.accountId(),
+        e.userId(),
+        e.campaignId(),
+        e.campaignVersion(),
+        e.experimentId(),
+        e.unitId(),
+        e.variantKey(),
+        e.holdout(),
+        e.surface(),
+        e.featureKey());
+  }
+
+  private static ExposureDao.ExposureRow row(String decisionId) {
+    return db.jdbi()
+        .withExtension(ExposureDao.class, dao -> dao.get(decisionId))
+        .map(
+            r ->
+                new ExposureDao.ExposureRow(
+                    r.decisionId(),
+                    r.decidedAt().withOffsetSameInstant(ZoneOffset.UTC),
+                    r.accountId(),
+                    r.userId(),
+                    r.campaignId(),
+                    r.campaignVersion(),
+                    r.experimentId(),
+                    r.unitId(),
+                    r.variantKey(),
+                    r.holdout(),
+                    r.surface(),
+                    r.featureKey()))
+        .orElseThrow();
   }
 }
