@@ -77,12 +77,6 @@ public final class ScoreRecorder {
     this.clock = clock;
   }
 
-  /** Applies one change and saves its cursor. */
-  public Applied apply(
-      long cursor, UpstreamSnapshot snapshot, Optional<AccountFacts> facts, Instant changedAt) {
-    return applyAll(List.of(new Change(cursor, snapshot, facts, changedAt)), cursor).get(0);
-  }
-
   /**
    * Applies changes in upstream order in one transaction and saves {@code throughCursor} (the last
    * upstream cursor the batch covers, which may lie past its last change) as the consumer's cursor.
