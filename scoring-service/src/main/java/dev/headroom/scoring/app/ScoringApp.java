@@ -103,7 +103,8 @@ public final class ScoringApp implements HostedService {
           new ScoreRecorder(
               jdbi, outbox, encoding, cursors, SignalChangeConsumer.NAME, models, metrics, clock);
       SignalChangeConsumer consumer =
-          new SignalChangeConsumer(signal, cursors, catalog, recorder, Backoff.defaults());
+          new SignalChangeConsumer(
+              signal, cursors, catalog, recorder, Backoff.defaults(), config.consumer());
 
       OutboxListener listener =
           new OutboxListener(db::openDedicatedConnection, outbox.channel(), Backoff.defaults());

@@ -13,15 +13,21 @@ import dev.headroom.scoring.domain.Scorer;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
+import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 
 /**
- * Applies one upstream account change: stores the snapshot, scores it with the active model and,
- * when the score materially changed, writes a history row and a WatchScores entry, all in one
- * transaction together with the consumer's cursor. A change is applied at most once per account
- * cursor: a redelivered or older change (cursor at or below the one stored for the account) changes
- * nothing.
+ * Applies upstream account changes: stores each snapshot, scores it with the active model and, when
+ * the score materially changed, writes a history row and a WatchScores entry. A batch of changes
+ * commits in one transaction together with the consumer's cursor, with the same outcome as applying
+ * them one by one. A change is applied at most once per account cursor: a redelivered or older
+ * change (cursor at or below the one stored for the account) changes nothing.
  */
 public final class ScoreRecorder {
 
@@ -31,6 +37,16 @@ public final class ScoreRecorder {
     DUPLICATE,
     UNSCORABLE
   }
+
+  /**
+   * One upstream change.
+   *
+   * @param facts the snapshot mapped to facts with the current catalog; empty when it cannot be
+   *     scored (the snapshot is still stored so a later re-score can pick it up)
+   * @param changedAt when signal-service committed the change (for the latency metric)
+   */
+  public record Change(
+      long cursor, UpstreamSnapshot snapshot, Optional<AccountFacts> facts, Instant changedAt) {}
 
   private final Jdbi jdbi;
   private final Outbox outbox;
@@ -62,92 +78,171 @@ public final class ScoreRecorder {
   }
 
   /**
-   * @param facts the snapshot mapped to facts with the current catalog; empty when it cannot be
-   *     scored (the snapshot is still stored so a later re-score can pick it up)
-   * @param changedAt when signal-service committed the change (for the latency metric)
+   * Applies changes in upstream order in one transaction and saves {@code throughCursor} (the last
+   * upstream cursor the batch covers, which may lie past its last change) as the consumer's cursor.
+   * Accounts are locked in account id order, so concurrent batches and the re-scorer never wait on
+   * each other in a cycle.
+   *
+   * @return what happened to each change, in the order of {@code changes}
    */
-  public Applied apply(
-      long cursor, UpstreamSnapshot snapshot, Optional<AccountFacts> facts, Instant changedAt) {
-    String accountId = snapshot.accountId();
+  public List<Applied> applyAll(List<Change> changes, long throughCursor) {
+    Map<String, List<Integer>> byAccount = new TreeMap<>();
+    for (int i = 0; i < changes.size(); i++) {
+      byAccount
+          .computeIfAbsent(changes.get(i).snapshot().accountId(), a -> new ArrayList<>())
+          .add(i);
+    }
     Instant now = clock.instant();
-    Result result =
+    Applied[] applied =
         jdbi.inTransaction(
             h -> {
-              AccountStateDao states = h.attach(AccountStateDao.class);
-              Optional<AccountStateDao.StateRow> state = states.getForUpdate(accountId);
-              if (state.isPresent() && state.get().upstreamCursor() >= cursor) {
-                cursors.save(h, consumerName, cursor);
-                return new Result(Applied.DUPLICATE, null);
-              }
-              states.upsert(
-                  new AccountStateDao.StateRow(
-                      accountId,
-                      cursor,
-                      ScoreRows.utc(snapshot.asOf()),
-                      snapshot.currencyCode(),
-                      snapshot.bytes(),
-                      ScoreRows.utc(now)));
-              RevenueHistory.record(h.attach(MeasuresDao.class), cursor, snapshot);
-              if (facts.isEmpty()) {
-                cursors.save(h, consumerName, cursor);
-                return new Result(Applied.UNSCORABLE, null);
-              }
-              long version = models.activeVersionLocked(h);
-              ScoreResult scored = scorer.score(facts.get(), models.model(version));
-              ScoreDao scores = h.attach(ScoreDao.class);
-              Optional<ScoreDao.ScoreRow> previous = scores.currentForUpdate(accountId);
-              ScoreResult previousResult =
-                  previous.map(p -> encoding.forComparison(p.scorePb())).orElse(null);
-              boolean material = scored.materiallyDiffersFrom(previousResult);
-              byte[] pbBytes = snapshot.encodeScore(scored, now);
-              ScoreDao.ScoreRow row =
-                  ScoreRows.row(
-                      scored, previous.map(p -> p.revision() + 1).orElse(1L), pbBytes, now);
-              scores.upsertCurrent(row);
-              if (material) {
-                scores.insertHistory(row);
-              }
-              SignalOutcomeDao signals = h.attach(SignalOutcomeDao.class);
-              for (HeldSignal s : scored.signals()) {
-                if (s.isActive()) {
-                  signals.recordFired(
-                      new SignalOutcomeDao.FiredRow(
-                          accountId,
-                          s.type().name(),
-                          ScoreRows.utc(s.since()),
-                          scored.score(),
-                          scored.band().name(),
-                          scored.motion().name()),
-                      ScoreRows.utc(now));
+              Applied[] outcome = new Applied[changes.size()];
+              List<Publication> publications = new ArrayList<>();
+              Long version = null;
+              for (Map.Entry<String, List<Integer>> account : byAccount.entrySet()) {
+                List<Integer> fresh =
+                    storeSnapshots(h, account.getKey(), account.getValue(), changes, outcome, now);
+                if (fresh.stream().anyMatch(i -> changes.get(i).facts().isPresent())) {
+                  if (version == null) {
+                    version = models.activeVersionLocked(h);
+                  }
+                  score(h, account.getKey(), fresh, changes, version, now, outcome, publications);
                 }
               }
-              if (material) {
-                // Last: appends to the stream are serialized until commit.
-                outbox.append(
-                    h,
-                    ScoreRows.STREAM,
+              // Last: appends to the stream are serialized until commit. Upstream order, as one by
+              // one.
+              publications.sort(Comparator.comparingLong(Publication::cursor));
+              outbox.appendAll(
+                  h, ScoreRows.STREAM, publications.stream().map(Publication::entry).toList());
+              cursors.save(h, consumerName, throughCursor);
+              return outcome;
+            });
+    Instant committed = clock.instant();
+    for (int i = 0; i < applied.length; i++) {
+      count(applied[i], changes.get(i).changedAt(), committed);
+    }
+    return List.of(applied);
+  }
+
+  /**
+   * Locks the account, skips duplicates, records each fresh change's revenue point in order and
+   * stores the newest snapshot.
+   *
+   * @return the indexes of the fresh changes, in upstream order
+   */
+  private List<Integer> storeSnapshots(
+      Handle h,
+      String accountId,
+      List<Integer> indexes,
+      List<Change> changes,
+      Applied[] outcome,
+      Instant now) {
+    AccountStateDao states = h.attach(AccountStateDao.class);
+    long stored =
+        states.getForUpdate(accountId).map(AccountStateDao.StateRow::upstreamCursor).orElse(-1L);
+    List<Integer> fresh = new ArrayList<>();
+    MeasuresDao measures = h.attach(MeasuresDao.class);
+    for (int i : indexes) {
+      Change c = changes.get(i);
+      if (c.cursor() <= stored) {
+        outcome[i] = Applied.DUPLICATE;
+        continue;
+      }
+      stored = c.cursor();
+      fresh.add(i);
+      // Every point, not only the newest: an intermediate ARR is part of the history.
+      RevenueHistory.record(measures, c.cursor(), c.snapshot());
+      outcome[i] = Applied.UNSCORABLE;
+    }
+    if (!fresh.isEmpty()) {
+      Change newest = changes.get(fresh.get(fresh.size() - 1));
+      states.upsert(
+          new AccountStateDao.StateRow(
+              accountId,
+              newest.cursor(),
+              ScoreRows.utc(newest.snapshot().asOf()),
+              newest.snapshot().currencyCode(),
+              newest.snapshot().bytes(),
+              ScoreRows.utc(now)));
+    }
+    return fresh;
+  }
+
+  /**
+   * Scores the account's fresh scorable changes in order, each compared with the one before it (the
+   * stored score for the first), and writes the current row once.
+   */
+  private void score(
+      Handle h,
+      String accountId,
+      List<Integer> fresh,
+      List<Change> changes,
+      long version,
+      Instant now,
+      Applied[] outcome,
+      List<Publication> publications) {
+    ScoreDao scores = h.attach(ScoreDao.class);
+    SignalOutcomeDao signals = h.attach(SignalOutcomeDao.class);
+    Optional<ScoreDao.ScoreRow> previous = scores.currentForUpdate(accountId);
+    ScoreDao.ScoreRow current = null;
+    for (int i : fresh) {
+      Change c = changes.get(i);
+      if (c.facts().isEmpty()) {
+        continue;
+      }
+      ScoreResult scored = scorer.score(c.facts().get(), models.model(version));
+      ScoreResult previousResult =
+          previous.map(p -> encoding.forComparison(p.scorePb())).orElse(null);
+      boolean material = scored.materiallyDiffersFrom(previousResult);
+      byte[] pbBytes = c.snapshot().encodeScore(scored, now);
+      current = ScoreRows.row(scored, previous.map(p -> p.revision() + 1).orElse(1L), pbBytes, now);
+      if (material) {
+        scores.insertHistory(current);
+        publications.add(
+            new Publication(
+                c.cursor(),
+                new Outbox.NewEntry(
                     accountId,
                     encoding.watchPayload(
                         pbBytes,
                         previous.map(ScoreDao.ScoreRow::score).orElse(null),
-                        ScoreRows.band(previous.map(ScoreDao.ScoreRow::band).orElse(null))));
-              }
-              cursors.save(h, consumerName, cursor);
-              return new Result(material ? Applied.CHANGED : Applied.UNCHANGED, scored);
-            });
-    if (result.applied == Applied.CHANGED || result.applied == Applied.UNCHANGED) {
-      metrics.computed(false, 1);
+                        ScoreRows.band(previous.map(ScoreDao.ScoreRow::band).orElse(null))))));
+      }
+      for (HeldSignal s : scored.signals()) {
+        if (s.isActive()) {
+          signals.recordFired(
+              new SignalOutcomeDao.FiredRow(
+                  accountId,
+                  s.type().name(),
+                  ScoreRows.utc(s.since()),
+                  scored.score(),
+                  scored.band().name(),
+                  scored.motion().name()),
+              ScoreRows.utc(now));
+        }
+      }
+      outcome[i] = material ? Applied.CHANGED : Applied.UNCHANGED;
+      previous = Optional.of(current);
     }
-    if (result.applied == Applied.CHANGED) {
-      metrics.historyRows(1);
-      metrics.published(1);
-      metrics.changeToPublish(Duration.between(changedAt, clock.instant()));
+    if (current != null) {
+      scores.upsertCurrent(current);
     }
-    if (result.applied == Applied.UNSCORABLE) {
-      metrics.unscorable();
-    }
-    return result.applied;
   }
 
-  private record Result(Applied applied, ScoreResult score) {}
+  private void count(Applied applied, Instant changedAt, Instant committed) {
+    switch (applied) {
+      case CHANGED -> {
+        metrics.computed(false, 1);
+        metrics.historyRows(1);
+        metrics.published(1);
+        metrics.changeToPublish(Duration.between(changedAt, committed));
+      }
+      case UNCHANGED -> metrics.computed(false, 1);
+      case UNSCORABLE -> metrics.unscorable();
+      case DUPLICATE -> {}
+    }
+  }
+
+  /** A WatchScores entry, kept until the end of the transaction. */
+  private record Publication(long cursor, Outbox.NewEntry entry) {}
 }
