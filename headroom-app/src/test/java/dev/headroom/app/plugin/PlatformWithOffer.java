@@ -10,6 +10,7 @@ import dev.headroom.api.prompt.v1.CampaignStatus;
 import dev.headroom.api.prompt.v1.Copy;
 import dev.headroom.api.prompt.v1.CreateCampaignRequest;
 import dev.headroom.api.prompt.v1.GetPromptRequest;
+import dev.headroom.api.prompt.v1.GetPromptResponse;
 import dev.headroom.api.prompt.v1.Offer;
 import dev.headroom.api.prompt.v1.PromptServiceGrpc;
 import dev.headroom.api.prompt.v1.Surface;
@@ -48,6 +49,7 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -239,26 +241,34 @@ final class PlatformWithOffer implements BeforeAllCallback, AfterAllCallback {
                 .setRequestId("seed-sso-gate")
                 .build());
     var prompts = PromptServiceGrpc.newBlockingStub(promptChannel);
-    Await.until(
-        "prompt-service offers pro to acme's owners",
-        Duration.ofMinutes(2),
-        () -> {
-          try {
-            return prompts
-                .withDeadlineAfter(5, TimeUnit.SECONDS)
-                .getPrompt(
-                    GetPromptRequest.newBuilder()
-                        .setAccountId(ACCOUNT)
-                        .setUserId("seed-probe")
-                        .setFeatureKey(FEATURE)
-                        .setSurface(Surface.SURFACE_FEATURE_USE)
-                        .setUserRole(UserRole.USER_ROLE_OWNER)
-                        .build())
-                .hasPrompt();
-          } catch (StatusRuntimeException e) {
-            return false;
-          }
-        });
+    AtomicReference<String> lastAnswer = new AtomicReference<>("no answer yet");
+    try {
+      Await.until(
+          "prompt-service offers pro to acme's owners",
+          Duration.ofMinutes(2),
+          () -> {
+            try {
+              GetPromptResponse answer =
+                  prompts
+                      .withDeadlineAfter(5, TimeUnit.SECONDS)
+                      .getPrompt(
+                          GetPromptRequest.newBuilder()
+                              .setAccountId(ACCOUNT)
+                              .setUserId("seed-probe")
+                              .setFeatureKey(FEATURE)
+                              .setSurface(Surface.SURFACE_FEATURE_USE)
+                              .setUserRole(UserRole.USER_ROLE_OWNER)
+                              .build());
+              lastAnswer.set(answer.hasPrompt() ? "a prompt" : answer.getNoPromptReason().name());
+              return answer.hasPrompt();
+            } catch (StatusRuntimeException e) {
+              lastAnswer.set(e.getStatus().getCode().name());
+              return false;
+            }
+          });
+    } catch (AssertionError e) {
+      throw new AssertionError(e.getMessage() + "; its last answer: " + lastAnswer.get(), e);
+    }
   }
 
   private static void awaitServing(String service, ManagedChannel channel) {
