@@ -28,8 +28,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -57,6 +59,8 @@ public final class ContextFeeds implements AutoCloseable {
 
   private final StoredContext stored;
   private final ContextStore store;
+  private static final Duration CATALOG_MIN_GAP = Duration.ofMillis(200);
+
   private final Settings settings;
   private final Clock clock;
   private final SignalServiceGrpc.SignalServiceBlockingStub signal;
@@ -65,6 +69,7 @@ public final class ContextFeeds implements AutoCloseable {
   private final ResumingConsumer<WatchScoresResponse> scoreConsumer;
   private final ScheduledExecutorService timer;
   private volatile long catalogReadAtNanos;
+  private final AtomicBoolean catalogRefreshScheduled = new AtomicBoolean();
   private volatile long usageResumesAfter = -1;
   private volatile long scoresResumeAfter = -1;
   private volatile byte[] catalogBytes;
@@ -163,6 +168,32 @@ public final class ContextFeeds implements AutoCloseable {
     return this;
   }
 
+  /**
+   * Re-reads the catalog now, or, when it was read less than {@link #CATALOG_MIN_GAP} ago, once
+   * that gap has passed: a burst of account changes costs one read, and a plan or feature added
+   * just after the last read is still picked up (skipping the read would leave it unknown until the
+   * periodic refresh).
+   */
+  private void refreshCatalogSoon() {
+    long sinceLastRead = System.nanoTime() - catalogReadAtNanos;
+    if (sinceLastRead > CATALOG_MIN_GAP.toNanos()) {
+      refreshCatalogQuietly();
+    } else if (catalogRefreshScheduled.compareAndSet(false, true)) {
+      try {
+        var unused =
+            timer.schedule(
+                () -> {
+                  catalogRefreshScheduled.set(false);
+                  refreshCatalogQuietly();
+                },
+                CATALOG_MIN_GAP.toNanos() - sinceLastRead,
+                TimeUnit.NANOSECONDS);
+      } catch (RejectedExecutionException stopping) {
+        catalogRefreshScheduled.set(false);
+      }
+    }
+  }
+
   private void refreshCatalogQuietly() {
     try {
       refreshCatalog();
@@ -198,10 +229,9 @@ public final class ContextFeeds implements AutoCloseable {
     if (!change.hasSnapshot()) {
       return;
     }
-    if (change.getKind() == ChangeKind.CHANGE_KIND_ACCOUNT
-        && System.nanoTime() - catalogReadAtNanos > Duration.ofMillis(200).toNanos()) {
+    if (change.getKind() == ChangeKind.CHANGE_KIND_ACCOUNT) {
       // Subscriptions may name plans added since the last read.
-      refreshCatalogQuietly();
+      refreshCatalogSoon();
     }
     UsageSnapshot trimmed = ContextProtos.trim(change.getSnapshot());
     // Replicas share the stored context: when another replica stored this change (or a later one)
