@@ -156,16 +156,20 @@ public interface SyncDao {
 
   /**
    * Leases due rows until {@code leaseUntil}: a worker that dies leaves them due again then, and a
-   * second worker skips rows another one holds.
+   * second worker skips rows another one holds. The accounts are picked in an {@code ARRAY(...)}
+   * sub-select, which PostgreSQL evaluates once: as a joined sub-query with LIMIT it can be
+   * re-evaluated when a concurrent enqueue updates a picked row, and then lease more than {@code
+   * limit} rows (more than the CRM takes in one request).
    */
   @SqlQuery(
       """
-      UPDATE pending_sync p SET due_at = :leaseUntil
-      FROM (SELECT connection_id, account_id FROM pending_sync
-            WHERE connection_id = :connectionId AND due_at <= :now
-            ORDER BY due_at, account_id LIMIT :limit FOR UPDATE SKIP LOCKED) c
-      WHERE p.connection_id = c.connection_id AND p.account_id = c.account_id
-      RETURNING p.*\
+      UPDATE pending_sync SET due_at = :leaseUntil
+      WHERE connection_id = :connectionId
+        AND account_id = ANY(ARRAY(
+              SELECT account_id FROM pending_sync
+              WHERE connection_id = :connectionId AND due_at <= :now
+              ORDER BY due_at, account_id LIMIT :limit FOR UPDATE SKIP LOCKED))
+      RETURNING *\
       """)
   List<PendingRow> claim(
       @Bind("connectionId") String connectionId,

@@ -398,8 +398,9 @@ public final class SalesforceStandin extends StandinServer {
     Map<String, Set<String>> conditions = new LinkedHashMap<>();
     java.util.regex.Matcher condition =
         java.util.regex.Pattern.compile(
-                "(\\w+) (?:= ('(?:[^'\\\\]|\\\\.)*'|true|false)|IN"
-                    + " \\(((?:'(?:[^'\\\\]|\\\\.)*'(?:,\\s*)?)*)\\))")
+                // The IN list as one run of non-')' characters: a repeated group per value
+                // recurses per character and overflows the stack on a list of hundreds of ids.
+                "(\\w+) (?:= ('(?:[^'\\\\]|\\\\.)*'|true|false)|IN \\(([^)]*)\\))")
             .matcher(shape.group(3));
     while (condition.find()) {
       String values = condition.group(2) != null ? condition.group(2) : condition.group(3);
