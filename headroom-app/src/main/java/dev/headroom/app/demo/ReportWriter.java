@@ -268,8 +268,7 @@ final class ReportWriter {
             List.of("  open", Long.toString(c.open()), "CRM"),
             List.of("  closed won", Long.toString(c.won()), "CRM"),
             List.of("  closed lost", Long.toString(c.lost()), "CRM"),
-            List.of(
-                "tasks (the connector does not create tasks yet)", Long.toString(c.tasks()), "CRM"),
+            List.of("usage review tasks", Long.toString(c.tasks()), "CRM"),
             List.of("records retried", Long.toString(c.retries()), "ListSyncRecords"),
             List.of("rate-limited responses", Long.toString(c.rateLimited()), "ListSyncRuns"),
             List.of("dead letters", Long.toString(c.deadLetters()), "ListSyncRecords"),
