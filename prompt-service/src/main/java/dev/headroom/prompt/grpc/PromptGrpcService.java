@@ -121,9 +121,9 @@ public final class PromptGrpcService extends PromptServiceGrpc.PromptServiceImpl
   @Override
   public void getPrompt(GetPromptRequest r, StreamObserver<GetPromptResponse> obs) {
     Validation v = Validation.of();
-    Ids.required(v, "account_id", r.getAccountId());
-    Ids.required(v, "user_id", r.getUserId());
-    Ids.optional(v, "feature_key", r.getFeatureKey());
+    v.identifier("account_id", r.getAccountId());
+    v.identifier("user_id", r.getUserId());
+    v.optionalIdentifier("feature_key", r.getFeatureKey());
     var surface = CampaignProtos.surface(r.getSurface());
     v.check(surface.isPresent(), "surface", "required: FEATURE_USE, HOME or BILLING");
     v.text("locale", r.getLocale(), MAX_LOCALE_CHARS);
@@ -444,13 +444,13 @@ public final class PromptGrpcService extends PromptServiceGrpc.PromptServiceImpl
 
   private static void id(String id, String field) {
     Validation v = Validation.of();
-    Ids.required(v, field, id);
+    v.identifier(field, id);
     v.throwIfInvalid();
   }
 
   private static void optionalId(String id, String field) {
     Validation v = Validation.of();
-    Ids.optional(v, field, id);
+    v.optionalIdentifier(field, id);
     v.throwIfInvalid();
   }
 
