@@ -70,7 +70,7 @@ class ExposureWriterTest {
     ExposureWriter writer =
         new ExposureWriter(
             db.jdbi(),
-            new ExposureWriter.Settings(10_000, 100, Duration.ofSeconds(5)),
+            new ExposureWriter.Settings(10_000, 100, Duration.ofSeconds(5), Duration.ZERO),
             new SimpleMeterRegistry());
     writer.start();
     for (int i = 0; i < 2_500; i++) {
@@ -82,11 +82,26 @@ class ExposureWriterTest {
   }
 
   @Test
+  void closeWritesAPartlyFilledBatchWithoutWaitingForItsDelay() {
+    ExposureWriter writer =
+        new ExposureWriter(
+            db.jdbi(),
+            new ExposureWriter.Settings(10_000, 100, Duration.ofSeconds(5), Duration.ofHours(1)),
+            new SimpleMeterRegistry());
+    writer.start();
+    for (int i = 0; i < 30; i++) {
+      assertTrue(writer.offer(exposure(i)));
+    }
+    writer.close();
+    assertEquals(30, stored());
+  }
+
+  @Test
   void aFullQueueRefuses() {
     ExposureWriter writer =
         new ExposureWriter(
             db.jdbi(),
-            new ExposureWriter.Settings(3, 100, Duration.ofMillis(50)),
+            new ExposureWriter.Settings(3, 100, Duration.ofMillis(50), Duration.ZERO),
             new SimpleMeterRegistry());
     // Not started: nothing drains the queue.
     assertTrue(writer.offer(exposure(1)));
@@ -104,7 +119,7 @@ class ExposureWriterTest {
     ExposureWriter writer =
         new ExposureWriter(
             db.jdbi(),
-            new ExposureWriter.Settings(1_000, 100, Duration.ofMillis(50)),
+            new ExposureWriter.Settings(1_000, 100, Duration.ofMillis(50), Duration.ZERO),
             new SimpleMeterRegistry());
     writer.start();
     PG.database().makeUnreachable();
@@ -125,7 +140,7 @@ class ExposureWriterTest {
     ExposureWriter writer =
         new ExposureWriter(
             db.jdbi(),
-            new ExposureWriter.Settings(1_000, 10, Duration.ofMillis(50)),
+            new ExposureWriter.Settings(1_000, 10, Duration.ofMillis(50), Duration.ZERO),
             new SimpleMeterRegistry());
     writer.start();
     for (int i = 0; i < 95; i++) {
@@ -142,7 +157,7 @@ class ExposureWriterTest {
     ExposureWriter writer =
         new ExposureWriter(
             db.jdbi(),
-            new ExposureWriter.Settings(1_000, 10, Duration.ofMillis(50)),
+            new ExposureWriter.Settings(1_000, 10, Duration.ofMillis(50), Duration.ZERO),
             new SimpleMeterRegistry());
     writer.start();
     Exposure holdout =
