@@ -33,10 +33,12 @@ import dev.headroom.prompt.http.ResultsRoutes;
 import dev.headroom.prompt.http.WebComponentRoute;
 import dev.headroom.prompt.opportunity.Opportunities;
 import dev.headroom.prompt.results.ExperimentReports;
+import io.grpc.ServerServiceDefinition;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -79,10 +81,24 @@ public final class PromptApp implements HostedService {
    * @param inProcessName serve gRPC in-process under this name instead of TCP; null for TCP
    * @param withHttp start the Helidon server (health, metrics, the results JSON routes)
    */
+  public static PromptApp start(
+      PromptConfig config, Clock clock, String inProcessName, boolean withHttp) {
+    return start(config, clock, inProcessName, withHttp, List.of());
+  }
+
+  /**
+   * As {@link #start(PromptConfig, Clock, String, boolean)}, with {@code alsoServed} on the same
+   * gRPC server behind the same interceptors, admission control and worker pool as PromptService
+   * (the benchmark's baseline RPC).
+   */
   // The periodic sweep handles its own failures; shutting the executor down cancels it.
   @SuppressWarnings("FutureReturnValueIgnored")
   public static PromptApp start(
-      PromptConfig config, Clock clock, String inProcessName, boolean withHttp) {
+      PromptConfig config,
+      Clock clock,
+      String inProcessName,
+      boolean withHttp,
+      List<ServerServiceDefinition> alsoServed) {
     PrometheusMeterRegistry registry = ServiceHost.newMeterRegistry("prompt");
     Database db = new Database("prompt", config.database());
     PeerChannels peers = new PeerChannels(config.kit());
@@ -174,6 +190,7 @@ public final class PromptApp implements HostedService {
               .closeOnShutdown(live)
               .closeOnShutdown(exposures)
               .closeOnShutdown(sweeper::shutdownNow);
+      alsoServed.forEach(hb::addService);
       if (inProcessName != null) {
         hb.inProcess(inProcessName);
       }

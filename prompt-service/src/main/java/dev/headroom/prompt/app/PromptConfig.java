@@ -62,7 +62,8 @@ public record PromptConfig(
         new ExposureWriter.Settings(
             c.integer("exposures.queue-capacity", 1, 10_000_000),
             c.integer("exposures.batch-size", 1, 100_000),
-            c.duration("exposures.flush-interval")));
+            c.duration("exposures.flush-interval"),
+            c.duration("exposures.max-batch-delay")));
   }
 
   @Override

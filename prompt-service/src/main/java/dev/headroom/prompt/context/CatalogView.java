@@ -2,10 +2,12 @@ package dev.headroom.prompt.context;
 
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 
@@ -18,6 +20,8 @@ public final class CatalogView {
   private final Map<String, PlanInfo> plans;
   private final Map<String, FeatureInfo> features;
   private final List<String> productKeys;
+  private final Map<String, List<String>> sortedFeatureKeys;
+  private final Map<String, PlanInfo> entryPlans;
 
   /**
    * @param productKeys the products in catalog order (the cross-sell tie break)
@@ -35,6 +39,17 @@ public final class CatalogView {
     features.forEach(feature -> f.put(feature.featureKey(), feature));
     this.features = Map.copyOf(f);
     this.productKeys = List.copyOf(productKeys);
+    Map<String, List<String>> sorted = new HashMap<>();
+    plans.forEach(
+        plan -> sorted.put(plan.planKey(), plan.entitledFeatureKeys().stream().sorted().toList()));
+    this.sortedFeatureKeys = Map.copyOf(sorted);
+    Map<String, PlanInfo> entries = new HashMap<>();
+    for (PlanInfo plan : this.plans.values()) {
+      if (!entries.containsKey(plan.productKey())) {
+        findEntryPlan(plan.productKey()).ifPresent(e -> entries.put(e.productKey(), e));
+      }
+    }
+    this.entryPlans = Map.copyOf(entries);
   }
 
   public static CatalogView empty(String coreProductKey) {
@@ -46,7 +61,18 @@ public final class CatalogView {
   }
 
   public Optional<PlanInfo> plan(String planKey) {
-    return Optional.ofNullable(planKey).map(plans::get);
+    return planKey == null ? Optional.empty() : Optional.ofNullable(plans.get(planKey));
+  }
+
+  /**
+   * A plan's entitled features in sorted order, as a tier comparison lists them: sorted once per
+   * catalog for its own plans.
+   */
+  public List<String> sortedFeatureKeys(PlanInfo plan) {
+    // Equal records when the plan is this catalog's: the same instance, compared in no time.
+    return Objects.equals(plans.get(plan.planKey()), plan)
+        ? sortedFeatureKeys.get(plan.planKey())
+        : plan.entitledFeatureKeys().stream().sorted().toList();
   }
 
   public Optional<FeatureInfo> feature(String featureKey) {
@@ -87,6 +113,10 @@ public final class CatalogView {
 
   /** A product's entry plan: its lowest plan with a tier rank above 0 (free). */
   public Optional<PlanInfo> entryPlan(String productKey) {
+    return Optional.ofNullable(entryPlans.get(productKey));
+  }
+
+  private Optional<PlanInfo> findEntryPlan(String productKey) {
     return plans.values().stream()
         .filter(p -> p.productKey().equals(productKey) && p.tierRank() > 0)
         .min(Comparator.comparingInt(PlanInfo::tierRank));

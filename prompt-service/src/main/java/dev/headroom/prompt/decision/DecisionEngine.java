@@ -9,8 +9,8 @@ import dev.headroom.prompt.context.OpenOpportunities;
 import dev.headroom.prompt.experiment.Assignment;
 import dev.headroom.prompt.experiment.Experiment;
 import dev.headroom.prompt.experiment.Variant;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
@@ -30,6 +30,8 @@ public final class DecisionEngine {
   private final OpenOpportunities opportunities;
   private final ExposureSink exposures;
   private final AtomicLong refused = new AtomicLong();
+
+  private static final byte[] HEX_DIGITS = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
 
   public DecisionEngine(
       ContextStore context,
@@ -90,7 +92,7 @@ public final class DecisionEngine {
     return ledger.withHistory(
         request.accountId(),
         request.userId(),
-        history -> decideForUser(decisionId, candidates, account, request, history));
+        history -> decideForUser(decisionId, candidates, account, catalog, request, history));
   }
 
   /** The steps that read and write the user's ledger; runs under its lock. */
@@ -98,31 +100,33 @@ public final class DecisionEngine {
       String decisionId,
       List<Candidate> candidates,
       AccountContext account,
+      CatalogView catalog,
       PromptRequest request,
       UserLedger.History history) {
     if (history.globallyCapped(request.at())) {
       return new Decision.NoPrompt(decisionId, NoPromptReason.FREQUENCY_CAPPED);
     }
-    Optional<Candidate> uncapped =
-        candidates.stream()
-            .filter(
-                c ->
-                    !history.campaignCapped(
-                        c.campaign().campaignId(), c.campaign().cap(), request.at()))
-            .findFirst();
-    if (uncapped.isEmpty()) {
+    Candidate uncapped = null;
+    for (Candidate c : candidates) {
+      if (!history.campaignCapped(c.campaign().campaignId(), c.campaign().cap(), request.at())) {
+        uncapped = c;
+        break;
+      }
+    }
+    if (uncapped == null) {
       return new Decision.NoPrompt(decisionId, NoPromptReason.FREQUENCY_CAPPED);
     }
     if (history.coolingDown(request.at())) {
       return new Decision.NoPrompt(decisionId, NoPromptReason.COOLDOWN);
     }
-    return serve(decisionId, uncapped.get(), account, request, history);
+    return serve(decisionId, uncapped, account, catalog, request, history);
   }
 
   private Decision serve(
       String decisionId,
       Candidate winner,
       AccountContext account,
+      CatalogView catalog,
       PromptRequest request,
       UserLedger.History history) {
     Campaign campaign = winner.campaign();
@@ -160,7 +164,7 @@ public final class DecisionEngine {
         holdout
             ? null
             : Renderer.render(
-                campaign, variant, experimentId, winner.offer(), account.usage(), request);
+                campaign, variant, experimentId, winner.offer(), account.usage(), request, catalog);
     if (!exposures.offer(exposure)) {
       refused.incrementAndGet();
       return new Decision.NoPrompt(decisionId, NoPromptReason.OVERLOADED);
@@ -176,11 +180,22 @@ public final class DecisionEngine {
     return e.status() == Experiment.Status.STOPPED && e.serveVariantKey().isEmpty();
   }
 
+  /** "d-" and 128 random bits in 32 lower-case hex digits, written into one buffer. */
   private static String newDecisionId() {
     ThreadLocalRandom r = ThreadLocalRandom.current();
-    return "d-"
-        + HexFormat.of().toHexDigits(r.nextLong())
-        + HexFormat.of().toHexDigits(r.nextLong());
+    byte[] id = new byte[2 + 32];
+    id[0] = 'd';
+    id[1] = '-';
+    hex(r.nextLong(), id, 2);
+    hex(r.nextLong(), id, 18);
+    return new String(id, StandardCharsets.US_ASCII);
+  }
+
+  private static void hex(long bits, byte[] into, int at) {
+    for (int i = 15; i >= 0; i--) {
+      into[at + i] = HEX_DIGITS[(int) bits & 0xf];
+      bits >>>= 4;
+    }
   }
 
   private record Candidate(

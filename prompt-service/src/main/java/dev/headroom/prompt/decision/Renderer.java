@@ -5,6 +5,7 @@ import dev.headroom.prompt.campaign.Copy;
 import dev.headroom.prompt.campaign.Locales;
 import dev.headroom.prompt.campaign.Templates;
 import dev.headroom.prompt.context.AccountUsage;
+import dev.headroom.prompt.context.CatalogView;
 import dev.headroom.prompt.context.FeatureInfo;
 import dev.headroom.prompt.context.PlanInfo;
 import dev.headroom.prompt.experiment.Variant;
@@ -13,9 +14,8 @@ import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.TreeSet;
+import java.util.function.Function;
 
 /** Turns the winning campaign, its variant and the resolved offer into the prompt to show. */
 public final class Renderer {
@@ -31,7 +31,8 @@ public final class Renderer {
       Optional<String> experimentId,
       ResolvedOffer offer,
       AccountUsage usage,
-      PromptRequest request) {
+      PromptRequest request,
+      CatalogView catalog) {
     String requested = request.locale().orElse(usage.locale());
     String locale = campaign.defaultLocale();
     Copy copy = campaign.copy().get(campaign.defaultLocale());
@@ -46,19 +47,14 @@ public final class Renderer {
         break;
       }
     }
-    Map<String, String> values = copyValues(usage, offer);
+    Function<String, String> copyValue = variable -> copyValue(variable, usage, offer);
     boolean buyer = request.role().buyer();
     String variantKey = variant.map(Variant::variantKey).orElse("");
     String ctaUrl =
         buyer
             ? Templates.renderUrl(
                 campaign.offer().ctaUrlTemplate(),
-                Map.of(
-                    "account_id", usage.accountId(),
-                    "plan_key", offer.target().planKey(),
-                    "seats", Integer.toString(offer.prefilledSeats()),
-                    "campaign_id", campaign.campaignId(),
-                    "variant_key", variantKey))
+                variable -> urlValue(variable, usage, offer, campaign, variantKey))
             : "";
     int seats = usage.billableSeats();
     return new RenderedPrompt(
@@ -68,12 +64,12 @@ public final class Renderer {
         campaign.trigger().type(),
         buyer,
         locale,
-        Templates.renderCopy(copy.title(), values),
-        Templates.renderCopy(buyer ? copy.body() : copy.memberBody(), values),
-        Templates.renderCopy(buyer ? copy.ctaLabel() : copy.memberCtaLabel(), values),
+        Templates.renderCopy(copy.title(), copyValue),
+        Templates.renderCopy(buyer ? copy.body() : copy.memberBody(), copyValue),
+        Templates.renderCopy(buyer ? copy.ctaLabel() : copy.memberCtaLabel(), copyValue),
         ctaUrl,
-        offer.current().map(p -> summary(p, seats)),
-        summary(offer.target(), seats),
+        offer.current().map(p -> summary(p, seats, catalog)),
+        summary(offer.target(), seats, catalog),
         highlighted(usage, offer),
         offer.prefilledSeats(),
         variant
@@ -83,21 +79,43 @@ public final class Renderer {
         variant.map(Variant::timing).orElse(PromptTiming.AT_FEATURE_USE));
   }
 
-  static Map<String, String> copyValues(AccountUsage usage, ResolvedOffer offer) {
-    String utilization =
-        usage.seatsPurchased() == 0
-            ? "0"
-            : BigDecimal.valueOf(100L * usage.seatsUsed())
-                .divide(BigDecimal.valueOf(usage.seatsPurchased()), 0, RoundingMode.HALF_UP)
-                .toPlainString();
-    return Map.of(
-        "seats_used", Integer.toString(usage.seatsUsed()),
-        "seats_purchased", Integer.toString(usage.seatsPurchased()),
-        "utilization_pct", utilization,
-        "feature_name", offer.feature().map(FeatureInfo::displayName).orElse(""),
-        "target_plan", offer.target().displayName(),
-        "users_added_quarter", Integer.toString(usage.usersAddedQuarter()),
-        "recommended_seats", Integer.toString(usage.recommendedSeats()));
+  /**
+   * A copy variable's value ({@link Templates#COPY_VARIABLES}), computed only when the copy names
+   * it; null for any other name.
+   */
+  private static String copyValue(String variable, AccountUsage usage, ResolvedOffer offer) {
+    return switch (variable) {
+      case "seats_used" -> Integer.toString(usage.seatsUsed());
+      case "seats_purchased" -> Integer.toString(usage.seatsPurchased());
+      case "utilization_pct" ->
+          usage.seatsPurchased() == 0
+              ? "0"
+              : BigDecimal.valueOf(100L * usage.seatsUsed())
+                  .divide(BigDecimal.valueOf(usage.seatsPurchased()), 0, RoundingMode.HALF_UP)
+                  .toPlainString();
+      case "feature_name" -> offer.feature().map(FeatureInfo::displayName).orElse("");
+      case "target_plan" -> offer.target().displayName();
+      case "users_added_quarter" -> Integer.toString(usage.usersAddedQuarter());
+      case "recommended_seats" -> Integer.toString(usage.recommendedSeats());
+      default -> null;
+    };
+  }
+
+  /** A CTA URL variable's value ({@link Templates#URL_VARIABLES}); null for any other name. */
+  private static String urlValue(
+      String variable,
+      AccountUsage usage,
+      ResolvedOffer offer,
+      Campaign campaign,
+      String variantKey) {
+    return switch (variable) {
+      case "account_id" -> usage.accountId();
+      case "plan_key" -> offer.target().planKey();
+      case "seats" -> Integer.toString(offer.prefilledSeats());
+      case "campaign_id" -> campaign.campaignId();
+      case "variant_key" -> variantKey;
+      default -> null;
+    };
   }
 
   /**
@@ -105,18 +123,31 @@ public final class Renderer {
    * current plan, sorted.
    */
   private static List<String> highlighted(AccountUsage usage, ResolvedOffer offer) {
-    TreeSet<String> out = new TreeSet<>(usage.attemptedFeatureKeys());
-    offer.feature().ifPresent(f -> out.add(f.featureKey()));
-    out.removeIf(
-        f -> !offer.target().entitles(f) || offer.current().map(c -> c.entitles(f)).orElse(false));
-    return new ArrayList<>(out);
+    List<String> out = new ArrayList<>(usage.attemptedFeatureKeys().size() + 1);
+    for (String f : usage.attemptedFeatureKeys()) {
+      if (unlocks(offer, f)) {
+        out.add(f);
+      }
+    }
+    offer
+        .feature()
+        .map(FeatureInfo::featureKey)
+        .filter(f -> unlocks(offer, f) && !usage.attemptedFeatureKeys().contains(f))
+        .ifPresent(out::add);
+    out.sort(null);
+    return out;
   }
 
-  private static PlanSummary summary(PlanInfo plan, int seats) {
+  private static boolean unlocks(ResolvedOffer offer, String featureKey) {
+    return offer.target().entitles(featureKey)
+        && !offer.current().map(c -> c.entitles(featureKey)).orElse(false);
+  }
+
+  private static PlanSummary summary(PlanInfo plan, int seats, CatalogView catalog) {
     return new PlanSummary(
         plan.planKey(),
         plan.displayName(),
         plan.monthlyPrice(seats),
-        plan.entitledFeatureKeys().stream().sorted().toList());
+        catalog.sortedFeatureKeys(plan));
   }
 }

@@ -13,25 +13,34 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import java.util.random.RandomGenerator;
 import org.jdbi.v3.core.Jdbi;
 
 /**
- * Writes exposures behind the decisions: a bounded queue drained in batches by one thread, at least
- * every flush interval. A full queue refuses the exposure (the decision then serves no prompt), so
- * an experiment never silently loses one. A failed write is retried with backoff while new
- * exposures wait in the queue; {@link #close()} stops taking new ones and writes everything queued.
- * A crash loses at most what was queued: about one flush interval of exposures.
+ * Writes exposures behind the decisions: a bounded queue drained in batches by one thread. A batch
+ * is committed at most {@code maxBatchDelay} after its first exposure was queued (sooner when the
+ * writer falls behind): under load that makes a few large commits instead of one per handful of
+ * decisions, whose per-commit cost (a handle, a statement, a durable commit) would otherwise
+ * compete with the decisions for the cores. A full queue refuses the exposure (the decision then
+ * serves no prompt), so an experiment never silently loses one. A failed write is retried with
+ * backoff while new exposures wait in the queue; {@link #close()} stops taking new ones and writes
+ * everything queued. A crash loses what was queued and not committed: about the batch delay plus
+ * one commit, more only while the database is slow or failing.
  */
 public final class ExposureWriter implements ExposureSink, AutoCloseable {
   private static final Logger LOG = Logger.getLogger(ExposureWriter.class.getName());
 
   private record Queued(Exposure exposure, long queuedAtNanos) {}
 
-  /** Queue bound, batch size and how long an idle writer waits before it looks again. */
-  public record Settings(int queueCapacity, int batchSize, Duration flushInterval) {}
+  /**
+   * Queue bound, batch size, how long an idle writer waits before it looks again, and how long a
+   * batch may wait for more exposures after its first (zero: commit as soon as one is queued).
+   */
+  public record Settings(
+      int queueCapacity, int batchSize, Duration flushInterval, Duration maxBatchDelay) {}
 
   private final Jdbi jdbi;
   private final Settings settings;
@@ -94,6 +103,12 @@ public final class ExposureWriter implements ExposureSink, AutoCloseable {
             continue;
           }
           batch.add(first);
+          long wait =
+              first.queuedAtNanos() + settings.maxBatchDelay().toNanos() - System.nanoTime();
+          if (wait > 0 && running) {
+            // close() unparks: a shutdown writes at once.
+            LockSupport.parkNanos(this, wait);
+          }
         }
         queue.drainTo(batch, settings.batchSize() - batch.size());
         writeWithRetry(batch);
@@ -171,6 +186,7 @@ public final class ExposureWriter implements ExposureSink, AutoCloseable {
       accepting = false;
     }
     running = false;
+    LockSupport.unpark(thread);
     try {
       thread.join(Duration.ofSeconds(30));
     } catch (InterruptedException e) {

@@ -61,7 +61,7 @@ public final class CampaignProtos {
     Validation v = Validation.of();
     String prefix = "campaign";
     if (idRequired || !p.getCampaignId().isEmpty()) {
-      Ids.required(v, prefix + ".campaign_id", p.getCampaignId());
+      v.identifier(prefix + ".campaign_id", p.getCampaignId());
     }
     v.requiredText(prefix + ".name", p.getName(), MAX_NAME);
     v.check(
@@ -104,10 +104,10 @@ public final class CampaignProtos {
       return;
     }
     for (int i = 0; i < t.getFeatureKeysCount(); i++) {
-      Ids.required(v, field + ".feature_keys[" + i + "]", t.getFeatureKeys(i));
+      v.identifier(field + ".feature_keys[" + i + "]", t.getFeatureKeys(i));
     }
-    Ids.optional(v, field + ".meter_key", t.getMeterKey());
-    Ids.optional(v, field + ".product_key", t.getProductKey());
+    v.optionalIdentifier(field + ".meter_key", t.getMeterKey());
+    v.optionalIdentifier(field + ".product_key", t.getProductKey());
     if (type.get() == TriggerType.SEAT_LIMIT || type.get() == TriggerType.USAGE_LIMIT) {
       if (t.getThreshold().isBlank()) {
         v.fail(
@@ -175,7 +175,7 @@ public final class CampaignProtos {
 
   private static void validateOffer(
       Validation v, dev.headroom.api.prompt.v1.Offer o, String field) {
-    Ids.optional(v, field + ".target_plan_key", o.getTargetPlanKey());
+    v.optionalIdentifier(field + ".target_plan_key", o.getTargetPlanKey());
     v.check(
         o.getDiscountPercent() >= 0 && o.getDiscountPercent() <= 100,
         field + ".discount_percent",

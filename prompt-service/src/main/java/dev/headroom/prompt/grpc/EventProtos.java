@@ -15,7 +15,7 @@ final class EventProtos {
   /** The first bad field of one event, in the order the contract lists them. */
   static Optional<ItemError> validate(dev.headroom.api.prompt.v1.PromptEvent e) {
     Validation v = Validation.of();
-    Ids.required(v, "event_id", e.getEventId());
+    v.identifier("event_id", e.getEventId());
     if (v.isValid()) {
       v.requiredEnum("kind", e.getKind());
     }
@@ -23,13 +23,13 @@ final class EventProtos {
       v.requiredTimestamp("occurred_at", e.hasOccurredAt() ? e.getOccurredAt() : null);
     }
     if (v.isValid()) {
-      Ids.optional(v, "decision_id", e.getDecisionId());
+      v.optionalIdentifier("decision_id", e.getDecisionId());
     }
     if (v.isValid()) {
-      Ids.optional(v, "account_id", e.getAccountId());
+      v.optionalIdentifier("account_id", e.getAccountId());
     }
     if (v.isValid()) {
-      Ids.optional(v, "user_id", e.getUserId());
+      v.optionalIdentifier("user_id", e.getUserId());
     }
     if (v.isValid()) {
       v.check(

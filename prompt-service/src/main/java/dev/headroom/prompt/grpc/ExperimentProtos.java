@@ -52,10 +52,10 @@ public final class ExperimentProtos {
     Validation v = Validation.of();
     String f = "experiment";
     if (idRequired || !p.getExperimentId().isEmpty()) {
-      Ids.required(v, f + ".experiment_id", p.getExperimentId());
+      v.identifier(f + ".experiment_id", p.getExperimentId());
     }
     if (!idRequired) {
-      Ids.required(v, f + ".campaign_id", p.getCampaignId());
+      v.identifier(f + ".campaign_id", p.getCampaignId());
     }
     v.requiredText(f + ".name", p.getName(), CampaignProtos.MAX_NAME);
     v.optionalEnum(f + ".unit", p.getUnit());
@@ -69,7 +69,7 @@ public final class ExperimentProtos {
     for (int i = 0; i < p.getVariantsCount(); i++) {
       var variant = p.getVariants(i);
       String vf = f + ".variants[" + i + "]";
-      Ids.required(v, vf + ".variant_key", variant.getVariantKey());
+      v.identifier(vf + ".variant_key", variant.getVariantKey());
       v.check(keys.add(variant.getVariantKey()), vf + ".variant_key", "duplicate variant key");
       v.check(
           !variant.getVariantKey().equals(ExperimentReports.HOLDOUT_ARM_KEY),

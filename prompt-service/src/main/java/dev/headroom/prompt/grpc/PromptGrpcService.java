@@ -65,12 +65,14 @@ import dev.headroom.prompt.events.PromptEvents;
 import dev.headroom.prompt.events.PromptFunnel;
 import dev.headroom.prompt.experiment.Experiment;
 import dev.headroom.prompt.experiment.Experiments;
+import dev.headroom.prompt.experiment.Variant;
 import dev.headroom.prompt.mapping.FunnelProtos;
 import dev.headroom.prompt.mapping.ResultsProtos;
 import dev.headroom.prompt.results.ExperimentReports;
 import io.grpc.stub.StreamObserver;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Optional;
 
@@ -83,6 +85,20 @@ public final class PromptGrpcService extends PromptServiceGrpc.PromptServiceImpl
 
   /** A BCP 47 tag is far shorter; this bounds what the locale fallback has to look at. */
   private static final int MAX_LOCALE_CHARS = 64;
+
+  // GetPrompt's answer enums, mapped by name once instead of a name lookup on every call.
+  private static final EnumMap<dev.headroom.prompt.decision.NoPromptReason, NoPromptReason>
+      NO_PROMPT_REASONS =
+          byName(
+              dev.headroom.prompt.decision.NoPromptReason.class,
+              NoPromptReason.class,
+              "NO_PROMPT_REASON_");
+  private static final EnumMap<dev.headroom.prompt.campaign.TriggerType, TriggerType>
+      TRIGGER_TYPES =
+          byName(
+              dev.headroom.prompt.campaign.TriggerType.class, TriggerType.class, "TRIGGER_TYPE_");
+  private static final EnumMap<Variant.PromptTiming, PromptTiming> TIMINGS =
+      byName(Variant.PromptTiming.class, PromptTiming.class, "PROMPT_TIMING_");
 
   private final DecisionEngine decisions;
   private final PromptEvents events;
@@ -121,9 +137,9 @@ public final class PromptGrpcService extends PromptServiceGrpc.PromptServiceImpl
   @Override
   public void getPrompt(GetPromptRequest r, StreamObserver<GetPromptResponse> obs) {
     Validation v = Validation.of();
-    Ids.required(v, "account_id", r.getAccountId());
-    Ids.required(v, "user_id", r.getUserId());
-    Ids.optional(v, "feature_key", r.getFeatureKey());
+    v.identifier("account_id", r.getAccountId());
+    v.identifier("user_id", r.getUserId());
+    v.optionalIdentifier("feature_key", r.getFeatureKey());
     var surface = CampaignProtos.surface(r.getSurface());
     v.check(surface.isPresent(), "surface", "required: FEATURE_USE, HOME or BILLING");
     v.text("locale", r.getLocale(), MAX_LOCALE_CHARS);
@@ -144,11 +160,20 @@ public final class PromptGrpcService extends PromptServiceGrpc.PromptServiceImpl
     GetPromptResponse.Builder out = GetPromptResponse.newBuilder().setDecisionId(d.decisionId());
     switch (d) {
       case Decision.Shown s -> out.setPrompt(prompt(s.decisionId(), s.prompt()));
-      case Decision.NoPrompt n ->
-          out.setNoPromptReason(NoPromptReason.valueOf("NO_PROMPT_REASON_" + n.reason().name()));
+      case Decision.NoPrompt n -> out.setNoPromptReason(NO_PROMPT_REASONS.get(n.reason()));
     }
     obs.onNext(out.build());
     obs.onCompleted();
+  }
+
+  /** Each domain constant's proto constant of the same name after {@code prefix}. */
+  private static <D extends Enum<D>, P extends Enum<P>> EnumMap<D, P> byName(
+      Class<D> domain, Class<P> proto, String prefix) {
+    EnumMap<D, P> out = new EnumMap<>(domain);
+    for (D d : domain.getEnumConstants()) {
+      out.put(d, Enum.valueOf(proto, prefix + d.name()));
+    }
+    return out;
   }
 
   private static dev.headroom.prompt.decision.UserRole role(UserRole r) {
@@ -167,7 +192,7 @@ public final class PromptGrpcService extends PromptServiceGrpc.PromptServiceImpl
             .setCampaignId(p.campaignId())
             .setExperimentId(p.experimentId().orElse(""))
             .setVariantKey(p.variantKey())
-            .setTrigger(TriggerType.valueOf("TRIGGER_TYPE_" + p.trigger().name()))
+            .setTrigger(TRIGGER_TYPES.get(p.trigger()))
             .setAudience(p.buyer() ? Audience.AUDIENCE_BUYER : Audience.AUDIENCE_MEMBER)
             .setLocale(p.locale())
             .setTitle(p.title())
@@ -179,7 +204,7 @@ public final class PromptGrpcService extends PromptServiceGrpc.PromptServiceImpl
             .setPrefilledSeats(p.prefilledSeats())
             .setDiscountPercent(p.discountPercent())
             .setAnnualBilling(p.annualBilling())
-            .setTiming(PromptTiming.valueOf("PROMPT_TIMING_" + p.timing().name()));
+            .setTiming(TIMINGS.get(p.timing()));
     p.currentPlan().ifPresent(c -> b.setCurrentPlan(plan(c)));
     return b.build();
   }
@@ -444,13 +469,13 @@ public final class PromptGrpcService extends PromptServiceGrpc.PromptServiceImpl
 
   private static void id(String id, String field) {
     Validation v = Validation.of();
-    Ids.required(v, field, id);
+    v.identifier(field, id);
     v.throwIfInvalid();
   }
 
   private static void optionalId(String id, String field) {
     Validation v = Validation.of();
-    Ids.optional(v, field, id);
+    v.optionalIdentifier(field, id);
     v.throwIfInvalid();
   }
 

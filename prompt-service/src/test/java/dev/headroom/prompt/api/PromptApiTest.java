@@ -243,8 +243,6 @@ class PromptApiTest {
         Map.of(
             ok.toBuilder().setUserId("u\u0000").build(),
             "user_id",
-            ok.toBuilder().setAccountId(" a").build(),
-            "account_id",
             ok.toBuilder().setAccountId("a".repeat(129)).build(),
             "account_id",
             ok.toBuilder().setFeatureKey("f\n").build(),
@@ -262,6 +260,11 @@ class PromptApiTest {
                 List.copyOf(
                     violations(fails(Status.Code.INVALID_ARGUMENT, () -> stub.getPrompt(request)))
                         .keySet())));
+    // Surrounding spaces are allowed by the kit's identifier rule, as in every service: such an id
+    // is just not a known account.
+    assertEquals(
+        NoPromptReason.NO_PROMPT_REASON_UNKNOWN_ACCOUNT,
+        stub.getPrompt(ok.toBuilder().setAccountId(" a").build()).getNoPromptReason());
 
     List<PromptEventResult> results =
         report(

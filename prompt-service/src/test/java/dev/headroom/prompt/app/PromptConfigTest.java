@@ -32,7 +32,8 @@ class PromptConfigTest {
           "experiments.attribution-window",
           "exposures.queue-capacity",
           "exposures.batch-size",
-          "exposures.flush-interval");
+          "exposures.flush-interval",
+          "exposures.max-batch-delay");
 
   private static final Map<String, String> REQUIRED_ENV =
       Map.of(

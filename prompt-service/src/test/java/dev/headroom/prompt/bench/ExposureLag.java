@@ -35,7 +35,8 @@ public final class ExposureLag {
       ExposureWriter writer =
           new ExposureWriter(
               db.jdbi(),
-              new ExposureWriter.Settings(50_000, 1000, Duration.ofMillis(200)),
+              new ExposureWriter.Settings(
+                  50_000, 1000, Duration.ofMillis(200), Duration.ofMillis(20)),
               registry);
       writer.start();
       long intervalNanos = TimeUnit.SECONDS.toNanos(1) / rate;

@@ -105,7 +105,12 @@ public final class PromptBenchmark {
       long heapBefore = ContextMemory.usedAfterGc(memory);
       long started = System.nanoTime();
       PromptApp app =
-          PromptApp.start(config(tdb, upstreams, o.accounts()), Clock.systemUTC(), null, false);
+          PromptApp.start(
+              config(tdb, upstreams, o.accounts()),
+              Clock.systemUTC(),
+              null,
+              false,
+              List.of(BenchEcho.service()));
       ManagedChannel admin =
           NettyChannelBuilder.forAddress("127.0.0.1", app.host().grpcPort()).usePlaintext().build();
       try {

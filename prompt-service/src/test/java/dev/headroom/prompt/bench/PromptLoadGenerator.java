@@ -1,11 +1,11 @@
 package dev.headroom.prompt.bench;
 
 import dev.headroom.api.prompt.v1.PromptServiceGrpc;
+import io.grpc.CallOptions;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
-import io.grpc.health.v1.HealthCheckRequest;
-import io.grpc.health.v1.HealthGrpc;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.stub.ClientCalls;
 import io.grpc.stub.StreamObserver;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -29,12 +29,13 @@ import org.HdrHistogram.Recorder;
 /**
  * The load generator of {@link PromptBenchmark}, in a JVM of its own so that its threads and
  * garbage do not share a heap and a JIT with the server: grpc-java async stubs over TCP 127.0.0.1,
- * HdrHistogram latencies. Each mode measures GetPrompt and, as the baseline, the gRPC health {@code
- * Check} on the same server (the same transport, executor, error mapping and metrics, and a
- * decision of nothing): a closed loop with a fixed number of outstanding calls for the maximum
- * throughput, then an open loop at a fixed rate, its latency measured from each call's intended
- * send time (corrected for coordinated omission: a stalled server is charged for the calls that
- * should have been sent meanwhile).
+ * HdrHistogram latencies. Each mode measures GetPrompt and, as the baseline, {@link BenchEcho} on
+ * the same server: a unary RPC that takes GetPrompt's request through exactly GetPrompt's server
+ * path (transport, decoding, error mapping, admission, worker pool, metrics) and answers it with
+ * the request itself, deciding nothing. A closed loop with a fixed number of outstanding calls for
+ * the maximum throughput, then an open loop at a fixed rate, its latency measured from each call's
+ * intended send time (corrected for coordinated omission: a stalled server is charged for the calls
+ * that should have been sent meanwhile).
  */
 public final class PromptLoadGenerator {
   /** Connections to the server: each is served by one event loop thread on either side. */
@@ -49,6 +50,8 @@ public final class PromptLoadGenerator {
   private static final long TARGET_P99_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
   private static final double TARGET_THROUGHPUT_RATIO = 0.7;
   private static final int TARGET_RATE = 5000;
+
+  private static final String ECHO_NAME = "echo (BenchEcho)";
 
   private final List<ManagedChannel> channels = new ArrayList<>();
   private final AtomicInteger nextChannel = new AtomicInteger();
@@ -121,14 +124,17 @@ public final class PromptLoadGenerator {
       new Rpc() {
         @Override
         public String name() {
-          return "echo (health Check)";
+          return ECHO_NAME;
         }
 
         @Override
         public void call(SplittableRandom random, boolean counted, Outcome outcome) {
-          HealthGrpc.newStub(channel())
-              .withDeadlineAfter(10, TimeUnit.SECONDS)
-              .check(HealthCheckRequest.getDefaultInstance(), new Observer<>(outcome, r -> {}));
+          ClientCalls.asyncUnaryCall(
+              channel()
+                  .newCall(
+                      BenchEcho.ECHO, CallOptions.DEFAULT.withDeadlineAfter(10, TimeUnit.SECONDS)),
+              PromptWorkload.request(random, accounts),
+              new Observer<>(outcome, r -> {}));
         }
       };
 
@@ -446,7 +452,7 @@ public final class PromptLoadGenerator {
       Result[] closed,
       Map<String, Long> openAnswers,
       Map<String, Long> closedAnswers) {
-    String[] names = {"echo (health Check)", "GetPrompt"};
+    String[] names = {ECHO_NAME, "GetPrompt"};
     System.out.printf(
         "%nopen loop: %,d calls/s intended, %.0f s per RPC; latency from the intended send time"
             + " (ms)%n",

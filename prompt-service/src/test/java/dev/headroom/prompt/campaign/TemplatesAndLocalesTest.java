@@ -19,7 +19,7 @@ class TemplatesAndLocalesTest {
         "19 of 20 seats, 95%",
         Templates.renderCopy(
             "{seats_used} of {seats_purchased} seats, {utilization_pct}%",
-            Map.of("seats_used", "19", "seats_purchased", "20", "utilization_pct", "95")));
+            Map.of("seats_used", "19", "seats_purchased", "20", "utilization_pct", "95")::get));
   }
 
   @Test
@@ -27,11 +27,12 @@ class TemplatesAndLocalesTest {
     Map<String, String> values = Map.of("account_id", "a b&c/d?e=f+g", "plan_key", "pro");
     assertEquals(
         "https://x.example/p/pro?a=a%20b%26c%2Fd%3Fe%3Df%2Bg",
-        Templates.renderUrl("https://x.example/p/{plan_key}?a={account_id}", values));
-    assertEquals("Hi a b&c/d?e=f+g", Templates.renderCopy("Hi {account_id}", values));
+        Templates.renderUrl("https://x.example/p/{plan_key}?a={account_id}", values::get));
+    assertEquals("Hi a b&c/d?e=f+g", Templates.renderCopy("Hi {account_id}", values::get));
     assertEquals(
         "https://x.example/?v=%C3%BCber%20%24",
-        Templates.renderUrl("https://x.example/?v={variant_key}", Map.of("variant_key", "über $")));
+        Templates.renderUrl(
+            "https://x.example/?v={variant_key}", Map.of("variant_key", "über $")::get));
   }
 
   @Test

@@ -21,6 +21,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The write-behind exposure log: bounded, batched, flushed on close, retried through outages. */
 class ExposureWriterTest {
@@ -65,12 +67,15 @@ class ExposureWriterTest {
         .withHandle(h -> h.createQuery("SELECT count(*) FROM exposure").mapTo(Long.class).one());
   }
 
-  @Test
-  void closeWritesEverythingQueuedAndThenRefusesMore() {
+  /** With no batch delay, and with one far longer than the test: close() never waits for it. */
+  @ParameterizedTest
+  @ValueSource(strings = {"PT0S", "PT1H"})
+  void closeWritesEverythingQueuedAndThenRefusesMore(String maxBatchDelay) {
     ExposureWriter writer =
         new ExposureWriter(
             db.jdbi(),
-            new ExposureWriter.Settings(10_000, 100, Duration.ofSeconds(5)),
+            new ExposureWriter.Settings(
+                10_000, 100, Duration.ofSeconds(5), Duration.parse(maxBatchDelay)),
             new SimpleMeterRegistry());
     writer.start();
     for (int i = 0; i < 2_500; i++) {
@@ -86,7 +91,7 @@ class ExposureWriterTest {
     ExposureWriter writer =
         new ExposureWriter(
             db.jdbi(),
-            new ExposureWriter.Settings(3, 100, Duration.ofMillis(50)),
+            new ExposureWriter.Settings(3, 100, Duration.ofMillis(50), Duration.ZERO),
             new SimpleMeterRegistry());
     // Not started: nothing drains the queue.
     assertTrue(writer.offer(exposure(1)));
@@ -104,7 +109,7 @@ class ExposureWriterTest {
     ExposureWriter writer =
         new ExposureWriter(
             db.jdbi(),
-            new ExposureWriter.Settings(1_000, 100, Duration.ofMillis(50)),
+            new ExposureWriter.Settings(1_000, 100, Duration.ofMillis(50), Duration.ZERO),
             new SimpleMeterRegistry());
     writer.start();
     PG.database().makeUnreachable();
@@ -125,7 +130,7 @@ class ExposureWriterTest {
     ExposureWriter writer =
         new ExposureWriter(
             db.jdbi(),
-            new ExposureWriter.Settings(1_000, 10, Duration.ofMillis(50)),
+            new ExposureWriter.Settings(1_000, 10, Duration.ofMillis(50), Duration.ZERO),
             new SimpleMeterRegistry());
     writer.start();
     for (int i = 0; i < 95; i++) {
@@ -142,7 +147,7 @@ class ExposureWriterTest {
     ExposureWriter writer =
         new ExposureWriter(
             db.jdbi(),
-            new ExposureWriter.Settings(1_000, 10, Duration.ofMillis(50)),
+            new ExposureWriter.Settings(1_000, 10, Duration.ofMillis(50), Duration.ZERO),
             new SimpleMeterRegistry());
     writer.start();
     Exposure holdout =
