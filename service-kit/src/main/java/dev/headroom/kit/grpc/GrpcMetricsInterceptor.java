@@ -9,9 +9,12 @@ import io.grpc.ServerInterceptor;
 import io.grpc.Status;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * Records every RPC as {@code grpc.server.calls} (a timer: count and latency histogram) tagged with
@@ -21,6 +24,14 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class GrpcMetricsInterceptor implements ServerInterceptor {
   private final MeterRegistry registry;
   private final AtomicInteger inFlight = new AtomicInteger();
+
+  /**
+   * Each method's timers indexed by the status code's wire value, registered on first use: building
+   * and looking up a tagged meter in the registry costs more than the recording itself, on every
+   * call of a hot RPC.
+   */
+  private final ConcurrentMap<String, AtomicReferenceArray<Timer>> timers =
+      new ConcurrentHashMap<>();
 
   public GrpcMetricsInterceptor(MeterRegistry registry) {
     this.registry = registry;
@@ -70,14 +81,27 @@ public final class GrpcMetricsInterceptor implements ServerInterceptor {
     void finish(Status.Code code) {
       if (done.compareAndSet(false, true)) {
         inFlight.decrementAndGet();
-        Timer.builder("grpc.server.calls")
-            .description("Server RPCs by method and final status code")
-            .tag("method", method)
-            .tag("code", code.name())
-            .publishPercentileHistogram()
-            .register(registry)
-            .record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+        timer(method, code).record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
       }
     }
+  }
+
+  private Timer timer(String method, Status.Code code) {
+    AtomicReferenceArray<Timer> byCode =
+        timers.computeIfAbsent(
+            method, m -> new AtomicReferenceArray<>(Status.Code.values().length));
+    Timer timer = byCode.get(code.value());
+    if (timer == null) {
+      // The registry returns the same meter for the same name and tags, so a race registers once.
+      timer =
+          Timer.builder("grpc.server.calls")
+              .description("Server RPCs by method and final status code")
+              .tag("method", method)
+              .tag("code", code.name())
+              .publishPercentileHistogram()
+              .register(registry);
+      byCode.set(code.value(), timer);
+    }
+    return timer;
   }
 }
