@@ -36,7 +36,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * real PostgreSQL on both sides: each batch is committed with its cursor in the consumer's own
  * schema, so "received" below holds exactly what was acknowledged.
  */
-class BatchingConsumerTest {
+class ResumingConsumerBatchesTest {
   @RegisterExtension static final PostgresExtension PG = new PostgresExtension();
 
   private static final String NAME = "downstream.widgets";
