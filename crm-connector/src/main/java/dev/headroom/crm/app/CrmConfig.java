@@ -2,7 +2,6 @@ package dev.headroom.crm.app;
 
 import dev.headroom.crm.admin.ConnectionAdmin;
 import dev.headroom.crm.client.HttpCaller;
-import dev.headroom.crm.consume.ScoreFollower;
 import dev.headroom.crm.domain.Provider;
 import dev.headroom.crm.sync.Connections;
 import dev.headroom.crm.sync.SyncEngine;
@@ -14,6 +13,7 @@ import dev.headroom.kit.http.HttpSettings;
 import dev.headroom.kit.outbox.Backoff;
 import dev.headroom.kit.outbox.OutboxPruner;
 import dev.headroom.kit.outbox.OutboxWatch;
+import dev.headroom.kit.outbox.ResumingConsumer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
@@ -33,7 +33,7 @@ public record CrmConfig(
     Connections.Settings connections,
     Duration connectTimeout,
     SyncEngine.Settings sync,
-    ScoreFollower.Settings follower,
+    ResumingConsumer.Settings follower,
     OutboxWatch.Settings watch,
     OutboxPruner.Settings pruner) {
 
@@ -107,10 +107,7 @@ public record CrmConfig(
             c.duration("sync.lease", Duration.ofMinutes(2)),
             c.duration("sync.retention", Duration.ofDays(14)),
             c.duration("sync.task-refire-window", Duration.ofDays(7))),
-        new ScoreFollower.Settings(
-            c.integer("follower.batch-size", 256, 1, 10_000),
-            c.duration("follower.idle", Duration.ofMillis(20)),
-            c.duration("follower.linger", Duration.ofMillis(200))),
+        ResumingConsumer.Settings.from(c, "follower"),
         new OutboxWatch.Settings(
             c.integer("outbox.watch-batch-size", 256, 1, 10_000),
             c.duration("outbox.watch-poll-interval", Duration.ofSeconds(2)),

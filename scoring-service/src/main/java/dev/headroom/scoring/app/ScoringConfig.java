@@ -7,7 +7,7 @@ import dev.headroom.kit.grpc.GrpcServerSettings;
 import dev.headroom.kit.http.HttpSettings;
 import dev.headroom.kit.outbox.OutboxPruner;
 import dev.headroom.kit.outbox.OutboxWatch;
-import dev.headroom.scoring.consume.SignalChangeConsumer;
+import dev.headroom.kit.outbox.ResumingConsumer;
 import dev.headroom.scoring.domain.measures.MeasuresRules;
 import dev.headroom.scoring.service.Measures;
 import dev.headroom.scoring.service.Rescorer;
@@ -30,7 +30,7 @@ public record ScoringConfig(
     Duration catalogRefreshInterval,
     Duration catalogDeadline,
     Measures.Settings measures,
-    SignalChangeConsumer.Settings consumer,
+    ResumingConsumer.Settings consumer,
     Rescorer.Settings rescore,
     OutboxWatch.Settings watch,
     OutboxPruner.Settings pruner) {
@@ -61,7 +61,7 @@ public record ScoringConfig(
                 positive(c, "measures.conversion-window"),
                 c.integer("measures.score-bucket-width", 1, 100),
                 c.string("scoring.core-product-key"))),
-        SignalChangeConsumer.Settings.from(c),
+        ResumingConsumer.Settings.from(c, "consumer"),
         new Rescorer.Settings(
             c.integer("rescore.batch-size", 1, 100_000),
             Math.min(
