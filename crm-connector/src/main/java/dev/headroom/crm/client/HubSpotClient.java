@@ -169,7 +169,7 @@ public final class HubSpotClient implements CrmClient {
               r.path("id").asText(),
               stage.equals("closedwon"),
               decimal(p.path("amount").asText("")),
-              date(p.path("closedate").asText(""))));
+              closeDate(p.path("closedate").asText(""))));
     }
     return closed;
   }
@@ -707,16 +707,15 @@ public final class HubSpotClient implements CrmClient {
     }
   }
 
-  /** HubSpot dates come as epoch milliseconds or ISO 8601; today when missing or unreadable. */
-  private static java.time.LocalDate date(String text) {
+  /** {@code closedate} is a datetime: epoch milliseconds or ISO 8601. */
+  private static ClosedOpportunity.Close closeDate(String text) {
     try {
-      java.time.Instant at =
+      return new ClosedOpportunity.At(
           text.matches("\\d+")
               ? java.time.Instant.ofEpochMilli(Long.parseLong(text))
-              : java.time.Instant.parse(text);
-      return at.atZone(java.time.ZoneOffset.UTC).toLocalDate();
+              : java.time.Instant.parse(text));
     } catch (RuntimeException e) {
-      return java.time.LocalDate.now(java.time.ZoneOffset.UTC);
+      return new ClosedOpportunity.Unknown();
     }
   }
 

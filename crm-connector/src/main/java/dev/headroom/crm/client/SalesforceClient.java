@@ -138,10 +138,19 @@ public final class SalesforceClient implements CrmClient {
                 r.path("Id").asText(),
                 r.path("IsWon").asBoolean(),
                 r.path("Amount").isNumber() ? r.path("Amount").decimalValue() : null,
-                java.time.LocalDate.parse(r.path("CloseDate").asText())));
+                closeDate(r.path("CloseDate").asText(""))));
       }
     }
     return closed;
+  }
+
+  /** {@code CloseDate} is a date without a time. */
+  private static ClosedOpportunity.Close closeDate(String text) {
+    try {
+      return new ClosedOpportunity.OnDate(java.time.LocalDate.parse(text));
+    } catch (java.time.format.DateTimeParseException e) {
+      return new ClosedOpportunity.Unknown();
+    }
   }
 
   /** Account.OwnerId by the match field, 100 accounts per SOQL query. */

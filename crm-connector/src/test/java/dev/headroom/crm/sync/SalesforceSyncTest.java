@@ -671,11 +671,20 @@ class SalesforceSyncTest {
   @Test
   @Order(13)
   void closedOpportunitiesBecomeOutcomesAndCloseOnTheStream() {
+    // Closed won today: CloseDate is today's date, and the outcome must not be dated at midnight,
+    // before a prompt the account saw earlier today.
+    java.time.Instant beforeTheClose = java.time.Instant.now();
     sf.edit(
         "Opportunity",
         "Headroom_Opportunity_Key__c",
         "acc-4:SEAT_ADD:1",
-        Map.of("StageName", "Closed Won", "Amount", new BigDecimal("1500.00")));
+        Map.of(
+            "StageName",
+            "Closed Won",
+            "Amount",
+            new BigDecimal("1500.00"),
+            "CloseDate",
+            java.time.LocalDate.ofInstant(beforeTheClose, java.time.ZoneOffset.UTC).toString()));
     sf.edit(
         "Opportunity",
         "Headroom_Opportunity_Key__c",
@@ -687,6 +696,12 @@ class SalesforceSyncTest {
     assertEquals(OutcomeResult.OUTCOME_RESULT_WON, won.getResult());
     assertEquals(ExpansionType.EXPANSION_TYPE_SEAT_ADD, won.getExpansionType());
     assertEquals(150_000, won.getArrDelta().getMinorUnits());
+    java.time.Instant datedAt =
+        java.time.Instant.ofEpochSecond(
+            won.getOccurredAt().getSeconds(), won.getOccurredAt().getNanos());
+    assertFalse(
+        datedAt.isBefore(beforeTheClose),
+        "a same-day close dated " + datedAt + ", before it was closed at " + beforeTheClose);
     assertEquals("USD", won.getArrDelta().getCurrencyCode());
     assertEquals(OutcomeSource.OUTCOME_SOURCE_CRM, won.getSource());
     assertEquals(
