@@ -39,6 +39,12 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class SalesforceStandin extends StandinServer {
   public static final int MAX_RECORDS = 200;
 
+  /** Salesforce refuses a request whose URI is longer (414 URI Too Long). */
+  static final int MAX_URI_BYTES = 16_384;
+
+  /** Records per page of a query's answer. */
+  static final int QUERY_PAGE = 2_000;
+
   /** The integration user: it owns what it creates unless a record names another owner. */
   public static final String INTEGRATION_USER = "005000000000001AAA";
 
@@ -58,6 +64,9 @@ public final class SalesforceStandin extends StandinServer {
   private final Map<String, Map<String, Map<String, Object>>> records = new HashMap<>();
   private final Set<String> liveTokens = new HashSet<>();
   private final Map<String, String> rejections = new HashMap<>();
+
+  /** The records still to be read of queries answered in pages, by locator. */
+  private final Map<String, ArrayNode> cursors = new HashMap<>();
 
   /**
    * Record ids by sObject, field and value as upserts and edits wrote them, so an upsert finds its
@@ -260,7 +269,10 @@ public final class SalesforceStandin extends StandinServer {
     return tokensIssued;
   }
 
-  /** Records whose external id is {@code externalId} fail with this error until cleared. */
+  /**
+   * Records whose external id is {@code externalId}, or created records carrying it in a field (a
+   * task's key), fail with this error until cleared.
+   */
   public synchronized void rejectRecord(String externalId, String message) {
     rejections.put(externalId, message);
   }
@@ -301,6 +313,7 @@ public final class SalesforceStandin extends StandinServer {
     r.post("/services/oauth2/token", this::token)
         .get("/services/data/{version}/sobjects/{sobject}/describe", this::describe)
         .get("/services/data/{version}/query", this::query)
+        .get("/services/data/{version}/query/{locator}", this::queryMore)
         .post("/services/data/{version}/composite/sobjects", this::create)
         .patch("/services/data/{version}/composite/sobjects/{sobject}/{field}", this::upsert);
   }
@@ -386,6 +399,12 @@ public final class SalesforceStandin extends StandinServer {
     if (!authorized(req, res, at) || answeredByFault(req, res, at)) {
       return;
     }
+    if (req.prologue().uriPath().rawPath().length() + req.prologue().query().rawValue().length()
+        > MAX_URI_BYTES) {
+      record(req, at, List.of(), 414);
+      sendJson(res, 414, Map.of("message", "URI Too Long"));
+      return;
+    }
     String soql = req.query().first("q").orElse("");
     java.util.regex.Matcher shape =
         java.util.regex.Pattern.compile("SELECT (.+?) FROM (\\w+) WHERE (.+)").matcher(soql);
@@ -437,11 +456,51 @@ public final class SalesforceStandin extends StandinServer {
                 }
               }
             });
-    ObjectNode body = JSON.createObjectNode().put("totalSize", out.size()).put("done", true);
-    body.set("records", out);
     limitHeader(res);
     record(req, at, List.of(), 200);
-    sendJson(res, 200, body);
+    sendJson(res, 200, page(req, out, out.size()));
+  }
+
+  /** The next page of a query's records, by the locator of its {@code nextRecordsUrl}. */
+  private synchronized void queryMore(ServerRequest req, ServerResponse res) {
+    Instant at = now();
+    if (!authorized(req, res, at) || answeredByFault(req, res, at)) {
+      return;
+    }
+    ArrayNode rest = cursors.remove(req.path().pathParameters().get("locator"));
+    if (rest == null) {
+      record(req, at, List.of(), 400);
+      error(res, 400, "INVALID_QUERY_LOCATOR", "invalid query locator");
+      return;
+    }
+    limitHeader(res);
+    record(req, at, List.of(), 200);
+    sendJson(res, 200, page(req, rest, rest.size()));
+  }
+
+  /**
+   * At most {@value #QUERY_PAGE} records, like Salesforce's default batch; the rest is kept behind
+   * a {@code nextRecordsUrl}.
+   */
+  private ObjectNode page(ServerRequest req, ArrayNode records, int totalSize) {
+    ObjectNode body = JSON.createObjectNode().put("totalSize", totalSize);
+    if (records.size() <= QUERY_PAGE) {
+      body.put("done", true).set("records", records);
+      return body;
+    }
+    ArrayNode first = JSON.createArrayNode();
+    ArrayNode rest = JSON.createArrayNode();
+    for (int i = 0; i < records.size(); i++) {
+      (i < QUERY_PAGE ? first : rest).add(records.get(i));
+    }
+    String locator = "01g" + ids.incrementAndGet() + "-" + QUERY_PAGE;
+    cursors.put(locator, rest);
+    body.put("done", false)
+        .put(
+            "nextRecordsUrl",
+            "/services/data/" + req.path().pathParameters().get("version") + "/query/" + locator);
+    body.set("records", first);
+    return body;
   }
 
   private static Map<String, Object> withComputed(
@@ -511,6 +570,12 @@ public final class SalesforceStandin extends StandinServer {
     ObjectNode result = JSON.createObjectNode();
     if (missingRequired(sobject, rec, result)) {
       return result;
+    }
+    for (JsonNode value : rec) {
+      String rejection = value.isTextual() ? rejections.get(value.asText()) : null;
+      if (rejection != null) {
+        return failed(result, "FIELD_CUSTOM_VALIDATION_EXCEPTION", rejection, "");
+      }
     }
     Map<String, Object> values = new LinkedHashMap<>();
     for (Map.Entry<String, JsonNode> e : rec.properties()) {
