@@ -141,22 +141,12 @@ public final class HubSpotClient implements CrmClient {
     if (inputs.isEmpty()) {
       return saved;
     }
-    HttpResponse<String> response =
-        send(postJson("/crm/v4/associations/deals/companies/batch/associate/default", body));
-    Optional<JsonNode> parsed = Json.parse(response.body());
-    int status = response.statusCode();
-    if ((status != 200 && status != 207) || parsed.isEmpty()) {
-      throw failure(response, parsed);
-    }
+    JsonNode answer =
+        batchAnswer("/crm/v4/associations/deals/companies/batch/associate/default", body);
     java.util.Set<String> linked = new java.util.HashSet<>();
-    parsed.get().path("results").forEach(r -> linked.add(r.path("from").path("id").asText()));
+    answer.path("results").forEach(r -> linked.add(r.path("from").path("id").asText()));
     String problem =
-        parsed
-            .get()
-            .path("errors")
-            .path(0)
-            .path("message")
-            .asText("HubSpot answered no association");
+        answer.path("errors").path(0).path("message").asText("HubSpot answered no association");
     List<RecordResult> results = new ArrayList<>();
     for (int i = 0; i < batch.size(); i++) {
       RecordResult r = saved.get(i);
@@ -166,7 +156,7 @@ public final class HubSpotClient implements CrmClient {
               ? r
               : RecordResult.failed(
                   r.accountId(),
-                  status,
+                  207,
                   "ASSOCIATION_FAILED",
                   "the deal was saved but not linked to company " + company + ": " + problem));
     }
@@ -233,14 +223,8 @@ public final class HubSpotClient implements CrmClient {
       pending.subList(0, chunk.size()).clear();
       ObjectNode body = Json.MAPPER.createObjectNode();
       body.putArray("inputs").addAll(chunk);
-      HttpResponse<String> response =
-          send(postJson("/crm/v4/associations/companies/contacts/batch/read", body));
-      Optional<JsonNode> parsed = Json.parse(response.body());
-      int status = response.statusCode();
-      if ((status != 200 && status != 207) || parsed.isEmpty()) {
-        throw failure(response, parsed);
-      }
-      for (JsonNode r : parsed.get().path("results")) {
+      for (JsonNode r :
+          batchAnswer("/crm/v4/associations/companies/contacts/batch/read", body).path("results")) {
         String company = r.path("from").path("id").asText();
         r.path("to")
             .forEach(
@@ -446,16 +430,22 @@ public final class HubSpotClient implements CrmClient {
       ArrayNode inputs = body.putArray("inputs");
       ids.subList(from, Math.min(ids.size(), from + MAX_INPUTS))
           .forEach(k -> inputs.addObject().put("id", k));
-      HttpResponse<String> response =
-          send(postJson("/crm/v3/objects/" + objectType + "/batch/read", body));
-      Optional<JsonNode> parsed = Json.parse(response.body());
-      int status = response.statusCode();
-      if ((status != 200 && status != 207) || parsed.isEmpty()) {
-        throw failure(response, parsed);
-      }
-      parsed.get().path("results").forEach(results::add);
+      batchAnswer("/crm/v3/objects/" + objectType + "/batch/read", body)
+          .path("results")
+          .forEach(results::add);
     }
     return results;
+  }
+
+  /** The answer to a batch request that HubSpot answers 200, or 207 with per-input errors. */
+  private JsonNode batchAnswer(String path, JsonNode body) throws CrmCallException {
+    HttpResponse<String> response = send(postJson(path, body));
+    Optional<JsonNode> parsed = Json.parse(response.body());
+    int status = response.statusCode();
+    if ((status != 200 && status != 207) || parsed.isEmpty()) {
+      throw failure(response, parsed);
+    }
+    return parsed.get();
   }
 
   /** Batch upsert by a unique property; results matched to inputs by objectWriteTraceId. */

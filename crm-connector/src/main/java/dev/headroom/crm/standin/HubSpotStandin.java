@@ -460,19 +460,12 @@ public final class HubSpotStandin extends StandinServer {
       error(res, 404, "OBJECT_NOT_FOUND", "Unable to infer object type from: " + objectType);
       return;
     }
-    Optional<JsonNode> parsed = jsonBody(req);
-    if (parsed.isEmpty() || !parsed.get().path("inputs").isArray()) {
-      record(req, at, List.of(), 400);
-      error(res, 400, "VALIDATION_ERROR", "Invalid input JSON: expected an object with inputs");
+    Optional<ArrayNode> batch = inputs(req, res, at);
+    if (batch.isEmpty()) {
       return;
     }
-    ArrayNode inputs = (ArrayNode) parsed.get().get("inputs");
+    ArrayNode inputs = batch.get();
     List<Set<String>> shapes = shapes(inputs);
-    if (inputs.size() > MAX_INPUTS) {
-      record(req, at, shapes, 400);
-      error(res, 400, "VALIDATION_ERROR", tooMany(inputs.size()));
-      return;
-    }
     for (JsonNode in : inputs) {
       if (!in.path("properties").isObject()) {
         record(req, at, shapes, 400);
@@ -537,6 +530,30 @@ public final class HubSpotStandin extends StandinServer {
         .add(in.path("objectWriteTraceId").asText());
   }
 
+  /**
+   * The {@code inputs} of a batch write, at most {@value #MAX_INPUTS}; otherwise answers 400
+   * VALIDATION_ERROR, the whole batch refused, and returns empty.
+   */
+  private Optional<ArrayNode> inputs(ServerRequest req, ServerResponse res, Instant at) {
+    Optional<JsonNode> parsed = jsonBody(req);
+    if (parsed.isEmpty() || !parsed.get().path("inputs").isArray()) {
+      record(req, at, List.of(), 400);
+      error(res, 400, "VALIDATION_ERROR", "Invalid input JSON: expected an object with inputs");
+      return Optional.empty();
+    }
+    ArrayNode inputs = (ArrayNode) parsed.get().get("inputs");
+    if (inputs.size() > MAX_INPUTS) {
+      record(req, at, shapes(inputs), 400);
+      error(
+          res,
+          400,
+          "VALIDATION_ERROR",
+          "Too many inputs: " + inputs.size() + ". The maximum is " + MAX_INPUTS + ".");
+      return Optional.empty();
+    }
+    return Optional.of(inputs);
+  }
+
   private static List<Set<String>> shapes(ArrayNode inputs) {
     List<Set<String>> shapes = new ArrayList<>();
     inputs.forEach(
@@ -546,10 +563,6 @@ public final class HubSpotStandin extends StandinServer {
           shapes.add(names);
         });
     return shapes;
-  }
-
-  private static String tooMany(int inputs) {
-    return "Too many inputs: " + inputs + ". The maximum is " + MAX_INPUTS + ".";
   }
 
   private Optional<String> createProblem(
@@ -791,19 +804,12 @@ public final class HubSpotStandin extends StandinServer {
       error(res, 404, "OBJECT_NOT_FOUND", "Unable to infer object type from: " + objectType);
       return;
     }
-    Optional<JsonNode> parsed = jsonBody(req);
-    if (parsed.isEmpty() || !parsed.get().path("inputs").isArray()) {
-      record(req, at, List.of(), 400);
-      error(res, 400, "VALIDATION_ERROR", "Invalid input JSON: expected an object with inputs");
+    Optional<ArrayNode> batch = inputs(req, res, at);
+    if (batch.isEmpty()) {
       return;
     }
-    ArrayNode inputs = (ArrayNode) parsed.get().get("inputs");
+    ArrayNode inputs = batch.get();
     List<Set<String>> shapes = shapes(inputs);
-    if (inputs.size() > MAX_INPUTS) {
-      record(req, at, shapes, 400);
-      error(res, 400, "VALIDATION_ERROR", tooMany(inputs.size()));
-      return;
-    }
     Optional<String> malformed = malformed(inputs, schema, uniqueProperties.get(objectType));
     if (malformed.isPresent()) {
       record(req, at, shapes, 400);

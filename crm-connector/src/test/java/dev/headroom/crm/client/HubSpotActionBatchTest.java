@@ -10,12 +10,8 @@ import dev.headroom.crm.domain.Provider;
 import dev.headroom.crm.standin.HubSpotStandin;
 import dev.headroom.crm.standin.RecordedRequest;
 import dev.headroom.crm.testing.Clients;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Clock;
-import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -31,7 +27,7 @@ import org.junit.jupiter.api.Test;
  * associations batch read, one list membership request, and no second task after a lost answer.
  */
 class HubSpotActionBatchTest {
-  static final String TOKEN = "pat-na1-batch-token-do-not-leak";
+  static final String TOKEN = HubSpotClientTest.TOKEN;
   static final String MATCH = "headroom_account_id";
 
   HubSpotStandin hs;
@@ -61,19 +57,7 @@ class HubSpotActionBatchTest {
   }
 
   List<TaskWrite> tasks(int n, boolean mayExist) {
-    List<TaskWrite> tasks = new ArrayList<>();
-    for (int i = 0; i < n; i++) {
-      tasks.add(
-          new TaskWrite(
-              "rule-usage-review:acc-" + i + ":1:CREATE_TASK",
-              "acc-" + i,
-              companyId(i % 100),
-              "Usage review call",
-              "Current state: readiness score 60",
-              LocalDate.parse("2026-12-04"),
-              mayExist));
-    }
-    return tasks;
+    return Clients.tasks(n, "rule-usage-review", i -> companyId(i % 100), mayExist);
   }
 
   List<RecordedRequest> creates() {
@@ -117,15 +101,8 @@ class HubSpotActionBatchTest {
           .append("{\"properties\":{\"hs_task_subject\":\"x\",\"hs_timestamp\":\"1\"}}");
     }
     HttpResponse<String> tooMany =
-        HttpClient.newHttpClient()
-            .send(
-                HttpRequest.newBuilder(
-                        URI.create(hs.baseUrl() + "/crm/v3/objects/tasks/batch/create"))
-                    .header("Authorization", "Bearer " + TOKEN)
-                    .header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString("{\"inputs\":[" + inputs + "]}"))
-                    .build(),
-                HttpResponse.BodyHandlers.ofString());
+        HubSpotClientTest.post(
+            hs, "/crm/v3/objects/tasks/batch/create", "{\"inputs\":[" + inputs + "]}");
     assertEquals(400, tooMany.statusCode());
     assertTrue(tooMany.body().contains("VALIDATION_ERROR"), tooMany.body());
     assertEquals(0, hs.objectCount("tasks"));

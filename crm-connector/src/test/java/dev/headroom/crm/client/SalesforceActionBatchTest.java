@@ -10,7 +10,6 @@ import dev.headroom.crm.standin.RecordedRequest;
 import dev.headroom.crm.standin.SalesforceStandin;
 import dev.headroom.crm.testing.Clients;
 import java.time.Clock;
-import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -55,21 +54,10 @@ class SalesforceActionBatchTest {
     return sf.id("Account", MATCH, "acc-" + account).orElseThrow();
   }
 
-  /** Tasks on accounts 0..n-1, with keys long enough that their lookup needs several queries. */
+  /** Keys long enough that looking up 200 of them needs several queries. */
   List<TaskWrite> tasks(int n, boolean mayExist) {
-    List<TaskWrite> tasks = new ArrayList<>();
-    for (int i = 0; i < n; i++) {
-      tasks.add(
-          new TaskWrite(
-              "rule-usage-review-call-0123456789abcdef:acc-" + i + ":1:CREATE_TASK",
-              "acc-" + i,
-              crmId(i % 200),
-              "Usage review call",
-              "Current state: readiness score 60",
-              LocalDate.parse("2026-12-04"),
-              mayExist));
-    }
-    return tasks;
+    return Clients.tasks(
+        n, "rule-usage-review-call-0123456789abcdef", i -> crmId(i % 200), mayExist);
   }
 
   List<RecordedRequest> creates() {
