@@ -28,9 +28,11 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Stand-in for HubSpot's CRM v3 API with a private-app access token: {@code GET
- * /crm/v3/properties/{objectType}} and {@code POST /crm/v3/objects/{objectType}/batch/upsert}
- * (inputs {@code {idProperty, id, properties, objectWriteTraceId}}, at most 100; property values
- * are strings).
+ * /crm/v3/properties/{objectType}}, {@code POST /crm/v3/objects/{objectType}/batch/upsert} (inputs
+ * {@code {idProperty, id, properties, objectWriteTraceId}}, at most 100; property values are
+ * strings), batch create with associations inline (at most 100), batch read, search ({@code EQ},
+ * {@code IN}), the v4 association batches the connector uses (companies' contacts, deals to
+ * companies) and list memberships.
  *
  * <p>Answers like HubSpot: 200 {@code {"status":"COMPLETE","results":[...]}} when every input
  * landed, 207 with {@code errors} and {@code numErrors} when some did not (each error names the
@@ -56,7 +58,10 @@ public final class HubSpotStandin extends StandinServer {
   private final Map<String, String> byPropertyValue = new HashMap<>();
 
   private final Map<String, String> dealCompanies = new HashMap<>();
-  private final Set<String> links = new HashSet<>();
+
+  /** Associated object ids by "fromType:fromId>toType". */
+  private final Map<String, Set<String>> links = new HashMap<>();
+
   private final Set<String> loseNextResponse = new HashSet<>();
   private final Map<String, String> listNames = new HashMap<>();
   private final Map<String, Set<String>> lists = new HashMap<>();
@@ -138,7 +143,7 @@ public final class HubSpotStandin extends StandinServer {
     contact.put("jobtitle", title);
     contact.put("email", firstName.toLowerCase(java.util.Locale.ROOT) + "@example.com");
     objects.get("contacts").put(id, contact);
-    links.add("companies:" + company + ">contacts:" + id);
+    link("companies", company, "contacts", id);
     return id;
   }
 
@@ -168,12 +173,13 @@ public final class HubSpotStandin extends StandinServer {
    * with.
    */
   public synchronized Set<String> associations(String fromType, String fromId, String toType) {
-    Set<String> out = new HashSet<>();
-    String prefix = fromType + ":" + fromId + ">" + toType + ":";
-    links.stream()
-        .filter(l -> l.startsWith(prefix))
-        .forEach(l -> out.add(l.substring(prefix.length())));
-    return out;
+    return Set.copyOf(links.getOrDefault(fromType + ":" + fromId + ">" + toType, Set.of()));
+  }
+
+  private void link(String fromType, String fromId, String toType, String toId) {
+    links
+        .computeIfAbsent(fromType + ":" + fromId + ">" + toType, k -> new java.util.TreeSet<>())
+        .add(toId);
   }
 
   /** Every stored object of a type (property name to value), in creation order. */
@@ -317,27 +323,26 @@ public final class HubSpotStandin extends StandinServer {
     String idProperty = parsed.get().path("idProperty").asText("hs_object_id");
     ObjectNode body = JSON.createObjectNode().put("status", "COMPLETE");
     ArrayNode results = body.putArray("results");
+    Map<String, Map<String, String>> store = objects.getOrDefault(objectType, Map.of());
     for (JsonNode in : parsed.get().path("inputs")) {
       String id = in.path("id").asText();
-      objects.getOrDefault(objectType, Map.of()).entrySet().stream()
-          .filter(
-              o ->
-                  idProperty.equals("hs_object_id")
-                      ? id.equals(o.getKey())
-                      : id.equals(o.getValue().get(idProperty)))
-          .findFirst()
-          .ifPresent(
-              o -> {
-                ObjectNode r = results.addObject().put("id", o.getKey()).put("archived", false);
-                r.put("createdAt", at.toString()).put("updatedAt", at.toString());
-                ObjectNode props = r.putObject("properties");
-                for (JsonNode p : parsed.get().path("properties")) {
-                  String value = o.getValue().get(p.asText());
-                  if (value != null) {
-                    props.put(p.asText(), value);
-                  }
-                }
-              });
+      // By the unique property's index, as HubSpot finds them (no scan of 100,000 companies).
+      Optional<String> found =
+          idProperty.equals("hs_object_id")
+              ? Optional.of(id).filter(store::containsKey)
+              : indexed(objectType, idProperty, id);
+      found.ifPresent(
+          objectId -> {
+            ObjectNode r = results.addObject().put("id", objectId).put("archived", false);
+            r.put("createdAt", at.toString()).put("updatedAt", at.toString());
+            ObjectNode props = r.putObject("properties");
+            for (JsonNode p : parsed.get().path("properties")) {
+              String value = store.get(objectId).get(p.asText());
+              if (value != null) {
+                props.put(p.asText(), value);
+              }
+            }
+          });
     }
     body.put("startedAt", at.toString()).put("completedAt", now().toString());
     record(req, at, List.of(), 200);
@@ -501,7 +506,7 @@ public final class HubSpotStandin extends StandinServer {
     in.path("properties").properties().forEach(e -> object.put(e.getKey(), e.getValue().asText()));
     objects.get(objectType).put(id, object);
     for (JsonNode a : in.path("associations")) {
-      links.add(objectType + ":" + id + ">companies:" + a.path("to").path("id").asText());
+      link(objectType, id, "companies", a.path("to").path("id").asText());
     }
     ObjectNode result =
         JSON.createObjectNode()

@@ -25,10 +25,13 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Stand-in for a Salesforce org's REST API: the OAuth 2.0 token endpoint (client credentials and
- * refresh token grants), {@code GET /services/data/vXX.X/sobjects/{SObject}/describe}, and sObject
+ * refresh token grants), {@code GET /services/data/vXX.X/sobjects/{SObject}/describe}, sObject
  * Collections upsert by external id ({@code PATCH
  * /services/data/vXX.X/composite/sobjects/{SObject}/{ExternalIdField}}, at most 200 records, {@code
- * allOrNone}, one UpsertResult per record in order).
+ * allOrNone}, one UpsertResult per record in order), sObject Collections create ({@code POST
+ * /services/data/vXX.X/composite/sobjects}, at most 200 records, one SaveResult per record) and
+ * SOQL queries ({@code GET /services/data/vXX.X/query?q=}, 2,000 records a page behind {@code
+ * nextRecordsUrl}, 414 for a URI over 16,384 bytes).
  *
  * <p>Errors have Salesforce's shapes: a list of {@code {"message","errorCode"}} for request-level
  * failures (401 INVALID_SESSION_ID, 400 EXCEEDED_ID_LIMIT / INVALID_FIELD / JSON_PARSER_ERROR, 403
@@ -64,6 +67,9 @@ public final class SalesforceStandin extends StandinServer {
   private final Map<String, Map<String, Map<String, Object>>> records = new HashMap<>();
   private final Set<String> liveTokens = new HashSet<>();
   private final Map<String, String> rejections = new HashMap<>();
+
+  /** The fields upserts used as external ids ("sObject\0field"): unique, so indexed. */
+  private final Set<String> externalIdFields = new HashSet<>();
 
   /** The records still to be read of queries answered in pages, by locator. */
   private final Map<String, ArrayNode> cursors = new HashMap<>();
@@ -435,27 +441,30 @@ public final class SalesforceStandin extends StandinServer {
       conditions.put(condition.group(1), allowed);
     }
     ArrayNode out = JSON.createArrayNode();
-    records
-        .get(shape.group(2))
-        .forEach(
-            (id, stored) -> {
-              Map<String, Object> r = withComputed(shape.group(2), id, stored);
-              boolean matches =
-                  conditions.entrySet().stream()
-                      .allMatch(c -> c.getValue().contains(String.valueOf(r.get(c.getKey()))));
-              if (matches) {
-                ObjectNode rec = out.addObject();
-                rec.putObject("attributes").put("type", shape.group(2));
-                for (String f : selected) {
-                  Object value = r.get(f);
-                  if (value == null) {
-                    rec.putNull(f);
-                  } else {
-                    rec.set(f, JSON.valueToTree(value));
-                  }
-                }
-              }
-            });
+    String sobject = shape.group(2);
+    Map<String, Map<String, Object>> store = records.get(sobject);
+    for (String id : candidates(sobject, conditions)) {
+      Map<String, Object> stored = store.get(id);
+      boolean matches =
+          stored != null
+              && conditions.entrySet().stream()
+                  .allMatch(
+                      c ->
+                          c.getValue()
+                              .contains(String.valueOf(field(sobject, id, stored, c.getKey()))));
+      if (matches) {
+        ObjectNode rec = out.addObject();
+        rec.putObject("attributes").put("type", sobject);
+        for (String f : selected) {
+          Object value = field(sobject, id, stored, f);
+          if (value == null) {
+            rec.putNull(f);
+          } else {
+            rec.set(f, JSON.valueToTree(value));
+          }
+        }
+      }
+    }
     limitHeader(res);
     record(req, at, List.of(), 200);
     sendJson(res, 200, page(req, out, out.size()));
@@ -503,16 +512,35 @@ public final class SalesforceStandin extends StandinServer {
     return body;
   }
 
-  private static Map<String, Object> withComputed(
-      String sobject, String id, Map<String, Object> stored) {
-    Map<String, Object> r = new HashMap<>(stored);
-    r.put("Id", id);
-    if (sobject.equals("Opportunity")) {
-      String stage = String.valueOf(stored.get("StageName"));
-      r.put("IsClosed", stage.startsWith("Closed"));
-      r.put("IsWon", stage.equals("Closed Won"));
+  /**
+   * The ids of the records a query's conditions may match: by the external id index when a
+   * condition is on an external id field (as Salesforce finds them by its index, without reading
+   * 100,000 accounts for 100 owners), else every record.
+   */
+  private java.util.Collection<String> candidates(
+      String sobject, Map<String, Set<String>> conditions) {
+    for (Map.Entry<String, Set<String>> c : conditions.entrySet()) {
+      if (externalIdFields.contains(sobject + '\u0000' + c.getKey())) {
+        List<String> ids = new ArrayList<>();
+        c.getValue().forEach(v -> indexed(sobject, c.getKey(), v).ifPresent(ids::add));
+        return ids;
+      }
     }
-    return r;
+    return List.copyOf(records.get(sobject).keySet());
+  }
+
+  /**
+   * A field as a query reads it, with the computed {@code Id}, {@code IsClosed} and {@code IsWon}.
+   */
+  private static Object field(String sobject, String id, Map<String, Object> stored, String name) {
+    if (name.equals("Id")) {
+      return id;
+    }
+    if (sobject.equals("Opportunity") && (name.equals("IsClosed") || name.equals("IsWon"))) {
+      String stage = String.valueOf(stored.get("StageName"));
+      return name.equals("IsClosed") ? stage.startsWith("Closed") : stage.equals("Closed Won");
+    }
+    return stored.get(name);
   }
 
   /**
@@ -636,6 +664,7 @@ public final class SalesforceStandin extends StandinServer {
       error(res, 400, "JSON_PARSER_ERROR", "The request body is not a valid sObject collection.");
       return;
     }
+    externalIdFields.add(sobject + '\u0000' + externalIdField);
     JsonNode body = parsed.get();
     ArrayNode in = (ArrayNode) body.get("records");
     List<Set<String>> shapes = new ArrayList<>();

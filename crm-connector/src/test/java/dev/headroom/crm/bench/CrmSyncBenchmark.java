@@ -51,6 +51,8 @@ import java.util.stream.Collectors;
  * <pre>
  *   --accounts N          changed accounts (default 100,000)
  *   --outage-seconds S    length of the 503 outage of the fault runs (default 30)
+ *   --runs LIST           which runs, comma-separated, in this order (default all:
+ *                         salesforce,hubspot,salesforce-faults,hubspot-faults)
  * </pre>
  *
  * <p>What is real: the connector as it runs in production ({@link CrmApp}: its WatchScores
@@ -107,7 +109,8 @@ public final class CrmSyncBenchmark {
       long refusedAttempts,
       Set<String> deadLetters,
       double actionsSeconds,
-      long actionRequests) {}
+      long actionRequests,
+      Map<String, Long> requestsByEndpoint) {}
 
   public static void main(String[] args) throws Exception {
     Map<String, String> opts = new HashMap<>();
@@ -154,10 +157,19 @@ public final class CrmSyncBenchmark {
       CrmSyncBenchmark bench =
           new CrmSyncBenchmark(
               accounts, outageSeconds, CrmConnectorServiceGrpc.newBlockingStub(channel));
-      bench.salesforce(false);
-      bench.hubSpot(false);
-      bench.salesforce(true);
-      bench.hubSpot(true);
+      for (String run :
+          java.util.regex.Pattern.compile(",")
+              .splitAsStream(
+                  opts.getOrDefault("runs", "salesforce,hubspot,salesforce-faults,hubspot-faults"))
+              .toList()) {
+        switch (run) {
+          case "salesforce" -> bench.salesforce(false);
+          case "hubspot" -> bench.hubSpot(false);
+          case "salesforce-faults" -> bench.salesforce(true);
+          case "hubspot-faults" -> bench.hubSpot(true);
+          default -> throw new IllegalArgumentException("unknown run " + run);
+        }
+      }
     } finally {
       channel.shutdownNow();
       app.close();
@@ -336,7 +348,18 @@ public final class CrmSyncBenchmark {
             dead.stream().mapToLong(SyncRecord::getAttempts).sum(),
             dead.stream().map(SyncRecord::getAccountId).collect(Collectors.toSet()),
             actionsSeconds,
-            requestsAtActions - upserts(standin, upsertPath));
+            requestsAtActions - upserts(standin, upsertPath),
+            standin.requests().stream()
+                .collect(
+                    Collectors.groupingBy(
+                        r ->
+                            r.method()
+                                + " "
+                                + r.path().replaceAll("/\\d+(/|$)", "/{id}$1")
+                                + " "
+                                + r.status(),
+                        java.util.TreeMap::new,
+                        Collectors.counting())));
     stub.deleteConnection(
         DeleteConnectionRequest.newBuilder().setConnectionId(id).setActor("bench").build());
     return o;
@@ -396,6 +419,8 @@ public final class CrmSyncBenchmark {
     System.out.printf(
         "  every rule action settled at %.1f s, after %,d requests besides the upserts%n",
         o.actionsSeconds(), o.actionRequests());
+    o.requestsByEndpoint()
+        .forEach((endpoint, n) -> System.out.printf("    %,7d %s%n", n, endpoint));
     System.out.printf(
         "  stand-in holds %,d records (expected %,d), %,d with a value other than the score's%n",
         o.landed(), accounts - refused.size(), o.wrong());

@@ -207,9 +207,10 @@ class SalesforceSyncTest {
     assertEquals(SyncTrigger.SYNC_TRIGGER_SCHEDULED_RECONCILE, run.getTrigger());
     assertEquals(SyncRunStatus.SYNC_RUN_STATUS_SUCCEEDED, run.getStatus());
     assertEquals(ACCOUNTS, run.getRecordsSucceeded());
-    // The OAuth token request, two Account upserts, the owners of the accounts (for the rule that
-    // assigns opportunities, 100 per query) and two Opportunity upserts.
-    assertEquals(8, run.getApiCalls());
+    // The OAuth token request, two Account upserts, the owners of each Opportunity batch's accounts
+    // (for the rule that assigns opportunities: one query per batch, its IN list well within the
+    // URI limit) and two Opportunity upserts.
+    assertEquals(7, run.getApiCalls());
   }
 
   @Test
