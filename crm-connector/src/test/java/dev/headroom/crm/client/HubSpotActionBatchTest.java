@@ -109,6 +109,29 @@ class HubSpotActionBatchTest {
   }
 
   @Test
+  void a429PausesTheConnectionUntilItsRetryAfterAndTheBatchCreatesEachTaskOnce() throws Exception {
+    hs.faults()
+        .then(
+            new dev.headroom.crm.standin.FaultScript.Fault(
+                429, 1, "application/json", "{\"status\":\"error\",\"errorType\":\"RATE_LIMIT\"}"),
+            1);
+
+    List<RecordResult> results = client.createTasks(tasks(100, false));
+
+    assertTrue(results.stream().allMatch(RecordResult::success));
+    RecordedRequest throttled = hs.requests().get(0);
+    assertEquals(429, throttled.status());
+    assertEquals(1, creates().size());
+    assertEquals(201, creates().get(0).status());
+    assertTrue(
+        java.time.Duration.between(throttled.receivedAt(), creates().get(0).receivedAt())
+                .compareTo(java.time.Duration.ofSeconds(1))
+            >= 0,
+        "no batch sent before the Retry-After");
+    assertEquals(100, hs.objectCount("tasks"), "every task once");
+  }
+
+  @Test
   void afterALostAnswerTheTasksAreFoundByOneSearchNotCreatedTwice() throws Exception {
     hs.loseNextResponse("tasks");
     CrmCallException lost =
