@@ -110,11 +110,7 @@ class HubSpotActionBatchTest {
 
   @Test
   void a429PausesTheConnectionUntilItsRetryAfterAndTheBatchCreatesEachTaskOnce() throws Exception {
-    hs.faults()
-        .then(
-            new dev.headroom.crm.standin.FaultScript.Fault(
-                429, 1, "application/json", "{\"status\":\"error\",\"errorType\":\"RATE_LIMIT\"}"),
-            1);
+    hs.faults().then(HubSpotClientTest.rateLimited(), 1);
 
     List<RecordResult> results = client.createTasks(tasks(100, false));
 

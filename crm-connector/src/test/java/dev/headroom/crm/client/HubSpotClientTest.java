@@ -131,11 +131,7 @@ class HubSpotClientTest {
 
   @Test
   void a429IsRetriedAfterItsRetryAfter() throws Exception {
-    hs.faults()
-        .then(
-            new dev.headroom.crm.standin.FaultScript.Fault(
-                429, 1, "application/json", "{\"status\":\"error\",\"errorType\":\"RATE_LIMIT\"}"),
-            1);
+    hs.faults().then(rateLimited(), 1);
     assertTrue(client.upsertAccounts(writes(1, 50, "SEAT_ADD")).get(0).success());
     List<RecordedRequest> seen = hs.requests();
     assertEquals(List.of(429, 200), seen.stream().map(RecordedRequest::status).toList());
@@ -196,5 +192,11 @@ class HubSpotClientTest {
                 .POST(HttpRequest.BodyPublishers.ofString(json))
                 .build(),
             HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** HubSpot's 429 of a spent ten-second window, with a one-second Retry-After. */
+  static dev.headroom.crm.standin.FaultScript.Fault rateLimited() {
+    return new dev.headroom.crm.standin.FaultScript.Fault(
+        429, 1, "application/json", "{\"status\":\"error\",\"errorType\":\"RATE_LIMIT\"}");
   }
 }
