@@ -33,25 +33,38 @@ public interface CrmClient {
   /** Which of these opportunities (by external key) are closed now, won or lost. */
   List<ClosedOpportunity> closedOpportunities(List<String> externalKeys) throws CrmCallException;
 
-  /** The account's contacts with their titles; {@code accountCrmId} is its CRM record id. */
-  List<Contact> contacts(String accountCrmId) throws CrmCallException;
+  /** The most rule actions of one kind (tasks, campaign members) one call may carry. */
+  int actionBatchLimit();
 
   /**
-   * Enrolls contacts in a campaign (Salesforce CampaignMember, HubSpot contact list membership); a
-   * contact that is a member already is not an error.
+   * The contacts of each account with their titles, in as few requests as the CRM allows.
+   *
+   * @param accountCrmIds the accounts' CRM record ids
+   * @return contacts by account CRM id; an account without contacts is absent
+   */
+  Map<String, List<Contact>> contacts(List<String> accountCrmIds) throws CrmCallException;
+
+  /**
+   * Enrolls contacts in a campaign (Salesforce CampaignMember, HubSpot contact list membership)
+   * through the CRM's batch API; a contact that is a member already counts as enrolled.
    *
    * @param campaign the campaign's CRM id, or its name
-   * @return the campaign's CRM id
+   * @return one result per contact, in order, keyed by the contact's CRM id; a success carries the
+   *     campaign's CRM id
+   * @throws CrmCallException when the call as a whole failed (the campaign is unknown, an outage)
    */
-  String enroll(String campaign, List<String> contactCrmIds) throws CrmCallException;
+  List<RecordResult> enroll(String campaign, List<String> contactCrmIds) throws CrmCallException;
 
   /**
-   * Creates a task on the account for the account's owner.
+   * Creates tasks on accounts for the accounts' owners through the CRM's batch create, at most
+   * {@link #actionBatchLimit()}. A task whose earlier attempt may have reached the CRM ({@link
+   * TaskWrite#mayExist()}) is looked up by its key first (one query for the batch) and not created
+   * again when found. Creates are not resent after a lost answer: the call fails as TRANSIENT and
+   * the next attempt looks the tasks up.
    *
-   * @param mayExist an earlier attempt may have created it: look for a task with its key first
-   * @return the task's CRM id
+   * @return one result per task, in order, keyed by the task's key; a success carries its CRM id
    */
-  String createTask(TaskWrite task, boolean mayExist) throws CrmCallException;
+  List<RecordResult> createTasks(List<TaskWrite> tasks) throws CrmCallException;
 
   /** A link people open to see the account's record in the CRM. */
   String recordUrl(String accountCrmId) throws CrmCallException;

@@ -45,6 +45,9 @@ public final class HubSpotClient implements CrmClient {
   /** HubSpot's association type of a task to its company. */
   static final int TASK_TO_COMPANY = 192;
 
+  /** The most results one search page holds. */
+  private static final int SEARCH_LIMIT = 200;
+
   private final ConnectionSettings settings;
   private final Credentials credentials;
   private final HttpCaller http;
@@ -116,36 +119,48 @@ public final class HubSpotClient implements CrmClient {
             DEAL_KEY,
             batch.stream().map(OpportunityWrite::externalKey).toList(),
             properties);
-    List<RecordResult> linked = new ArrayList<>();
+    return linkToCompanies(batch, results);
+  }
+
+  /**
+   * Associates each saved deal with its company through the v4 default association, one batch
+   * ({@code POST /crm/v4/associations/deals/companies/batch/associate/default}, idempotent); a deal
+   * HubSpot answers no association for fails with HubSpot's message.
+   */
+  private List<RecordResult> linkToCompanies(List<OpportunityWrite> batch, List<RecordResult> saved)
+      throws CrmCallException {
+    ObjectNode body = Json.MAPPER.createObjectNode();
+    ArrayNode inputs = body.putArray("inputs");
     for (int i = 0; i < batch.size(); i++) {
-      RecordResult r = results.get(i);
-      String company = batch.get(i).companyCrmId();
-      if (!r.success() || company.isEmpty()) {
-        linked.add(r);
-        continue;
+      if (saved.get(i).success() && !batch.get(i).companyCrmId().isEmpty()) {
+        ObjectNode in = inputs.addObject();
+        in.putObject("from").put("id", saved.get(i).crmId());
+        in.putObject("to").put("id", batch.get(i).companyCrmId());
       }
-      HttpResponse<String> response =
-          send(
-              request(
-                      "/crm/v4/objects/deals/"
-                          + r.crmId()
-                          + "/associations/default/companies/"
-                          + company)
-                  .PUT(HttpRequest.BodyPublishers.noBody())
-                  .build());
-      linked.add(
-          response.statusCode() / 100 == 2
+    }
+    if (inputs.isEmpty()) {
+      return saved;
+    }
+    JsonNode answer =
+        batchAnswer("/crm/v4/associations/deals/companies/batch/associate/default", body);
+    java.util.Set<String> linked = new java.util.HashSet<>();
+    answer.path("results").forEach(r -> linked.add(r.path("from").path("id").asText()));
+    String problem =
+        answer.path("errors").path(0).path("message").asText("HubSpot answered no association");
+    List<RecordResult> results = new ArrayList<>();
+    for (int i = 0; i < batch.size(); i++) {
+      RecordResult r = saved.get(i);
+      String company = batch.get(i).companyCrmId();
+      results.add(
+          !r.success() || company.isEmpty() || linked.contains(r.crmId())
               ? r
               : RecordResult.failed(
                   r.accountId(),
-                  response.statusCode(),
+                  207,
                   "ASSOCIATION_FAILED",
-                  "the deal was saved but not linked to company "
-                      + company
-                      + ": "
-                      + failure(response, Json.parse(response.body())).getMessage()));
+                  "the deal was saved but not linked to company " + company + ": " + problem));
     }
-    return linked;
+    return results;
   }
 
   /**
@@ -169,7 +184,7 @@ public final class HubSpotClient implements CrmClient {
               r.path("id").asText(),
               stage.equals("closedwon"),
               decimal(p.path("amount").asText("")),
-              date(p.path("closedate").asText(""))));
+              closeDate(p.path("closedate").asText(""))));
     }
     return closed;
   }
@@ -187,42 +202,68 @@ public final class HubSpotClient implements CrmClient {
     return owners;
   }
 
+  @Override
+  public int actionBatchLimit() {
+    return MAX_INPUTS;
+  }
+
   /**
-   * The company's contacts through the v4 associations ({@code GET
-   * /crm/v4/objects/companies/{id}/associations/contacts}), then their job titles by batch read.
+   * The companies' contacts through the v4 associations batch read ({@code POST
+   * /crm/v4/associations/companies/contacts/batch/read}, 100 companies per request, a company's
+   * further pages by its {@code after}), then their job titles by batch read.
    */
   @Override
-  public List<Contact> contacts(String accountCrmId) throws CrmCallException {
-    HttpResponse<String> response =
-        send(
-            request(
-                    "/crm/v4/objects/companies/"
-                        + accountCrmId
-                        + "/associations/contacts?limit=500")
-                .GET()
-                .build());
-    Optional<JsonNode> parsed = Json.parse(response.body());
-    if (response.statusCode() != 200 || parsed.isEmpty()) {
-      throw failure(response, parsed);
+  public Map<String, List<Contact>> contacts(List<String> accountCrmIds) throws CrmCallException {
+    Map<String, List<String>> contactIds = new HashMap<>();
+    List<ObjectNode> pending = new ArrayList<>();
+    accountCrmIds.forEach(id -> pending.add(Json.MAPPER.createObjectNode().put("id", id)));
+    while (!pending.isEmpty()) {
+      List<ObjectNode> chunk =
+          List.copyOf(pending.subList(0, Math.min(pending.size(), MAX_INPUTS)));
+      pending.subList(0, chunk.size()).clear();
+      ObjectNode body = Json.MAPPER.createObjectNode();
+      body.putArray("inputs").addAll(chunk);
+      for (JsonNode r :
+          batchAnswer("/crm/v4/associations/companies/contacts/batch/read", body).path("results")) {
+        String company = r.path("from").path("id").asText();
+        r.path("to")
+            .forEach(
+                c ->
+                    contactIds
+                        .computeIfAbsent(company, k -> new ArrayList<>())
+                        .add(c.path("toObjectId").asText()));
+        String after = r.path("paging").path("next").path("after").asText("");
+        if (!after.isEmpty()) {
+          pending.add(Json.MAPPER.createObjectNode().put("id", company).put("after", after));
+        }
+      }
     }
-    List<String> ids = new ArrayList<>();
-    parsed.get().path("results").forEach(r -> ids.add(r.path("toObjectId").asText()));
-    List<Contact> contacts = new ArrayList<>();
-    for (JsonNode r : batchRead("contacts", "hs_object_id", List.of("jobtitle"), ids)) {
-      contacts.add(
-          new Contact(r.path("id").asText(), r.path("properties").path("jobtitle").asText("")));
+    Map<String, String> titles = new HashMap<>();
+    List<String> all = contactIds.values().stream().flatMap(List::stream).distinct().toList();
+    for (JsonNode r : batchRead("contacts", "hs_object_id", List.of("jobtitle"), all)) {
+      titles.put(r.path("id").asText(), r.path("properties").path("jobtitle").asText(""));
     }
+    Map<String, List<Contact>> contacts = new HashMap<>();
+    contactIds.forEach(
+        (company, ids) ->
+            contacts.put(
+                company,
+                ids.stream()
+                    .filter(titles::containsKey)
+                    .map(id -> new Contact(id, titles.get(id)))
+                    .toList()));
     return contacts;
   }
 
   /**
    * Lists v3: the contact list by id, or by name ({@code GET
-   * /crm/v3/lists/object-type-id/0-1/name/{name}}), then {@code PUT
-   * /crm/v3/lists/{listId}/memberships/add} with the contact ids (members already in it are ignored
-   * by HubSpot).
+   * /crm/v3/lists/object-type-id/0-1/name/{name}}), then one {@code PUT
+   * /crm/v3/lists/{listId}/memberships/add} with all the contact ids (members already in it are
+   * ignored by HubSpot); an id HubSpot reports in {@code recordIdsMissing} fails alone.
    */
   @Override
-  public String enroll(String campaign, List<String> contactCrmIds) throws CrmCallException {
+  public List<RecordResult> enroll(String campaign, List<String> contactCrmIds)
+      throws CrmCallException {
     String listId = campaign;
     if (!isListId(campaign)) {
       listId =
@@ -242,77 +283,113 @@ public final class HubSpotClient implements CrmClient {
                 .PUT(HttpRequest.BodyPublishers.ofString(Json.write(ids)))
                 .header("Content-Type", "application/json")
                 .build());
-    if (response.statusCode() != 200) {
-      throw failure(response, Json.parse(response.body()));
-    }
-    return listId;
-  }
-
-  /**
-   * {@code POST /crm/v3/objects/tasks} with the task properties and its association to the company
-   * (type {@value #TASK_TO_COMPANY}), owned by the company's owner; its key is the task property
-   * {@value #TASK_KEY}, searched first when an earlier attempt may have created it.
-   */
-  @Override
-  public String createTask(TaskWrite task, boolean mayExist) throws CrmCallException {
-    if (mayExist) {
-      Optional<String> existing = taskWithKey(task.key());
-      if (existing.isPresent()) {
-        return existing.get();
-      }
-    }
-    String owner = accountOwners(List.of(task.accountId())).get(task.accountId());
-    ObjectNode body = Json.MAPPER.createObjectNode();
-    ObjectNode props =
-        body.putObject("properties")
-            .put("hs_task_subject", task.subject())
-            .put("hs_task_body", task.description())
-            .put(
-                "hs_timestamp",
-                Long.toString(
-                    task.dueDate()
-                        .atStartOfDay(java.time.ZoneOffset.UTC)
-                        .toInstant()
-                        .toEpochMilli()))
-            .put("hs_task_status", "NOT_STARTED")
-            .put("hs_task_priority", "MEDIUM")
-            .put("hs_task_type", "CALL")
-            .put(TASK_KEY, task.key());
-    if (owner != null) {
-      props.put(OWNER, owner);
-    }
-    ObjectNode association = body.putArray("associations").addObject();
-    association.putObject("to").put("id", task.accountCrmId());
-    association
-        .putArray("types")
-        .addObject()
-        .put("associationCategory", "HUBSPOT_DEFINED")
-        .put("associationTypeId", TASK_TO_COMPANY);
-    HttpResponse<String> response = sendOnce(postJson("/crm/v3/objects/tasks", body));
-    Optional<JsonNode> parsed = Json.parse(response.body());
-    if (response.statusCode() / 100 != 2 || parsed.isEmpty() || !parsed.get().has("id")) {
-      throw failure(response, parsed);
-    }
-    return parsed.get().path("id").asText();
-  }
-
-  private Optional<String> taskWithKey(String key) throws CrmCallException {
-    ObjectNode body = Json.MAPPER.createObjectNode().put("limit", 1);
-    body.putArray("filterGroups")
-        .addObject()
-        .putArray("filters")
-        .addObject()
-        .put("propertyName", TASK_KEY)
-        .put("operator", "EQ")
-        .put("value", key);
-    body.putArray("properties").add(TASK_KEY);
-    HttpResponse<String> response = send(postJson("/crm/v3/objects/tasks/search", body));
     Optional<JsonNode> parsed = Json.parse(response.body());
     if (response.statusCode() != 200 || parsed.isEmpty()) {
       throw failure(response, parsed);
     }
-    JsonNode first = parsed.get().path("results").path(0);
-    return first.has("id") ? Optional.of(first.path("id").asText()) : Optional.empty();
+    java.util.Set<String> missing = new java.util.HashSet<>();
+    parsed.get().path("recordIdsMissing").forEach(id -> missing.add(id.asText()));
+    String list = listId;
+    return contactCrmIds.stream()
+        .map(
+            id ->
+                missing.contains(id)
+                    ? RecordResult.failed(
+                        id,
+                        200,
+                        "RECORD_MISSING",
+                        "HubSpot has no contact " + id + " to add to list " + list)
+                    : RecordResult.ok(id, list, false, 200))
+        .toList();
+  }
+
+  /**
+   * {@code POST /crm/v3/objects/tasks/batch/create} (at most 100 inputs) with the task properties
+   * and each task's association to its company (type {@value #TASK_TO_COMPANY}), owned by the
+   * company's owner; each input carries its key as {@code objectWriteTraceId} and in the task
+   * property {@value #TASK_KEY}, which one search ({@code IN} the keys) looks up first when an
+   * earlier attempt may have created some.
+   */
+  @Override
+  public List<RecordResult> createTasks(List<TaskWrite> tasks) throws CrmCallException {
+    if (tasks.size() > MAX_INPUTS) {
+      throw new IllegalArgumentException("at most " + MAX_INPUTS + " tasks per request");
+    }
+    List<String> mayExist = tasks.stream().filter(TaskWrite::mayExist).map(TaskWrite::key).toList();
+    Map<String, String> existing = mayExist.isEmpty() ? Map.of() : tasksWithKeys(mayExist);
+    List<TaskWrite> fresh = tasks.stream().filter(t -> !existing.containsKey(t.key())).toList();
+    Map<String, String> owners =
+        fresh.isEmpty()
+            ? Map.of()
+            : accountOwners(fresh.stream().map(TaskWrite::accountId).distinct().toList());
+    Map<String, RecordResult> byKey = new HashMap<>();
+    if (!fresh.isEmpty()) {
+      ObjectNode body = Json.MAPPER.createObjectNode();
+      ArrayNode inputs = body.putArray("inputs");
+      for (TaskWrite task : fresh) {
+        ObjectNode in = inputs.addObject().put("objectWriteTraceId", task.key());
+        ObjectNode props =
+            in.putObject("properties")
+                .put("hs_task_subject", task.subject())
+                .put("hs_task_body", task.description())
+                .put(
+                    "hs_timestamp",
+                    Long.toString(
+                        task.dueDate()
+                            .atStartOfDay(java.time.ZoneOffset.UTC)
+                            .toInstant()
+                            .toEpochMilli()))
+                .put("hs_task_status", "NOT_STARTED")
+                .put("hs_task_priority", "MEDIUM")
+                .put("hs_task_type", "CALL")
+                .put(TASK_KEY, task.key());
+        if (owners.containsKey(task.accountId())) {
+          props.put(OWNER, owners.get(task.accountId()));
+        }
+        ObjectNode association = in.putArray("associations").addObject();
+        association.putObject("to").put("id", task.accountCrmId());
+        association
+            .putArray("types")
+            .addObject()
+            .put("associationCategory", "HUBSPOT_DEFINED")
+            .put("associationTypeId", TASK_TO_COMPANY);
+      }
+      HttpResponse<String> response =
+          sendOnce(postJson("/crm/v3/objects/tasks/batch/create", body));
+      batchResults(response, fresh.stream().map(TaskWrite::key).toList(), TASK_KEY)
+          .forEach(r -> byKey.put(r.accountId(), r));
+    }
+    existing.forEach((key, id) -> byKey.put(key, RecordResult.ok(key, id, false, 200)));
+    return tasks.stream().map(t -> byKey.get(t.key())).toList();
+  }
+
+  /** Task ids by key, by search with an {@code IN} filter on {@value #TASK_KEY}, 100 keys each. */
+  private Map<String, String> tasksWithKeys(List<String> keys) throws CrmCallException {
+    Map<String, String> found = new HashMap<>();
+    for (int from = 0; from < keys.size(); from += MAX_INPUTS) {
+      ObjectNode body = Json.MAPPER.createObjectNode().put("limit", SEARCH_LIMIT);
+      ArrayNode values =
+          body.putArray("filterGroups")
+              .addObject()
+              .putArray("filters")
+              .addObject()
+              .put("propertyName", TASK_KEY)
+              .put("operator", "IN")
+              .putArray("values");
+      keys.subList(from, Math.min(keys.size(), from + MAX_INPUTS)).forEach(values::add);
+      body.putArray("properties").add(TASK_KEY);
+      HttpResponse<String> response = send(postJson("/crm/v3/objects/tasks/search", body));
+      Optional<JsonNode> parsed = Json.parse(response.body());
+      if (response.statusCode() != 200 || parsed.isEmpty()) {
+        throw failure(response, parsed);
+      }
+      parsed
+          .get()
+          .path("results")
+          .forEach(
+              r -> found.put(r.path("properties").path(TASK_KEY).asText(), r.path("id").asText()));
+    }
+    return found;
   }
 
   /** {@code https://app.hubspot.com/contacts/{portalId}/record/0-2/{companyId}}. */
@@ -353,16 +430,22 @@ public final class HubSpotClient implements CrmClient {
       ArrayNode inputs = body.putArray("inputs");
       ids.subList(from, Math.min(ids.size(), from + MAX_INPUTS))
           .forEach(k -> inputs.addObject().put("id", k));
-      HttpResponse<String> response =
-          send(postJson("/crm/v3/objects/" + objectType + "/batch/read", body));
-      Optional<JsonNode> parsed = Json.parse(response.body());
-      int status = response.statusCode();
-      if ((status != 200 && status != 207) || parsed.isEmpty()) {
-        throw failure(response, parsed);
-      }
-      parsed.get().path("results").forEach(results::add);
+      batchAnswer("/crm/v3/objects/" + objectType + "/batch/read", body)
+          .path("results")
+          .forEach(results::add);
     }
     return results;
+  }
+
+  /** The answer to a batch request that HubSpot answers 200, or 207 with per-input errors. */
+  private JsonNode batchAnswer(String path, JsonNode body) throws CrmCallException {
+    HttpResponse<String> response = send(postJson(path, body));
+    Optional<JsonNode> parsed = Json.parse(response.body());
+    int status = response.statusCode();
+    if ((status != 200 && status != 207) || parsed.isEmpty()) {
+      throw failure(response, parsed);
+    }
+    return parsed.get();
   }
 
   /** Batch upsert by a unique property; results matched to inputs by objectWriteTraceId. */
@@ -383,45 +466,51 @@ public final class HubSpotClient implements CrmClient {
               .put("objectWriteTraceId", keys.get(i));
       in.set("properties", properties.get(i));
     }
-    HttpResponse<String> response =
-        send(postJson("/crm/v3/objects/" + objectType + "/batch/upsert", body));
+    return batchResults(
+        send(postJson("/crm/v3/objects/" + objectType + "/batch/upsert", body)), keys, idProperty);
+  }
+
+  /**
+   * One result per key, in order, from a batch write's answer (200/201 complete, 207 with {@code
+   * errors}): results and errors are matched to inputs by {@code objectWriteTraceId} (the key), a
+   * result without one by the key property.
+   */
+  private static List<RecordResult> batchResults(
+      HttpResponse<String> response, List<String> keys, String keyProperty)
+      throws CrmCallException {
     int status = response.statusCode();
     Optional<JsonNode> parsed = Json.parse(response.body());
-    if (status == 200 || status == 207) {
-      if (parsed.isEmpty() || !parsed.get().path("results").isArray()) {
-        String problem = Json.describe(response);
-        return keys.stream()
-            .map(k -> RecordResult.failed(k, status, "MALFORMED_RESPONSE", problem))
-            .toList();
-      }
-      Map<String, RecordResult> byKey = new HashMap<>();
-      for (JsonNode r : parsed.get().path("results")) {
-        String trace =
-            r.path("objectWriteTraceId").asText(r.path("properties").path(idProperty).asText());
-        byKey.put(
-            trace,
-            RecordResult.ok(trace, r.path("id").asText(), r.path("new").asBoolean(), status));
-      }
-      for (JsonNode e : parsed.get().path("errors")) {
-        String category = e.path("category").asText("ERROR");
-        String message = e.path("message").asText("HubSpot gave no message");
-        for (JsonNode trace : e.path("context").path("objectWriteTraceId")) {
-          byKey.put(trace.asText(), RecordResult.failed(trace.asText(), status, category, message));
-        }
-      }
+    if (status != 200 && status != 201 && status != 207) {
+      throw failure(response, parsed);
+    }
+    if (parsed.isEmpty() || !parsed.get().path("results").isArray()) {
+      String problem = Json.describe(response);
       return keys.stream()
-          .map(
-              k ->
-                  byKey.getOrDefault(
-                      k,
-                      RecordResult.failed(
-                          k,
-                          status,
-                          "MISSING_RESULT",
-                          "HubSpot returned no result for this input")))
+          .map(k -> RecordResult.failed(k, status, "MALFORMED_RESPONSE", problem))
           .toList();
     }
-    throw failure(response, parsed);
+    Map<String, RecordResult> byKey = new HashMap<>();
+    for (JsonNode r : parsed.get().path("results")) {
+      String trace =
+          r.path("objectWriteTraceId").asText(r.path("properties").path(keyProperty).asText());
+      byKey.put(
+          trace, RecordResult.ok(trace, r.path("id").asText(), r.path("new").asBoolean(), status));
+    }
+    for (JsonNode e : parsed.get().path("errors")) {
+      String category = e.path("category").asText("ERROR");
+      String message = e.path("message").asText("HubSpot gave no message");
+      for (JsonNode trace : e.path("context").path("objectWriteTraceId")) {
+        byKey.put(trace.asText(), RecordResult.failed(trace.asText(), status, category, message));
+      }
+    }
+    return keys.stream()
+        .map(
+            k ->
+                byKey.getOrDefault(
+                    k,
+                    RecordResult.failed(
+                        k, status, "MISSING_RESULT", "HubSpot returned no result for this input")))
+        .toList();
   }
 
   private static boolean isListId(String campaign) {
@@ -707,16 +796,15 @@ public final class HubSpotClient implements CrmClient {
     }
   }
 
-  /** HubSpot dates come as epoch milliseconds or ISO 8601; today when missing or unreadable. */
-  private static java.time.LocalDate date(String text) {
+  /** {@code closedate} is a datetime: epoch milliseconds or ISO 8601. */
+  private static ClosedOpportunity.Close closeDate(String text) {
     try {
-      java.time.Instant at =
+      return new ClosedOpportunity.At(
           text.matches("\\d+")
               ? java.time.Instant.ofEpochMilli(Long.parseLong(text))
-              : java.time.Instant.parse(text);
-      return at.atZone(java.time.ZoneOffset.UTC).toLocalDate();
+              : java.time.Instant.parse(text));
     } catch (RuntimeException e) {
-      return java.time.LocalDate.now(java.time.ZoneOffset.UTC);
+      return new ClosedOpportunity.Unknown();
     }
   }
 

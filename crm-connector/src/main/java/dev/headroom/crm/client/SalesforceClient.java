@@ -33,6 +33,14 @@ import java.util.stream.Collectors;
  */
 public final class SalesforceClient implements CrmClient {
   static final int MAX_RECORDS = 200;
+
+  /**
+   * The longest URL-encoded SOQL text of one query: Salesforce refuses a request whose URI and
+   * headers together exceed 16,384 bytes (414 / 431), and the instance URL, the path and the bearer
+   * token need room besides.
+   */
+  static final int MAX_QUERY_CHARS = 8_000;
+
   private static final String SOBJECT = "Account";
 
   /** The Opportunity external id field holding Headroom's key "<account>:<type>:<n>". */
@@ -114,65 +122,75 @@ public final class SalesforceClient implements CrmClient {
   }
 
   /**
-   * One SOQL query per 100 keys: {@code SELECT Id, Headroom_Opportunity_Key__c, IsWon, Amount,
-   * CloseDate FROM Opportunity WHERE IsClosed = true AND Headroom_Opportunity_Key__c IN (...)}.
+   * {@code SELECT Id, Headroom_Opportunity_Key__c, IsWon, Amount, CloseDate FROM Opportunity WHERE
+   * IsClosed = true AND Headroom_Opportunity_Key__c IN (...)}, as few queries as the URI limit
+   * allows.
    */
   @Override
   public synchronized List<ClosedOpportunity> closedOpportunities(List<String> externalKeys)
       throws CrmCallException {
     List<ClosedOpportunity> closed = new ArrayList<>();
-    for (int from = 0; from < externalKeys.size(); from += 100) {
-      List<JsonNode> records =
-          query(
-              "SELECT Id, "
-                  + OPPORTUNITY_KEY
-                  + ", IsWon, Amount, CloseDate FROM Opportunity WHERE IsClosed = true AND "
-                  + OPPORTUNITY_KEY
-                  + " IN ("
-                  + quoted(externalKeys.subList(from, Math.min(externalKeys.size(), from + 100)))
-                  + ")");
-      for (JsonNode r : records) {
-        closed.add(
-            new ClosedOpportunity(
-                r.path(OPPORTUNITY_KEY).asText(),
-                r.path("Id").asText(),
-                r.path("IsWon").asBoolean(),
-                r.path("Amount").isNumber() ? r.path("Amount").decimalValue() : null,
-                java.time.LocalDate.parse(r.path("CloseDate").asText())));
-      }
+    for (JsonNode r :
+        queryIn(
+            "SELECT Id, "
+                + OPPORTUNITY_KEY
+                + ", IsWon, Amount, CloseDate FROM Opportunity WHERE IsClosed = true AND "
+                + OPPORTUNITY_KEY,
+            externalKeys)) {
+      closed.add(
+          new ClosedOpportunity(
+              r.path(OPPORTUNITY_KEY).asText(),
+              r.path("Id").asText(),
+              r.path("IsWon").asBoolean(),
+              r.path("Amount").isNumber() ? r.path("Amount").decimalValue() : null,
+              closeDate(r.path("CloseDate").asText(""))));
     }
     return closed;
   }
 
-  /** Account.OwnerId by the match field, 100 accounts per SOQL query. */
+  /** {@code CloseDate} is a date without a time. */
+  private static ClosedOpportunity.Close closeDate(String text) {
+    try {
+      return new ClosedOpportunity.OnDate(java.time.LocalDate.parse(text));
+    } catch (java.time.format.DateTimeParseException e) {
+      return new ClosedOpportunity.Unknown();
+    }
+  }
+
+  /** Account.OwnerId by the match field, as few SOQL queries as the URI limit allows. */
   @Override
   public synchronized Map<String, String> accountOwners(List<String> accountIds)
       throws CrmCallException {
     Map<String, String> owners = new HashMap<>();
-    for (int from = 0; from < accountIds.size(); from += 100) {
-      for (JsonNode r :
-          query(
-              "SELECT "
-                  + settings.matchField()
-                  + ", OwnerId FROM Account WHERE "
-                  + settings.matchField()
-                  + " IN ("
-                  + quoted(accountIds.subList(from, Math.min(accountIds.size(), from + 100)))
-                  + ")")) {
-        if (r.path("OwnerId").isTextual()) {
-          owners.put(r.path(settings.matchField()).asText(), r.path("OwnerId").asText());
-        }
+    for (JsonNode r :
+        queryIn(
+            "SELECT "
+                + settings.matchField()
+                + ", OwnerId FROM Account WHERE "
+                + settings.matchField(),
+            accountIds)) {
+      if (r.path("OwnerId").isTextual()) {
+        owners.put(r.path(settings.matchField()).asText(), r.path("OwnerId").asText());
       }
     }
     return owners;
   }
 
   @Override
-  public synchronized List<Contact> contacts(String accountCrmId) throws CrmCallException {
-    List<Contact> contacts = new ArrayList<>();
+  public int actionBatchLimit() {
+    return MAX_RECORDS;
+  }
+
+  /** One SOQL query on Contact for all the accounts ({@code AccountId IN (...)}). */
+  @Override
+  public synchronized Map<String, List<Contact>> contacts(List<String> accountCrmIds)
+      throws CrmCallException {
+    Map<String, List<Contact>> contacts = new HashMap<>();
     for (JsonNode r :
-        query("SELECT Id, Title FROM Contact WHERE AccountId = " + literal(accountCrmId))) {
-      contacts.add(new Contact(r.path("Id").asText(), r.path("Title").asText("")));
+        queryIn("SELECT Id, Title, AccountId FROM Contact WHERE AccountId", accountCrmIds)) {
+      contacts
+          .computeIfAbsent(r.path("AccountId").asText(), k -> new ArrayList<>())
+          .add(new Contact(r.path("Id").asText(), r.path("Title").asText("")));
     }
     return contacts;
   }
@@ -182,7 +200,7 @@ public final class SalesforceClient implements CrmClient {
    * DUPLICATE_VALUE ("Already a campaign member.") counts as enrolled.
    */
   @Override
-  public synchronized String enroll(String campaign, List<String> contactCrmIds)
+  public synchronized List<RecordResult> enroll(String campaign, List<String> contactCrmIds)
       throws CrmCallException {
     String campaignId = isCampaignId(campaign) ? campaign : "";
     if (campaignId.isEmpty()) {
@@ -198,28 +216,27 @@ public final class SalesforceClient implements CrmClient {
                           "CAMPAIGN_NOT_FOUND",
                           noCampaign(campaign)));
     }
+    List<RecordResult> results = new ArrayList<>();
     for (int from = 0; from < contactCrmIds.size(); from += MAX_RECORDS) {
+      List<String> chunk =
+          contactCrmIds.subList(from, Math.min(contactCrmIds.size(), from + MAX_RECORDS));
       List<ObjectNode> members = new ArrayList<>();
-      for (String contact :
-          contactCrmIds.subList(from, Math.min(contactCrmIds.size(), from + MAX_RECORDS))) {
+      for (String contact : chunk) {
         ObjectNode m = Json.MAPPER.createObjectNode();
         m.putObject("attributes").put("type", "CampaignMember");
         m.put("CampaignId", campaignId).put("ContactId", contact);
         members.add(m);
       }
-      for (JsonNode r : create(members)) {
-        JsonNode error = r.path("errors").path(0);
-        if (!r.path("success").asBoolean(false)
-            && !error.path("statusCode").asText().equals("DUPLICATE_VALUE")) {
-          throw new CrmCallException(
-              CrmCallException.Kind.REJECTED,
-              200,
-              error.path("statusCode").asText("UNKNOWN_ERROR"),
-              error.path("message").asText("Salesforce gave no message"));
-        }
+      List<JsonNode> saved = create(members);
+      for (int i = 0; i < chunk.size(); i++) {
+        RecordResult r = result(chunk.get(i), saved.get(i));
+        results.add(
+            r.success() || r.errorCode().equals("DUPLICATE_VALUE")
+                ? RecordResult.ok(chunk.get(i), campaignId, r.success(), 200)
+                : r);
       }
     }
-    return campaignId;
+    return results;
   }
 
   private static boolean isCampaignId(String campaign) {
@@ -242,42 +259,66 @@ public final class SalesforceClient implements CrmClient {
   }
 
   /**
-   * A Task with {@code WhatId} = the account, owned by the account's owner, its key in {@value
-   * #TASK_KEY} (looked up first when an earlier attempt may have created it).
+   * Tasks with {@code WhatId} = the account, owned by the account's owner, their keys in {@value
+   * #TASK_KEY}, through one sObject Collections create; the keys of tasks that may exist already
+   * are looked up first with one SOQL query ({@code Headroom_Task_Key__c IN (...)}).
    */
   @Override
-  public synchronized String createTask(TaskWrite task, boolean mayExist) throws CrmCallException {
-    if (mayExist) {
-      List<JsonNode> found =
-          query("SELECT Id FROM Task WHERE " + TASK_KEY + " = " + literal(task.key()));
-      if (!found.isEmpty()) {
-        return found.get(0).path("Id").asText();
+  public synchronized List<RecordResult> createTasks(List<TaskWrite> tasks)
+      throws CrmCallException {
+    if (tasks.size() > MAX_RECORDS) {
+      throw new IllegalArgumentException("at most " + MAX_RECORDS + " tasks per request");
+    }
+    List<String> mayExist = tasks.stream().filter(TaskWrite::mayExist).map(TaskWrite::key).toList();
+    Map<String, String> existing = new HashMap<>();
+    if (!mayExist.isEmpty()) {
+      for (JsonNode r :
+          queryIn("SELECT Id, " + TASK_KEY + " FROM Task WHERE " + TASK_KEY, mayExist)) {
+        existing.put(r.path(TASK_KEY).asText(), r.path("Id").asText());
       }
     }
-    String owner = accountOwners(List.of(task.accountId())).get(task.accountId());
-    ObjectNode rec = Json.MAPPER.createObjectNode();
-    rec.putObject("attributes").put("type", "Task");
-    rec.put("Subject", task.subject())
-        .put("Description", task.description())
-        .put("ActivityDate", task.dueDate().toString())
-        .put("WhatId", task.accountCrmId())
-        .put("Status", "Not Started")
-        .put("Priority", "Normal")
-        .put("TaskSubtype", "Call")
-        .put(TASK_KEY, task.key());
-    if (owner != null) {
-      rec.put("OwnerId", owner);
+    List<TaskWrite> fresh = tasks.stream().filter(t -> !existing.containsKey(t.key())).toList();
+    Map<String, String> owners =
+        fresh.isEmpty()
+            ? Map.of()
+            : accountOwners(fresh.stream().map(TaskWrite::accountId).distinct().toList());
+    List<ObjectNode> records = new ArrayList<>();
+    for (TaskWrite task : fresh) {
+      ObjectNode rec = Json.MAPPER.createObjectNode();
+      rec.putObject("attributes").put("type", "Task");
+      rec.put("Subject", task.subject())
+          .put("Description", task.description())
+          .put("ActivityDate", task.dueDate().toString())
+          .put("WhatId", task.accountCrmId())
+          .put("Status", "Not Started")
+          .put("Priority", "Normal")
+          .put("TaskSubtype", "Call")
+          .put(TASK_KEY, task.key());
+      if (owners.containsKey(task.accountId())) {
+        rec.put("OwnerId", owners.get(task.accountId()));
+      }
+      records.add(rec);
     }
-    JsonNode result = create(List.of(rec)).get(0);
-    if (!result.path("success").asBoolean(false)) {
-      JsonNode error = result.path("errors").path(0);
-      throw new CrmCallException(
-          CrmCallException.Kind.REJECTED,
-          200,
-          error.path("statusCode").asText("UNKNOWN_ERROR"),
-          error.path("message").asText("Salesforce gave no message"));
+    List<JsonNode> saved = records.isEmpty() ? List.of() : create(records);
+    Map<String, RecordResult> byKey = new HashMap<>();
+    for (int i = 0; i < fresh.size(); i++) {
+      byKey.put(fresh.get(i).key(), result(fresh.get(i).key(), saved.get(i)));
     }
-    return result.path("id").asText();
+    existing.forEach((key, id) -> byKey.put(key, RecordResult.ok(key, id, false, 200)));
+    return tasks.stream().map(t -> byKey.get(t.key())).toList();
+  }
+
+  /** A SaveResult or UpsertResult of sObject Collections; the first error when it failed. */
+  private static RecordResult result(String key, JsonNode r) {
+    if (r.path("success").asBoolean(false)) {
+      return RecordResult.ok(key, r.path("id").asText(), r.path("created").asBoolean(), 200);
+    }
+    JsonNode error = r.path("errors").path(0);
+    return RecordResult.failed(
+        key,
+        200,
+        error.path("statusCode").asText("UNKNOWN_ERROR"),
+        error.path("message").asText("Salesforce gave no message"));
   }
 
   @Override
@@ -326,28 +367,66 @@ public final class SalesforceClient implements CrmClient {
     return results;
   }
 
-  /** The records a SOQL query answers (one page: the connector's queries are bounded). */
+  /**
+   * The records a SOQL query answers, every page ({@code nextRecordsUrl} until {@code done}:
+   * Salesforce answers at most 2,000 records per page).
+   */
   private List<JsonNode> query(String soql) throws CrmCallException {
-    HttpResponse<String> response =
-        authorized(
-            s ->
-                request(s, "/query?q=" + URLEncoder.encode(soql, StandardCharsets.UTF_8))
-                    .GET()
-                    .build());
-    Optional<JsonNode> parsed = Json.parse(response.body());
-    if (response.statusCode() != 200
-        || parsed.isEmpty()
-        || !parsed.get().path("records").isArray()) {
-      throw failure(response, parsed);
-    }
     List<JsonNode> records = new ArrayList<>();
-    parsed.get().path("records").forEach(records::add);
+    String next =
+        "/services/data/"
+            + settings.apiVersion()
+            + "/query?q="
+            + URLEncoder.encode(soql, StandardCharsets.UTF_8);
+    while (next != null) {
+      String path = next;
+      HttpResponse<String> response = authorized(s -> requestAt(s, path).GET().build());
+      Optional<JsonNode> parsed = Json.parse(response.body());
+      if (response.statusCode() != 200
+          || parsed.isEmpty()
+          || !parsed.get().path("records").isArray()) {
+        throw failure(response, parsed);
+      }
+      parsed.get().path("records").forEach(records::add);
+      next =
+          parsed.get().path("done").asBoolean(true)
+              ? null
+              : parsed.get().path("nextRecordsUrl").asText(null);
+    }
     return records;
   }
 
-  /** SOQL string literals, comma-separated, with quotes and backslashes escaped. */
-  private static String quoted(List<String> values) {
-    return values.stream().map(SalesforceClient::literal).collect(Collectors.joining(","));
+  /**
+   * The records of {@code <selectWhere> IN (<values>)}, in as many queries as needed to keep each
+   * encoded query within {@link #MAX_QUERY_CHARS}.
+   *
+   * @param selectWhere the query up to the field the IN list applies to
+   */
+  private List<JsonNode> queryIn(String selectWhere, List<String> values) throws CrmCallException {
+    List<JsonNode> records = new ArrayList<>();
+    int base = encodedLength(selectWhere + " IN ()");
+    StringBuilder in = new StringBuilder();
+    int length = base;
+    for (String value : values) {
+      String literal = literal(value);
+      int more = encodedLength(literal) + (in.isEmpty() ? 0 : encodedLength(","));
+      if (!in.isEmpty() && length + more > MAX_QUERY_CHARS) {
+        records.addAll(query(selectWhere + " IN (" + in + ")"));
+        in.setLength(0);
+        length = base;
+        more = encodedLength(literal);
+      }
+      in.append(in.isEmpty() ? "" : ",").append(literal);
+      length += more;
+    }
+    if (!in.isEmpty()) {
+      records.addAll(query(selectWhere + " IN (" + in + ")"));
+    }
+    return records;
+  }
+
+  private static int encodedLength(String text) {
+    return URLEncoder.encode(text, StandardCharsets.UTF_8).length();
   }
 
   private static String literal(String value) {
@@ -394,20 +473,7 @@ public final class SalesforceClient implements CrmClient {
       }
       List<RecordResult> results = new ArrayList<>();
       for (int i = 0; i < keys.size(); i++) {
-        JsonNode r = parsed.get().get(i);
-        if (r.path("success").asBoolean(false)) {
-          results.add(
-              RecordResult.ok(
-                  keys.get(i), r.path("id").asText(), r.path("created").asBoolean(), 200));
-        } else {
-          JsonNode error = r.path("errors").path(0);
-          results.add(
-              RecordResult.failed(
-                  keys.get(i),
-                  200,
-                  error.path("statusCode").asText("UNKNOWN_ERROR"),
-                  error.path("message").asText("Salesforce gave no message")));
-        }
+        results.add(result(keys.get(i), parsed.get().get(i)));
       }
       return results;
     }
@@ -713,8 +779,12 @@ public final class SalesforceClient implements CrmClient {
   }
 
   private HttpRequest.Builder request(Session s, String path) {
-    return HttpRequest.newBuilder(
-            URI.create(s.instanceUrl() + "/services/data/" + settings.apiVersion() + path))
+    return requestAt(s, "/services/data/" + settings.apiVersion() + path);
+  }
+
+  /** A request to a path of the instance (a query's {@code nextRecordsUrl} is one). */
+  private HttpRequest.Builder requestAt(Session s, String path) {
+    return HttpRequest.newBuilder(URI.create(s.instanceUrl() + path))
         .timeout(http.requestTimeout())
         .header("Authorization", "Bearer " + s.accessToken())
         .header("Accept", "application/json");

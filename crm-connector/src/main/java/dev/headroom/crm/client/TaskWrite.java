@@ -8,6 +8,7 @@ import java.time.LocalDate;
  * @param key the idempotency key, stored on the task so a retry finds it instead of creating a
  *     second
  * @param description the usage narrative
+ * @param mayExist an earlier attempt may have created it: look for a task with its key first
  */
 public record TaskWrite(
     String key,
@@ -15,4 +16,5 @@ public record TaskWrite(
     String accountCrmId,
     String subject,
     String description,
-    LocalDate dueDate) {}
+    LocalDate dueDate,
+    boolean mayExist) {}

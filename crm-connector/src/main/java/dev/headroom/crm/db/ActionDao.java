@@ -108,19 +108,19 @@ public interface ActionDao {
       @Bind("leaseUntil") OffsetDateTime leaseUntil,
       @Bind("limit") int limit);
 
-  /** Marks that a request for the action is about to go out. */
+  /** Marks that a request carrying these actions is about to go out. */
   @SqlUpdate(
-      "UPDATE rule_action SET sent = true WHERE connection_id = :connectionId AND action_key ="
-          + " :key")
-  void markSent(@Bind("connectionId") String connectionId, @Bind("key") String actionKey);
+      "UPDATE rule_action SET sent = true WHERE connection_id = :connectionId AND action_key IN"
+          + " (<keys>)")
+  void markSent(@Bind("connectionId") String connectionId, @BindList("keys") List<String> keys);
 
-  @SqlUpdate(
+  @SqlBatch(
       """
       UPDATE rule_action SET status = :status, attempts = :attempts, due_at = :dueAt, crm_id = :crmId,
         detail = :detail, updated_at = :updatedAt
       WHERE connection_id = :connectionId AND action_key = :actionKey\
       """)
-  void settle(@BindMethods ActionRow row);
+  void settle(@BindMethods List<ActionRow> rows);
 
   /** Newest first, after the keyset ({@code beforeAt}, {@code beforeKey}). */
   @SqlQuery(

@@ -28,9 +28,11 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Stand-in for HubSpot's CRM v3 API with a private-app access token: {@code GET
- * /crm/v3/properties/{objectType}} and {@code POST /crm/v3/objects/{objectType}/batch/upsert}
- * (inputs {@code {idProperty, id, properties, objectWriteTraceId}}, at most 100; property values
- * are strings).
+ * /crm/v3/properties/{objectType}}, {@code POST /crm/v3/objects/{objectType}/batch/upsert} (inputs
+ * {@code {idProperty, id, properties, objectWriteTraceId}}, at most 100; property values are
+ * strings), batch create with associations inline (at most 100), batch read, search ({@code EQ},
+ * {@code IN}), the v4 association batches the connector uses (companies' contacts, deals to
+ * companies) and list memberships.
  *
  * <p>Answers like HubSpot: 200 {@code {"status":"COMPLETE","results":[...]}} when every input
  * landed, 207 with {@code errors} and {@code numErrors} when some did not (each error names the
@@ -56,7 +58,10 @@ public final class HubSpotStandin extends StandinServer {
   private final Map<String, String> byPropertyValue = new HashMap<>();
 
   private final Map<String, String> dealCompanies = new HashMap<>();
-  private final Set<String> links = new HashSet<>();
+
+  /** Associated object ids by "fromType:fromId>toType". */
+  private final Map<String, Set<String>> links = new HashMap<>();
+
   private final Set<String> loseNextResponse = new HashSet<>();
   private final Map<String, String> listNames = new HashMap<>();
   private final Map<String, Set<String>> lists = new HashMap<>();
@@ -138,7 +143,7 @@ public final class HubSpotStandin extends StandinServer {
     contact.put("jobtitle", title);
     contact.put("email", firstName.toLowerCase(java.util.Locale.ROOT) + "@example.com");
     objects.get("contacts").put(id, contact);
-    links.add("companies:" + company + ">contacts:" + id);
+    link("companies", company, "contacts", id);
     return id;
   }
 
@@ -168,12 +173,13 @@ public final class HubSpotStandin extends StandinServer {
    * with.
    */
   public synchronized Set<String> associations(String fromType, String fromId, String toType) {
-    Set<String> out = new HashSet<>();
-    String prefix = fromType + ":" + fromId + ">" + toType + ":";
-    links.stream()
-        .filter(l -> l.startsWith(prefix))
-        .forEach(l -> out.add(l.substring(prefix.length())));
-    return out;
+    return Set.copyOf(links.getOrDefault(fromType + ":" + fromId + ">" + toType, Set.of()));
+  }
+
+  private void link(String fromType, String fromId, String toType, String toId) {
+    links
+        .computeIfAbsent(fromType + ":" + fromId + ">" + toType, k -> new java.util.TreeSet<>())
+        .add(toId);
   }
 
   /** Every stored object of a type (property name to value), in creation order. */
@@ -221,7 +227,10 @@ public final class HubSpotStandin extends StandinServer {
     tenSecondLimit = limit;
   }
 
-  /** Inputs whose id is {@code id} fail with this message until cleared. */
+  /**
+   * Inputs whose id, or the value of one of their properties (a task's key), is {@code id} fail
+   * with this message until cleared.
+   */
   public synchronized void rejectRecord(String id, String message) {
     rejections.put(id, message);
   }
@@ -261,15 +270,13 @@ public final class HubSpotStandin extends StandinServer {
         .post("/crm/v3/objects/{objectType}/batch/upsert", this::upsert)
         .post("/crm/v3/objects/{objectType}/batch/read", this::read)
         .post("/crm/v3/objects/{objectType}/search", this::search)
-        .post("/crm/v3/objects/{objectType}", this::create)
-        .get("/crm/v4/objects/companies/{companyId}/associations/contacts", this::companyContacts)
+        .post("/crm/v3/objects/{objectType}/batch/create", this::batchCreate)
+        .post("/crm/v4/associations/companies/contacts/batch/read", this::companyContacts)
         .get("/crm/v3/lists/object-type-id/{objectTypeId}/name/{listName}", this::listByName)
         .get("/crm/v3/lists/{listId}", this::listById)
         .put("/crm/v3/lists/{listId}/memberships/add", this::addToList)
         .get("/account-info/v3/details", this::accountInfo)
-        .put(
-            "/crm/v4/objects/deals/{dealId}/associations/default/companies/{companyId}",
-            this::associate);
+        .post("/crm/v4/associations/deals/companies/batch/associate/default", this::associate);
   }
 
   private synchronized void properties(ServerRequest req, ServerResponse res) {
@@ -316,27 +323,26 @@ public final class HubSpotStandin extends StandinServer {
     String idProperty = parsed.get().path("idProperty").asText("hs_object_id");
     ObjectNode body = JSON.createObjectNode().put("status", "COMPLETE");
     ArrayNode results = body.putArray("results");
+    Map<String, Map<String, String>> store = objects.getOrDefault(objectType, Map.of());
     for (JsonNode in : parsed.get().path("inputs")) {
       String id = in.path("id").asText();
-      objects.getOrDefault(objectType, Map.of()).entrySet().stream()
-          .filter(
-              o ->
-                  idProperty.equals("hs_object_id")
-                      ? id.equals(o.getKey())
-                      : id.equals(o.getValue().get(idProperty)))
-          .findFirst()
-          .ifPresent(
-              o -> {
-                ObjectNode r = results.addObject().put("id", o.getKey()).put("archived", false);
-                r.put("createdAt", at.toString()).put("updatedAt", at.toString());
-                ObjectNode props = r.putObject("properties");
-                for (JsonNode p : parsed.get().path("properties")) {
-                  String value = o.getValue().get(p.asText());
-                  if (value != null) {
-                    props.put(p.asText(), value);
-                  }
-                }
-              });
+      // By the unique property's index, as HubSpot finds them (no scan of 100,000 companies).
+      Optional<String> found =
+          idProperty.equals("hs_object_id")
+              ? Optional.of(id).filter(store::containsKey)
+              : indexed(objectType, idProperty, id);
+      found.ifPresent(
+          objectId -> {
+            ObjectNode r = results.addObject().put("id", objectId).put("archived", false);
+            r.put("createdAt", at.toString()).put("updatedAt", at.toString());
+            ObjectNode props = r.putObject("properties");
+            for (JsonNode p : parsed.get().path("properties")) {
+              String value = store.get(objectId).get(p.asText());
+              if (value != null) {
+                props.put(p.asText(), value);
+              }
+            }
+          });
     }
     body.put("startedAt", at.toString()).put("completedAt", now().toString());
     record(req, at, List.of(), 200);
@@ -384,87 +390,184 @@ public final class HubSpotStandin extends StandinServer {
         : Optional.empty();
   }
 
+  /**
+   * The default association of deals with companies in a batch ({@code inputs} of {@code {"from":
+   * {"id"}, "to": {"id"}}}): 200 with one result per pair, or 207 with an error per pair whose deal
+   * or company does not exist.
+   */
   private synchronized void associate(ServerRequest req, ServerResponse res) {
     Instant at = now();
     if (!admitted(req, res, at)) {
       return;
     }
-    String deal = req.path().pathParameters().get("dealId");
-    String company = req.path().pathParameters().get("companyId");
-    if (!objects.getOrDefault("deals", Map.of()).containsKey(deal)
-        || !objects.getOrDefault("companies", Map.of()).containsKey(company)) {
-      record(req, at, List.of(), 404);
-      error(res, 404, "OBJECT_NOT_FOUND", "No deal " + deal + " or company " + company);
+    Optional<JsonNode> parsed = jsonBody(req);
+    if (parsed.isEmpty() || !parsed.get().path("inputs").isArray()) {
+      record(req, at, List.of(), 400);
+      error(res, 400, "VALIDATION_ERROR", "Invalid input JSON: expected an object with inputs");
       return;
     }
-    dealCompanies.put(deal, company);
     ObjectNode body = JSON.createObjectNode().put("status", "COMPLETE");
-    ObjectNode r = body.putArray("results").addObject();
-    r.putObject("from").put("id", deal);
-    r.putObject("to").put("id", company);
-    r.putObject("associationSpec")
-        .put("associationCategory", "HUBSPOT_DEFINED")
-        .put("associationTypeId", 5);
-    record(req, at, List.of(), 200);
-    sendJson(res, 200, body);
+    ArrayNode results = body.putArray("results");
+    ArrayNode errors = JSON.createArrayNode();
+    for (JsonNode in : parsed.get().path("inputs")) {
+      String deal = in.path("from").path("id").asText();
+      String company = in.path("to").path("id").asText();
+      if (!objects.getOrDefault("deals", Map.of()).containsKey(deal)
+          || !objects.getOrDefault("companies", Map.of()).containsKey(company)) {
+        errors
+            .addObject()
+            .put("status", "error")
+            .put("category", "OBJECT_NOT_FOUND")
+            .put("message", "No deal " + deal + " or company " + company);
+        continue;
+      }
+      dealCompanies.put(deal, company);
+      ObjectNode r = results.addObject();
+      r.putObject("from").put("id", deal);
+      r.putObject("to").put("id", company);
+      r.putObject("associationSpec")
+          .put("associationCategory", "HUBSPOT_DEFINED")
+          .put("associationTypeId", 5);
+    }
+    body.put("startedAt", at.toString()).put("completedAt", now().toString());
+    int status = multiStatus(body, errors);
+    record(req, at, List.of(), status);
+    sendJson(res, status, body);
+  }
+
+  /** 200, or 207 with {@code errors} and {@code numErrors} when some inputs failed. */
+  private static int multiStatus(ObjectNode body, ArrayNode errors) {
+    if (errors.isEmpty()) {
+      return 200;
+    }
+    body.put("numErrors", errors.size());
+    body.set("errors", errors);
+    return 207;
   }
 
   /**
-   * Creates one object ({@code POST /crm/v3/objects/{objectType}}) with its associations: {@code
-   * {"properties": {...}, "associations": [{"to": {"id"}, "types": [{"associationCategory",
-   * "associationTypeId"}]}]}}. Tasks need {@code hs_timestamp} and may only be associated with
-   * companies through type {@value #TASK_TO_COMPANY}.
+   * Batch create ({@code POST /crm/v3/objects/{objectType}/batch/create}): at most 100 inputs of
+   * {@code {"properties": {...}, "associations": [{"to": {"id"}, "types": [{"associationCategory",
+   * "associationTypeId"}]}], "objectWriteTraceId"}}. A malformed batch is refused whole (400); an
+   * input HubSpot would refuse fails alone (207, its {@code objectWriteTraceId} in the error's
+   * context) and the others are created (201 when all are). Tasks need {@code hs_timestamp} and may
+   * only be associated with companies through type {@value #TASK_TO_COMPANY}.
    */
-  private synchronized void create(ServerRequest req, ServerResponse res) {
+  private synchronized void batchCreate(ServerRequest req, ServerResponse res) {
     Instant at = now();
     if (!admitted(req, res, at)) {
       return;
     }
     String objectType = req.path().pathParameters().get("objectType");
     Map<String, StandinField> schema = schemas.get(objectType);
-    Optional<JsonNode> parsed = jsonBody(req);
     if (schema == null) {
       record(req, at, List.of(), 404);
       error(res, 404, "OBJECT_NOT_FOUND", "Unable to infer object type from: " + objectType);
       return;
     }
-    Set<String> names = new HashSet<>();
-    parsed.ifPresent(p -> p.path("properties").fieldNames().forEachRemaining(names::add));
-    Optional<String> problem =
-        parsed.isEmpty() || !parsed.get().path("properties").isObject()
-            ? Optional.of("Invalid input JSON: expected an object with properties")
-            : createProblem(objectType, schema, parsed.get());
-    if (problem.isPresent()) {
-      record(req, at, List.of(names), 400);
-      error(res, 400, "VALIDATION_ERROR", problem.get());
+    Optional<ArrayNode> batch = inputs(req, res, at);
+    if (batch.isEmpty()) {
       return;
     }
-    String id = Long.toString(ids.incrementAndGet());
-    Map<String, String> object = new LinkedHashMap<>();
-    parsed
-        .get()
-        .path("properties")
-        .properties()
-        .forEach(e -> object.put(e.getKey(), e.getValue().asText()));
-    objects.get(objectType).put(id, object);
-    for (JsonNode a : parsed.get().path("associations")) {
-      links.add(objectType + ":" + id + ">companies:" + a.path("to").path("id").asText());
+    ArrayNode inputs = batch.get();
+    List<Set<String>> shapes = shapes(inputs);
+    for (JsonNode in : inputs) {
+      if (!in.path("properties").isObject()) {
+        record(req, at, shapes, 400);
+        error(res, 400, "VALIDATION_ERROR", "Invalid input JSON: each input needs properties");
+        return;
+      }
     }
+    ObjectNode body = JSON.createObjectNode().put("status", "COMPLETE");
+    ArrayNode results = body.putArray("results");
+    ArrayNode errors = JSON.createArrayNode();
+    for (JsonNode in : inputs) {
+      Optional<String> problem = createProblem(objectType, schema, in);
+      if (problem.isPresent()) {
+        traceError(errors, problem.get(), in);
+        continue;
+      }
+      results.add(createOne(objectType, in, at));
+    }
+    body.put("startedAt", at.toString()).put("completedAt", now().toString());
     if (loseNextResponse.remove(objectType)) {
-      record(req, at, List.of(names), 502);
+      record(req, at, shapes, 502);
       error(res, 502, "BAD_GATEWAY", "The connection was reset");
       return;
     }
-    ObjectNode body =
+    int status = errors.isEmpty() ? 201 : multiStatus(body, errors);
+    record(req, at, shapes, status);
+    sendJson(res, status, body);
+  }
+
+  private ObjectNode createOne(String objectType, JsonNode in, Instant at) {
+    String id = Long.toString(ids.incrementAndGet());
+    Map<String, String> object = new LinkedHashMap<>();
+    in.path("properties").properties().forEach(e -> object.put(e.getKey(), e.getValue().asText()));
+    objects.get(objectType).put(id, object);
+    for (JsonNode a : in.path("associations")) {
+      link(objectType, id, "companies", a.path("to").path("id").asText());
+    }
+    ObjectNode result =
         JSON.createObjectNode()
             .put("id", id)
             .put("createdAt", at.toString())
             .put("updatedAt", at.toString())
             .put("archived", false);
-    ObjectNode props = body.putObject("properties");
+    if (in.hasNonNull("objectWriteTraceId")) {
+      result.put("objectWriteTraceId", in.get("objectWriteTraceId").asText());
+    }
+    ObjectNode props = result.putObject("properties");
     object.forEach(props::put);
-    record(req, at, List.of(names), 201);
-    sendJson(res, 201, body);
+    return result;
+  }
+
+  /** A per-input error of a batch, matched to its input by {@code objectWriteTraceId}. */
+  private static void traceError(ArrayNode errors, String message, JsonNode in) {
+    ObjectNode e =
+        errors
+            .addObject()
+            .put("status", "error")
+            .put("category", "VALIDATION_ERROR")
+            .put("message", message);
+    e.putObject("context")
+        .putArray("objectWriteTraceId")
+        .add(in.path("objectWriteTraceId").asText());
+  }
+
+  /**
+   * The {@code inputs} of a batch write, at most {@value #MAX_INPUTS}; otherwise answers 400
+   * VALIDATION_ERROR, the whole batch refused, and returns empty.
+   */
+  private Optional<ArrayNode> inputs(ServerRequest req, ServerResponse res, Instant at) {
+    Optional<JsonNode> parsed = jsonBody(req);
+    if (parsed.isEmpty() || !parsed.get().path("inputs").isArray()) {
+      record(req, at, List.of(), 400);
+      error(res, 400, "VALIDATION_ERROR", "Invalid input JSON: expected an object with inputs");
+      return Optional.empty();
+    }
+    ArrayNode inputs = (ArrayNode) parsed.get().get("inputs");
+    if (inputs.size() > MAX_INPUTS) {
+      record(req, at, shapes(inputs), 400);
+      error(
+          res,
+          400,
+          "VALIDATION_ERROR",
+          "Too many inputs: " + inputs.size() + ". The maximum is " + MAX_INPUTS + ".");
+      return Optional.empty();
+    }
+    return Optional.of(inputs);
+  }
+
+  private static List<Set<String>> shapes(ArrayNode inputs) {
+    List<Set<String>> shapes = new ArrayList<>();
+    inputs.forEach(
+        in -> {
+          Set<String> names = new HashSet<>();
+          in.path("properties").fieldNames().forEachRemaining(names::add);
+          shapes.add(names);
+        });
+    return shapes;
   }
 
   private Optional<String> createProblem(
@@ -501,7 +604,7 @@ public final class HubSpotStandin extends StandinServer {
     return Optional.empty();
   }
 
-  /** Search with {@code EQ} filters (every filter of one group must hold). */
+  /** Search with {@code EQ} and {@code IN} filters (every filter of one group must hold). */
   private synchronized void search(ServerRequest req, ServerResponse res) {
     Instant at = now();
     if (!admitted(req, res, at)) {
@@ -521,11 +624,19 @@ public final class HubSpotStandin extends StandinServer {
               for (JsonNode group : parsed.get().path("filterGroups")) {
                 boolean all = true;
                 for (JsonNode f : group.path("filters")) {
+                  String value = o.get(f.path("propertyName").asText());
                   all &=
-                      f.path("operator").asText().equals("EQ")
-                          && f.path("value")
-                              .asText()
-                              .equals(o.get(f.path("propertyName").asText()));
+                      switch (f.path("operator").asText()) {
+                        case "EQ" -> f.path("value").asText().equals(value);
+                        case "IN" -> {
+                          boolean in = false;
+                          for (JsonNode v : f.path("values")) {
+                            in |= v.asText().equals(value);
+                          }
+                          yield in;
+                        }
+                        default -> false;
+                      };
                 }
                 matches |= all;
               }
@@ -545,29 +656,52 @@ public final class HubSpotStandin extends StandinServer {
     sendJson(res, 200, body);
   }
 
+  /**
+   * v4 batch read of companies' contacts ({@code inputs} of {@code {"id"}}): per company {@code
+   * {"from": {"id"}, "to": [{"toObjectId", "associationTypes"}]}}; an unknown company is a 207
+   * error.
+   */
   private synchronized void companyContacts(ServerRequest req, ServerResponse res) {
     Instant at = now();
     if (!admitted(req, res, at)) {
       return;
     }
-    String company = req.path().pathParameters().get("companyId");
-    if (!objects.getOrDefault("companies", Map.of()).containsKey(company)) {
-      record(req, at, List.of(), 404);
-      error(res, 404, "OBJECT_NOT_FOUND", "No company " + company);
+    Optional<JsonNode> parsed = jsonBody(req);
+    if (parsed.isEmpty() || !parsed.get().path("inputs").isArray()) {
+      record(req, at, List.of(), 400);
+      error(res, 400, "VALIDATION_ERROR", "Invalid input JSON: expected an object with inputs");
       return;
     }
-    ObjectNode body = JSON.createObjectNode();
+    ObjectNode body = JSON.createObjectNode().put("status", "COMPLETE");
     ArrayNode results = body.putArray("results");
-    for (String contact : associations("companies", company, "contacts")) {
-      ObjectNode r = results.addObject().put("toObjectId", Long.parseLong(contact));
-      r.putArray("associationTypes")
-          .addObject()
-          .put("category", "HUBSPOT_DEFINED")
-          .put("typeId", 280)
-          .putNull("label");
+    ArrayNode errors = JSON.createArrayNode();
+    for (JsonNode in : parsed.get().path("inputs")) {
+      String company = in.path("id").asText();
+      if (!objects.getOrDefault("companies", Map.of()).containsKey(company)) {
+        errors
+            .addObject()
+            .put("status", "error")
+            .put("category", "OBJECT_NOT_FOUND")
+            .put("message", "No company " + company);
+        continue;
+      }
+      ObjectNode r = results.addObject();
+      r.putObject("from").put("id", company);
+      ArrayNode to = r.putArray("to");
+      for (String contact : associations("companies", company, "contacts")) {
+        to.addObject()
+            .put("toObjectId", Long.parseLong(contact))
+            .putArray("associationTypes")
+            .addObject()
+            .put("category", "HUBSPOT_DEFINED")
+            .put("typeId", 280)
+            .putNull("label");
+      }
     }
-    record(req, at, List.of(), 200);
-    sendJson(res, 200, body);
+    body.put("startedAt", at.toString()).put("completedAt", now().toString());
+    int status = multiStatus(body, errors);
+    record(req, at, List.of(), status);
+    sendJson(res, status, body);
   }
 
   private synchronized void listByName(ServerRequest req, ServerResponse res) {
@@ -675,29 +809,12 @@ public final class HubSpotStandin extends StandinServer {
       error(res, 404, "OBJECT_NOT_FOUND", "Unable to infer object type from: " + objectType);
       return;
     }
-    Optional<JsonNode> parsed = jsonBody(req);
-    if (parsed.isEmpty() || !parsed.get().path("inputs").isArray()) {
-      record(req, at, List.of(), 400);
-      error(res, 400, "VALIDATION_ERROR", "Invalid input JSON: expected an object with inputs");
+    Optional<ArrayNode> batch = inputs(req, res, at);
+    if (batch.isEmpty()) {
       return;
     }
-    ArrayNode inputs = (ArrayNode) parsed.get().get("inputs");
-    List<Set<String>> shapes = new ArrayList<>();
-    inputs.forEach(
-        in -> {
-          Set<String> names = new HashSet<>();
-          in.path("properties").fieldNames().forEachRemaining(names::add);
-          shapes.add(names);
-        });
-    if (inputs.size() > MAX_INPUTS) {
-      record(req, at, shapes, 400);
-      error(
-          res,
-          400,
-          "VALIDATION_ERROR",
-          "Too many inputs: " + inputs.size() + ". The maximum is " + MAX_INPUTS + ".");
-      return;
-    }
+    ArrayNode inputs = batch.get();
+    List<Set<String>> shapes = shapes(inputs);
     Optional<String> malformed = malformed(inputs, schema, uniqueProperties.get(objectType));
     if (malformed.isPresent()) {
       record(req, at, shapes, 400);
@@ -709,15 +826,7 @@ public final class HubSpotStandin extends StandinServer {
     for (JsonNode in : inputs) {
       Optional<String> problem = valueProblem(in, schema);
       if (problem.isPresent()) {
-        ObjectNode e =
-            errors
-                .addObject()
-                .put("status", "error")
-                .put("category", "VALIDATION_ERROR")
-                .put("message", problem.get());
-        e.putObject("context")
-            .putArray("objectWriteTraceId")
-            .add(in.path("objectWriteTraceId").asText());
+        traceError(errors, problem.get(), in);
         continue;
       }
       results.add(store(objectType, in, at));
@@ -725,12 +834,7 @@ public final class HubSpotStandin extends StandinServer {
     ObjectNode body = JSON.createObjectNode().put("status", "COMPLETE");
     body.set("results", results);
     body.put("startedAt", at.toString()).put("completedAt", now().toString());
-    int status = 200;
-    if (!errors.isEmpty()) {
-      body.put("numErrors", errors.size());
-      body.set("errors", errors);
-      status = 207;
-    }
+    int status = multiStatus(body, errors);
     record(req, at, shapes, status);
     sendJson(res, status, body);
   }
@@ -804,6 +908,9 @@ public final class HubSpotStandin extends StandinServer {
 
   private Optional<String> valueProblem(JsonNode in, Map<String, StandinField> schema) {
     String rejection = rejections.get(in.path("id").asText());
+    for (Map.Entry<String, JsonNode> e : in.path("properties").properties()) {
+      rejection = rejection != null ? rejection : rejections.get(e.getValue().asText());
+    }
     if (rejection != null) {
       return Optional.of(rejection);
     }

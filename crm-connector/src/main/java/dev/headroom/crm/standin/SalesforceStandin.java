@@ -25,10 +25,13 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Stand-in for a Salesforce org's REST API: the OAuth 2.0 token endpoint (client credentials and
- * refresh token grants), {@code GET /services/data/vXX.X/sobjects/{SObject}/describe}, and sObject
+ * refresh token grants), {@code GET /services/data/vXX.X/sobjects/{SObject}/describe}, sObject
  * Collections upsert by external id ({@code PATCH
  * /services/data/vXX.X/composite/sobjects/{SObject}/{ExternalIdField}}, at most 200 records, {@code
- * allOrNone}, one UpsertResult per record in order).
+ * allOrNone}, one UpsertResult per record in order), sObject Collections create ({@code POST
+ * /services/data/vXX.X/composite/sobjects}, at most 200 records, one SaveResult per record) and
+ * SOQL queries ({@code GET /services/data/vXX.X/query?q=}, 2,000 records a page behind {@code
+ * nextRecordsUrl}, 414 for a URI over 16,384 bytes).
  *
  * <p>Errors have Salesforce's shapes: a list of {@code {"message","errorCode"}} for request-level
  * failures (401 INVALID_SESSION_ID, 400 EXCEEDED_ID_LIMIT / INVALID_FIELD / JSON_PARSER_ERROR, 403
@@ -38,6 +41,12 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class SalesforceStandin extends StandinServer {
   public static final int MAX_RECORDS = 200;
+
+  /** Salesforce refuses a request whose URI is longer (414 URI Too Long). */
+  static final int MAX_URI_BYTES = 16_384;
+
+  /** Records per page of a query's answer. */
+  static final int QUERY_PAGE = 2_000;
 
   /** The integration user: it owns what it creates unless a record names another owner. */
   public static final String INTEGRATION_USER = "005000000000001AAA";
@@ -58,6 +67,12 @@ public final class SalesforceStandin extends StandinServer {
   private final Map<String, Map<String, Map<String, Object>>> records = new HashMap<>();
   private final Set<String> liveTokens = new HashSet<>();
   private final Map<String, String> rejections = new HashMap<>();
+
+  /** The fields upserts used as external ids ("sObject\0field"): unique, so indexed. */
+  private final Set<String> externalIdFields = new HashSet<>();
+
+  /** The records still to be read of queries answered in pages, by locator. */
+  private final Map<String, ArrayNode> cursors = new HashMap<>();
 
   /**
    * Record ids by sObject, field and value as upserts and edits wrote them, so an upsert finds its
@@ -260,7 +275,10 @@ public final class SalesforceStandin extends StandinServer {
     return tokensIssued;
   }
 
-  /** Records whose external id is {@code externalId} fail with this error until cleared. */
+  /**
+   * Records whose external id is {@code externalId}, or created records carrying it in a field (a
+   * task's key), fail with this error until cleared.
+   */
   public synchronized void rejectRecord(String externalId, String message) {
     rejections.put(externalId, message);
   }
@@ -301,6 +319,7 @@ public final class SalesforceStandin extends StandinServer {
     r.post("/services/oauth2/token", this::token)
         .get("/services/data/{version}/sobjects/{sobject}/describe", this::describe)
         .get("/services/data/{version}/query", this::query)
+        .get("/services/data/{version}/query/{locator}", this::queryMore)
         .post("/services/data/{version}/composite/sobjects", this::create)
         .patch("/services/data/{version}/composite/sobjects/{sobject}/{field}", this::upsert);
   }
@@ -386,6 +405,12 @@ public final class SalesforceStandin extends StandinServer {
     if (!authorized(req, res, at) || answeredByFault(req, res, at)) {
       return;
     }
+    if (req.prologue().uriPath().rawPath().length() + req.prologue().query().rawValue().length()
+        > MAX_URI_BYTES) {
+      record(req, at, List.of(), 414);
+      sendJson(res, 414, Map.of("message", "URI Too Long"));
+      return;
+    }
     String soql = req.query().first("q").orElse("");
     java.util.regex.Matcher shape =
         java.util.regex.Pattern.compile("SELECT (.+?) FROM (\\w+) WHERE (.+)").matcher(soql);
@@ -416,44 +441,106 @@ public final class SalesforceStandin extends StandinServer {
       conditions.put(condition.group(1), allowed);
     }
     ArrayNode out = JSON.createArrayNode();
-    records
-        .get(shape.group(2))
-        .forEach(
-            (id, stored) -> {
-              Map<String, Object> r = withComputed(shape.group(2), id, stored);
-              boolean matches =
-                  conditions.entrySet().stream()
-                      .allMatch(c -> c.getValue().contains(String.valueOf(r.get(c.getKey()))));
-              if (matches) {
-                ObjectNode rec = out.addObject();
-                rec.putObject("attributes").put("type", shape.group(2));
-                for (String f : selected) {
-                  Object value = r.get(f);
-                  if (value == null) {
-                    rec.putNull(f);
-                  } else {
-                    rec.set(f, JSON.valueToTree(value));
-                  }
-                }
-              }
-            });
-    ObjectNode body = JSON.createObjectNode().put("totalSize", out.size()).put("done", true);
-    body.set("records", out);
+    String sobject = shape.group(2);
+    Map<String, Map<String, Object>> store = records.get(sobject);
+    for (String id : candidates(sobject, conditions)) {
+      Map<String, Object> stored = store.get(id);
+      boolean matches =
+          stored != null
+              && conditions.entrySet().stream()
+                  .allMatch(
+                      c ->
+                          c.getValue()
+                              .contains(String.valueOf(field(sobject, id, stored, c.getKey()))));
+      if (matches) {
+        ObjectNode rec = out.addObject();
+        rec.putObject("attributes").put("type", sobject);
+        for (String f : selected) {
+          Object value = field(sobject, id, stored, f);
+          if (value == null) {
+            rec.putNull(f);
+          } else {
+            rec.set(f, JSON.valueToTree(value));
+          }
+        }
+      }
+    }
     limitHeader(res);
     record(req, at, List.of(), 200);
-    sendJson(res, 200, body);
+    sendJson(res, 200, page(req, out, out.size()));
   }
 
-  private static Map<String, Object> withComputed(
-      String sobject, String id, Map<String, Object> stored) {
-    Map<String, Object> r = new HashMap<>(stored);
-    r.put("Id", id);
-    if (sobject.equals("Opportunity")) {
-      String stage = String.valueOf(stored.get("StageName"));
-      r.put("IsClosed", stage.startsWith("Closed"));
-      r.put("IsWon", stage.equals("Closed Won"));
+  /** The next page of a query's records, by the locator of its {@code nextRecordsUrl}. */
+  private synchronized void queryMore(ServerRequest req, ServerResponse res) {
+    Instant at = now();
+    if (!authorized(req, res, at) || answeredByFault(req, res, at)) {
+      return;
     }
-    return r;
+    ArrayNode rest = cursors.remove(req.path().pathParameters().get("locator"));
+    if (rest == null) {
+      record(req, at, List.of(), 400);
+      error(res, 400, "INVALID_QUERY_LOCATOR", "invalid query locator");
+      return;
+    }
+    limitHeader(res);
+    record(req, at, List.of(), 200);
+    sendJson(res, 200, page(req, rest, rest.size()));
+  }
+
+  /**
+   * At most {@value #QUERY_PAGE} records, like Salesforce's default batch; the rest is kept behind
+   * a {@code nextRecordsUrl}.
+   */
+  private ObjectNode page(ServerRequest req, ArrayNode records, int totalSize) {
+    ObjectNode body = JSON.createObjectNode().put("totalSize", totalSize);
+    if (records.size() <= QUERY_PAGE) {
+      body.put("done", true).set("records", records);
+      return body;
+    }
+    ArrayNode first = JSON.createArrayNode();
+    ArrayNode rest = JSON.createArrayNode();
+    for (int i = 0; i < records.size(); i++) {
+      (i < QUERY_PAGE ? first : rest).add(records.get(i));
+    }
+    String locator = "01g" + ids.incrementAndGet() + "-" + QUERY_PAGE;
+    cursors.put(locator, rest);
+    body.put("done", false)
+        .put(
+            "nextRecordsUrl",
+            "/services/data/" + req.path().pathParameters().get("version") + "/query/" + locator);
+    body.set("records", first);
+    return body;
+  }
+
+  /**
+   * The ids of the records a query's conditions may match: by the external id index when a
+   * condition is on an external id field (as Salesforce finds them by its index, without reading
+   * 100,000 accounts for 100 owners), else every record.
+   */
+  private java.util.Collection<String> candidates(
+      String sobject, Map<String, Set<String>> conditions) {
+    for (Map.Entry<String, Set<String>> c : conditions.entrySet()) {
+      if (externalIdFields.contains(sobject + '\u0000' + c.getKey())) {
+        List<String> ids = new ArrayList<>();
+        c.getValue().forEach(v -> indexed(sobject, c.getKey(), v).ifPresent(ids::add));
+        return ids;
+      }
+    }
+    return List.copyOf(records.get(sobject).keySet());
+  }
+
+  /**
+   * A field as a query reads it, with the computed {@code Id}, {@code IsClosed} and {@code IsWon}.
+   */
+  private static Object field(String sobject, String id, Map<String, Object> stored, String name) {
+    if (name.equals("Id")) {
+      return id;
+    }
+    if (sobject.equals("Opportunity") && (name.equals("IsClosed") || name.equals("IsWon"))) {
+      String stage = String.valueOf(stored.get("StageName"));
+      return name.equals("IsClosed") ? stage.startsWith("Closed") : stage.equals("Closed Won");
+    }
+    return stored.get(name);
   }
 
   /**
@@ -511,6 +598,12 @@ public final class SalesforceStandin extends StandinServer {
     ObjectNode result = JSON.createObjectNode();
     if (missingRequired(sobject, rec, result)) {
       return result;
+    }
+    for (JsonNode value : rec) {
+      String rejection = value.isTextual() ? rejections.get(value.asText()) : null;
+      if (rejection != null) {
+        return failed(result, "FIELD_CUSTOM_VALIDATION_EXCEPTION", rejection, "");
+      }
     }
     Map<String, Object> values = new LinkedHashMap<>();
     for (Map.Entry<String, JsonNode> e : rec.properties()) {
@@ -571,6 +664,7 @@ public final class SalesforceStandin extends StandinServer {
       error(res, 400, "JSON_PARSER_ERROR", "The request body is not a valid sObject collection.");
       return;
     }
+    externalIdFields.add(sobject + '\u0000' + externalIdField);
     JsonNode body = parsed.get();
     ArrayNode in = (ArrayNode) body.get("records");
     List<Set<String>> shapes = new ArrayList<>();

@@ -7,6 +7,7 @@ import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import io.helidon.webserver.http1.Http1Config;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -23,6 +24,9 @@ import java.util.Set;
  */
 public abstract class StandinServer implements AutoCloseable {
   static final ObjectMapper JSON = new ObjectMapper();
+
+  /** The longest request line served: a 16,384-byte URI with its method and HTTP version. */
+  private static final int MAX_REQUEST_LINE = 16_384 + 64;
 
   private final FaultScript faults = new FaultScript();
   private final List<RecordedRequest> requests = new ArrayList<>();
@@ -43,6 +47,9 @@ public abstract class StandinServer implements AutoCloseable {
             .port(0)
             .shutdownHook(false)
             .featuresDiscoverServices(false)
+            // Room for the longest request line a CRM accepts (Salesforce: a 16,384-byte URI), so
+            // that the stand-in, not the HTTP server, decides which URIs are too long.
+            .addProtocol(Http1Config.builder().maxPrologueLength(MAX_REQUEST_LINE).build())
             .routing(this::routes)
             .build()
             .start();

@@ -46,6 +46,7 @@ final class OutcomePoller {
     Map<String, RuleDao.OpportunityRow> byKey = new HashMap<>();
     open.forEach(o -> byKey.put(o.externalKey(), o));
     List<ClosedOpportunity> closed;
+    Instant observed = clock.instant();
     try {
       closed = live.client().closedOpportunities(List.copyOf(byKey.keySet()));
     } catch (CrmCallException e) {
@@ -68,11 +69,7 @@ final class OutcomePoller {
                       .max(BigDecimal.ZERO)
                       .longValueExact()
               : 0;
-      Instant at = c.closedOn().atStartOfDay(ZoneOffset.UTC).toInstant();
-      Instant now = clock.instant();
-      if (at.isAfter(now)) {
-        at = now;
-      }
+      Instant at = c.closed().datedAt(observed);
       try {
         sink.record(
             new OutcomeSink.Outcome(

@@ -157,10 +157,17 @@ public final class SyncEngine implements AutoCloseable {
       }
       Optional<Connections.Live> live = connections.live(c.connectionId());
       if (live.isPresent()) {
-        more |= sync(live.get());
+        boolean recordsWaiting = sync(live.get());
+        more |= recordsWaiting;
         pollOutcomes(live.get());
         if (!live.get().settings().dryRun()) {
-          actions.run(live.get(), rules.forConnection(c.connectionId()));
+          // Records first: while they wait, the rules' actions get one batch per tick of the
+          // connection's request budget, so neither starves the other.
+          more |=
+              actions.run(
+                  live.get(),
+                  rules.forConnection(c.connectionId()),
+                  recordsWaiting ? 1 : settings.batchesPerTick());
         }
       }
     }

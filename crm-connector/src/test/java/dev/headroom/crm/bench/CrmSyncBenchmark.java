@@ -8,9 +8,11 @@ import dev.headroom.api.crm.v1.Credentials;
 import dev.headroom.api.crm.v1.CrmConnectorServiceGrpc;
 import dev.headroom.api.crm.v1.CrmProvider;
 import dev.headroom.api.crm.v1.DeleteConnectionRequest;
+import dev.headroom.api.crm.v1.ListRuleActionsRequest;
 import dev.headroom.api.crm.v1.ListSyncRecordsRequest;
 import dev.headroom.api.crm.v1.ListSyncRecordsResponse;
 import dev.headroom.api.crm.v1.ListSyncRunsRequest;
+import dev.headroom.api.crm.v1.RuleActionStatus;
 import dev.headroom.api.crm.v1.SyncRecord;
 import dev.headroom.api.crm.v1.SyncRun;
 import dev.headroom.crm.app.CrmApp;
@@ -49,6 +51,8 @@ import java.util.stream.Collectors;
  * <pre>
  *   --accounts N          changed accounts (default 100,000)
  *   --outage-seconds S    length of the 503 outage of the fault runs (default 30)
+ *   --runs LIST           which runs, comma-separated, in this order (default all:
+ *                         salesforce,hubspot,salesforce-faults,hubspot-faults)
  * </pre>
  *
  * <p>What is real: the connector as it runs in production ({@link CrmApp}: its WatchScores
@@ -59,10 +63,10 @@ import java.util.stream.Collectors;
  * scoring-service's own benchmarks measure; the connector sees the same stream either way. The
  * scores are all below 76 so no workflow rule opens opportunities; the default rules still queue a
  * task for every Tier Upgrade account and a campaign enrolment for Seat Add accounts above 60,
- * which the connector carries out between sync batches on the same request budget: those requests
- * are reported apart from the account upserts. Every account comes through the follower from that
- * stream before the syncs start (its rate is reported): the syncs start from the state that N
- * followed scores leave.
+ * which the connector carries out in batches on the same request budget, records first: those
+ * requests are reported apart from the account upserts, with the moment every action had settled.
+ * Every account comes through the follower from that stream before the syncs start (its rate is
+ * reported): the syncs start from the state that N followed scores leave.
  *
  * <p>Each sync is a new connection's first reconcile (every account is changed for a CRM that was
  * never written): timed from CreateConnection to the end of that run. Settings are crm.yaml's
@@ -103,7 +107,10 @@ public final class CrmSyncBenchmark {
       int wrong,
       long delivered,
       long refusedAttempts,
-      Set<String> deadLetters) {}
+      Set<String> deadLetters,
+      double actionsSeconds,
+      long actionRequests,
+      Map<String, Long> requestsByEndpoint) {}
 
   public static void main(String[] args) throws Exception {
     Map<String, String> opts = new HashMap<>();
@@ -150,10 +157,19 @@ public final class CrmSyncBenchmark {
       CrmSyncBenchmark bench =
           new CrmSyncBenchmark(
               accounts, outageSeconds, CrmConnectorServiceGrpc.newBlockingStub(channel));
-      bench.salesforce(false);
-      bench.hubSpot(false);
-      bench.salesforce(true);
-      bench.hubSpot(true);
+      for (String run :
+          java.util.regex.Pattern.compile(",")
+              .splitAsStream(
+                  opts.getOrDefault("runs", "salesforce,hubspot,salesforce-faults,hubspot-faults"))
+              .toList()) {
+        switch (run) {
+          case "salesforce" -> bench.salesforce(false);
+          case "hubspot" -> bench.hubSpot(false);
+          case "salesforce-faults" -> bench.salesforce(true);
+          case "hubspot-faults" -> bench.hubSpot(true);
+          default -> throw new IllegalArgumentException("unknown run " + run);
+        }
+      }
     } finally {
       channel.shutdownNow();
       app.close();
@@ -306,6 +322,10 @@ public final class CrmSyncBenchmark {
                 && runs(id).stream().allMatch(SyncRun::hasFinishedAt)
                 && deadLetters(id).size() == refused.size());
     double seconds = seconds(start);
+    long requestsAtSync = standin.requests().size();
+    waitFor(() -> pendingActions(id) == 0);
+    double actionsSeconds = seconds(start);
+    long requestsAtActions = standin.requests().size();
     if (outage != null) {
       outage.join();
     }
@@ -321,15 +341,39 @@ public final class CrmSyncBenchmark {
             seconds,
             upserts(standin, upsertPath),
             apiCalls,
-            standin.requests().size() - upserts(standin, upsertPath),
+            requestsAtSync - upserts(standin, upsertPath),
             stored.get(),
             wrongValues.get(),
             delivered,
             dead.stream().mapToLong(SyncRecord::getAttempts).sum(),
-            dead.stream().map(SyncRecord::getAccountId).collect(Collectors.toSet()));
+            dead.stream().map(SyncRecord::getAccountId).collect(Collectors.toSet()),
+            actionsSeconds,
+            requestsAtActions - upserts(standin, upsertPath),
+            standin.requests().stream()
+                .collect(
+                    Collectors.groupingBy(
+                        r ->
+                            r.method()
+                                + " "
+                                + r.path().replaceAll("/\\d+(/|$)", "/{id}$1")
+                                + " "
+                                + r.status(),
+                        java.util.TreeMap::new,
+                        Collectors.counting())));
     stub.deleteConnection(
         DeleteConnectionRequest.newBuilder().setConnectionId(id).setActor("bench").build());
     return o;
+  }
+
+  /** Rule actions still queued or being retried (one page is enough to know whether any are). */
+  private int pendingActions(String connectionId) {
+    return stub.listRuleActions(
+            ListRuleActionsRequest.newBuilder()
+                .setConnectionId(connectionId)
+                .addStatuses(RuleActionStatus.RULE_ACTION_STATUS_PENDING)
+                .setPageSize(1)
+                .build())
+        .getActionsCount();
   }
 
   private List<SyncRun> runs(String connectionId) {
@@ -372,6 +416,11 @@ public final class CrmSyncBenchmark {
     System.out.printf(
         "  other requests meanwhile (the rules' tasks and campaign enrolments, OAuth) %,d%n",
         o.otherRequests());
+    System.out.printf(
+        "  every rule action settled at %.1f s, after %,d requests besides the upserts%n",
+        o.actionsSeconds(), o.actionRequests());
+    o.requestsByEndpoint()
+        .forEach((endpoint, n) -> System.out.printf("    %,7d %s%n", n, endpoint));
     System.out.printf(
         "  stand-in holds %,d records (expected %,d), %,d with a value other than the score's%n",
         o.landed(), accounts - refused.size(), o.wrong());

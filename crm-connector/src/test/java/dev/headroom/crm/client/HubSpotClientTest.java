@@ -95,15 +95,7 @@ class HubSpotClientTest {
           .append("\",\"properties\":{}}");
     }
     HttpResponse<String> tooMany =
-        HttpClient.newHttpClient()
-            .send(
-                HttpRequest.newBuilder(
-                        URI.create(hs.baseUrl() + "/crm/v3/objects/companies/batch/upsert"))
-                    .header("Authorization", "Bearer " + TOKEN)
-                    .header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString("{\"inputs\":[" + inputs + "]}"))
-                    .build(),
-                HttpResponse.BodyHandlers.ofString());
+        post(hs, "/crm/v3/objects/companies/batch/upsert", "{\"inputs\":[" + inputs + "]}");
     assertEquals(400, tooMany.statusCode());
     assertTrue(tooMany.body().contains("\"category\":\"VALIDATION_ERROR\""), tooMany.body());
     assertEquals(0, hs.objectCount("companies"));
@@ -139,11 +131,7 @@ class HubSpotClientTest {
 
   @Test
   void a429IsRetriedAfterItsRetryAfter() throws Exception {
-    hs.faults()
-        .then(
-            new dev.headroom.crm.standin.FaultScript.Fault(
-                429, 1, "application/json", "{\"status\":\"error\",\"errorType\":\"RATE_LIMIT\"}"),
-            1);
+    hs.faults().then(rateLimited(), 1);
     assertTrue(client.upsertAccounts(writes(1, 50, "SEAT_ADD")).get(0).success());
     List<RecordedRequest> seen = hs.requests();
     assertEquals(List.of(429, 200), seen.stream().map(RecordedRequest::status).toList());
@@ -192,5 +180,23 @@ class HubSpotClientTest {
             CrmCallException.class, () -> client.upsertAccounts(writes(1, 50, "SEAT_ADD")));
     assertEquals("MALFORMED_RESPONSE", e.errorCode());
     assertTrue(e.getMessage().contains("text/html"), e.getMessage());
+  }
+
+  /** A JSON POST with the stand-in's token, as a client that ignores the limits would send it. */
+  static HttpResponse<String> post(HubSpotStandin hs, String path, String json) throws Exception {
+    return HttpClient.newHttpClient()
+        .send(
+            HttpRequest.newBuilder(URI.create(hs.baseUrl() + path))
+                .header("Authorization", "Bearer " + TOKEN)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** HubSpot's 429 of a spent ten-second window, with a one-second Retry-After. */
+  static dev.headroom.crm.standin.FaultScript.Fault rateLimited() {
+    return new dev.headroom.crm.standin.FaultScript.Fault(
+        429, 1, "application/json", "{\"status\":\"error\",\"errorType\":\"RATE_LIMIT\"}");
   }
 }

@@ -17,7 +17,11 @@ import dev.headroom.api.crm.v1.CreateConnectionRequest;
 import dev.headroom.api.crm.v1.CreateWorkflowRuleRequest;
 import dev.headroom.api.crm.v1.Credentials;
 import dev.headroom.api.crm.v1.CrmProvider;
+import dev.headroom.api.crm.v1.ListRuleActionsRequest;
+import dev.headroom.api.crm.v1.ReplayRuleActionsRequest;
 import dev.headroom.api.crm.v1.RuleAction;
+import dev.headroom.api.crm.v1.RuleActionResult;
+import dev.headroom.api.crm.v1.RuleActionStatus;
 import dev.headroom.api.crm.v1.RuleCondition;
 import dev.headroom.api.crm.v1.WorkflowRule;
 import dev.headroom.api.scoring.v1.Score;
@@ -257,11 +261,7 @@ class SalesforceRuleActionsTest {
         "the second firing recorded",
         () ->
             crm.ruleActions("acc-tier").equals(List.of("CREATE_TASK DONE", "CREATE_TASK SKIPPED")));
-    assertEquals(
-        1,
-        sf.records("Task").stream()
-            .filter(t -> accountId("acc-tier").equals(t.get("WhatId")))
-            .count());
+    assertEquals(1, tasksOn("acc-tier"));
   }
 
   @Test
@@ -343,6 +343,71 @@ class SalesforceRuleActionsTest {
                         .build()));
     assertEquals(Status.Code.INVALID_ARGUMENT, e.getStatus().getCode());
     assertEquals(List.of("rule.actions[0].target", "rule.actions[1].target"), ViolatedFields.of(e));
+  }
+
+  @Test
+  @Order(9)
+  void aTaskSalesforceRefusesInABatchIsDeadLetteredWithItsMessageAloneAndReplayedOnce() {
+    List<String> accounts = List.of("acc-batch-0", "acc-batch-1", "acc-batch-2", "acc-batch-3");
+    accounts.forEach(a -> scored(a, 50, ExpansionType.EXPANSION_TYPE_SEAT_ADD));
+    String refusal = "Tasks on this account are locked by a validation rule";
+    sf.rejectRecord(accountId("acc-batch-2"), refusal);
+    accounts.forEach(
+        a ->
+            crm.scoring.publish(
+                FakeScoring.score(a, 58, ExpansionType.EXPANSION_TYPE_TIER_UPGRADE, 250_000L)));
+    Await.until(
+        "three tasks created and the refused one given up",
+        () ->
+            accounts.stream()
+                .allMatch(
+                    a ->
+                        crm.ruleActions(a)
+                            .equals(
+                                List.of(
+                                    a.equals("acc-batch-2")
+                                        ? "CREATE_TASK DEAD_LETTERED"
+                                        : "CREATE_TASK DONE"))));
+    RuleActionResult dead = taskOf("acc-batch-2");
+    assertEquals(refusal, dead.getDetail(), "the dead letter keeps Salesforce's own message");
+    assertEquals(3, dead.getAttempts());
+    assertEquals(0, tasksOn("acc-batch-2"));
+    for (String a : List.of("acc-batch-0", "acc-batch-1", "acc-batch-3")) {
+      assertEquals(1, tasksOn(a), a);
+    }
+
+    sf.clearRejections();
+    crm.stub.replayRuleActions(
+        ReplayRuleActionsRequest.newBuilder()
+            .setConnectionId(connectionId)
+            .addActionKeys(dead.getActionKey())
+            .setActor("revops@example.com")
+            .build());
+    Await.until(
+        "the replayed task created",
+        () -> taskOf("acc-batch-2").getStatus() == RuleActionStatus.RULE_ACTION_STATUS_DONE);
+    assertEquals(1, tasksOn("acc-batch-2"), "one task after the replay");
+  }
+
+  static RuleActionResult taskOf(String accountId) {
+    return crm
+        .stub
+        .listRuleActions(
+            ListRuleActionsRequest.newBuilder()
+                .setConnectionId(connectionId)
+                .setAccountId(accountId)
+                .build())
+        .getActionsList()
+        .stream()
+        .filter(a -> a.getType() == ActionType.ACTION_TYPE_CREATE_TASK)
+        .findFirst()
+        .orElseThrow();
+  }
+
+  static long tasksOn(String accountId) {
+    return sf.records("Task").stream()
+        .filter(t -> accountId(accountId).equals(t.get("WhatId")))
+        .count();
   }
 
   /** True when the Prometheus text has a sample of {@code name} with these labels above zero. */

@@ -171,13 +171,29 @@ class HubSpotSyncTest {
         hs.associatedCompany(
             hs.id("deals", "headroom_opportunity_key", "acc-5:SEAT_ADD:1").orElseThrow()),
         "the deal is associated with acc-5's company");
+    // Closed won a few minutes ago (HubSpot's closedate is a moment, kept to the millisecond).
+    java.time.Instant closedAt =
+        java.time.Instant.now()
+            .minus(java.time.Duration.ofMinutes(3))
+            .truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
     hs.edit(
         "deals",
         "headroom_opportunity_key",
         "acc-5:SEAT_ADD:1",
-        java.util.Map.of("dealstage", "closedwon", "amount", "1200"));
+        java.util.Map.of(
+            "dealstage",
+            "closedwon",
+            "amount",
+            "1200",
+            "closedate",
+            Long.toString(closedAt.toEpochMilli())));
     Await.until("the won deal is an outcome", () -> scoring.outcomes().size() == 1);
     var outcome = scoring.outcomes().values().iterator().next();
+    assertEquals(
+        closedAt,
+        java.time.Instant.ofEpochSecond(
+            outcome.getOccurredAt().getSeconds(), outcome.getOccurredAt().getNanos()),
+        "dated at the deal's close moment, not at midnight of its day");
     assertEquals("acc-5", outcome.getAccountId());
     assertEquals(120_000, outcome.getArrDelta().getMinorUnits());
     assertEquals(dev.headroom.api.scoring.v1.OutcomeResult.OUTCOME_RESULT_WON, outcome.getResult());

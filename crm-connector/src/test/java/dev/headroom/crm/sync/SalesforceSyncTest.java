@@ -207,9 +207,10 @@ class SalesforceSyncTest {
     assertEquals(SyncTrigger.SYNC_TRIGGER_SCHEDULED_RECONCILE, run.getTrigger());
     assertEquals(SyncRunStatus.SYNC_RUN_STATUS_SUCCEEDED, run.getStatus());
     assertEquals(ACCOUNTS, run.getRecordsSucceeded());
-    // The OAuth token request, two Account upserts, the owners of the accounts (for the rule that
-    // assigns opportunities, 100 per query) and two Opportunity upserts.
-    assertEquals(8, run.getApiCalls());
+    // The OAuth token request, two Account upserts, the owners of each Opportunity batch's accounts
+    // (for the rule that assigns opportunities: one query per batch, its IN list well within the
+    // URI limit) and two Opportunity upserts.
+    assertEquals(7, run.getApiCalls());
   }
 
   @Test
@@ -671,11 +672,20 @@ class SalesforceSyncTest {
   @Test
   @Order(13)
   void closedOpportunitiesBecomeOutcomesAndCloseOnTheStream() {
+    // Closed won today: CloseDate is today's date, and the outcome must not be dated at midnight,
+    // before a prompt the account saw earlier today.
+    java.time.Instant beforeTheClose = java.time.Instant.now();
     sf.edit(
         "Opportunity",
         "Headroom_Opportunity_Key__c",
         "acc-4:SEAT_ADD:1",
-        Map.of("StageName", "Closed Won", "Amount", new BigDecimal("1500.00")));
+        Map.of(
+            "StageName",
+            "Closed Won",
+            "Amount",
+            new BigDecimal("1500.00"),
+            "CloseDate",
+            java.time.LocalDate.ofInstant(beforeTheClose, java.time.ZoneOffset.UTC).toString()));
     sf.edit(
         "Opportunity",
         "Headroom_Opportunity_Key__c",
@@ -687,6 +697,12 @@ class SalesforceSyncTest {
     assertEquals(OutcomeResult.OUTCOME_RESULT_WON, won.getResult());
     assertEquals(ExpansionType.EXPANSION_TYPE_SEAT_ADD, won.getExpansionType());
     assertEquals(150_000, won.getArrDelta().getMinorUnits());
+    java.time.Instant datedAt =
+        java.time.Instant.ofEpochSecond(
+            won.getOccurredAt().getSeconds(), won.getOccurredAt().getNanos());
+    assertFalse(
+        datedAt.isBefore(beforeTheClose),
+        "a same-day close dated " + datedAt + ", before it was closed at " + beforeTheClose);
     assertEquals("USD", won.getArrDelta().getCurrencyCode());
     assertEquals(OutcomeSource.OUTCOME_SOURCE_CRM, won.getSource());
     assertEquals(

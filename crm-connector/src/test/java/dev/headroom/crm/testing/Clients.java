@@ -1,6 +1,7 @@
 package dev.headroom.crm.testing;
 
 import dev.headroom.crm.client.HttpCaller;
+import dev.headroom.crm.client.TaskWrite;
 import dev.headroom.crm.client.TokenBucket;
 import dev.headroom.crm.domain.AccountValues;
 import dev.headroom.crm.domain.ConnectionSettings;
@@ -12,7 +13,10 @@ import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.function.IntFunction;
 
 /** Clients and values for tests against the stand-ins, with short backoffs. */
 public final class Clients {
@@ -63,5 +67,26 @@ public final class Clients {
         5,
         since,
         false);
+  }
+
+  /**
+   * Usage review tasks on accounts {@code acc-0} to {@code acc-<n-1>}, keyed {@code
+   * <keyPrefix>:acc-<i>:1:CREATE_TASK}, the task of account i on the CRM record {@code crmIdOf(i)}.
+   */
+  public static List<TaskWrite> tasks(
+      int n, String keyPrefix, IntFunction<String> crmIdOf, boolean mayExist) {
+    List<TaskWrite> tasks = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      tasks.add(
+          new TaskWrite(
+              keyPrefix + ":acc-" + i + ":1:CREATE_TASK",
+              "acc-" + i,
+              crmIdOf.apply(i),
+              "Usage review call",
+              "Current state: readiness score 60",
+              LocalDate.parse("2026-12-04"),
+              mayExist));
+    }
+    return tasks;
   }
 }
