@@ -99,9 +99,6 @@ class LoopEnd2EndTest {
 
   private static final long WON_MINOR = WON.movePointRight(2).longValueExact();
 
-  /** prompt.yaml's experiments.attribution-window; the loop's experiment sets none. */
-  private static final Duration ATTRIBUTION_WINDOW = Duration.ofDays(14);
-
   /** Signal-service's sustained window: SEAT_UTILIZATION_HIGH fires this long after seats fill. */
   private static final Duration SUSTAINED = Duration.ofDays(14);
 
@@ -161,13 +158,11 @@ class LoopEnd2EndTest {
     link9ExperimentResults(campaign.experimentId(), prompt.getVariantKey());
     String opportunityKey = link10CrmHoldsTheAccountAndTheOpportunity(now, score);
     link11OpenOpportunityMakesTheAccountSalesOwned();
-    LocalDate closedOn = link12ClosedWonComesBackAsAnOutcome(opportunityKey);
+    Instant closedAt = link12ClosedWonComesBackAsAnOutcome(opportunityKey);
     link13SignalPerformanceCountsTheWin();
-    // crm-connector dates a closed opportunity at the start of its close date; prompt-service
-    // counts it as a conversion of the account's unit exposed in (closed at - window, closed at].
-    Instant closedAt = closedOn.atStartOfDay(ZoneOffset.UTC).toInstant();
-    boolean closedWonAttributed =
-        exposedAt.isAfter(closedAt.minus(ATTRIBUTION_WINDOW)) && !exposedAt.isAfter(closedAt);
+    // prompt-service counts the close for the account's unit exposed in (closed at - window, closed
+    // at]; the exposure is minutes old, so only its order with the close decides.
+    boolean closedWonAttributed = !exposedAt.isAfter(closedAt);
     link14ClosedWonInTheExperiment(
         campaign.experimentId(), prompt.getVariantKey(), closedWonAttributed);
     Period period =
@@ -588,8 +583,10 @@ class LoopEnd2EndTest {
                 : "no prompt, reason " + answer.getNoPromptReason()));
   }
 
-  private LocalDate link12ClosedWonComesBackAsAnOutcome(String opportunityKey) {
+  /** Returns when the outcome is dated. */
+  private Instant link12ClosedWonComesBackAsAnOutcome(String opportunityKey) {
     Link link = new Link(12, "closed won in the CRM comes back as an outcome (ListOutcomes)");
+    Instant closing = Instant.now();
     LocalDate closedOn = crm.closeWon(opportunityKey, WON);
     Outcome outcome =
         link.await(
@@ -607,7 +604,22 @@ class LoopEnd2EndTest {
             && outcome.getArrDelta().getMinorUnits() == WON_MINOR
             && outcome.getExpansionType() == ExpansionType.EXPANSION_TYPE_TIER_UPGRADE,
         "not the won tier upgrade of " + WON + ": " + outcome);
-    return closedOn;
+    // crm-connector dates a close when it saw it, but never after the end of its close date (UTC).
+    Instant closedAt =
+        Instant.ofEpochSecond(
+            outcome.getOccurredAt().getSeconds(), outcome.getOccurredAt().getNanos());
+    Instant closeDateEnded = closedOn.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant();
+    link.check(
+        !closedAt.isBefore(closing.truncatedTo(ChronoUnit.MILLIS))
+            && closedAt.isBefore(closeDateEnded)
+            && !closedAt.isAfter(Instant.now()),
+        "the outcome of a close on "
+            + closedOn
+            + " requested at "
+            + closing
+            + " is dated "
+            + closedAt);
+    return closedAt;
   }
 
   private void link13SignalPerformanceCountsTheWin() {
