@@ -3,12 +3,14 @@ package dev.headroom.app;
 import dev.headroom.crm.app.CrmApp;
 import dev.headroom.crm.app.CrmConfig;
 import dev.headroom.crm.app.LocalCrm;
+import dev.headroom.kit.outbox.Outbox;
 import dev.headroom.prompt.app.PromptApp;
 import dev.headroom.prompt.app.PromptConfig;
 import dev.headroom.scoring.app.ScoringApp;
 import dev.headroom.scoring.app.ScoringConfig;
 import dev.headroom.signal.app.SignalApp;
 import dev.headroom.signal.app.SignalConfig;
+import dev.headroom.signal.evaluation.AccountChange;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -39,6 +41,8 @@ public final class Platform implements AutoCloseable {
 
   private final Deque<AutoCloseable> resources = new ArrayDeque<>();
   private final Map<String, Endpoints> endpoints = new LinkedHashMap<>();
+  private Outbox signalChanges;
+  private ScoringApp scoring;
 
   /** Where one running service listens. */
   public record Endpoints(int grpcPort, int httpPort) {}
@@ -96,7 +100,8 @@ public final class Platform implements AutoCloseable {
     SignalApp signal = SignalApp.start(SignalConfig.load(env), clock, null, true);
     resources.push(signal);
     endpoints.put("signal", new Endpoints(signal.grpcPort(), signal.httpPort()));
-    ScoringApp scoring = ScoringApp.start(ScoringConfig.load(env), clock, null, true);
+    signalChanges = new Outbox(signal.database().schema(), signal.database().jdbi());
+    scoring = ScoringApp.start(ScoringConfig.load(env), clock, null, true);
     resources.push(scoring);
     endpoints.put("scoring", new Endpoints(scoring.grpcPort(), scoring.httpPort()));
     CrmApp crm = CrmApp.start(CrmConfig.load(LocalCrm.withLocalDefaults(env)), clock, null, true);
@@ -118,6 +123,15 @@ public final class Platform implements AutoCloseable {
     if (!env.containsKey("HEADROOM_" + key)) {
       env.putIfAbsent("HEADROOM_" + service + "_" + key, value);
     }
+  }
+
+  /**
+   * The account changes signal-service has published that scoring-service has not applied yet: the
+   * head of signal-service's change feed less the cursor scoring-service stored with the scores it
+   * computed. Zero means every score reflects every change published so far.
+   */
+  public long scoringBacklog() {
+    return Math.max(0, signalChanges.lastSeq(AccountChange.STREAM) - scoring.consumerPosition());
   }
 
   /** The services that run, in start order, with their ports. */
