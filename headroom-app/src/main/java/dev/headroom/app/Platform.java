@@ -62,9 +62,18 @@ public final class Platform implements AutoCloseable {
    * moves it so that windows, sustain periods and cooldowns elapse in minutes.
    */
   public static Platform start(Map<String, String> env, Clock clock) {
+    return start(env, clock, true);
+  }
+
+  /**
+   * @param connectLocalCrm whether to connect crm-connector to a fresh local Salesforce stand-in
+   *     (replacing the stand-in connection a previous run left, with the opportunities it opened);
+   *     a demo that resumes keeps its connection and points it at its own stand-in again
+   */
+  public static Platform start(Map<String, String> env, Clock clock, boolean connectLocalCrm) {
     Platform platform = new Platform();
     try {
-      platform.startAll(env, clock);
+      platform.startAll(env, clock, connectLocalCrm);
       return platform;
     } catch (RuntimeException e) {
       platform.close();
@@ -72,7 +81,7 @@ public final class Platform implements AutoCloseable {
     }
   }
 
-  private void startAll(Map<String, String> callerEnv, Clock clock) {
+  private void startAll(Map<String, String> callerEnv, Clock clock, boolean connectLocalCrm) {
     Map<String, String> env = new HashMap<>(callerEnv);
     if (!env.containsKey("HEADROOM_DATABASE_URL")) {
       String dataDir = env.get("HEADROOM_DATA_DIR");
@@ -107,7 +116,9 @@ public final class Platform implements AutoCloseable {
     CrmApp crm = CrmApp.start(CrmConfig.load(LocalCrm.withLocalDefaults(env)), clock, null, true);
     resources.push(crm);
     endpoints.put("crm", new Endpoints(crm.grpcPort(), crm.httpPort()));
-    resources.push(LocalCrm.connect(crm));
+    if (connectLocalCrm) {
+      resources.push(LocalCrm.connect(crm));
+    }
     PromptApp prompt = PromptApp.start(PromptConfig.load(env), clock, null, true);
     resources.push(prompt);
     endpoints.put("prompt", new Endpoints(prompt.grpcPort(), prompt.httpPort()));

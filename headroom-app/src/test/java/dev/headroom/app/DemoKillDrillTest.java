@@ -8,11 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.headroom.app.demo.DemoCommand;
 import dev.headroom.app.loop.AppProcess;
 import dev.headroom.crm.standin.SalesforceStandin;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.Writer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -20,7 +16,6 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -126,54 +121,26 @@ class DemoKillDrillTest {
 
   /** {@code ./headroom demo} as its own JVM, with only {@code env} as HEADROOM_ configuration. */
   private static Process start(Map<String, String> env) throws IOException {
-    String java = ProcessHandle.current().info().command().orElseThrow();
-    List<String> command =
-        new ArrayList<>(
-            List.of(
-                java,
-                "-Xmx768m",
-                "--enable-native-access=ALL-UNNAMED",
-                "-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"),
-                "-cp",
-                System.getProperty("java.class.path"),
-                DemoCommand.class.getName()));
-    command.addAll(OPTIONS);
-    ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
-    pb.environment().keySet().removeIf(k -> k.startsWith("HEADROOM_"));
-    pb.environment().put("HEADROOM_GRPC_PORT", "0");
-    pb.environment().put("HEADROOM_HTTP_PORT", "0");
-    pb.environment().put("HEADROOM_HTTP_HOST", "127.0.0.1");
-    pb.environment().putAll(env);
-    return pb.start();
+    return AppProcess.java("-Xmx768m", DemoCommand.class, OPTIONS, env).start();
   }
 
   /** Copies the process's output to {@code log}; completes once a line starts with {@code mark}. */
   private static CompletableFuture<Void> watch(Process process, Path log, String mark) {
     CompletableFuture<Void> seen = new CompletableFuture<>();
-    Thread copier =
-        new Thread(
-            () -> {
-              try (BufferedReader r =
-                      new BufferedReader(
-                          new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-                  Writer out = Files.newBufferedWriter(log)) {
-                for (String line = r.readLine(); line != null; line = r.readLine()) {
-                  out.write(line);
-                  out.write('\n');
-                  out.flush();
-                  if (line.startsWith(mark)) {
-                    seen.complete(null);
-                  }
-                }
-              } catch (IOException e) {
-                seen.completeExceptionally(e);
-              }
-              seen.completeExceptionally(
-                  new IllegalStateException("the demo ended before '" + mark + "'; see " + log));
-            },
-            "demo-output");
-    copier.setDaemon(true);
-    copier.start();
+    AppProcess.copyOutput(
+        process,
+        log,
+        line -> {
+          if (line.startsWith(mark)) {
+            seen.complete(null);
+          }
+        },
+        ended ->
+            seen.completeExceptionally(
+                ended != null
+                    ? ended
+                    : new IllegalStateException(
+                        "the demo ended before '" + mark + "'; see " + log)));
     return seen;
   }
 

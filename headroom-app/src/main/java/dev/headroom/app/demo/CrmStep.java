@@ -27,7 +27,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -72,6 +71,7 @@ final class CrmStep implements AutoCloseable {
   private static final Duration SETTLE_LIMIT = Duration.ofMinutes(3);
 
   private final long seed;
+  private final SimulationClock clock;
   private final SalesforceStandin standin;
   private final String connectionId;
   private final CrmConnectorServiceBlockingStub crm;
@@ -89,6 +89,7 @@ final class CrmStep implements AutoCloseable {
 
   private CrmStep(
       long seed,
+      SimulationClock clock,
       SalesforceStandin standin,
       String connectionId,
       CrmConnectorServiceBlockingStub crm,
@@ -96,6 +97,7 @@ final class CrmStep implements AutoCloseable {
       HostBilling billing,
       Duration outcomePollInterval) {
     this.seed = seed;
+    this.clock = clock;
     this.standin = standin;
     this.connectionId = connectionId;
     this.crm = crm;
@@ -117,7 +119,7 @@ final class CrmStep implements AutoCloseable {
    */
   static Optional<CrmStep> connect(
       long seed,
-      Clock clock,
+      SimulationClock clock,
       CrmConnectorServiceBlockingStub crm,
       ScoringServiceBlockingStub scoring,
       HostBilling billing,
@@ -175,6 +177,7 @@ final class CrmStep implements AutoCloseable {
     return Optional.of(
         new CrmStep(
             seed,
+            clock,
             standin,
             local.get().getConnectionId(),
             crm,
@@ -345,6 +348,12 @@ final class CrmStep implements AutoCloseable {
                 + current);
       }
       previous = current;
+      if (current.outcomesBack() < current.won() + current.lost()) {
+        // The connector retries a CRM call that failed (a CRM it could not reach, as right after a
+        // restart) and polls for closed opportunities on the simulation clock: simulated time
+        // passes while the demo waits, one poll interval per look.
+        clock.advanceTo(clock.instant().plus(outcomePollInterval));
+      }
       Thread.sleep(SETTLE_POLL.toMillis());
     }
   }

@@ -50,7 +50,9 @@ public final class DemoCommand {
     Progress progress =
         new Progress(System.err, "bar".equals(env.get("HEADROOM_PROGRESS")), options.days());
     long starting = System.nanoTime();
-    Platform platform = Platform.start(env, clock);
+    // A resuming demo keeps its CRM connection: a new local stand-in connection would replace it,
+    // and with it the opportunities the connector opened and follows up.
+    Platform platform = Platform.start(env, clock, checkpoint.isEmpty());
     progress.note(
         String.format(
             Locale.ROOT, "demo: platform started in %.1f s", (System.nanoTime() - starting) / 1e9));

@@ -416,6 +416,11 @@ final class PromptStep implements AutoCloseable {
    */
   State state() throws InterruptedException {
     PluginCounts plugin = earlier.plus(PluginCounts.of(awaitDelivered()));
+    return new State(funnelStates(), purchases.get(), plugin);
+  }
+
+  /** The funnel rows as the host counted them so far, by campaign and variant. */
+  private List<FunnelState> funnelStates() {
     List<FunnelState> rows = new ArrayList<>();
     for (Map.Entry<FunnelKey, Funnel> e : new TreeMap<>(funnels).entrySet()) {
       Funnel f = e.getValue();
@@ -432,7 +437,7 @@ final class PromptStep implements AutoCloseable {
               f.converted.sum(),
               f.revenue.sum()));
     }
-    return new State(rows, purchases.get(), plugin);
+    return rows;
   }
 
   /** Carries on from {@code state}; the plugin of this run starts counting from zero. */
@@ -466,22 +471,21 @@ final class PromptStep implements AutoCloseable {
     ClientStats stats = awaitDelivered();
     List<DemoReport.FunnelRow> rows = new ArrayList<>();
     long experimentUnits = 0;
-    for (Map.Entry<FunnelKey, Funnel> e : new TreeMap<>(funnels).entrySet()) {
-      Funnel f = e.getValue();
+    for (FunnelState f : funnelStates()) {
       rows.add(
           new DemoReport.FunnelRow(
-              e.getKey().campaignId(),
-              f.trigger,
-              e.getKey().variantKey(),
-              f.units.size(),
-              f.exposed.sum(),
-              f.shown.sum(),
-              f.clicked.sum(),
-              f.dismissed.sum(),
-              f.converted.sum(),
-              f.revenue.sum()));
-      if (e.getKey().campaignId().equals(FEATURE_GATE_CAMPAIGN)) {
-        experimentUnits += f.units.size();
+              f.campaignId(),
+              f.trigger(),
+              f.variantKey(),
+              f.units().size(),
+              f.exposed(),
+              f.shown(),
+              f.clicked(),
+              f.dismissed(),
+              f.converted(),
+              f.revenue()));
+      if (f.campaignId().equals(FEATURE_GATE_CAMPAIGN)) {
+        experimentUnits += f.units().size();
       }
     }
     awaitExposures(experimentUnits);
