@@ -3,12 +3,14 @@ package dev.headroom.app;
 import dev.headroom.crm.app.CrmApp;
 import dev.headroom.crm.app.CrmConfig;
 import dev.headroom.crm.app.LocalCrm;
+import dev.headroom.kit.outbox.Outbox;
 import dev.headroom.prompt.app.PromptApp;
 import dev.headroom.prompt.app.PromptConfig;
 import dev.headroom.scoring.app.ScoringApp;
 import dev.headroom.scoring.app.ScoringConfig;
 import dev.headroom.signal.app.SignalApp;
 import dev.headroom.signal.app.SignalConfig;
+import dev.headroom.signal.evaluation.AccountChange;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -39,6 +41,8 @@ public final class Platform implements AutoCloseable {
 
   private final Deque<AutoCloseable> resources = new ArrayDeque<>();
   private final Map<String, Endpoints> endpoints = new LinkedHashMap<>();
+  private Outbox signalChanges;
+  private ScoringApp scoring;
 
   /** Where one running service listens. */
   public record Endpoints(int grpcPort, int httpPort) {}
@@ -58,9 +62,18 @@ public final class Platform implements AutoCloseable {
    * moves it so that windows, sustain periods and cooldowns elapse in minutes.
    */
   public static Platform start(Map<String, String> env, Clock clock) {
+    return start(env, clock, true);
+  }
+
+  /**
+   * @param connectLocalCrm whether to connect crm-connector to a fresh local Salesforce stand-in
+   *     (replacing the stand-in connection a previous run left, with the opportunities it opened);
+   *     a demo that resumes keeps its connection and points it at its own stand-in again
+   */
+  public static Platform start(Map<String, String> env, Clock clock, boolean connectLocalCrm) {
     Platform platform = new Platform();
     try {
-      platform.startAll(env, clock);
+      platform.startAll(env, clock, connectLocalCrm);
       return platform;
     } catch (RuntimeException e) {
       platform.close();
@@ -68,7 +81,7 @@ public final class Platform implements AutoCloseable {
     }
   }
 
-  private void startAll(Map<String, String> callerEnv, Clock clock) {
+  private void startAll(Map<String, String> callerEnv, Clock clock, boolean connectLocalCrm) {
     Map<String, String> env = new HashMap<>(callerEnv);
     if (!env.containsKey("HEADROOM_DATABASE_URL")) {
       String dataDir = env.get("HEADROOM_DATA_DIR");
@@ -96,13 +109,16 @@ public final class Platform implements AutoCloseable {
     SignalApp signal = SignalApp.start(SignalConfig.load(env), clock, null, true);
     resources.push(signal);
     endpoints.put("signal", new Endpoints(signal.grpcPort(), signal.httpPort()));
-    ScoringApp scoring = ScoringApp.start(ScoringConfig.load(env), clock, null, true);
+    signalChanges = new Outbox(signal.database().schema(), signal.database().jdbi());
+    scoring = ScoringApp.start(ScoringConfig.load(env), clock, null, true);
     resources.push(scoring);
     endpoints.put("scoring", new Endpoints(scoring.grpcPort(), scoring.httpPort()));
     CrmApp crm = CrmApp.start(CrmConfig.load(LocalCrm.withLocalDefaults(env)), clock, null, true);
     resources.push(crm);
     endpoints.put("crm", new Endpoints(crm.grpcPort(), crm.httpPort()));
-    resources.push(LocalCrm.connect(crm));
+    if (connectLocalCrm) {
+      resources.push(LocalCrm.connect(crm));
+    }
     PromptApp prompt = PromptApp.start(PromptConfig.load(env), clock, null, true);
     resources.push(prompt);
     endpoints.put("prompt", new Endpoints(prompt.grpcPort(), prompt.httpPort()));
@@ -118,6 +134,15 @@ public final class Platform implements AutoCloseable {
     if (!env.containsKey("HEADROOM_" + key)) {
       env.putIfAbsent("HEADROOM_" + service + "_" + key, value);
     }
+  }
+
+  /**
+   * The account changes signal-service has published that scoring-service has not applied yet: the
+   * head of signal-service's change feed less the cursor scoring-service stored with the scores it
+   * computed. Zero means every score reflects every change published so far.
+   */
+  public long scoringBacklog() {
+    return Math.max(0, signalChanges.lastSeq(AccountChange.STREAM) - scoring.consumerPosition());
   }
 
   /** The services that run, in start order, with their ports. */

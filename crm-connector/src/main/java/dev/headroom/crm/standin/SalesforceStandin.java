@@ -7,8 +7,15 @@ import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URLDecoder;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -88,11 +95,86 @@ public final class SalesforceStandin extends StandinServer {
   private int tokensIssued;
   private long dailyLimit = 15_000;
 
+  /**
+   * Where changed records go before the request that changed them is answered; null: memory only.
+   */
+  private Path journal;
+
+  private final StringBuilder unjournaled = new StringBuilder();
+
   public SalesforceStandin(Clock clock, String clientId, String clientSecret, String refreshToken) {
     super(clock);
     this.clientId = clientId;
     this.clientSecret = clientSecret;
     this.refreshToken = refreshToken;
+  }
+
+  /**
+   * Keeps the records in {@code file} from now on, so that they outlive the process: the records a
+   * previous run left there are loaded, and every record a request creates or changes is appended
+   * (one JSON line with the whole record) and forced to disk before the request is answered. A
+   * process killed at any moment loses no answered write; a line it left half written belongs to a
+   * request that was never answered and is cut off.
+   */
+  public synchronized SalesforceStandin durableIn(Path file) throws IOException {
+    long intact = 0;
+    if (Files.exists(file)) {
+      byte[] bytes = Files.readAllBytes(file);
+      int start = 0;
+      for (int end = 0; end < bytes.length; end++) {
+        if (bytes[end] != '\n') {
+          continue;
+        }
+        JsonNode change =
+            JSON.readTree(new String(bytes, start, end - start, StandardCharsets.UTF_8));
+        String sobject = change.path("sobject").asText();
+        String id = change.path("id").asText();
+        Map<String, Object> values = new LinkedHashMap<>();
+        change
+            .path("record")
+            .properties()
+            .forEach(e -> values.put(e.getKey(), plain(e.getValue())));
+        records.computeIfAbsent(sobject, k -> new LinkedHashMap<>()).put(id, values);
+        values.forEach((field, value) -> index(sobject, field, value, id));
+        ids.set(Math.max(ids.get(), Long.parseLong(id.substring(3))));
+        start = end + 1;
+      }
+      intact = start;
+    }
+    try (FileChannel out =
+        FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+      out.truncate(intact);
+      out.force(true);
+    }
+    journal = file;
+    return this;
+  }
+
+  /** Queues {@code id}'s record as it is now for the journal. */
+  private void journal(String sobject, String id) {
+    if (journal == null) {
+      return;
+    }
+    ObjectNode line = JSON.createObjectNode().put("sobject", sobject).put("id", id);
+    line.set("record", JSON.valueToTree(records.get(sobject).get(id)));
+    unjournaled.append(line).append('\n');
+  }
+
+  /** Writes the queued records to the journal and forces them to disk. */
+  private void flushJournal() {
+    if (journal == null || unjournaled.isEmpty()) {
+      return;
+    }
+    try (FileChannel out = FileChannel.open(journal, StandardOpenOption.APPEND)) {
+      ByteBuffer bytes = ByteBuffer.wrap(unjournaled.toString().getBytes(StandardCharsets.UTF_8));
+      while (bytes.hasRemaining()) {
+        out.write(bytes);
+      }
+      out.force(false);
+      unjournaled.setLength(0);
+    } catch (IOException e) {
+      throw new UncheckedIOException("the stand-in could not write its journal", e);
+    }
   }
 
   /** Account with the seeds' expansion fields and the Headroom external id, as a new org has. */
@@ -169,14 +251,18 @@ public final class SalesforceStandin extends StandinServer {
     contact.put("Title", title);
     contact.put("Email", firstName.toLowerCase(java.util.Locale.ROOT) + "@example.com");
     contact.put("AccountId", accountId);
-    return insert("Contact", contact);
+    String id = insert("Contact", contact);
+    flushJournal();
+    return id;
   }
 
   /** A campaign as marketing would have created it; returns its id. */
   public synchronized String addCampaign(String name) {
     Map<String, Object> campaign = new LinkedHashMap<>();
     campaign.put("Name", name);
-    return insert("Campaign", campaign);
+    String id = insert("Campaign", campaign);
+    flushJournal();
+    return id;
   }
 
   /** The ids of the contacts that are members of the campaign. */
@@ -192,6 +278,7 @@ public final class SalesforceStandin extends StandinServer {
     String id = newId(sobject);
     records.computeIfAbsent(sobject, k -> new LinkedHashMap<>()).put(id, values);
     values.forEach((field, value) -> index(sobject, field, value, id));
+    journal(sobject, id);
     return id;
   }
 
@@ -244,6 +331,8 @@ public final class SalesforceStandin extends StandinServer {
             .orElseThrow();
     record.getValue().putAll(values);
     values.forEach((field, value) -> index(sobject, field, value, record.getKey()));
+    journal(sobject, record.getKey());
+    flushJournal();
   }
 
   private void index(String sobject, String field, Object value, String id) {
@@ -585,6 +674,7 @@ public final class SalesforceStandin extends StandinServer {
     for (JsonNode rec : in) {
       results.add(createOne(rec.path("attributes").path("type").asText(), rec));
     }
+    flushJournal();
     if (loseNextResponse.remove(in.path(0).path("attributes").path("type").asText())) {
       record(req, at, shapes, 503);
       error(res, 503, "SERVER_UNAVAILABLE", "the connection was reset");
@@ -720,6 +810,7 @@ public final class SalesforceStandin extends StandinServer {
       }
     } else {
       writes.forEach(Runnable::run);
+      flushJournal();
     }
     if (loseNextResponse.remove(sobject)) {
       record(req, at, shapes, 503);
@@ -815,6 +906,7 @@ public final class SalesforceStandin extends StandinServer {
         () -> {
           store.computeIfAbsent(id, k -> new LinkedHashMap<>()).putAll(values);
           index(sobject, externalIdField, key, id);
+          journal(sobject, id);
         });
     result.put("id", id).put("success", true).putArray("errors");
     result.put("created", existing.isEmpty());

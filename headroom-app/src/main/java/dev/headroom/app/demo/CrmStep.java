@@ -22,18 +22,23 @@ import dev.headroom.api.scoring.v1.Score;
 import dev.headroom.api.scoring.v1.ScoringServiceGrpc.ScoringServiceBlockingStub;
 import dev.headroom.api.scoring.v1.TypePotential;
 import dev.headroom.crm.standin.SalesforceStandin;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.SecureRandom;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The CRM step of the loop. The platform connects crm-connector to a local Salesforce stand-in; the
@@ -66,6 +71,7 @@ final class CrmStep implements AutoCloseable {
   private static final Duration SETTLE_LIMIT = Duration.ofMinutes(3);
 
   private final long seed;
+  private final SimulationClock clock;
   private final SalesforceStandin standin;
   private final String connectionId;
   private final CrmConnectorServiceBlockingStub crm;
@@ -73,12 +79,17 @@ final class CrmStep implements AutoCloseable {
   private final HostBilling billing;
   private final Duration outcomePollInterval;
   private final Map<String, Integer> closeDay = new HashMap<>();
+
+  /** Opportunities the reps closed and the host's billing has taken in, by key. */
+  private final Set<String> settled = new HashSet<>();
+
   private int opened;
   private int won;
   private int lost;
 
   private CrmStep(
       long seed,
+      SimulationClock clock,
       SalesforceStandin standin,
       String connectionId,
       CrmConnectorServiceBlockingStub crm,
@@ -86,6 +97,7 @@ final class CrmStep implements AutoCloseable {
       HostBilling billing,
       Duration outcomePollInterval) {
     this.seed = seed;
+    this.clock = clock;
     this.standin = standin;
     this.connectionId = connectionId;
     this.crm = crm;
@@ -101,16 +113,18 @@ final class CrmStep implements AutoCloseable {
    *
    * @param outcomePollInterval how often, in simulated time, the connector asks the CRM which
    *     opportunities closed
+   * @param journal where the stand-in keeps its records across restarts; empty: in memory only
    * @return empty when the platform has no stand-in connection (a real CRM is configured: the demo
    *     leaves it alone)
    */
   static Optional<CrmStep> connect(
       long seed,
-      Clock clock,
+      SimulationClock clock,
       CrmConnectorServiceBlockingStub crm,
       ScoringServiceBlockingStub scoring,
       HostBilling billing,
-      Duration outcomePollInterval) {
+      Duration outcomePollInterval,
+      Optional<Path> journal) {
     Optional<Connection> local =
         crm
             .listConnections(ListConnectionsRequest.getDefaultInstance())
@@ -124,6 +138,14 @@ final class CrmStep implements AutoCloseable {
     String secret = HexFormat.of().formatHex(new SecureRandom().generateSeed(16));
     SalesforceStandin standin = new SalesforceStandin(clock, "headroom-demo", secret, "");
     standin.withHeadroomFields();
+    if (journal.isPresent()) {
+      try {
+        Files.createDirectories(journal.get().getParent());
+        standin.durableIn(journal.get());
+      } catch (IOException e) {
+        throw new UncheckedIOException("the stand-in CRM's records cannot be read", e);
+      }
+    }
     standin.start();
     try {
       crm.updateConnection(
@@ -155,6 +177,7 @@ final class CrmStep implements AutoCloseable {
     return Optional.of(
         new CrmStep(
             seed,
+            clock,
             standin,
             local.get().getConnectionId(),
             crm,
@@ -219,12 +242,15 @@ final class CrmStep implements AutoCloseable {
       // The connector's key is <account>:<type>:<n>.
       String[] parts = key.split(":", -1);
       SimulatedAccount account = parts.length == 3 ? accounts.get(parts[0]) : null;
-      if (account == null || stage.startsWith("Closed")) {
+      if (account == null || settled.contains(key)) {
         continue;
       }
       ExpansionType type = expansionType(parts[1]);
       Integer due = closeDay.get(key);
       if (due == null) {
+        if (stage.startsWith("Closed")) {
+          continue; // closed by someone else than the demo's reps
+        }
         opened++;
         boolean field =
             type == ExpansionType.EXPANSION_TYPE_ENTERPRISE
@@ -239,12 +265,21 @@ final class CrmStep implements AutoCloseable {
           scoring
               .getScore(GetScoreRequest.newBuilder().setAccountId(account.accountId).build())
               .getScore();
-      boolean isWon = SalesDesk.closesWon(seed, account, score, day);
-      standin.edit(
-          OPPORTUNITY,
-          OPPORTUNITY_KEY,
-          key,
-          Map.of("StageName", isWon ? "Closed Won" : "Closed Lost", "CloseDate", today.toString()));
+      // Already closed in the CRM: the rep did so on this day before the demo was killed, and the
+      // CRM keeps what the rep decided; the host's billing still has to take a won deal in.
+      boolean isWon =
+          stage.startsWith("Closed")
+              ? stage.equals("Closed Won")
+              : SalesDesk.closesWon(seed, account, score, day);
+      if (!stage.startsWith("Closed")) {
+        standin.edit(
+            OPPORTUNITY,
+            OPPORTUNITY_KEY,
+            key,
+            Map.of(
+                "StageName", isWon ? "Closed Won" : "Closed Lost", "CloseDate", today.toString()));
+      }
+      settled.add(key);
       if (isWon) {
         won++;
         String target = "";
@@ -266,6 +301,24 @@ final class CrmStep implements AutoCloseable {
     } catch (IllegalArgumentException e) {
       return ExpansionType.EXPANSION_TYPE_UNSPECIFIED;
     }
+  }
+
+  /** The reps' pipeline and counts, to carry on from after a restart. */
+  record State(
+      Map<String, Integer> closeDay, List<String> settled, int opened, int won, int lost) {}
+
+  State state() {
+    return new State(Map.copyOf(closeDay), List.copyOf(settled), opened, won, lost);
+  }
+
+  void restore(State state) {
+    closeDay.clear();
+    closeDay.putAll(state.closeDay());
+    settled.clear();
+    settled.addAll(state.settled());
+    opened = state.opened();
+    won = state.won();
+    lost = state.lost();
   }
 
   /** Opportunities the reps took on, won and lost so far. */
@@ -295,6 +348,12 @@ final class CrmStep implements AutoCloseable {
                 + current);
       }
       previous = current;
+      if (current.outcomesBack() < current.won() + current.lost()) {
+        // The connector retries a CRM call that failed (a CRM it could not reach, as right after a
+        // restart) and polls for closed opportunities on the simulation clock: simulated time
+        // passes while the demo waits, one poll interval per look.
+        clock.advanceTo(clock.instant().plus(outcomePollInterval));
+      }
       Thread.sleep(SETTLE_POLL.toMillis());
     }
   }

@@ -13,6 +13,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * {@code ./headroom demo}: starts the platform on a simulation clock, simulates a SaaS host with
@@ -36,17 +37,28 @@ public final class DemoCommand {
       return;
     }
     Map<String, String> env = environment(System.getenv());
-    SimulationClock clock = new SimulationClock(simulationStart(Instant.now(), options.days()));
+    // A demo that stopped half-way on this data directory goes on from where it stood.
+    Optional<DemoCheckpoint> checkpoint =
+        Optional.ofNullable(env.get("HEADROOM_DATA_DIR"))
+            .map(d -> DemoCheckpoint.file(Path.of(d)))
+            .flatMap(DemoCheckpoint::read);
+    SimulationClock clock =
+        new SimulationClock(
+            checkpoint
+                .map(c -> Instant.parse(c.clock()))
+                .orElse(simulationStart(Instant.now(), options.days())));
     Progress progress =
         new Progress(System.err, "bar".equals(env.get("HEADROOM_PROGRESS")), options.days());
     long starting = System.nanoTime();
-    Platform platform = Platform.start(env, clock);
+    // A resuming demo keeps its CRM connection: a new local stand-in connection would replace it,
+    // and with it the opportunities the connector opened and follows up.
+    Platform platform = Platform.start(env, clock, checkpoint.isEmpty());
     progress.note(
         String.format(
             Locale.ROOT, "demo: platform started in %.1f s", (System.nanoTime() - starting) / 1e9));
     DemoHost host;
     try {
-      host = DemoHost.connect(options, clock, env);
+      host = DemoHost.connect(options, clock, env, platform::scoringBacklog);
     } catch (RuntimeException e) {
       platform.close();
       throw e;

@@ -12,17 +12,21 @@ import dev.headroom.plugin.HeadroomClient;
 import dev.headroom.signal.app.SignalConfig;
 import io.grpc.ManagedChannel;
 import io.grpc.inprocess.InProcessChannelBuilder;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.LongSupplier;
 
 /**
  * The simulated host wired to a running platform: its channels to the services (in-process, the
  * same client code as over the network), its prompt plugin, its billing, and the CRM its reps work
- * in. Closing it closes the plugin (flushing its events), the CRM stand-in and the channels.
+ * in. With {@code HEADROOM_DATA_DIR} it keeps its progress and the stand-in CRM's records under
+ * {@code demo/} there, so that a demo whose process died resumes. Closing it closes the plugin
+ * (flushing its events), the CRM stand-in and the channels.
  */
 final class DemoHost implements AutoCloseable {
   /**
@@ -44,10 +48,18 @@ final class DemoHost implements AutoCloseable {
   private final HostBilling billing;
   private final PromptStep prompts;
   private final Optional<CrmStep> crm;
+  private final LongSupplier scoringBacklog;
+  private final Optional<Path> dataDir;
 
-  private DemoHost(DemoOptions options, SimulationClock clock, Map<String, String> env) {
+  private DemoHost(
+      DemoOptions options,
+      SimulationClock clock,
+      Map<String, String> env,
+      LongSupplier scoringBacklog) {
     this.options = options;
     this.clock = clock;
+    this.scoringBacklog = scoringBacklog;
+    this.dataDir = Optional.ofNullable(env.get("HEADROOM_DATA_DIR")).map(Path::of);
     this.metricsDebounce = metricsDebounce(env);
     ManagedChannel signalChannel = channel(env, "signal");
     ManagedChannel scoringChannel = channel(env, "scoring");
@@ -81,18 +93,38 @@ final class DemoHost implements AutoCloseable {
             scoring,
             billing,
             KitConfig.load("crm", "crm.yaml", CrmConfig.class.getClassLoader(), env)
-                .duration("sync.outcome-poll-interval"));
+                .duration("sync.outcome-poll-interval"),
+            dataDir.map(d -> d.resolve("demo").resolve("crm-standin.jsonl")));
   }
 
-  /** Connects the host to the platform that {@code env} configured. */
-  static DemoHost connect(DemoOptions options, SimulationClock clock, Map<String, String> env) {
-    return new DemoHost(options, clock, env);
+  /**
+   * Connects the host to the platform that {@code env} configured.
+   *
+   * @param scoringBacklog the changes signal-service published that scoring-service has not applied
+   *     yet ({@link dev.headroom.app.Platform#scoringBacklog()})
+   */
+  static DemoHost connect(
+      DemoOptions options,
+      SimulationClock clock,
+      Map<String, String> env,
+      LongSupplier scoringBacklog) {
+    return new DemoHost(options, clock, env, scoringBacklog);
   }
 
   /** Runs the simulation and reads the report back from the services. */
   DemoReport simulate(Progress progress) throws InterruptedException {
     return new Simulation(
-            options, clock, signal, scoring, billing, prompts, crm, progress, metricsDebounce)
+            options,
+            clock,
+            signal,
+            scoring,
+            billing,
+            prompts,
+            crm,
+            progress,
+            metricsDebounce,
+            scoringBacklog,
+            dataDir.map(DemoCheckpoint::file))
         .run();
   }
 

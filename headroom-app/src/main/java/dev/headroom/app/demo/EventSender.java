@@ -127,6 +127,21 @@ final class EventSender implements AutoCloseable {
     }
   }
 
+  /** What the service answered for the events sent so far. */
+  record Counts(long sent, long accepted, long duplicate, long rejected) {}
+
+  Counts counts() {
+    return new Counts(sent.get(), accepted.get(), duplicate.get(), rejected.get());
+  }
+
+  /** Carries on counting from {@code counts} (a resumed run). */
+  void restore(Counts counts) {
+    sent.set(counts.sent());
+    accepted.set(counts.accepted());
+    duplicate.set(counts.duplicate());
+    rejected.set(counts.rejected());
+  }
+
   long sent() {
     return sent.get();
   }

@@ -14,6 +14,7 @@ import dev.headroom.api.signal.v1.Subscription;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.time.Instant;
+import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
@@ -91,6 +92,16 @@ final class HostBilling {
     }
   }
 
+  /** The outcomes waiting for their account, to carry over a restart. */
+  List<RecordOutcomeRequest> pending() {
+    return List.copyOf(pending);
+  }
+
+  void restorePending(List<RecordOutcomeRequest> outcomes) {
+    pending.clear();
+    pending.addAll(outcomes);
+  }
+
   /**
    * Records the outcomes scoring-service could not take yet.
    *
@@ -108,6 +119,11 @@ final class HostBilling {
     } catch (StatusRuntimeException e) {
       if (e.getStatus().getCode() == Status.Code.NOT_FOUND) {
         return false;
+      }
+      if (e.getStatus().getCode() == Status.Code.ALREADY_EXISTS) {
+        // Reported before under this id, before a restart made the demo play its day again: the
+        // first report stands, as a billing system's retry after a lost answer would find.
+        return true;
       }
       throw e;
     }

@@ -37,6 +37,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -111,6 +112,65 @@ final class PromptStep implements AutoCloseable {
   private final ExecutorService pool;
   private final Map<FunnelKey, Funnel> funnels = new ConcurrentHashMap<>();
   private final AtomicLong purchases = new AtomicLong();
+
+  /** What the plugin of the runs before a restart counted (zero in a run from the start). */
+  private PluginCounts earlier = PluginCounts.NONE;
+
+  /** The plugin's counts of prompts and prompt events. */
+  record PluginCounts(
+      long prompts,
+      Map<String, Long> noPrompt,
+      long recorded,
+      long delivered,
+      long rejected,
+      long undelivered) {
+    static final PluginCounts NONE = new PluginCounts(0, Map.of(), 0, 0, 0, 0);
+
+    static PluginCounts of(ClientStats stats) {
+      Map<String, Long> noPrompt = new TreeMap<>();
+      stats.noPrompt().forEach((reason, n) -> noPrompt.put(reason.name(), n));
+      ClientStats.StreamStats events = stats.promptEvents();
+      long undelivered = 0;
+      for (UndeliveredReason reason : UndeliveredReason.values()) {
+        undelivered += events.undelivered(reason);
+      }
+      return new PluginCounts(
+          stats.prompts(),
+          noPrompt,
+          events.recorded(),
+          events.delivered(),
+          events.rejected(),
+          undelivered);
+    }
+
+    PluginCounts plus(PluginCounts o) {
+      Map<String, Long> noPrompt = new TreeMap<>(this.noPrompt);
+      o.noPrompt.forEach((reason, n) -> noPrompt.merge(reason, n, Long::sum));
+      return new PluginCounts(
+          prompts + o.prompts,
+          noPrompt,
+          recorded + o.recorded,
+          delivered + o.delivered,
+          rejected + o.rejected,
+          undelivered + o.undelivered);
+    }
+  }
+
+  /** One funnel row's counts as the host kept them. */
+  record FunnelState(
+      String campaignId,
+      String variantKey,
+      String trigger,
+      List<String> units,
+      long exposed,
+      long shown,
+      long clicked,
+      long dismissed,
+      long converted,
+      long revenue) {}
+
+  /** The host's prompt counts, to carry on from after a restart. */
+  record State(List<FunnelState> funnels, long purchases, PluginCounts plugin) {}
 
   /**
    * @param admin prompt-service's admin API (campaigns, experiments, results)
@@ -312,7 +372,10 @@ final class PromptStep implements AutoCloseable {
       }
       plugin.prompts().clicked(offer.decisionId());
       funnel.clicked.increment();
-      if (r.nextDouble() < answer.buy() && buys(account, offer, now, funnel)) {
+      // The purchase's id names the moment, not the decision: a day the demo plays again after a
+      // restart reports a purchase it had reported already under the same id.
+      String purchaseId = "prompt-" + account.accountId + "-d" + day + "-m" + i;
+      if (r.nextDouble() < answer.buy() && buys(account, offer, now, funnel, purchaseId)) {
         // The account's other users see its new plan for the rest of the day.
         return;
       }
@@ -320,7 +383,8 @@ final class PromptStep implements AutoCloseable {
   }
 
   /** The account buys what the offer proposes, if it is more than it has. */
-  private boolean buys(SimulatedAccount account, PromptOffer offer, Instant now, Funnel funnel) {
+  private boolean buys(
+      SimulatedAccount account, PromptOffer offer, Instant now, Funnel funnel, String purchaseId) {
     ExpansionType type =
         switch (offer.trigger()) {
           case "SEAT_LIMIT" -> ExpansionType.EXPANSION_TYPE_SEAT_ADD;
@@ -339,17 +403,59 @@ final class PromptStep implements AutoCloseable {
         .converted(
             offer.decisionId(), new dev.headroom.plugin.Price(DemoCatalog.CURRENCY, revenue));
     billing.outcome(
-        "prompt-" + offer.decisionId(),
-        account,
-        true,
-        type,
-        revenue,
-        OutcomeSource.OUTCOME_SOURCE_BILLING,
-        now);
+        purchaseId, account, true, type, revenue, OutcomeSource.OUTCOME_SOURCE_BILLING, now);
     funnel.converted.increment();
     funnel.revenue.add(revenue);
     purchases.incrementAndGet();
     return true;
+  }
+
+  /**
+   * The host's counts once the plugin has delivered every prompt event it took, so that the
+   * plugin's counts in it are final.
+   */
+  State state() throws InterruptedException {
+    PluginCounts plugin = earlier.plus(PluginCounts.of(awaitDelivered()));
+    return new State(funnelStates(), purchases.get(), plugin);
+  }
+
+  /** The funnel rows as the host counted them so far, by campaign and variant. */
+  private List<FunnelState> funnelStates() {
+    List<FunnelState> rows = new ArrayList<>();
+    for (Map.Entry<FunnelKey, Funnel> e : new TreeMap<>(funnels).entrySet()) {
+      Funnel f = e.getValue();
+      rows.add(
+          new FunnelState(
+              e.getKey().campaignId(),
+              e.getKey().variantKey(),
+              f.trigger,
+              List.copyOf(new TreeSet<>(f.units)),
+              f.exposed.sum(),
+              f.shown.sum(),
+              f.clicked.sum(),
+              f.dismissed.sum(),
+              f.converted.sum(),
+              f.revenue.sum()));
+    }
+    return rows;
+  }
+
+  /** Carries on from {@code state}; the plugin of this run starts counting from zero. */
+  void restore(State state) {
+    funnels.clear();
+    for (FunnelState r : state.funnels()) {
+      Funnel f = new Funnel(r.trigger());
+      f.units.addAll(r.units());
+      f.exposed.add(r.exposed());
+      f.shown.add(r.shown());
+      f.clicked.add(r.clicked());
+      f.dismissed.add(r.dismissed());
+      f.converted.add(r.converted());
+      f.revenue.add(r.revenue());
+      funnels.put(new FunnelKey(r.campaignId(), r.variantKey()), f);
+    }
+    purchases.set(state.purchases());
+    earlier = state.plugin();
   }
 
   /** Purchases that followed a prompt. */
@@ -365,44 +471,37 @@ final class PromptStep implements AutoCloseable {
     ClientStats stats = awaitDelivered();
     List<DemoReport.FunnelRow> rows = new ArrayList<>();
     long experimentUnits = 0;
-    for (Map.Entry<FunnelKey, Funnel> e : new TreeMap<>(funnels).entrySet()) {
-      Funnel f = e.getValue();
+    for (FunnelState f : funnelStates()) {
       rows.add(
           new DemoReport.FunnelRow(
-              e.getKey().campaignId(),
-              f.trigger,
-              e.getKey().variantKey(),
-              f.units.size(),
-              f.exposed.sum(),
-              f.shown.sum(),
-              f.clicked.sum(),
-              f.dismissed.sum(),
-              f.converted.sum(),
-              f.revenue.sum()));
-      if (e.getKey().campaignId().equals(FEATURE_GATE_CAMPAIGN)) {
-        experimentUnits += f.units.size();
+              f.campaignId(),
+              f.trigger(),
+              f.variantKey(),
+              f.units().size(),
+              f.exposed(),
+              f.shown(),
+              f.clicked(),
+              f.dismissed(),
+              f.converted(),
+              f.revenue()));
+      if (f.campaignId().equals(FEATURE_GATE_CAMPAIGN)) {
+        experimentUnits += f.units().size();
       }
     }
     awaitExposures(experimentUnits);
-    Map<String, Long> noPrompt = new TreeMap<>();
-    stats.noPrompt().forEach((reason, n) -> noPrompt.put(reason.name(), n));
-    ClientStats.StreamStats events = stats.promptEvents();
-    long undelivered = 0;
-    for (UndeliveredReason reason : UndeliveredReason.values()) {
-      undelivered += events.undelivered(reason);
-    }
-    long asked = stats.prompts();
-    for (long n : stats.noPrompt().values()) {
+    PluginCounts plugin = earlier.plus(PluginCounts.of(stats));
+    long asked = plugin.prompts();
+    for (long n : plugin.noPrompt().values()) {
       asked += n;
     }
     return new DemoReport.Prompts(
         asked,
-        stats.prompts(),
-        noPrompt,
-        events.recorded(),
-        events.delivered(),
-        events.rejected(),
-        undelivered,
+        plugin.prompts(),
+        plugin.noPrompt(),
+        plugin.recorded(),
+        plugin.delivered(),
+        plugin.rejected(),
+        plugin.undelivered(),
         rows,
         experimentTable(
             admin

@@ -46,6 +46,25 @@ final class SalesDesk {
 
   private static final int LOST_DEAL_COOL_OFF_DAYS = 30;
 
+  /** A deal as the desk's state keeps it: its account by id. */
+  record OpenDeal(
+      String dealId,
+      String accountId,
+      ExpansionType type,
+      String targetPlan,
+      int recommendedSeats,
+      long arrCents,
+      int closeDay) {}
+
+  /** The desk's pipeline and counts, to carry on from after a restart. */
+  record State(
+      List<OpenDeal> open,
+      Map<String, Integer> coolOffUntil,
+      int opened,
+      int won,
+      int lost,
+      int selfServe) {}
+
   private final long seed;
   private final Map<String, SimulatedAccount> accounts;
   private final ScoringServiceBlockingStub scoring;
@@ -101,6 +120,44 @@ final class SalesDesk {
   static int salesCycleDays(long seed, SimulatedAccount account, int day, boolean field) {
     SplittableRandom r = Randoms.of(seed, account.index, day, 1);
     return field ? 21 + r.nextInt(21) : 10 + r.nextInt(11);
+  }
+
+  State state() {
+    List<OpenDeal> deals = new ArrayList<>();
+    for (Deal d : open.values()) {
+      deals.add(
+          new OpenDeal(
+              d.dealId(),
+              d.account().accountId,
+              d.type(),
+              d.targetPlan(),
+              d.recommendedSeats(),
+              d.arrCents(),
+              d.closeDay()));
+    }
+    return new State(deals, Map.copyOf(coolOffUntil), opened, won, lost, selfServe);
+  }
+
+  void restore(State state) {
+    open.clear();
+    for (OpenDeal d : state.open()) {
+      open.put(
+          d.accountId(),
+          new Deal(
+              d.dealId(),
+              accounts.get(d.accountId()),
+              d.type(),
+              d.targetPlan(),
+              d.recommendedSeats(),
+              d.arrCents(),
+              d.closeDay()));
+    }
+    coolOffUntil.clear();
+    coolOffUntil.putAll(state.coolOffUntil());
+    opened = state.opened();
+    won = state.won();
+    lost = state.lost();
+    selfServe = state.selfServe();
   }
 
   Tally tally() {

@@ -29,7 +29,19 @@ final class SimulatedAccount {
       List.of(DemoCatalog.ADVANCED_ANALYTICS, DemoCatalog.SSO, DemoCatalog.AUDIT_LOG);
 
   /** A person of the account; {@code activity} is the chance they use the product on a weekday. */
-  private record Member(String userId, String role, String team, double activity) {}
+  record Member(String userId, String role, String team, double activity) {}
+
+  /**
+   * What changes about an account as the simulation runs (everything else follows from the seed):
+   * its plan and seats, its people, and how many of them it ever had.
+   */
+  record State(
+      String plan,
+      int seats,
+      boolean analytics,
+      long arrCents,
+      int usersCreated,
+      List<Member> members) {}
 
   /**
    * A moment of the day at which the host asks for a prompt: a user hitting a paywall (feature use)
@@ -156,6 +168,21 @@ final class SimulatedAccount {
     long base = DemoCatalog.ENTERPRISE.equals(plan) ? DemoCatalog.ENTERPRISE_BASE_PRICE : 0;
     long analyticsPrice = analytics ? DemoCatalog.ANALYTICS_STARTER_BASE_PRICE : 0;
     return (base + DemoCatalog.SEAT_PRICE.get(plan) * seats + analyticsPrice) * 12;
+  }
+
+  State state() {
+    return new State(plan, seats, analytics, arrCents, usersCreated, List.copyOf(members));
+  }
+
+  /** Takes up the state {@link #state()} gave, as at the end of the day it was taken. */
+  void restore(State state) {
+    plan = state.plan();
+    seats = state.seats();
+    analytics = state.analytics();
+    arrCents = state.arrCents();
+    usersCreated = state.usersCreated();
+    members.clear();
+    members.addAll(state.members());
   }
 
   /** The account as the host's backend registers it. */

@@ -1,13 +1,14 @@
 package dev.headroom.app.demo;
 
-import dev.headroom.api.scoring.v1.ListScoresRequest;
-import dev.headroom.api.scoring.v1.Score;
+import com.google.protobuf.InvalidProtocolBufferException;
+import dev.headroom.api.scoring.v1.RecordOutcomeRequest;
 import dev.headroom.api.scoring.v1.ScoringServiceGrpc.ScoringServiceBlockingStub;
 import dev.headroom.api.signal.v1.EvaluateSignalsRequest;
 import dev.headroom.api.signal.v1.SignalServiceGrpc.SignalServiceBlockingStub;
 import dev.headroom.api.signal.v1.UsageEvent;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -18,6 +19,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 
 /**
  * Runs the simulated host against a running platform through the services' public gRPC APIs only:
@@ -32,16 +34,19 @@ final class Simulation {
   /** Accounts the host registers at once. */
   private static final int REGISTRATIONS_IN_FLIGHT = 2;
 
-  /**
-   * Between two reads of every score while waiting for scoring: each read is itself work for
-   * scoring-service, so not much more often than it takes.
-   */
-  private static final Duration SETTLE_POLL = Duration.ofSeconds(2);
+  /** Between two retries of an evaluation of every account the busy evaluator turned away. */
+  private static final Duration EVALUATION_RETRY = Duration.ofSeconds(2);
 
   /**
-   * A guard: the clock stands still, so scores that still change after this long mean something is
-   * wrong rather than slow (on a busy 2-core machine, scoring-service can need well over ten
-   * minutes to work off the changes of 2,000 accounts).
+   * Between two looks at scoring-service's backlog (one single-row query, no work for the
+   * services).
+   */
+  private static final Duration BACKLOG_POLL = Duration.ofMillis(100);
+
+  /**
+   * A guard: the clock stands still, so a backlog scoring-service has not worked off after this
+   * long means something is wrong rather than slow (on a busy 2-core machine, scoring-service can
+   * need well over ten minutes to work off the changes of 2,000 accounts).
    */
   private static final Duration SETTLE_LIMIT = Duration.ofMinutes(30);
 
@@ -54,12 +59,18 @@ final class Simulation {
   private final Optional<CrmStep> crm;
   private final Progress progress;
   private final Duration metricsDebounce;
+  private final LongSupplier scoringBacklog;
+  private final Optional<Path> checkpointFile;
 
   /**
    * @param crm the reps' CRM; empty when there is none to work in, and the reps then record their
    *     decisions in scoring-service themselves ({@link SalesDesk})
    * @param metricsDebounce how long signal-service may hold back an account's metrics-only change:
    *     after the last evaluation, scoring cannot be final before it has passed
+   * @param scoringBacklog the changes signal-service published that scoring-service has not applied
+   *     yet
+   * @param checkpointFile where the demo records its progress after every simulated day and finds
+   *     it again after a restart; empty: the demo cannot resume
    */
   Simulation(
       DemoOptions options,
@@ -70,7 +81,9 @@ final class Simulation {
       PromptStep prompts,
       Optional<CrmStep> crm,
       Progress progress,
-      Duration metricsDebounce) {
+      Duration metricsDebounce,
+      LongSupplier scoringBacklog,
+      Optional<Path> checkpointFile) {
     this.options = options;
     this.clock = clock;
     this.signal = signal;
@@ -80,37 +93,67 @@ final class Simulation {
     this.crm = crm;
     this.progress = progress;
     this.metricsDebounce = metricsDebounce;
+    this.scoringBacklog = scoringBacklog;
+    this.checkpointFile = checkpointFile;
   }
 
   DemoReport run() throws InterruptedException {
     long started = System.nanoTime();
-    Instant from = clock.instant();
+    Optional<DemoCheckpoint> resumed = checkpointFile.flatMap(DemoCheckpoint::read);
+    resumed.ifPresent(this::requireSameOptions);
+    Instant from = resumed.map(c -> Instant.parse(c.from())).orElse(clock.instant());
     List<SimulatedAccount> accounts = Population.create(options.seed(), options.accounts(), from);
     SalesDesk sales = new SalesDesk(options.seed(), accounts, scoring, billing, crm.isPresent());
     Map<String, SimulatedAccount> byId = new LinkedHashMap<>();
     accounts.forEach(a -> byId.put(a.accountId, a));
     long signalChanges = 0;
+    int firstDay = 0;
     Stopwatch watch = new Stopwatch();
     try (EventSender sender = new EventSender(signal, REGISTRATIONS_IN_FLIGHT)) {
-      progress.note(
-          String.format(
-              Locale.ROOT,
-              "demo: catalog and %,d accounts, then %d simulated days from %s",
-              accounts.size(),
-              options.days(),
-              from));
-      DemoCatalog.install(signal);
-      prompts.setUp();
-      sender.register(accounts.stream().map(SimulatedAccount::registration).toList());
-      List<UsageEvent> history = new ArrayList<>();
-      for (SimulatedAccount a : accounts) {
-        history.addAll(a.history());
+      if (resumed.isPresent()) {
+        DemoCheckpoint c = resumed.get();
+        firstDay = c.daysDone();
+        signalChanges = c.signalChanges();
+        sender.restore(c.events());
+        for (int i = 0; i < accounts.size(); i++) {
+          accounts.get(i).restore(c.accountStates().get(i));
+        }
+        sales.restore(c.sales());
+        if (crm.isPresent() && c.crm() != null) {
+          crm.get().restore(c.crm());
+        }
+        prompts.restore(c.prompts());
+        billing.restorePending(pendingOutcomes(c.pendingOutcomes()));
+        progress.note(
+            String.format(
+                Locale.ROOT,
+                "demo: resuming after simulated day %d of %d (%,d accounts, from %s)",
+                firstDay,
+                options.days(),
+                accounts.size(),
+                from));
+      } else {
+        progress.note(
+            String.format(
+                Locale.ROOT,
+                "demo: catalog and %,d accounts, then %d simulated days from %s",
+                accounts.size(),
+                options.days(),
+                from));
+        DemoCatalog.install(signal);
+        prompts.setUp();
+        sender.register(accounts.stream().map(SimulatedAccount::registration).toList());
+        List<UsageEvent> history = new ArrayList<>();
+        for (SimulatedAccount a : accounts) {
+          history.addAll(a.history());
+        }
+        watch.lap("catalog and accounts");
+        sender.send(history);
+        watch.lap("ingest");
+        checkpoint(from, 0, signalChanges, sender, accounts, sales);
       }
-      watch.lap("catalog and accounts");
-      sender.send(history);
-      watch.lap("ingest");
 
-      for (int day = 0; day < options.days(); day++) {
+      for (int day = firstDay; day < options.days(); day++) {
         Instant dayStart = from.plus(Duration.ofDays(day));
         Instant dayEnd = dayStart.plus(Duration.ofDays(1));
         // The host sends the day's events while the clock still stands at the day's start:
@@ -144,6 +187,8 @@ final class Simulation {
           crm.get().dayPassed(day, dayEnd, byId);
         }
         watch.lap("crm");
+        checkpoint(from, day + 1, signalChanges, sender, accounts, sales);
+        watch.lap("checkpoint");
         SalesDesk.Tally t = tally(sales);
         progress.update(
             day + 1,
@@ -160,21 +205,22 @@ final class Simulation {
       signalChanges += evaluateAll();
       watch.lap("evaluation");
       progress.note("demo: waiting for scoring to catch up");
-      settle();
+      signalChanges += settle();
+      watch.lap("scoring catch-up");
       if (crm.isPresent()) {
         // The connector's debounce and outcome polling run on the simulation clock: it writes the
         // final scores and reads the reps' last decisions once the clock has moved on.
         clock.advanceTo(clock.instant().plus(crm.get().catchUp()));
       }
-      watch.lap("settle");
 
       if (billing.recordPending() > 0) {
         throw new IllegalStateException("scoring-service still does not know accounts that bought");
       }
       progress.note("demo: waiting for the prompt events and the CRM");
       DemoReport.Prompts promptReport = prompts.report();
+      watch.lap("prompt events");
       DemoReport.Crm crmReport = crm.isPresent() ? crm.get().summary() : null;
-      watch.lap("settle");
+      watch.lap("crm catch-up");
 
       ReportReader reader = new ReportReader(signal, scoring);
       Map<String, String> names = new LinkedHashMap<>();
@@ -223,6 +269,68 @@ final class Simulation {
           crmReport,
           notRunning);
     }
+  }
+
+  private void requireSameOptions(DemoCheckpoint c) {
+    if (c.seed() != options.seed()
+        || c.accounts() != options.accounts()
+        || c.days() != options.days()) {
+      throw new IllegalArgumentException(
+          String.format(
+              Locale.ROOT,
+              "the data directory holds a demo of --accounts %d --days %d --seed %d: resume it with"
+                  + " these options, or start the demo on an empty data directory",
+              c.accounts(),
+              c.days(),
+              c.seed()));
+    }
+  }
+
+  /**
+   * Records, when the demo has a data directory, what it needs to carry on from the end of day
+   * {@code daysDone} after its process died. The plugin delivers its prompt events first, so the
+   * counts recorded are final.
+   */
+  private void checkpoint(
+      Instant from,
+      int daysDone,
+      long signalChanges,
+      EventSender sender,
+      List<SimulatedAccount> accounts,
+      SalesDesk sales)
+      throws InterruptedException {
+    if (checkpointFile.isEmpty()) {
+      return;
+    }
+    List<byte[]> pending = new ArrayList<>();
+    billing.pending().forEach(r -> pending.add(r.toByteArray()));
+    new DemoCheckpoint(
+            options.seed(),
+            options.accounts(),
+            options.days(),
+            from.toString(),
+            daysDone,
+            clock.instant().toString(),
+            signalChanges,
+            sender.counts(),
+            accounts.stream().map(SimulatedAccount::state).toList(),
+            sales.state(),
+            crm.map(CrmStep::state).orElse(null),
+            prompts.state(),
+            pending)
+        .write(checkpointFile.get());
+  }
+
+  private static List<RecordOutcomeRequest> pendingOutcomes(List<byte[]> stored) {
+    List<RecordOutcomeRequest> outcomes = new ArrayList<>();
+    for (byte[] bytes : stored) {
+      try {
+        outcomes.add(RecordOutcomeRequest.parseFrom(bytes));
+      } catch (InvalidProtocolBufferException e) {
+        throw new IllegalStateException("the demo's checkpoint holds a damaged outcome", e);
+      }
+    }
+    return outcomes;
   }
 
   /** What the reps did: in the CRM when there is one, else at the sales desk. */
@@ -277,35 +385,31 @@ final class Simulation {
         if (code != Status.Code.UNAVAILABLE && code != Status.Code.RESOURCE_EXHAUSTED) {
           throw e;
         }
-        Thread.sleep(SETTLE_POLL.toMillis());
+        Thread.sleep(EVALUATION_RETRY.toMillis());
       }
     }
   }
 
   /**
-   * Waits until scoring-service has applied every change signal-service announced for the last
-   * simulated instant. The clock stands still now, so the only changes still to come are the
-   * metrics announcements signal-service held back (at most one debounce window after the last
-   * evaluation) and scoring's work on what it has received: once the debounce has passed, two
-   * identical reads of every score a poll apart mean scoring is done.
+   * Waits until scoring-service has applied every change signal-service has to announce for the
+   * last simulated instant. The clock stands still now: the only announcements still to come are
+   * the metrics changes signal-service held back, each at most one debounce window after the last
+   * evaluation. Once that window has passed, one more evaluation of every account is a barrier
+   * (held-back changes were marked when their window ended and come out of that pass at the latest;
+   * nothing new is held back, as no metric changed since); after it the change feed's head is
+   * final, and scoring has caught up once its stored cursor reaches that head.
    */
-  private void settle() throws InterruptedException {
+  private long settle() throws InterruptedException {
     Thread.sleep(metricsDebounce.toMillis());
+    long changed = evaluateAll();
     long deadline = System.nanoTime() + SETTLE_LIMIT.toNanos();
-    List<Score> previous = allScores();
-    while (System.nanoTime() < deadline) {
-      Thread.sleep(SETTLE_POLL.toMillis());
-      List<Score> current = allScores();
-      if (current.equals(previous)) {
-        return;
+    while (scoringBacklog.getAsLong() > 0) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException(
+            "scoring-service did not catch up within " + SETTLE_LIMIT.toMinutes() + " minutes");
       }
-      previous = current;
+      Thread.sleep(BACKLOG_POLL.toMillis());
     }
-    throw new IllegalStateException(
-        "scoring-service did not catch up within " + SETTLE_LIMIT.toMinutes() + " minutes");
-  }
-
-  private List<Score> allScores() {
-    return ScorePages.all(scoring, ListScoresRequest.newBuilder());
+    return changed;
   }
 }

@@ -78,7 +78,7 @@ class DemoTest {
     SimulationClock clock =
         new SimulationClock(DemoCommand.simulationStart(Instant.now(), OPTIONS.days()));
     platform = Platform.start(ENV, clock);
-    host = DemoHost.connect(OPTIONS, clock, ENV);
+    host = DemoHost.connect(OPTIONS, clock, ENV, platform::scoringBacklog);
     ByteArrayOutputStream progress = new ByteArrayOutputStream();
     report =
         host.simulate(

@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
@@ -17,6 +18,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -78,23 +80,7 @@ public final class AppProcess implements AutoCloseable {
    * HEADROOM_ variables are not inherited) and returns once it prints that it is running.
    */
   public static AppProcess start(Map<String, String> env, Path log) throws Exception {
-    String java = ProcessHandle.current().info().command().orElseThrow();
-    ProcessBuilder pb =
-        new ProcessBuilder(
-                java,
-                "-Xmx512m",
-                "--enable-native-access=ALL-UNNAMED",
-                "-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"),
-                "-cp",
-                System.getProperty("java.class.path"),
-                HeadroomApp.class.getName(),
-                "all")
-            .redirectErrorStream(true);
-    pb.environment().keySet().removeIf(k -> k.startsWith("HEADROOM_"));
-    pb.environment().put("HEADROOM_GRPC_PORT", "0");
-    pb.environment().put("HEADROOM_HTTP_PORT", "0");
-    pb.environment().put("HEADROOM_HTTP_HOST", "127.0.0.1");
-    pb.environment().putAll(env);
+    ProcessBuilder pb = java("-Xmx512m", HeadroomApp.class, List.of("all"), env);
     Process process = pb.start();
     try {
       return new AppProcess(process, log, awaitReady(process, log));
@@ -104,13 +90,70 @@ public final class AppProcess implements AutoCloseable {
     }
   }
 
+  /**
+   * A JVM that runs {@code main} with this JVM's class path and only {@code env} as its HEADROOM_
+   * configuration (the caller's own HEADROOM_ variables are not inherited), its services on random
+   * ports of 127.0.0.1, its errors in its output.
+   */
+  public static ProcessBuilder java(
+      String maxHeap, Class<?> main, List<String> args, Map<String, String> env) {
+    String java = ProcessHandle.current().info().command().orElseThrow();
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                java,
+                maxHeap,
+                "--enable-native-access=ALL-UNNAMED",
+                "-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"),
+                "-cp",
+                System.getProperty("java.class.path"),
+                main.getName()));
+    command.addAll(args);
+    ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+    pb.environment().keySet().removeIf(k -> k.startsWith("HEADROOM_"));
+    pb.environment().put("HEADROOM_GRPC_PORT", "0");
+    pb.environment().put("HEADROOM_HTTP_PORT", "0");
+    pb.environment().put("HEADROOM_HTTP_HOST", "127.0.0.1");
+    pb.environment().putAll(env);
+    return pb;
+  }
+
   /** Copies the output to the log file and returns the printed ports once the platform is up. */
   private static Map<String, Ports> awaitReady(Process process, Path log) throws Exception {
     CompletableFuture<Map<String, Ports>> ready = new CompletableFuture<>();
+    Map<String, Ports> found = new HashMap<>();
+    copyOutput(
+        process,
+        log,
+        line -> {
+          Matcher m = ENDPOINT.matcher(line);
+          if (m.find()) {
+            found.put(
+                m.group(1), new Ports(Integer.parseInt(m.group(2)), Integer.parseInt(m.group(3))));
+          }
+          if (line.startsWith(READY) && found.keySet().containsAll(SERVICES)) {
+            ready.complete(Map.copyOf(found));
+          }
+        },
+        ended ->
+            ready.completeExceptionally(
+                ended != null
+                    ? ended
+                    : new IllegalStateException(
+                        "the platform exited before it was ready; see " + log)));
+    // A hang guard, not a timing assertion: a platform that never comes up fails here.
+    return ready.get(5, TimeUnit.MINUTES);
+  }
+
+  /**
+   * Copies a process's output line by line to {@code log} on a thread of its own, handing each line
+   * to {@code eachLine}; {@code ended} gets null when the output ends, or the failure to read it.
+   */
+  public static void copyOutput(
+      Process process, Path log, Consumer<String> eachLine, Consumer<IOException> ended) {
     Thread copier =
         new Thread(
             () -> {
-              Map<String, Ports> found = new HashMap<>();
               try (BufferedReader r =
                       new BufferedReader(
                           new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
@@ -119,27 +162,17 @@ public final class AppProcess implements AutoCloseable {
                   out.write(line);
                   out.newLine();
                   out.flush();
-                  Matcher m = ENDPOINT.matcher(line);
-                  if (m.find()) {
-                    found.put(
-                        m.group(1),
-                        new Ports(Integer.parseInt(m.group(2)), Integer.parseInt(m.group(3))));
-                  }
-                  if (line.startsWith(READY) && found.keySet().containsAll(SERVICES)) {
-                    ready.complete(Map.copyOf(found));
-                  }
+                  eachLine.accept(line);
                 }
               } catch (IOException e) {
-                ready.completeExceptionally(e);
+                ended.accept(e);
+                return;
               }
-              ready.completeExceptionally(
-                  new IllegalStateException("the platform exited before it was ready; see " + log));
+              ended.accept(null);
             },
             "app-output");
     copier.setDaemon(true);
     copier.start();
-    // A hang guard, not a timing assertion: a platform that never comes up fails here.
-    return ready.get(5, TimeUnit.MINUTES);
   }
 
   public Ports ports(String service) {
