@@ -29,11 +29,20 @@ final class EmbeddedDatabase implements AutoCloseable {
     this.lock = lock;
   }
 
+  /** Starts a server whose every commit waits for its WAL flush. */
+  static EmbeddedDatabase start(Path dataDirectory, int port) {
+    return start(dataDirectory, port, "on");
+  }
+
   /**
    * @param dataDirectory keep the data here across runs; null for a throw-away database
    * @param port 0 for any free port
+   * @param synchronousCommit PostgreSQL's {@code synchronous_commit}: {@code on} (a commit waits
+   *     for its WAL flush) unless the caller accepts losing the last fraction of a second of
+   *     commits to a machine crash ({@code off}; a crash of the JVM alone loses nothing, the server
+   *     outlives it)
    */
-  static EmbeddedDatabase start(Path dataDirectory, int port) {
+  static EmbeddedDatabase start(Path dataDirectory, int port, String synchronousCommit) {
     try {
       // The server unpacks its binaries under java.io.tmpdir; a configured one may not exist yet.
       Files.createDirectories(Path.of(System.getProperty("java.io.tmpdir")));
@@ -45,6 +54,7 @@ final class EmbeddedDatabase implements AutoCloseable {
       // The library starts PostgreSQL non-durable (made for tests); Headroom acknowledges only what
       // is committed.
       DurableServerSettings.SETTINGS.forEach(builder::setServerConfig);
+      builder.setServerConfig("synchronous_commit", synchronousCommit);
       DataDirectoryLock lock = null;
       if (dataDirectory != null) {
         builder.setDataDirectory(dataDirectory).setCleanDataDirectory(false);

@@ -39,6 +39,13 @@ public final class Platform implements AutoCloseable {
    */
   static final List<String> SERVICES = List.of("signal", "scoring", "prompt", "crm");
 
+  /**
+   * The embedded PostgreSQL's {@code synchronous_commit}, {@code on} unless set: see {@link
+   * EmbeddedDatabase#start(Path, int, String)}.
+   */
+  public static final String EMBEDDED_SYNCHRONOUS_COMMIT =
+      "HEADROOM_EMBEDDED_DATABASE_SYNCHRONOUS_COMMIT";
+
   private final Deque<AutoCloseable> resources = new ArrayDeque<>();
   private final Map<String, Endpoints> endpoints = new LinkedHashMap<>();
   private Outbox signalChanges;
@@ -85,7 +92,11 @@ public final class Platform implements AutoCloseable {
     Map<String, String> env = new HashMap<>(callerEnv);
     if (!env.containsKey("HEADROOM_DATABASE_URL")) {
       String dataDir = env.get("HEADROOM_DATA_DIR");
-      EmbeddedDatabase db = EmbeddedDatabase.start(dataDir == null ? null : Path.of(dataDir), 0);
+      EmbeddedDatabase db =
+          EmbeddedDatabase.start(
+              dataDir == null ? null : Path.of(dataDir),
+              0,
+              env.getOrDefault(EMBEDDED_SYNCHRONOUS_COMMIT, "on"));
       resources.push(db);
       env.put("HEADROOM_DATABASE_URL", db.jdbcUrl());
       env.put("HEADROOM_DATABASE_USER", db.user());

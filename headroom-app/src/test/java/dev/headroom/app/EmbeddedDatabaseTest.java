@@ -20,6 +20,16 @@ class EmbeddedDatabaseTest {
     }
   }
 
+  @Test
+  void asynchronousCommitsStillFlushAndWriteWholePages() throws Exception {
+    try (EmbeddedDatabase db = EmbeddedDatabase.start(null, 0, "off");
+        Connection c = DriverManager.getConnection(db.jdbcUrl(), db.user(), "")) {
+      assertEquals("off", setting(c, "synchronous_commit"));
+      assertEquals("on", setting(c, "fsync"));
+      assertEquals("on", setting(c, "full_page_writes"));
+    }
+  }
+
   private static String setting(Connection c, String name) throws Exception {
     try (ResultSet rs = c.createStatement().executeQuery("SHOW " + name)) {
       rs.next();

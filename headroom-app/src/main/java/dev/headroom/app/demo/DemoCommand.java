@@ -110,6 +110,10 @@ public final class DemoCommand {
     Map<String, String> tuned = new HashMap<>(env);
     tuned.putIfAbsent("HEADROOM_SIGNAL_EVALUATION_THREADS", "4");
     tuned.putIfAbsent("HEADROOM_SIGNAL_EVALUATION_METRICS_DEBOUNCE", "1s");
+    // The demo's data is simulated: a commit need not wait for its WAL flush. A kill of the demo
+    // still loses nothing acknowledged (the server outlives the JVM and is stopped cleanly on the
+    // next start); only a crash of the machine could lose the last fraction of a second.
+    tuned.putIfAbsent(Platform.EMBEDDED_SYNCHRONOUS_COMMIT, "off");
     return Map.copyOf(tuned);
   }
 
