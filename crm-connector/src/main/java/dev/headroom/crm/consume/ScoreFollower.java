@@ -1,5 +1,8 @@
 package dev.headroom.crm.consume;
 
+import dev.headroom.api.scoring.v1.ListScoresRequest;
+import dev.headroom.api.scoring.v1.ListScoresResponse;
+import dev.headroom.api.scoring.v1.Score;
 import dev.headroom.api.scoring.v1.ScoringServiceGrpc;
 import dev.headroom.api.scoring.v1.WatchScoresRequest;
 import dev.headroom.api.scoring.v1.WatchScoresResponse;
@@ -9,6 +12,7 @@ import dev.headroom.crm.sync.AccountValuesJson;
 import dev.headroom.kit.outbox.Backoff;
 import dev.headroom.kit.outbox.CursorStore;
 import dev.headroom.kit.outbox.ResumingConsumer;
+import dev.headroom.kit.outbox.ResyncOnExpiredCursor;
 import io.grpc.Channel;
 import java.time.Clock;
 import java.time.OffsetDateTime;
@@ -17,6 +21,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Logger;
 import org.jdbi.v3.core.Jdbi;
 
 /**
@@ -29,13 +35,24 @@ import org.jdbi.v3.core.Jdbi;
  * restart resumes after the last committed cursor, so nothing is lost, and a redelivered score is
  * older than the stored one and changes nothing. A batch that fails is retried as it is, never
  * skipped.
+ *
+ * <p>When scoring-service no longer retains the scores after the stored cursor, every current score
+ * is read again (see {@link #resync}) before the stream resumes.
  */
 public final class ScoreFollower implements AutoCloseable {
+  private static final Logger LOG = Logger.getLogger(ScoreFollower.class.getName());
   public static final String NAME = "crm.scoring-scores";
+
+  /** Scoring-service's largest ListScores page: a resync reads everything in as few calls. */
+  private static final int RESYNC_PAGE_SIZE = 1000;
+
+  /** Bound of one ListScores page read; a page that times out fails the resync, which restarts. */
+  private static final long RESYNC_PAGE_DEADLINE_SECONDS = 30;
 
   private final Jdbi jdbi;
   private final CursorStore cursors;
   private final Clock clock;
+  private final ScoringServiceGrpc.ScoringServiceBlockingStub stub;
   private final ResumingConsumer<WatchScoresResponse> consumer;
 
   public ScoreFollower(
@@ -48,14 +65,16 @@ public final class ScoreFollower implements AutoCloseable {
     this.jdbi = jdbi;
     this.cursors = cursors;
     this.clock = clock;
-    ScoringServiceGrpc.ScoringServiceBlockingStub stub =
-        ScoringServiceGrpc.newBlockingStub(scoring);
+    this.stub = ScoringServiceGrpc.newBlockingStub(scoring);
     this.consumer =
         new ResumingConsumer<>(
             NAME,
             cursors,
-            cursor ->
-                stub.watchScores(WatchScoresRequest.newBuilder().setAfterCursor(cursor).build()),
+            new ResyncOnExpiredCursor<>(
+                cursor ->
+                    stub.watchScores(
+                        WatchScoresRequest.newBuilder().setAfterCursor(cursor).build()),
+                this::resync),
             WatchScoresResponse::getCursor,
             this::commit,
             backoff,
@@ -101,6 +120,38 @@ public final class ScoreFollower implements AutoCloseable {
           }
           cursors.save(h, NAME, cursor);
         });
+  }
+
+  /**
+   * Scoring-service no longer retains the scores after the stored cursor: every current score
+   * (ListScores, paged) is committed as a WatchScores message at {@code asOf}, a page per
+   * transaction, so changed accounts are queued for sync as for any message. The cursor reaches
+   * {@code asOf} only after the last page: a resync cut short starts over, and the messages the
+   * stream replays after {@code asOf} apply over it.
+   */
+  private void resync(long asOf) {
+    LOG.warning(NAME + ": cursor past scoring-service's retention; resynchronizing every score");
+    long storedCursor = cursors.load(NAME);
+    int scores = 0;
+    String pageToken = "";
+    do {
+      ListScoresResponse page =
+          stub.withDeadlineAfter(RESYNC_PAGE_DEADLINE_SECONDS, TimeUnit.SECONDS)
+              .listScores(
+                  ListScoresRequest.newBuilder()
+                      .setPageSize(RESYNC_PAGE_SIZE)
+                      .setPageToken(pageToken)
+                      .build());
+      List<WatchScoresResponse> messages = new ArrayList<>(page.getScoresCount());
+      for (Score score : page.getScoresList()) {
+        messages.add(WatchScoresResponse.newBuilder().setCursor(asOf).setScore(score).build());
+      }
+      commit(messages, storedCursor);
+      scores += messages.size();
+      pageToken = page.getNextPageToken();
+    } while (!pageToken.isEmpty());
+    cursors.save(NAME, asOf);
+    LOG.info(NAME + ": resynchronized " + scores + " scores; resuming after cursor " + asOf);
   }
 
   @Override

@@ -7,6 +7,8 @@ import dev.headroom.api.common.v1.ReadinessBand;
 import dev.headroom.api.common.v1.RecommendedMotion;
 import dev.headroom.api.common.v1.SignalStatus;
 import dev.headroom.api.common.v1.SignalType;
+import dev.headroom.api.scoring.v1.ListScoresRequest;
+import dev.headroom.api.scoring.v1.ListScoresResponse;
 import dev.headroom.api.scoring.v1.Outcome;
 import dev.headroom.api.scoring.v1.RecordOutcomeRequest;
 import dev.headroom.api.scoring.v1.RecordOutcomeResponse;
@@ -17,6 +19,9 @@ import dev.headroom.api.scoring.v1.WatchScoresRequest;
 import dev.headroom.api.scoring.v1.WatchScoresResponse;
 import dev.headroom.api.signal.v1.EvidenceItem;
 import dev.headroom.api.signal.v1.Signal;
+import dev.headroom.kit.error.DomainException;
+import dev.headroom.kit.error.ErrorMapper;
+import dev.headroom.kit.error.Reason;
 import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
@@ -25,15 +30,20 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * scoring-service's WatchScores as the connector sees it: every published score in cursor order, a
- * stream that stays open for new ones, resumable from any cursor.
+ * stream that stays open for new ones, resumable from any cursor it still retains; ListScores
+ * serves every account's latest score.
  */
 public final class FakeScoring extends ScoringServiceGrpc.ScoringServiceImplBase {
   private final List<WatchScoresResponse> log = new ArrayList<>();
   private final List<ServerCallStreamObserver<WatchScoresResponse>> open = new ArrayList<>();
   private final Map<String, Outcome> outcomes = new LinkedHashMap<>();
+  private static final int LIST_PAGE_MAX = 2;
+  private long prunedThrough;
+  private Runnable beforeListScores = () -> {};
 
   /** Outcomes recorded through RecordOutcome, by outcome id. */
   public synchronized Map<String, Outcome> outcomes() {
@@ -66,9 +76,62 @@ public final class FakeScoring extends ScoringServiceGrpc.ScoringServiceImplBase
     return log.size();
   }
 
+  /**
+   * Forgets the messages through {@code cursor}, as scoring-service's outbox retention does: a
+   * Watch from before it fails the way scoring-service's does (CURSOR_EXPIRED).
+   */
+  public synchronized void pruneThrough(long cursor) {
+    prunedThrough = cursor;
+  }
+
+  /** Runs before every ListScores page is read, outside this service's lock. */
+  public synchronized void beforeListScores(Runnable action) {
+    beforeListScores = action;
+  }
+
+  /**
+   * The latest score of every account, by account id, in pages of at most {@link #LIST_PAGE_MAX} so
+   * a few accounts already take several pages; the page token is the last account id.
+   */
+  @Override
+  public void listScores(ListScoresRequest req, StreamObserver<ListScoresResponse> obs) {
+    Runnable before;
+    synchronized (this) {
+      before = beforeListScores;
+    }
+    before.run();
+    TreeMap<String, Score> latest = new TreeMap<>();
+    synchronized (this) {
+      for (WatchScoresResponse m : log) {
+        latest.put(m.getScore().getAccountId(), m.getScore());
+      }
+    }
+    ListScoresResponse.Builder page = ListScoresResponse.newBuilder();
+    for (Score score : latest.tailMap(req.getPageToken(), false).values()) {
+      if (page.getScoresCount() == Math.min(req.getPageSize(), LIST_PAGE_MAX)) {
+        page.setNextPageToken(page.getScores(page.getScoresCount() - 1).getAccountId());
+        break;
+      }
+      page.addScores(score);
+    }
+    obs.onNext(page.build());
+    obs.onCompleted();
+  }
+
   @Override
   public synchronized void watchScores(
       WatchScoresRequest req, StreamObserver<WatchScoresResponse> obs) {
+    if (req.getAfterCursor() < prunedThrough) {
+      long firstRetained = prunedThrough + 1;
+      obs.onError(
+          new ErrorMapper("scoring")
+              .toStatusException(
+                  new DomainException.FailedPrecondition(
+                      Reason.CURSOR_EXPIRED,
+                      "scores after " + req.getAfterCursor() + " were pruned",
+                      Map.of("first_retained_seq", Long.toString(firstRetained)))));
+      return;
+    }
     ServerCallStreamObserver<WatchScoresResponse> call =
         (ServerCallStreamObserver<WatchScoresResponse>) obs;
     for (WatchScoresResponse m : log) {

@@ -21,6 +21,7 @@ import dev.headroom.api.signal.v1.WatchAccountChangesResponse;
 import dev.headroom.kit.outbox.Backoff;
 import dev.headroom.kit.outbox.CursorStore;
 import dev.headroom.kit.outbox.ResumingConsumer;
+import dev.headroom.kit.outbox.ResyncOnExpiredCursor;
 import dev.headroom.prompt.context.ContextStore;
 import dev.headroom.prompt.context.StoredContext;
 import io.grpc.Channel;

@@ -8,6 +8,7 @@ import dev.headroom.api.crm.v1.WatchOpportunitiesResponse;
 import dev.headroom.kit.outbox.Backoff;
 import dev.headroom.kit.outbox.CursorStore;
 import dev.headroom.kit.outbox.ResumingConsumer;
+import dev.headroom.kit.outbox.ResyncOnExpiredCursor;
 import dev.headroom.prompt.context.Money;
 import dev.headroom.prompt.opportunity.Opportunities;
 import dev.headroom.prompt.opportunity.OpportunityChange;

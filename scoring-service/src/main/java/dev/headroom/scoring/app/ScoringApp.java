@@ -104,7 +104,14 @@ public final class ScoringApp implements HostedService {
               jdbi, outbox, encoding, cursors, SignalChangeConsumer.NAME, models, metrics, clock);
       SignalChangeConsumer consumer =
           new SignalChangeConsumer(
-              signal, cursors, catalog, recorder, Backoff.defaults(), config.consumer());
+              signal,
+              cursors,
+              catalog,
+              recorder,
+              Backoff.defaults(),
+              config.consumer(),
+              config.catalogDeadline(),
+              clock);
 
       OutboxListener listener =
           new OutboxListener(db::openDedicatedConnection, outbox.channel(), Backoff.defaults());

@@ -1,6 +1,10 @@
 package dev.headroom.scoring.consume;
 
+import dev.headroom.api.signal.v1.Account;
 import dev.headroom.api.signal.v1.ChangeKind;
+import dev.headroom.api.signal.v1.GetUsageSnapshotRequest;
+import dev.headroom.api.signal.v1.ListAccountsRequest;
+import dev.headroom.api.signal.v1.ListAccountsResponse;
 import dev.headroom.api.signal.v1.SignalServiceGrpc;
 import dev.headroom.api.signal.v1.UsageSnapshot;
 import dev.headroom.api.signal.v1.WatchAccountChangesRequest;
@@ -8,16 +12,19 @@ import dev.headroom.api.signal.v1.WatchAccountChangesResponse;
 import dev.headroom.kit.outbox.Backoff;
 import dev.headroom.kit.outbox.CursorStore;
 import dev.headroom.kit.outbox.ResumingConsumer;
+import dev.headroom.kit.outbox.ResyncOnExpiredCursor;
 import dev.headroom.scoring.domain.AccountFacts;
 import dev.headroom.scoring.mapping.ScoreProtos;
 import dev.headroom.scoring.mapping.SignalSnapshot;
 import dev.headroom.scoring.service.ScoreRecorder;
 import dev.headroom.scoring.service.Unscorable;
 import io.grpc.Channel;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -30,13 +37,23 @@ import java.util.logging.Logger;
  * first of them waited {@code consumer.linger}. The cursor is stored in the same transaction, so a
  * restart resumes right after the last committed batch; a redelivery is recognized by the
  * per-account cursor. A batch whose transaction fails is retried as it is, never skipped.
+ *
+ * <p>When signal-service no longer retains the changes after the stored cursor, every account is
+ * resynchronized from its current snapshot (see {@link #resync}) before the stream resumes.
  */
 public final class SignalChangeConsumer implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(SignalChangeConsumer.class.getName());
   public static final String NAME = "scoring.signal-account-changes";
 
+  /** Signal-service's largest ListAccounts page: a resync reads everything in as few calls. */
+  private static final int RESYNC_PAGE_SIZE = 1000;
+
   private final CatalogCache catalog;
   private final ScoreRecorder recorder;
+  private final CursorStore cursors;
+  private final SignalServiceGrpc.SignalServiceBlockingStub stub;
+  private final Duration signalDeadline;
+  private final Clock clock;
   private final ResumingConsumer<WatchAccountChangesResponse> consumer;
 
   public SignalChangeConsumer(
@@ -45,17 +62,24 @@ public final class SignalChangeConsumer implements AutoCloseable {
       CatalogCache catalog,
       ScoreRecorder recorder,
       Backoff backoff,
-      ResumingConsumer.Settings settings) {
+      ResumingConsumer.Settings settings,
+      Duration signalDeadline,
+      Clock clock) {
     this.catalog = catalog;
     this.recorder = recorder;
-    SignalServiceGrpc.SignalServiceBlockingStub stub = SignalServiceGrpc.newBlockingStub(signal);
+    this.cursors = cursors;
+    this.stub = SignalServiceGrpc.newBlockingStub(signal);
+    this.signalDeadline = signalDeadline;
+    this.clock = clock;
     this.consumer =
         new ResumingConsumer<>(
             NAME,
             cursors,
-            cursor ->
-                stub.watchAccountChanges(
-                    WatchAccountChangesRequest.newBuilder().setAfterCursor(cursor).build()),
+            new ResyncOnExpiredCursor<>(
+                cursor ->
+                    stub.watchAccountChanges(
+                        WatchAccountChangesRequest.newBuilder().setAfterCursor(cursor).build()),
+                this::resync),
             WatchAccountChangesResponse::getCursor,
             this::apply,
             backoff,
@@ -80,6 +104,54 @@ public final class SignalChangeConsumer implements AutoCloseable {
       }
     }
     recorder.applyAll(changes, through);
+  }
+
+  /**
+   * Signal-service no longer retains the changes after the stored cursor: every account's current
+   * snapshot (ListAccounts, then GetUsageSnapshot per account) is applied as a change at {@code
+   * asOf}, a page of accounts per transaction, so scores are recomputed, stored and published as
+   * for any change. The consumer's cursor reaches {@code asOf} only after the last page: a resync
+   * cut short starts over, and the changes the stream replays after {@code asOf} apply over it.
+   */
+  private void resync(long asOf) {
+    LOG.warning(NAME + ": cursor past signal-service's retention; resynchronizing every account");
+    long storedCursor = cursors.load(NAME);
+    catalog.refresh();
+    int accounts = 0;
+    String pageToken = "";
+    do {
+      ListAccountsResponse page =
+          signal()
+              .listAccounts(
+                  ListAccountsRequest.newBuilder()
+                      .setPageSize(RESYNC_PAGE_SIZE)
+                      .setPageToken(pageToken)
+                      .build());
+      List<WatchAccountChangesResponse> snapshots = new ArrayList<>(page.getAccountsCount());
+      for (Account account : page.getAccountsList()) {
+        snapshots.add(
+            WatchAccountChangesResponse.newBuilder()
+                .setCursor(asOf)
+                .setSnapshot(
+                    signal()
+                        .getUsageSnapshot(
+                            GetUsageSnapshotRequest.newBuilder()
+                                .setAccountId(account.getAccountId())
+                                .build())
+                        .getSnapshot())
+                .setChangedAt(ScoreProtos.ts(clock.instant()))
+                .build());
+      }
+      apply(snapshots, storedCursor);
+      accounts += snapshots.size();
+      pageToken = page.getNextPageToken();
+    } while (!pageToken.isEmpty());
+    cursors.save(NAME, asOf);
+    LOG.info(NAME + ": resynchronized " + accounts + " accounts; resuming after cursor " + asOf);
+  }
+
+  private SignalServiceGrpc.SignalServiceBlockingStub signal() {
+    return stub.withDeadlineAfter(signalDeadline.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   private ScoreRecorder.Change toChange(WatchAccountChangesResponse change) {

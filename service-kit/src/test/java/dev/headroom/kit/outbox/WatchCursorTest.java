@@ -2,6 +2,7 @@ package dev.headroom.kit.outbox;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.rpc.BadRequest;
 import dev.headroom.kit.ServiceHost;
@@ -16,14 +17,22 @@ import io.grpc.ManagedChannelBuilder;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.protobuf.StatusProto;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** A Watch answers at once when it cannot resume from the cursor, instead of staying silent. */
+/**
+ * A Watch answers at once when it cannot resume from the cursor, instead of staying silent; a
+ * consumer whose cursor expired resynchronizes ({@link ResyncOnExpiredCursor}) and then resumes
+ * just before the first retained entry, so an entry written during the resync still arrives.
+ */
 class WatchCursorTest {
   @RegisterExtension static final PostgresExtension PG = new PostgresExtension();
   private static ServiceHost host;
@@ -84,5 +93,42 @@ class WatchCursorTest {
   void theNewestCursorWaitsForTheNextEntry() {
     Iterator<WatchWidgetsResponse> stream = watch(create("newest"));
     assertEquals(create("next"), stream.next().getCursor());
+  }
+
+  @Test
+  void anExpiredCursorResynchronizesThenReplaysFromTheFirstRetainedEntry() {
+    long before = create("before-prune");
+    create("pruned-too");
+    Jdbi jdbi = Jdbi.create(PG.database().url(), PG.database().user(), PG.database().password());
+    assertTrue(new Outbox("kittest", jdbi).prune(Duration.ZERO, 1000) >= 2);
+    long firstRetained = create("retained");
+    List<Long> resyncs = new ArrayList<>();
+    List<Long> duringResync = new ArrayList<>();
+    Iterator<WatchWidgetsResponse> stream =
+        new ResyncOnExpiredCursor<>(
+                WatchCursorTest::watch,
+                asOf -> {
+                  resyncs.add(asOf);
+                  duringResync.add(create("during-resync"));
+                })
+            .open(before - 1);
+
+    // Read the way ResumingConsumer reads: hasNext() first.
+    assertTrue(stream.hasNext());
+    assertEquals(firstRetained, stream.next().getCursor());
+    assertEquals(duringResync.get(0), stream.next().getCursor());
+    assertEquals(List.of(firstRetained - 1), resyncs);
+  }
+
+  @Test
+  void anotherRefusalIsNotTakenForAnExpiredCursor() {
+    long newest = create("newest-when-refused");
+    List<Long> resyncs = new ArrayList<>();
+    Iterator<WatchWidgetsResponse> stream =
+        new ResyncOnExpiredCursor<>(WatchCursorTest::watch, resyncs::add).open(newest + 1);
+
+    StatusRuntimeException e = assertThrows(StatusRuntimeException.class, stream::hasNext);
+    assertEquals(Status.Code.INVALID_ARGUMENT, e.getStatus().getCode());
+    assertEquals(List.of(), resyncs);
   }
 }

@@ -1,11 +1,10 @@
-package dev.headroom.prompt.consume;
+package dev.headroom.kit.outbox;
 
 import com.google.protobuf.Any;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.rpc.ErrorInfo;
 import dev.headroom.kit.error.ErrorMapper;
 import dev.headroom.kit.error.Reason;
-import dev.headroom.kit.outbox.ResumingConsumer;
 import io.grpc.StatusRuntimeException;
 import io.grpc.protobuf.StatusProto;
 import java.util.Iterator;
@@ -18,7 +17,7 @@ import java.util.function.LongConsumer;
  * from a full snapshot and reopens the stream just before the first change the upstream still
  * retains. Resuming there replays the changes made while the snapshot was read, so none is lost.
  */
-final class ResyncOnExpiredCursor<T> implements ResumingConsumer.Opener<T> {
+public final class ResyncOnExpiredCursor<T> implements ResumingConsumer.Opener<T> {
   private final ResumingConsumer.Opener<T> watch;
   private final LongConsumer resyncAsOf;
 
@@ -26,7 +25,7 @@ final class ResyncOnExpiredCursor<T> implements ResumingConsumer.Opener<T> {
    * @param resyncAsOf rebuilds from a full snapshot and marks it as of the given cursor (the last
    *     change the upstream no longer retains)
    */
-  ResyncOnExpiredCursor(ResumingConsumer.Opener<T> watch, LongConsumer resyncAsOf) {
+  public ResyncOnExpiredCursor(ResumingConsumer.Opener<T> watch, LongConsumer resyncAsOf) {
     this.watch = watch;
     this.resyncAsOf = resyncAsOf;
   }
