@@ -57,6 +57,7 @@ public final class ServiceHost implements AutoCloseable {
     }
     b.services.forEach(gb::addService);
     b.interceptors.forEach(gb::addInterceptor);
+    b.onTransportThread.forEach(gb::answerOnTransportThread);
     b.beforeDrain.forEach(gb::beforeDrain);
     this.grpc = gb.build();
     if (b.httpSettings != null) {
@@ -157,6 +158,7 @@ public final class ServiceHost implements AutoCloseable {
     private final List<ReadinessCheck> checks = new ArrayList<>();
     private final List<ServerServiceDefinition> services = new ArrayList<>();
     private final List<ServerInterceptor> interceptors = new ArrayList<>();
+    private final List<String> onTransportThread = new ArrayList<>();
     private final List<Runnable> beforeDrain = new ArrayList<>();
     private final List<Consumer<HttpRouting.Builder>> routes = new ArrayList<>();
     private final Deque<AutoCloseable> resources = new ArrayDeque<>();
@@ -206,6 +208,12 @@ public final class ServiceHost implements AutoCloseable {
 
     public Builder addInterceptor(ServerInterceptor interceptor) {
       interceptors.add(interceptor);
+      return this;
+    }
+
+    /** See {@link GrpcServer.Builder#answerOnTransportThread}. */
+    public Builder answerOnTransportThread(String fullMethodName) {
+      onTransportThread.add(fullMethodName);
       return this;
     }
 

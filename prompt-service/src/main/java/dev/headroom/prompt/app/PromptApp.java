@@ -1,5 +1,6 @@
 package dev.headroom.prompt.app;
 
+import dev.headroom.api.prompt.v1.PromptServiceGrpc;
 import dev.headroom.kit.HostedService;
 import dev.headroom.kit.ServiceHost;
 import dev.headroom.kit.db.Database;
@@ -88,8 +89,8 @@ public final class PromptApp implements HostedService {
 
   /**
    * As {@link #start(PromptConfig, Clock, String, boolean)}, with {@code alsoServed} on the same
-   * gRPC server behind the same interceptors, admission control and worker pool as PromptService
-   * (the benchmark's baseline RPC).
+   * gRPC server, served the way GetPrompt is: behind the same interceptors and admission control,
+   * answered on the transport thread (the benchmark's baseline RPC).
    */
   // The periodic sweep handles its own failures; shutting the executor down cancels it.
   @SuppressWarnings("FutureReturnValueIgnored")
@@ -183,6 +184,10 @@ public final class PromptApp implements HostedService {
               .readinessCheck(db.readinessCheck())
               .readinessCheck(context)
               .addService(grpc)
+              // A decision is answered from memory and never waits (the exposure is queued), so
+              // it skips the hand-off to a worker thread; the admin RPCs, which read and write the
+              // database, keep the pool.
+              .answerOnTransportThread(PromptServiceGrpc.getGetPromptMethod().getFullMethodName())
               .beforeDrain(feeds::close)
               .beforeDrain(() -> opportunityFeed.ifPresent(OpportunityFeed::close))
               .closeOnShutdown(db)
@@ -190,7 +195,11 @@ public final class PromptApp implements HostedService {
               .closeOnShutdown(live)
               .closeOnShutdown(exposures)
               .closeOnShutdown(sweeper::shutdownNow);
-      alsoServed.forEach(hb::addService);
+      for (ServerServiceDefinition also : alsoServed) {
+        hb.addService(also);
+        also.getMethods()
+            .forEach(m -> hb.answerOnTransportThread(m.getMethodDescriptor().getFullMethodName()));
+      }
       if (inProcessName != null) {
         hb.inProcess(inProcessName);
       }

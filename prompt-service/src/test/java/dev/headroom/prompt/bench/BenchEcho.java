@@ -11,9 +11,9 @@ import io.grpc.stub.ServerCalls;
  * and does nothing else. The server process registers it on prompt-service's own server ({@link
  * dev.headroom.prompt.app.PromptApp#start(dev.headroom.prompt.app.PromptConfig, java.time.Clock,
  * String, boolean, java.util.List)}), so it goes the exact path GetPrompt goes: the same transport,
- * request decoding guard, error mapping, admission control, worker pool and metrics. GetPrompt's
- * cost beyond it is the decision, its response and the exposure. It is defined here, not in the
- * public contract, because only the benchmark calls it.
+ * request decoding guard, error mapping, admission control, thread (the transport thread, as
+ * GetPrompt) and metrics. GetPrompt's cost beyond it is the decision, its response and the
+ * exposure. It is defined here, not in the public contract, because only the benchmark calls it.
  */
 final class BenchEcho {
   static final String SERVICE = "headroom.bench.v1.BenchEcho";

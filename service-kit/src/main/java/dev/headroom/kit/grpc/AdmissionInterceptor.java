@@ -64,10 +64,12 @@ public final class AdmissionInterceptor implements ServerInterceptor {
 
   /**
    * Chooses each call's executor on the transport thread: a call to one of {@code services} that
-   * gets a permit runs on {@code pool}; every other call stays on the server's direct executor,
-   * where {@link #interceptCall} refuses it if it needed a permit.
+   * gets a permit runs on {@code pool}, or, for a method named in {@code onTransportThread} (full
+   * method names), on the transport thread itself while holding its permit; every other call stays
+   * on the server's direct executor, where {@link #interceptCall} refuses it if it needed a permit.
    */
-  public ServerCallExecutorSupplier executorSupplier(Executor pool, Set<String> services) {
+  public ServerCallExecutorSupplier executorSupplier(
+      Executor pool, Set<String> services, Set<String> onTransportThread) {
     return new ServerCallExecutorSupplier() {
       @Override
       public <Q, R> Executor getExecutor(ServerCall<Q, R> call, Metadata headers) {
@@ -76,6 +78,9 @@ public final class AdmissionInterceptor implements ServerInterceptor {
           return null;
         }
         Permit permit = new Permit();
+        if (onTransportThread.contains(call.getMethodDescriptor().getFullMethodName())) {
+          return task -> runHolding(permit, task);
+        }
         return task -> {
           try {
             pool.execute(() -> runHolding(permit, task));

@@ -30,7 +30,7 @@ class AdmissionInterceptorTest {
           throw new RejectedExecutionException("pool shut down");
         };
     ServerCallExecutorSupplier supplier =
-        admission.executorSupplier(rejecting, Set.of("kittest.Busy"));
+        admission.executorSupplier(rejecting, Set.of("kittest.Busy"), Set.of());
 
     Executor callExecutor = supplier.getExecutor(new IdleCall(), new Metadata());
     assertNotNull(callExecutor, "the first call is admitted onto the pool");
@@ -45,14 +45,34 @@ class AdmissionInterceptorTest {
   @Test
   void callsBeyondTheLimitAndUncontrolledServicesStayOffThePool() {
     ServerCallExecutorSupplier supplier =
-        admission.executorSupplier(Runnable::run, Set.of("other.Service"));
+        admission.executorSupplier(Runnable::run, Set.of("other.Service"), Set.of());
     assertNull(supplier.getExecutor(new IdleCall(), new Metadata()), "not admission-controlled");
     assertEquals(1, admission.available());
 
     ServerCallExecutorSupplier controlled =
-        admission.executorSupplier(Runnable::run, Set.of("kittest.Busy"));
+        admission.executorSupplier(Runnable::run, Set.of("kittest.Busy"), Set.of());
     assertNotNull(controlled.getExecutor(new IdleCall(), new Metadata()));
     assertNull(controlled.getExecutor(new IdleCall(), new Metadata()), "over the limit of 1");
+  }
+
+  @Test
+  void aMethodAnsweredOnTheTransportThreadRunsThereUnderAdmission() {
+    Executor pool =
+        task -> {
+          throw new AssertionError("the pool must not run a transport-thread method");
+        };
+    ServerCallExecutorSupplier supplier =
+        admission.executorSupplier(
+            pool, Set.of("kittest.Busy"), Set.of(OverloadTest.WORK.getFullMethodName()));
+
+    Executor callExecutor = supplier.getExecutor(new IdleCall(), new Metadata());
+    assertNotNull(callExecutor, "admitted");
+    assertEquals(0, admission.available(), "it holds a permit like any admitted call");
+    assertNull(supplier.getExecutor(new IdleCall(), new Metadata()), "over the limit of 1");
+    Thread caller = Thread.currentThread();
+    Thread[] ranOn = new Thread[1];
+    callExecutor.execute(() -> ranOn[0] = Thread.currentThread());
+    assertEquals(caller, ranOn[0], "the task runs on the thread that hands it over");
   }
 
   @Test
