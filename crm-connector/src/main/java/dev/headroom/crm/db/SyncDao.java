@@ -208,6 +208,17 @@ public interface SyncDao {
       """)
   void retryLater(@BindMethods List<RetryRow> retries);
 
+  /** Makes these queued records due at {@code now} where they were waiting for later. */
+  @SqlUpdate(
+      """
+      UPDATE pending_sync SET due_at = :now
+      WHERE connection_id = :connectionId AND account_id IN (<ids>) AND due_at > :now\
+      """)
+  int dueNow(
+      @Bind("connectionId") String connectionId,
+      @BindList("ids") List<String> accountIds,
+      @Bind("now") OffsetDateTime now);
+
   @SqlQuery("SELECT count(*) FROM pending_sync WHERE run_id = :runId")
   long pendingOfRun(@Bind("runId") String runId);
 

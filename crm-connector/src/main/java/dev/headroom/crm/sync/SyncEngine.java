@@ -94,6 +94,14 @@ public final class SyncEngine implements AutoCloseable {
   private final Ids ids;
   private final RandomGenerator random = RandomGenerator.getDefault();
   private final Map<String, Integer> outageStreak = new ConcurrentHashMap<>();
+
+  /**
+   * Per connection, the records its failed calls parked with the outage backoff. The first call
+   * that succeeds after them shows the CRM answers again, and they are made due at once: waiting
+   * out a delay that doubled during the outage would hold them long after it ended.
+   */
+  private final Map<String, Set<String>> parkedByOutage = new ConcurrentHashMap<>();
+
   private final Thread thread;
   private volatile boolean running = true;
   private Instant lastPrune = Instant.MIN;
@@ -370,9 +378,13 @@ public final class SyncEngine implements AutoCloseable {
         }
         recordOpportunities(cid, oppWrites, sent, values);
       }
-      outageStreak.remove(cid);
+      if (outageStreak.remove(cid) != null) {
+        releaseParked(cid, toSend);
+      }
     } catch (CrmCallException e) {
       int streak = outageStreak.merge(cid, 1, Integer::sum);
+      Set<String> parked = parkedByOutage.computeIfAbsent(cid, k -> ConcurrentHashMap.newKeySet());
+      toSend.forEach(p -> parked.add(p.accountId()));
       Instant retryAt = clock.instant().plus(settings.outageBackoff().delay(streak - 1, random));
       LOG.warning(
           () ->
@@ -692,6 +704,25 @@ public final class SyncEngine implements AutoCloseable {
       return JSON.writeValueAsString(fields);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * Makes the records the outage parked due now, except those of the call that just succeeded:
+   * their results decide their next send.
+   */
+  private void releaseParked(String cid, List<SyncDao.PendingRow> justSent) {
+    Set<String> parked = parkedByOutage.remove(cid);
+    if (parked == null) {
+      return;
+    }
+    justSent.forEach(p -> parked.remove(p.accountId()));
+    if (!parked.isEmpty()) {
+      int released =
+          jdbi.withExtension(
+              SyncDao.class, d -> d.dueNow(cid, List.copyOf(parked), utc(clock.instant())));
+      LOG.info(
+          () -> "connection " + cid + " answers again; " + released + " parked records due now");
     }
   }
 

@@ -15,6 +15,12 @@ public final class Apps {
   private Apps() {}
 
   public static CrmConfig config(TestDatabase db, String scoringPeer) {
+    return config(db, scoringPeer, Map.of());
+  }
+
+  /** As {@link #config(TestDatabase, String)}, with {@code overrides} applied last. */
+  public static CrmConfig config(
+      TestDatabase db, String scoringPeer, Map<String, String> overrides) {
     Map<String, String> env = required(db, scoringPeer);
     env.put("HEADROOM_CRM_SYNC_POLL_INTERVAL", "50ms");
     env.put("HEADROOM_CRM_SYNC_MAX_ATTEMPTS", "3");
@@ -28,6 +34,7 @@ public final class Apps {
     env.put("HEADROOM_CRM_CRM_HTTP_RETRY_MAX", "100ms");
     env.put("HEADROOM_CRM_SALESFORCE_REQUESTS_PER_SECOND", "1000");
     env.put("HEADROOM_CRM_HUBSPOT_REQUESTS_PER_SECOND", "1000");
+    env.putAll(overrides);
     return config(env);
   }
 

@@ -9,6 +9,7 @@ import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.inprocess.InProcessServerBuilder;
 import java.io.IOException;
 import java.time.Clock;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.jdbi.v3.core.Jdbi;
@@ -26,13 +27,21 @@ public final class Connector implements AutoCloseable {
   private final Jdbi jdbi;
 
   public Connector(TestDatabase db) throws IOException {
+    this(db, Map.of());
+  }
+
+  /** A connector whose settings are the tests' short delays with {@code overrides} applied. */
+  public Connector(TestDatabase db, Map<String, String> overrides) throws IOException {
     jdbi = Jdbi.create(db.url(), db.user(), db.password());
     String scoringName = "fake-scoring-" + UUID.randomUUID();
     scoringServer = InProcessServerBuilder.forName(scoringName).addService(scoring).build().start();
     String crmName = "crm-" + UUID.randomUUID();
     app =
         CrmApp.start(
-            Apps.config(db, "in-process:" + scoringName), Clock.systemUTC(), crmName, true);
+            Apps.config(db, "in-process:" + scoringName, overrides),
+            Clock.systemUTC(),
+            crmName,
+            true);
     channel = InProcessChannelBuilder.forName(crmName).build();
     stub = CrmConnectorServiceGrpc.newBlockingStub(channel);
   }
@@ -49,6 +58,17 @@ public final class Connector implements AutoCloseable {
                 .bind("a", accountId)
                 .mapTo(String.class)
                 .list());
+  }
+
+  /** When the account's queued change is next due to be sent; empty when none is queued. */
+  public java.util.Optional<java.time.Instant> dueAt(String accountId) {
+    return jdbi.withHandle(
+        h ->
+            h.createQuery("SELECT due_at FROM crm.pending_sync WHERE account_id = :a")
+                .bind("a", accountId)
+                .mapTo(java.time.OffsetDateTime.class)
+                .findOne()
+                .map(java.time.OffsetDateTime::toInstant));
   }
 
   @Override
