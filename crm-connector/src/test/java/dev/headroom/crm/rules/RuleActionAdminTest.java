@@ -6,14 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.google.protobuf.Duration;
 import com.google.protobuf.util.Timestamps;
 import dev.headroom.api.common.v1.ExpansionType;
 import dev.headroom.api.crm.v1.ActionType;
-import dev.headroom.api.crm.v1.Connection;
 import dev.headroom.api.crm.v1.CreateConnectionRequest;
 import dev.headroom.api.crm.v1.Credentials;
-import dev.headroom.api.crm.v1.CrmProvider;
 import dev.headroom.api.crm.v1.ListAuditEntriesRequest;
 import dev.headroom.api.crm.v1.ListRuleActionsRequest;
 import dev.headroom.api.crm.v1.ListRuleActionsResponse;
@@ -80,18 +77,9 @@ class RuleActionAdminTest {
             .createConnection(
                 CreateConnectionRequest.newBuilder()
                     .setConnection(
-                        Connection.newBuilder()
-                            .setProvider(CrmProvider.CRM_PROVIDER_SALESFORCE)
-                            .setDisplayName("Production org")
-                            .setBaseUrl(sf.baseUrl())
-                            .setMatchField(MATCH)
-                            .setEnabled(true)
-                            .setDebounce(Duration.newBuilder().setSeconds(0))
-                            .setCredentials(
-                                Credentials.newBuilder()
-                                    .setClientId("headroom-app")
-                                    .setClientSecret(SECRET)
-                                    .setAlertWebhookUrl(slack.url())))
+                        Connector.salesforce(sf.baseUrl(), "headroom-app", SECRET)
+                            .mergeCredentials(
+                                Credentials.newBuilder().setAlertWebhookUrl(slack.url()).build()))
                     .setActor(ADMIN)
                     .build())
             .getConnection()

@@ -6,17 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.google.protobuf.Duration;
 import com.google.protobuf.Timestamp;
 import dev.headroom.api.common.v1.ExpansionType;
 import dev.headroom.api.common.v1.SignalStatus;
 import dev.headroom.api.common.v1.SignalType;
 import dev.headroom.api.crm.v1.ActionType;
-import dev.headroom.api.crm.v1.Connection;
 import dev.headroom.api.crm.v1.CreateConnectionRequest;
 import dev.headroom.api.crm.v1.CreateWorkflowRuleRequest;
 import dev.headroom.api.crm.v1.Credentials;
-import dev.headroom.api.crm.v1.CrmProvider;
 import dev.headroom.api.crm.v1.ListRuleActionsRequest;
 import dev.headroom.api.crm.v1.ReplayRuleActionsRequest;
 import dev.headroom.api.crm.v1.RuleAction;
@@ -96,18 +93,9 @@ class SalesforceRuleActionsTest {
             .createConnection(
                 CreateConnectionRequest.newBuilder()
                     .setConnection(
-                        Connection.newBuilder()
-                            .setProvider(CrmProvider.CRM_PROVIDER_SALESFORCE)
-                            .setDisplayName("Production org")
-                            .setBaseUrl(sf.baseUrl())
-                            .setMatchField(MATCH)
-                            .setEnabled(true)
-                            .setDebounce(Duration.newBuilder().setSeconds(0))
-                            .setCredentials(
-                                Credentials.newBuilder()
-                                    .setClientId("headroom-app")
-                                    .setClientSecret(SECRET)
-                                    .setAlertWebhookUrl(slack.url())))
+                        Connector.salesforce(sf.baseUrl(), "headroom-app", SECRET)
+                            .mergeCredentials(
+                                Credentials.newBuilder().setAlertWebhookUrl(slack.url()).build()))
                     .setActor("revops@example.com")
                     .build())
             .getConnection()

@@ -1,11 +1,7 @@
 package dev.headroom.crm.sync;
 
-import com.google.protobuf.Duration;
 import dev.headroom.api.common.v1.ExpansionType;
-import dev.headroom.api.crm.v1.Connection;
 import dev.headroom.api.crm.v1.CreateConnectionRequest;
-import dev.headroom.api.crm.v1.Credentials;
-import dev.headroom.api.crm.v1.CrmProvider;
 import dev.headroom.crm.standin.SalesforceStandin;
 import dev.headroom.crm.testing.Connector;
 import dev.headroom.crm.testing.FakeScoring;
@@ -40,16 +36,7 @@ class OutageRecoveryTest {
       sf.start();
       crm.stub.createConnection(
           CreateConnectionRequest.newBuilder()
-              .setConnection(
-                  Connection.newBuilder()
-                      .setProvider(CrmProvider.CRM_PROVIDER_SALESFORCE)
-                      .setDisplayName("Production org")
-                      .setBaseUrl(sf.baseUrl())
-                      .setMatchField(MATCH)
-                      .setEnabled(true)
-                      .setDebounce(Duration.newBuilder().setSeconds(0))
-                      .setCredentials(
-                          Credentials.newBuilder().setClientId("headroom").setClientSecret(SECRET)))
+              .setConnection(Connector.salesforce(sf.baseUrl(), "headroom", SECRET))
               .build());
       publish(crm, "acc-1");
       Await.until("acc-1 in Salesforce", () -> sf.record("Account", MATCH, "acc-1").isPresent());

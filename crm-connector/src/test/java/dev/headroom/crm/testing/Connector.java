@@ -60,6 +60,25 @@ public final class Connector implements AutoCloseable {
                 .list());
   }
 
+  /**
+   * An enabled Salesforce connection to a stand-in at {@code baseUrl} as the tests create it: the
+   * stand-in's Headroom match field, no debounce, client credentials.
+   */
+  public static dev.headroom.api.crm.v1.Connection.Builder salesforce(
+      String baseUrl, String clientId, String clientSecret) {
+    return dev.headroom.api.crm.v1.Connection.newBuilder()
+        .setProvider(dev.headroom.api.crm.v1.CrmProvider.CRM_PROVIDER_SALESFORCE)
+        .setDisplayName("Production org")
+        .setBaseUrl(baseUrl)
+        .setMatchField("Headroom_Account_Id__c")
+        .setEnabled(true)
+        .setDebounce(com.google.protobuf.Duration.newBuilder().setSeconds(0))
+        .setCredentials(
+            dev.headroom.api.crm.v1.Credentials.newBuilder()
+                .setClientId(clientId)
+                .setClientSecret(clientSecret));
+  }
+
   /** When the account's queued change is next due to be sent; empty when none is queued. */
   public java.util.Optional<java.time.Instant> dueAt(String accountId) {
     return jdbi.withHandle(
