@@ -5,6 +5,7 @@ import java.util.Optional;
 import java.util.function.Consumer;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.sqlobject.customizer.Bind;
+import org.jdbi.v3.sqlobject.customizer.Define;
 import org.jdbi.v3.sqlobject.statement.SqlQuery;
 import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 
@@ -12,59 +13,46 @@ import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 public interface ContextDao {
 
   /**
-   * Stores a usage snapshot unless a later one is stored already (a redelivery changes nothing).
+   * Stores one part of an account's context ({@code usage} or {@code score}, each with the upstream
+   * cursor it was read at): with {@code onlyIfNewer} unless a later one is stored already (a
+   * redelivery changes nothing), else whatever cursor was stored (a full resynchronization).
    */
   @SqlUpdate(
       """
-      INSERT INTO account_context (account_id, usage_cursor, usage, updated_at)
-      VALUES (:accountId, :cursor, :usage, now())
-      ON CONFLICT (account_id) DO UPDATE SET usage_cursor = EXCLUDED.usage_cursor,
-        usage = EXCLUDED.usage, updated_at = now()
-      WHERE account_context.usage_cursor < EXCLUDED.usage_cursor\
+      INSERT INTO account_context (account_id, <part>_cursor, <part>, updated_at)
+      VALUES (:accountId, :cursor, :value, now())
+      ON CONFLICT (account_id) DO UPDATE SET <part>_cursor = EXCLUDED.<part>_cursor,
+        <part> = EXCLUDED.<part>, updated_at = now()
+      WHERE NOT :onlyIfNewer OR account_context.<part>_cursor < EXCLUDED.<part>_cursor\
       """)
-  int putUsage(
+  int put(
+      @Define("part") String part,
       @Bind("accountId") String accountId,
       @Bind("cursor") long cursor,
-      @Bind("usage") byte[] usage);
+      @Bind("value") byte[] value,
+      @Bind("onlyIfNewer") boolean onlyIfNewer);
 
-  @SqlUpdate(
-      """
-      INSERT INTO account_context (account_id, score_cursor, score, updated_at)
-      VALUES (:accountId, :cursor, :score, now())
-      ON CONFLICT (account_id) DO UPDATE SET score_cursor = EXCLUDED.score_cursor,
-        score = EXCLUDED.score, updated_at = now()
-      WHERE account_context.score_cursor < EXCLUDED.score_cursor\
-      """)
-  int putScore(
-      @Bind("accountId") String accountId,
-      @Bind("cursor") long cursor,
-      @Bind("score") byte[] score);
+  /**
+   * Stores a usage snapshot unless a later one is stored already (a redelivery changes nothing).
+   */
+  default int putUsage(String accountId, long cursor, byte[] usage) {
+    return put("usage", accountId, cursor, usage, true);
+  }
+
+  /** Stores a score unless a later one is stored already. */
+  default int putScore(String accountId, long cursor, byte[] score) {
+    return put("score", accountId, cursor, score, true);
+  }
 
   /** Overwrites the usage (a full resynchronization), whatever cursor was stored. */
-  @SqlUpdate(
-      """
-      INSERT INTO account_context (account_id, usage_cursor, usage, updated_at)
-      VALUES (:accountId, :cursor, :usage, now())
-      ON CONFLICT (account_id) DO UPDATE SET usage_cursor = EXCLUDED.usage_cursor,
-        usage = EXCLUDED.usage, updated_at = now()\
-      """)
-  void replaceUsage(
-      @Bind("accountId") String accountId,
-      @Bind("cursor") long cursor,
-      @Bind("usage") byte[] usage);
+  default void replaceUsage(String accountId, long cursor, byte[] usage) {
+    put("usage", accountId, cursor, usage, false);
+  }
 
   /** Overwrites the score (a full resynchronization), whatever cursor was stored. */
-  @SqlUpdate(
-      """
-      INSERT INTO account_context (account_id, score_cursor, score, updated_at)
-      VALUES (:accountId, :cursor, :score, now())
-      ON CONFLICT (account_id) DO UPDATE SET score_cursor = EXCLUDED.score_cursor,
-        score = EXCLUDED.score, updated_at = now()\
-      """)
-  void replaceScore(
-      @Bind("accountId") String accountId,
-      @Bind("cursor") long cursor,
-      @Bind("score") byte[] score);
+  default void replaceScore(String accountId, long cursor, byte[] score) {
+    put("score", accountId, cursor, score, false);
+  }
 
   @SqlUpdate(
       """

@@ -1,5 +1,6 @@
 package dev.headroom.prompt.db;
 
+import java.sql.SQLException;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
@@ -10,6 +11,8 @@ import org.jdbi.v3.core.argument.Argument;
 import org.jdbi.v3.sqlobject.config.RegisterConstructorMapper;
 import org.jdbi.v3.sqlobject.customizer.Bind;
 import org.jdbi.v3.sqlobject.statement.SqlQuery;
+import org.postgresql.PGConnection;
+import org.postgresql.copy.CopyIn;
 
 /** Exposures, written in batches; read back for the caps after a restart. */
 @RegisterConstructorMapper(ExposureDao.ExposureRow.class)
@@ -34,26 +37,56 @@ public interface ExposureDao {
   record ImpressionRow(
       String accountId, String userId, String campaignId, OffsetDateTime decidedAt) {}
 
-  /**
-   * Inserts a batch in one statement (one bind and one execution however many rows, where a JDBC
-   * batch costs both per row), the columns passed as arrays. A redelivered batch (after a failed
-   * commit whose outcome was unknown) changes nothing.
-   */
-  String INSERT_BATCH =
-      """
-      INSERT INTO exposure (decision_id, decided_at, account_id, user_id, campaign_id,
-        campaign_version, experiment_id, unit_id, variant_key, holdout, surface, feature_key)
-      SELECT * FROM unnest(:decisionIds, CAST(:decidedAts AS timestamptz[]), :accountIds, :userIds,
-        :campaignIds, :campaignVersions, :experimentIds, :unitIds, :variantKeys, :holdouts,
-        :surfaces, :featureKeys)
-      ON CONFLICT (decision_id) DO NOTHING\
-      """;
+  String COLUMNS =
+      "decision_id, decided_at, account_id, user_id, campaign_id, campaign_version, experiment_id,"
+          + " unit_id, variant_key, holdout, surface, feature_key";
+
+  String COPY = "COPY exposure (" + COLUMNS + ") FROM STDIN (FORMAT binary)";
+
+  /** The rows not stored yet, the columns passed as arrays; a stored decision id is skipped. */
+  String INSERT_SKIPPING_STORED =
+      "INSERT INTO exposure ("
+          + COLUMNS
+          + """
+          )
+          SELECT * FROM unnest(:decisionIds, CAST(:decidedAts AS timestamptz[]), :accountIds,
+            :userIds, :campaignIds, :campaignVersions, :experimentIds, :unitIds, :variantKeys,
+            :holdouts, :surfaces, :featureKeys)
+          ON CONFLICT (decision_id) DO NOTHING\
+          """;
+
+  String UNIQUE_VIOLATION = "23505";
 
   /**
-   * Writes the rows on the handle, outside the SQL-object machinery, whose attach and per-row
-   * reflective binding cost more than the insert itself on this hot path.
+   * Writes a batch with one binary COPY: no statement to parse or plan, no text for the server to
+   * parse, the heap rows written together. COPY cannot skip a row that is already stored, so a
+   * batch that meets one (redelivered after a commit whose outcome was unknown) is written again by
+   * {@link #insertSkippingStored}, which leaves the stored rows as they are.
    */
-  static void insert(Handle handle, List<ExposureRow> rows) {
+  static void write(Handle handle, List<ExposureRow> rows) throws SQLException {
+    byte[] encoded = ExposureCopy.encode(rows);
+    CopyIn copy = handle.getConnection().unwrap(PGConnection.class).getCopyAPI().copyIn(COPY);
+    boolean someStoredAlready = false;
+    try {
+      copy.writeToCopy(encoded, 0, encoded.length);
+      copy.endCopy();
+    } catch (SQLException e) {
+      if (!UNIQUE_VIOLATION.equals(e.getSQLState())) {
+        throw e;
+      }
+      someStoredAlready = true;
+    } finally {
+      if (copy.isActive()) {
+        copy.cancelCopy();
+      }
+    }
+    if (someStoredAlready) {
+      insertSkippingStored(handle, rows);
+    }
+  }
+
+  /** Writes the rows that are not stored yet, in one statement. */
+  static void insertSkippingStored(Handle handle, List<ExposureRow> rows) {
     int n = rows.size();
     String[] decisionIds = new String[n];
     String[] decidedAts = new String[n];
@@ -83,7 +116,7 @@ public interface ExposureDao {
       featureKeys[i] = r.featureKey();
     }
     handle
-        .createUpdate(INSERT_BATCH)
+        .createUpdate(INSERT_SKIPPING_STORED)
         .bind("decisionIds", array("text", decisionIds))
         .bind("decidedAts", array("text", decidedAts))
         .bind("accountIds", array("text", accountIds))

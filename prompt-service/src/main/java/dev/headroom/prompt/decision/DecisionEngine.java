@@ -10,6 +10,7 @@ import dev.headroom.prompt.experiment.Assignment;
 import dev.headroom.prompt.experiment.Experiment;
 import dev.headroom.prompt.experiment.Variant;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -52,7 +53,7 @@ public final class DecisionEngine {
   }
 
   public Decision decide(PromptRequest request) {
-    String decisionId = newDecisionId();
+    String decisionId = newDecisionId(request.at());
     if (!context.rebuilt()) {
       return new Decision.NoPrompt(decisionId, NoPromptReason.NOT_READY);
     }
@@ -180,19 +181,25 @@ public final class DecisionEngine {
     return e.status() == Experiment.Status.STOPPED && e.serveVariantKey().isEmpty();
   }
 
-  /** "d-" and 128 random bits in 32 lower-case hex digits, written into one buffer. */
-  private static String newDecisionId() {
+  /**
+   * "d-" and 32 lower-case hex digits: the decision's time in milliseconds (12 digits), then 80
+   * random bits. Ids that grow with time make the stored exposures' primary key take each new one
+   * at its end rather than on a random page; the random part keeps them unique and unguessable.
+   */
+  private static String newDecisionId(Instant at) {
     ThreadLocalRandom r = ThreadLocalRandom.current();
     byte[] id = new byte[2 + 32];
     id[0] = 'd';
     id[1] = '-';
-    hex(r.nextLong(), id, 2);
-    hex(r.nextLong(), id, 18);
+    hex(at.toEpochMilli(), id, 2, 12);
+    hex(r.nextInt() & 0xffff, id, 14, 4);
+    hex(r.nextLong(), id, 18, 16);
     return new String(id, StandardCharsets.US_ASCII);
   }
 
-  private static void hex(long bits, byte[] into, int at) {
-    for (int i = 15; i >= 0; i--) {
+  /** The lowest {@code digits} hex digits of {@code bits}, most significant first. */
+  private static void hex(long bits, byte[] into, int at, int digits) {
+    for (int i = digits - 1; i >= 0; i--) {
       into[at + i] = HEX_DIGITS[(int) bits & 0xf];
       bits >>>= 4;
     }

@@ -7,6 +7,7 @@ import dev.headroom.prompt.decision.ExposureSink;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -134,7 +135,7 @@ public final class ExposureWriter implements ExposureSink, AutoCloseable {
       try {
         write(batch);
         return;
-      } catch (RuntimeException e) {
+      } catch (RuntimeException | SQLException e) {
         LOG.log(
             Level.WARNING,
             "writing " + batch.size() + " exposures failed; retrying (attempt " + attempt + ")",
@@ -144,7 +145,7 @@ public final class ExposureWriter implements ExposureSink, AutoCloseable {
     }
   }
 
-  private void write(List<Queued> batch) {
+  private void write(List<Queued> batch) throws SQLException {
     List<ExposureDao.ExposureRow> rows = new ArrayList<>(batch.size());
     for (Queued q : batch) {
       Exposure e = q.exposure();
@@ -163,7 +164,7 @@ public final class ExposureWriter implements ExposureSink, AutoCloseable {
               e.surface().name(),
               e.featureKey()));
     }
-    jdbi.useHandle(handle -> ExposureDao.insert(handle, rows));
+    jdbi.useHandle(handle -> ExposureDao.write(handle, rows));
   }
 
   /** Waits until every exposure offered before the call is written. */

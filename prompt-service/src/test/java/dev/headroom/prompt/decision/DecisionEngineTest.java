@@ -93,12 +93,25 @@ class DecisionEngineTest {
     return engine.decide(request(feature, at));
   }
 
+  /** acme's user opens a surface without touching a feature. */
+  private Decision visit(String user, Surface surface, UserRole role) {
+    return engine.decide(request("acme", user, "", surface, role, T0));
+  }
+
   private static RenderedPrompt shown(Decision d) {
     return assertInstanceOf(Decision.Shown.class, d, () -> "expected a prompt, got " + d).prompt();
   }
 
   private static void noPrompt(NoPromptReason reason, Decision d) {
     assertEquals(reason, assertInstanceOf(Decision.NoPrompt.class, d).reason());
+  }
+
+  /**
+   * The feature gate is refused for the reason until the second before {@code until}, not at it.
+   */
+  private void refusedUntil(NoPromptReason reason, Instant until) {
+    noPrompt(reason, decide("audit_log", until.minusSeconds(1)));
+    shown(decide("audit_log", until));
   }
 
   private static Campaign featureGate(String id) {
@@ -203,50 +216,40 @@ class DecisionEngineTest {
   void seatLimitHoldsExactlyAtTheThresholdAndPrefillsTheRecommendedSeats() {
     use(campaign("seats", trigger(TriggerType.SEAT_LIMIT, "0.80"), 1, Surface.HOME));
     context.putUsage(usage("acme", "pro", 16, 20, "0"));
-    RenderedPrompt p =
-        shown(engine.decide(request("acme", "u1", "", Surface.HOME, UserRole.ADMIN, T0)));
+    RenderedPrompt p = shown(visit("u1", Surface.HOME, UserRole.ADMIN));
     assertEquals("pro", p.targetPlan().planKey());
     assertEquals(3, p.prefilledSeats(), "ceil(10 × 16 / 7) − 20 = 23 − 20");
 
     context.putUsage(usage("acme", "pro", 15, 20, "0"));
-    noPrompt(
-        NoPromptReason.NO_MATCHING_CAMPAIGN,
-        engine.decide(request("acme", "u2", "", Surface.HOME, UserRole.ADMIN, T0)));
+    noPrompt(NoPromptReason.NO_MATCHING_CAMPAIGN, visit("u2", Surface.HOME, UserRole.ADMIN));
   }
 
   @Test
   void usageLimitHoldsAtThresholdTimesLimitAndOffersTheNextPlan() {
     use(campaign("usage", trigger(TriggerType.USAGE_LIMIT, "0.90"), 1, Surface.BILLING));
     context.putUsage(usage("acme", "pro", 5, 5, "900"));
-    RenderedPrompt p =
-        shown(engine.decide(request("acme", "u1", "", Surface.BILLING, UserRole.BILLING, T0)));
+    RenderedPrompt p = shown(visit("u1", Surface.BILLING, UserRole.BILLING));
     assertEquals("enterprise", p.targetPlan().planKey());
 
     context.putUsage(usage("acme", "pro", 5, 5, "899.99"));
-    noPrompt(
-        NoPromptReason.NO_MATCHING_CAMPAIGN,
-        engine.decide(request("acme", "u2", "", Surface.BILLING, UserRole.BILLING, T0)));
+    noPrompt(NoPromptReason.NO_MATCHING_CAMPAIGN, visit("u2", Surface.BILLING, UserRole.BILLING));
   }
 
   @Test
   void scoreBandHoldsAtTheMinimumBandAndOffersThePrimaryTypesPlan() {
     use(campaign("band", trigger(TriggerType.SCORE_BAND, null), 1, Surface.HOME));
     context.putScore("acme", score(ReadinessBand.READY, Motion.SELF_SERVE));
-    RenderedPrompt p =
-        shown(engine.decide(request("acme", "u1", "", Surface.HOME, UserRole.OWNER, T0)));
+    RenderedPrompt p = shown(visit("u1", Surface.HOME, UserRole.OWNER));
     assertEquals("enterprise", p.targetPlan().planKey());
 
     context.putScore("acme", score(ReadinessBand.EMERGING, Motion.SELF_SERVE));
-    noPrompt(
-        NoPromptReason.NO_MATCHING_CAMPAIGN,
-        engine.decide(request("acme", "u2", "", Surface.HOME, UserRole.OWNER, T0)));
+    noPrompt(NoPromptReason.NO_MATCHING_CAMPAIGN, visit("u2", Surface.HOME, UserRole.OWNER));
   }
 
   @Test
   void crossSellOffersTheEntryPlanOfAProductNotOwned() {
     use(campaign("cross", trigger(TriggerType.CROSS_SELL, null), 1, Surface.HOME));
-    RenderedPrompt p =
-        shown(engine.decide(request("acme", "u1", "", Surface.HOME, UserRole.OWNER, T0)));
+    RenderedPrompt p = shown(visit("u1", Surface.HOME, UserRole.OWNER));
     assertEquals("starter", p.targetPlan().planKey());
     assertTrue(p.currentPlan().isEmpty(), "nothing owned of that product to compare with");
 
@@ -263,17 +266,13 @@ class DecisionEngineTest {
             a.usersAddedQuarter(),
             a.attemptedFeatureKeys(),
             a.meters()));
-    noPrompt(
-        NoPromptReason.NO_MATCHING_CAMPAIGN,
-        engine.decide(request("acme", "u2", "", Surface.HOME, UserRole.OWNER, T0)));
+    noPrompt(NoPromptReason.NO_MATCHING_CAMPAIGN, visit("u2", Surface.HOME, UserRole.OWNER));
   }
 
   @Test
   void aCampaignOnlyShowsOnItsSurfaces() {
     use(campaign("seats", trigger(TriggerType.SEAT_LIMIT, "0.80"), 1, Surface.BILLING));
-    noPrompt(
-        NoPromptReason.NO_MATCHING_CAMPAIGN,
-        engine.decide(request("acme", "u1", "", Surface.HOME, UserRole.OWNER, T0)));
+    noPrompt(NoPromptReason.NO_MATCHING_CAMPAIGN, visit("u1", Surface.HOME, UserRole.OWNER));
   }
 
   // --- Caps and cooldown ---
@@ -282,9 +281,7 @@ class DecisionEngineTest {
   void theDailyCapHoldsUntilTheImpressionIsExactly24HoursOld() {
     use(featureGate("gate"));
     shown(decide("audit_log", T0));
-    noPrompt(
-        NoPromptReason.FREQUENCY_CAPPED, decide("audit_log", T0.plus(days(1)).minusSeconds(1)));
-    shown(decide("audit_log", T0.plus(days(1))));
+    refusedUntil(NoPromptReason.FREQUENCY_CAPPED, T0.plus(days(1)));
   }
 
   @Test
@@ -294,9 +291,7 @@ class DecisionEngineTest {
     shown(decide("audit_log", T0.plus(days(1))));
     shown(decide("audit_log", T0.plus(days(2))));
     noPrompt(NoPromptReason.FREQUENCY_CAPPED, decide("audit_log", T0.plus(days(3))));
-    noPrompt(
-        NoPromptReason.FREQUENCY_CAPPED, decide("audit_log", T0.plus(days(7)).minusSeconds(1)));
-    shown(decide("audit_log", T0.plus(days(7))));
+    refusedUntil(NoPromptReason.FREQUENCY_CAPPED, T0.plus(days(7)));
   }
 
   @Test
@@ -334,9 +329,7 @@ class DecisionEngineTest {
     use(featureGate("gate"));
     Instant dismissed = T0.plus(days(2));
     ledger.recordDismissal("acme", "u1", dismissed);
-    noPrompt(
-        NoPromptReason.COOLDOWN, decide("audit_log", dismissed.plus(days(14)).minusSeconds(1)));
-    shown(decide("audit_log", dismissed.plus(days(14))));
+    refusedUntil(NoPromptReason.COOLDOWN, dismissed.plus(days(14)));
   }
 
   @Test
@@ -581,5 +574,14 @@ class DecisionEngineTest {
     ids.add(decide("teleport", T0).decisionId());
     assertEquals(3, ids.size());
     assertTrue(ids.stream().allMatch(id -> id.matches("d-[0-9a-f]{32}")));
+  }
+
+  @Test
+  void decisionIdsBeginWithTheDecisionTimeSoLaterOnesSortAfterEarlierOnes() {
+    use(featureGate("gate"));
+    String first = decide("audit_log", T0).decisionId();
+    String second = decide("teleport", T0.plusMillis(1)).decisionId();
+    assertEquals("d-" + String.format("%012x", T0.toEpochMilli()), first.substring(0, 14));
+    assertTrue(first.compareTo(second) < 0, first + " before " + second);
   }
 }

@@ -11,10 +11,12 @@ import dev.headroom.prompt.campaign.Surface;
 import dev.headroom.prompt.db.ExposureDao;
 import dev.headroom.prompt.decision.Exposure;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -24,7 +26,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** The write-behind exposure log: bounded, batched, flushed on close, retried through outages. */
+/**
+ * The write-behind exposure log: bounded, batched, flushed on close, retried through outages; its
+ * storage keeps every field, and a batch written again stores nothing twice.
+ */
 class ExposureWriterTest {
   @RegisterExtension static final PostgresExtension PG = new PostgresExtension();
 
@@ -60,6 +65,16 @@ class ExposureWriterTest {
         false,
         Surface.FEATURE_USE,
         "sso");
+  }
+
+  /** A running writer that commits as soon as something is queued. */
+  static ExposureWriter started(int queueCapacity, int batchSize) {
+    return new ExposureWriter(
+            db.jdbi(),
+            new ExposureWriter.Settings(
+                queueCapacity, batchSize, Duration.ofMillis(50), Duration.ZERO),
+            new SimpleMeterRegistry())
+        .start();
   }
 
   static long stored() {
@@ -106,12 +121,7 @@ class ExposureWriterTest {
 
   @Test
   void exposuresQueuedDuringADatabaseOutageAreWrittenWhenItIsBack() throws Exception {
-    ExposureWriter writer =
-        new ExposureWriter(
-            db.jdbi(),
-            new ExposureWriter.Settings(1_000, 100, Duration.ofMillis(50), Duration.ZERO),
-            new SimpleMeterRegistry());
-    writer.start();
+    ExposureWriter writer = started(1_000, 100);
     PG.database().makeUnreachable();
     try {
       for (int i = 0; i < 10; i++) {
@@ -127,12 +137,7 @@ class ExposureWriterTest {
 
   @Test
   void awaitWrittenReturnsOnceTheOfferedExposuresAreStored() throws Exception {
-    ExposureWriter writer =
-        new ExposureWriter(
-            db.jdbi(),
-            new ExposureWriter.Settings(1_000, 10, Duration.ofMillis(50), Duration.ZERO),
-            new SimpleMeterRegistry());
-    writer.start();
+    ExposureWriter writer = started(1_000, 10);
     for (int i = 0; i < 95; i++) {
       writer.offer(exposure(i));
     }
@@ -144,12 +149,7 @@ class ExposureWriterTest {
 
   @Test
   void everyFieldIsStoredAsDecidedAndARedeliveredDecisionChangesNothing() throws Exception {
-    ExposureWriter writer =
-        new ExposureWriter(
-            db.jdbi(),
-            new ExposureWriter.Settings(1_000, 10, Duration.ofMillis(50), Duration.ZERO),
-            new SimpleMeterRegistry());
-    writer.start();
+    ExposureWriter writer = started(1_000, 10);
     Exposure holdout =
         new Exposure(
             "d-holdout",
@@ -220,6 +220,130 @@ class ExposureWriterTest {
         "the redelivered decision id kept the first exposure");
   }
 
+  // The storage itself: the binary COPY, and the insert that skips stored rows.
+
+  static final ExposureDao.ExposureRow IN_EXPERIMENT =
+      new ExposureDao.ExposureRow(
+          "d-1",
+          OffsetDateTime.parse("2026-11-02T10:00:00.123456500Z"),
+          "acme",
+          "u1",
+          "c1",
+          7,
+          "x1",
+          "acme",
+          "treatment",
+          false,
+          "FEATURE_USE",
+          "sso");
+
+  static final ExposureDao.ExposureRow HOLDOUT_NAMED_IN_UNICODE =
+      new ExposureDao.ExposureRow(
+          "d-2",
+          OffsetDateTime.parse("1999-12-31T23:59:59.999999499Z"),
+          "müller-gmbh",
+          "jörg",
+          "c2",
+          Long.MAX_VALUE,
+          "x2",
+          "müller-gmbh/jörg",
+          "",
+          true,
+          "HOME",
+          "");
+
+  static final ExposureDao.ExposureRow WITHOUT_EXPERIMENT =
+      new ExposureDao.ExposureRow(
+          "d-3",
+          OffsetDateTime.parse("2026-11-02T12:00:01+02:00"),
+          "globex",
+          "u3",
+          "c3",
+          1,
+          null,
+          null,
+          "",
+          false,
+          "BILLING",
+          "seats");
+
+  /** The row with another time: as read back, in UTC, with PostgreSQL's microseconds. */
+  static ExposureDao.ExposureRow storedAt(ExposureDao.ExposureRow r, OffsetDateTime decidedAt) {
+    return new ExposureDao.ExposureRow(
+        r.decisionId(),
+        decidedAt,
+        r.accountId(),
+        r.userId(),
+        r.campaignId(),
+        r.campaignVersion(),
+        r.experimentId(),
+        r.unitId(),
+        r.variantKey(),
+        r.holdout(),
+        r.surface(),
+        r.featureKey());
+  }
+
+  static final List<ExposureDao.ExposureRow> ALL_AS_STORED =
+      List.of(
+          storedAt(IN_EXPERIMENT, OffsetDateTime.parse("2026-11-02T10:00:00.123457Z")),
+          storedAt(HOLDOUT_NAMED_IN_UNICODE, OffsetDateTime.parse("1999-12-31T23:59:59.999999Z")),
+          storedAt(WITHOUT_EXPERIMENT, OffsetDateTime.parse("2026-11-02T10:00:01Z")));
+
+  static List<ExposureDao.ExposureRow> storedRows() {
+    return db
+        .jdbi()
+        .withHandle(
+            h ->
+                h.createQuery("SELECT decision_id FROM exposure ORDER BY decision_id")
+                    .mapTo(String.class)
+                    .list())
+        .stream()
+        .map(ExposureWriterTest::row)
+        .toList();
+  }
+
+  static final List<ExposureDao.ExposureRow> ALL =
+      List.of(IN_EXPERIMENT, HOLDOUT_NAMED_IN_UNICODE, WITHOUT_EXPERIMENT);
+
+  @Test
+  void theCopyStoresEveryFieldAsGiven() throws SQLException {
+    db.jdbi().useHandle(h -> ExposureDao.write(h, ALL));
+    assertEquals(ALL_AS_STORED, storedRows());
+  }
+
+  @Test
+  void theInsertThatSkipsStoredRowsStoresThemAlike() throws SQLException {
+    db.jdbi().useHandle(h -> ExposureDao.insertSkippingStored(h, ALL));
+    assertEquals(ALL_AS_STORED, storedRows());
+  }
+
+  @Test
+  void aBatchWrittenAgainStoresItsNewRowsAndKeepsTheStoredOnes() throws SQLException {
+    db.jdbi().useHandle(h -> ExposureDao.write(h, List.of(IN_EXPERIMENT, WITHOUT_EXPERIMENT)));
+    ExposureDao.ExposureRow otherExposureWithAStoredId =
+        new ExposureDao.ExposureRow(
+            "d-1",
+            OffsetDateTime.parse("2026-11-03T10:00:00Z"),
+            "other",
+            "u9",
+            "c9",
+            9,
+            null,
+            null,
+            "",
+            true,
+            "HOME",
+            "");
+    db.jdbi()
+        .useHandle(
+            h ->
+                ExposureDao.write(
+                    h, List.of(otherExposureWithAStoredId, HOLDOUT_NAMED_IN_UNICODE)));
+    db.jdbi().useHandle(h -> ExposureDao.write(h, ALL));
+    assertEquals(ALL_AS_STORED, storedRows());
+  }
+
   private static Exposure withDecisionId(Exposure e, String decisionId) {
     return new Exposure(
         decisionId,
@@ -236,24 +360,11 @@ class ExposureWriterTest {
         e.featureKey());
   }
 
+  /** The stored row, its time in UTC. */
   private static ExposureDao.ExposureRow row(String decisionId) {
     return db.jdbi()
         .withExtension(ExposureDao.class, dao -> dao.get(decisionId))
-        .map(
-            r ->
-                new ExposureDao.ExposureRow(
-                    r.decisionId(),
-                    r.decidedAt().withOffsetSameInstant(ZoneOffset.UTC),
-                    r.accountId(),
-                    r.userId(),
-                    r.campaignId(),
-                    r.campaignVersion(),
-                    r.experimentId(),
-                    r.unitId(),
-                    r.variantKey(),
-                    r.holdout(),
-                    r.surface(),
-                    r.featureKey()))
+        .map(r -> storedAt(r, r.decidedAt().withOffsetSameInstant(ZoneOffset.UTC)))
         .orElseThrow();
   }
 }
