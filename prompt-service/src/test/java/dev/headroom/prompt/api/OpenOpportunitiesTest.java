@@ -74,6 +74,11 @@ class OpenOpportunitiesTest {
                 .build());
   }
 
+  /** A failure names the no-prompt reason the service gave. */
+  private static void assertPrompt(GetPromptResponse answer, String what) {
+    assertTrue(answer.hasPrompt(), what + ": no prompt, " + answer.getNoPromptReason());
+  }
+
   private static Opportunity opportunity(
       String accountId, ExpansionType type, OpportunityState state, long amount) {
     Opportunity.Builder o =
@@ -110,7 +115,7 @@ class OpenOpportunitiesTest {
                 app.app().context().account("op-1").flatMap(a -> a.score()).isPresent()
                     && app.app().context().account("op-2").flatMap(a -> a.score()).isPresent()
                     && app.app().context().catalog().feature("sales").isPresent());
-        assertTrue(ask(app, "op-1", "u1", "sales", T).hasPrompt(), "no opportunity yet");
+        assertPrompt(ask(app, "op-1", "u1", "sales", T), "no opportunity yet");
 
         crm.publish(
             opportunity(
@@ -165,7 +170,7 @@ class OpenOpportunitiesTest {
         assertEquals(
             NoPromptReason.NO_PROMPT_REASON_SALES_OWNED,
             ask(restarted, "op-1", "u4", "sales", T).getNoPromptReason());
-        assertTrue(ask(restarted, "op-2", "u4", "sales", T).hasPrompt());
+        assertPrompt(ask(restarted, "op-2", "u4", "sales", T), "op-2 after the restart");
       }
     } finally {
       db.drop();
@@ -205,9 +210,9 @@ class OpenOpportunitiesTest {
           () -> app.app().context().account("won-4").flatMap(a -> a.score()).isPresent());
       // won-1 exposed a day before its deal closed, won-2 twenty days before (outside the 14-day
       // window), won-3 never; won-4 is exposed but its deal is lost.
-      assertTrue(ask(app, "won-1", "u1", "agg", T.minus(Duration.ofDays(1))).hasPrompt());
-      assertTrue(ask(app, "won-2", "u1", "agg", T.minus(Duration.ofDays(20))).hasPrompt());
-      assertTrue(ask(app, "won-4", "u1", "agg", T.minus(Duration.ofDays(1))).hasPrompt());
+      assertPrompt(ask(app, "won-1", "u1", "agg", T.minus(Duration.ofDays(1))), "won-1");
+      assertPrompt(ask(app, "won-2", "u1", "agg", T.minus(Duration.ofDays(20))), "won-2");
+      assertPrompt(ask(app, "won-4", "u1", "agg", T.minus(Duration.ofDays(1))), "won-4");
       app.app().exposures().awaitWritten();
 
       Opportunity won1 =
