@@ -159,7 +159,9 @@ public interface SyncDao {
    * second worker skips rows another one holds. The accounts are picked in an {@code ARRAY(...)}
    * sub-select, which PostgreSQL evaluates once: as a joined sub-query with LIMIT it can be
    * re-evaluated when a concurrent enqueue updates a picked row, and then lease more than {@code
-   * limit} rows (more than the CRM takes in one request).
+   * limit} rows (more than the CRM takes in one request). Accounts in {@code inFlight} are skipped:
+   * a request carrying them is on its way, and a change that arrived meanwhile waits for its
+   * answer.
    */
   @SqlQuery(
       """
@@ -168,6 +170,7 @@ public interface SyncDao {
         AND account_id = ANY(ARRAY(
               SELECT account_id FROM pending_sync
               WHERE connection_id = :connectionId AND due_at <= :now
+                AND NOT (account_id = ANY(:inFlight))
               ORDER BY due_at, account_id LIMIT :limit FOR UPDATE SKIP LOCKED))
       RETURNING *\
       """)
@@ -175,7 +178,8 @@ public interface SyncDao {
       @Bind("connectionId") String connectionId,
       @Bind("now") OffsetDateTime now,
       @Bind("leaseUntil") OffsetDateTime leaseUntil,
-      @Bind("limit") int limit);
+      @Bind("limit") int limit,
+      @Bind("inFlight") String[] inFlight);
 
   /**
    * Locks the connection's queue rows of these accounts in account order, the order the follower
@@ -345,14 +349,14 @@ public interface SyncDao {
       @Bind("connectionId") String connectionId, @BindList("ids") List<String> recordIds);
 
   /** A later successful send settles the accounts' dead letters. */
-  @SqlBatch(
+  @SqlUpdate(
       """
       UPDATE sync_record SET status = 'REPLAYED', updated_at = :at
-      WHERE connection_id = :connectionId AND account_id = :accountId AND status = 'DEAD_LETTERED'\
+      WHERE connection_id = :connectionId AND status = 'DEAD_LETTERED' AND account_id = ANY(:accountIds)\
       """)
   void settleDeadLetters(
       @Bind("connectionId") String connectionId,
-      @Bind("accountId") List<String> accountIds,
+      @Bind("accountIds") String[] accountIds,
       @Bind("at") OffsetDateTime at);
 
   /** Drops results older than the retention, except dead letters nobody has replayed yet. */
