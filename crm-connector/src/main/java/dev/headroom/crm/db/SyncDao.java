@@ -184,15 +184,16 @@ public interface SyncDao {
   /**
    * Locks the connection's queue rows of these accounts in account order, the order the follower
    * locks them in, so the statements that then settle them one kind at a time cannot deadlock with
-   * it.
+   * it. One primary-key lookup per account (see {@link #synced}).
    */
   @SqlQuery(
       """
-      SELECT account_id FROM pending_sync WHERE connection_id = :connectionId AND account_id IN (<ids>)
-      ORDER BY account_id FOR UPDATE\
+      SELECT q.account_id FROM (SELECT unnest(:ids) AS account_id ORDER BY 1) k
+      CROSS JOIN LATERAL (SELECT account_id FROM pending_sync
+          WHERE connection_id = :connectionId AND account_id = k.account_id LIMIT 1 FOR UPDATE) q\
       """)
   List<String> lockQueued(
-      @Bind("connectionId") String connectionId, @BindList("ids") List<String> accountIds);
+      @Bind("connectionId") String connectionId, @Bind("ids") String[] accountIds);
 
   /**
    * Done with these claimed rows, except an account whose newer change arrived while it was being
@@ -228,10 +229,19 @@ public interface SyncDao {
 
   // ---- what the CRM holds
 
+  /**
+   * One primary-key lookup per account, whatever the planner believes: with {@code account_id IN
+   * (...)} it scans every row of the connection and filters them when the table's statistics are
+   * older than its growth (a first sync fills it), which cost more than the rest of a batch.
+   */
   @SqlQuery(
-      "SELECT * FROM synced_record WHERE connection_id = :connectionId AND account_id IN (<ids>)")
+      """
+      SELECT s.* FROM unnest(:ids) AS k(account_id)
+      CROSS JOIN LATERAL (SELECT * FROM synced_record
+          WHERE connection_id = :connectionId AND account_id = k.account_id LIMIT 1) s\
+      """)
   List<SyncedRow> synced(
-      @Bind("connectionId") String connectionId, @BindList("ids") List<String> accountIds);
+      @Bind("connectionId") String connectionId, @Bind("ids") String[] accountIds);
 
   @SqlBatch(
       """

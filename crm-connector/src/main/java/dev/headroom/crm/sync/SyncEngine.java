@@ -352,7 +352,7 @@ public final class SyncEngine implements AutoCloseable {
     dao.accounts(accountIds)
         .forEach(a -> values.put(a.accountId(), AccountValuesJson.read(a.accountVals())));
     Map<String, SyncDao.SyncedRow> synced = new HashMap<>();
-    dao.synced(cid, accountIds).forEach(s -> synced.put(s.accountId(), s));
+    dao.synced(cid, accountIds.toArray(String[]::new)).forEach(s -> synced.put(s.accountId(), s));
     Map<String, String> companyIds = new HashMap<>();
     synced.forEach((id, s) -> companyIds.put(id, s.crmRecordId()));
     // Read after the claim: a mapping change commits together with the rows it queues, so these
@@ -525,7 +525,7 @@ public final class SyncEngine implements AutoCloseable {
     jdbi.useTransaction(
         h -> {
           SyncDao tx = h.attach(SyncDao.class);
-          tx.lockQueued(cid, List.of(batch.accountIds()));
+          tx.lockQueued(cid, batch.accountIds());
           List<SyncDao.SyncedRow> landed = new ArrayList<>();
           List<SyncDao.RetryRow> retries = new ArrayList<>();
           for (SyncDao.PendingRow p : toSend) {
@@ -567,7 +567,7 @@ public final class SyncEngine implements AutoCloseable {
     jdbi.useTransaction(
         h -> {
           SyncDao tx = h.attach(SyncDao.class);
-          tx.lockQueued(cid, List.of(batch.accountIds()));
+          tx.lockQueued(cid, batch.accountIds());
           List<SyncDao.RecordRow> records = new ArrayList<>();
           List<SyncDao.SyncedRow> landed = new ArrayList<>();
           List<SyncDao.PendingRow> completed = new ArrayList<>();
