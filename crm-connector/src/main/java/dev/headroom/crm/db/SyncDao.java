@@ -159,20 +159,20 @@ public interface SyncDao {
    * second worker skips rows another one holds. The accounts are picked in an {@code ARRAY(...)}
    * sub-select, which PostgreSQL evaluates once: as a joined sub-query with LIMIT it can be
    * re-evaluated when a concurrent enqueue updates a picked row, and then lease more than {@code
-   * limit} rows (more than the CRM takes in one request). Accounts in {@code inFlight} are skipped:
-   * a request carrying them is on its way, and a change that arrived meanwhile waits for its
-   * answer.
+   * limit} rows (more than the CRM takes in one request). Each picked row is then found by its
+   * primary key (see {@link #synced}). Accounts in {@code inFlight} are skipped: a request carrying
+   * them is on its way, and a change that arrived meanwhile waits for its answer.
    */
   @SqlQuery(
       """
-      UPDATE pending_sync SET due_at = :leaseUntil
-      WHERE connection_id = :connectionId
-        AND account_id = ANY(ARRAY(
+      UPDATE pending_sync p SET due_at = :leaseUntil
+      FROM (SELECT unnest(ARRAY(
               SELECT account_id FROM pending_sync
               WHERE connection_id = :connectionId AND due_at <= :now
                 AND NOT (account_id = ANY(:inFlight))
-              ORDER BY due_at, account_id LIMIT :limit FOR UPDATE SKIP LOCKED))
-      RETURNING *\
+              ORDER BY due_at, account_id LIMIT :limit FOR UPDATE SKIP LOCKED)) AS account_id) c
+      WHERE p.connection_id = :connectionId AND p.account_id = c.account_id
+      RETURNING p.*\
       """)
   List<PendingRow> claim(
       @Bind("connectionId") String connectionId,

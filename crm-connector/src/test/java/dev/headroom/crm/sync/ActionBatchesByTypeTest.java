@@ -2,12 +2,8 @@ package dev.headroom.crm.sync;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import com.google.protobuf.Duration;
 import dev.headroom.api.common.v1.ExpansionType;
-import dev.headroom.api.crm.v1.Connection;
 import dev.headroom.api.crm.v1.CreateConnectionRequest;
-import dev.headroom.api.crm.v1.Credentials;
-import dev.headroom.api.crm.v1.CrmProvider;
 import dev.headroom.crm.standin.HubSpotStandin;
 import dev.headroom.crm.testing.Connector;
 import dev.headroom.crm.testing.FakeScoring;
@@ -44,15 +40,7 @@ class ActionBatchesByTypeTest {
       Await.until("scores stored", () -> crm.app.followerPosition() == 150);
       crm.stub.createConnection(
           CreateConnectionRequest.newBuilder()
-              .setConnection(
-                  Connection.newBuilder()
-                      .setProvider(CrmProvider.CRM_PROVIDER_HUBSPOT)
-                      .setDisplayName("HubSpot portal")
-                      .setBaseUrl(hs.baseUrl())
-                      .setMatchField("headroom_account_id")
-                      .setEnabled(true)
-                      .setDebounce(Duration.newBuilder().setSeconds(0))
-                      .setCredentials(Credentials.newBuilder().setAccessToken(TOKEN)))
+              .setConnection(Connector.hubSpot(hs.baseUrl(), TOKEN))
               .build());
 
       Await.until("every task created", () -> hs.objectCount("tasks") == 100);

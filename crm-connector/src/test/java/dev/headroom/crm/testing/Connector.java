@@ -79,6 +79,21 @@ public final class Connector implements AutoCloseable {
                 .setClientSecret(clientSecret));
   }
 
+  /**
+   * An enabled HubSpot connection to a stand-in at {@code baseUrl} as the tests create it: the
+   * stand-in's Headroom match property, no debounce, a private-app token.
+   */
+  public static dev.headroom.api.crm.v1.Connection.Builder hubSpot(String baseUrl, String token) {
+    return dev.headroom.api.crm.v1.Connection.newBuilder()
+        .setProvider(dev.headroom.api.crm.v1.CrmProvider.CRM_PROVIDER_HUBSPOT)
+        .setDisplayName("HubSpot portal")
+        .setBaseUrl(baseUrl)
+        .setMatchField("headroom_account_id")
+        .setEnabled(true)
+        .setDebounce(com.google.protobuf.Duration.newBuilder().setSeconds(0))
+        .setCredentials(dev.headroom.api.crm.v1.Credentials.newBuilder().setAccessToken(token));
+  }
+
   /** When the account's queued change is next due to be sent; empty when none is queued. */
   public java.util.Optional<java.time.Instant> dueAt(String accountId) {
     return jdbi.withHandle(
