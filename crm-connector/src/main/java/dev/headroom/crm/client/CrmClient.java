@@ -2,6 +2,7 @@ package dev.headroom.crm.client;
 
 import dev.headroom.crm.domain.ConnectionCheck;
 import dev.headroom.crm.domain.FieldMapping;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -78,5 +79,21 @@ public interface CrmClient {
    * @param createsTasks a rule creates tasks, which carry their key in a task field
    * @param campaigns the campaigns (HubSpot: contact lists), by id or name, rules enroll buyers in
    */
-  List<ConnectionCheck> testRuleTargets(boolean createsTasks, Collection<String> campaigns);
+  default List<ConnectionCheck> testRuleTargets(
+      boolean createsTasks, Collection<String> campaigns) {
+    List<ConnectionCheck> checks = new ArrayList<>();
+    if (createsTasks) {
+      checks.add(testTaskKey());
+    }
+    for (String campaign : campaigns) {
+      checks.add(testCampaign(campaign));
+    }
+    return checks;
+  }
+
+  /** Whether tasks have a writable key field, so that a lost answer is looked up, not repeated. */
+  ConnectionCheck testTaskKey();
+
+  /** Whether the campaign (HubSpot: contact list), by id or name, exists to enroll buyers in. */
+  ConnectionCheck testCampaign(String campaign);
 }

@@ -15,7 +15,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -545,20 +544,9 @@ public final class HubSpotClient implements CrmClient {
             + "': create a manual list with that name, or set the rule's target to the list id";
   }
 
-  @Override
-  public List<ConnectionCheck> testRuleTargets(boolean createsTasks, Collection<String> campaigns) {
-    List<ConnectionCheck> checks = new ArrayList<>();
-    if (createsTasks) {
-      checks.add(taskKeyCheck());
-    }
-    for (String campaign : campaigns) {
-      checks.add(listCheck(campaign));
-    }
-    return checks;
-  }
-
   /** A task carries {@value #TASK_KEY} so that a lost answer is looked up, not created again. */
-  private ConnectionCheck taskKeyCheck() {
+  @Override
+  public ConnectionCheck testTaskKey() {
     String name = "task key " + TASK_KEY;
     try {
       JsonNode p = properties("tasks").get(TASK_KEY);
@@ -585,7 +573,8 @@ public final class HubSpotClient implements CrmClient {
     }
   }
 
-  private ConnectionCheck listCheck(String campaign) {
+  @Override
+  public ConnectionCheck testCampaign(String campaign) {
     String name = "list " + campaign;
     try {
       Optional<JsonNode> list = list(campaign);

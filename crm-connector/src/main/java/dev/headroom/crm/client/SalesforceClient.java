@@ -17,7 +17,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -559,21 +558,9 @@ public final class SalesforceClient implements CrmClient {
     }
   }
 
-  @Override
-  public synchronized List<ConnectionCheck> testRuleTargets(
-      boolean createsTasks, Collection<String> campaigns) {
-    List<ConnectionCheck> checks = new ArrayList<>();
-    if (createsTasks) {
-      checks.add(taskKeyCheck());
-    }
-    for (String campaign : campaigns) {
-      checks.add(campaignCheck(campaign));
-    }
-    return checks;
-  }
-
   /** A task carries {@value #TASK_KEY} so that a lost answer is looked up, not created again. */
-  private ConnectionCheck taskKeyCheck() {
+  @Override
+  public synchronized ConnectionCheck testTaskKey() {
     String name = "task key " + TASK_KEY;
     try {
       JsonNode f = describeFields("Task").get(TASK_KEY);
@@ -604,7 +591,8 @@ public final class SalesforceClient implements CrmClient {
     }
   }
 
-  private ConnectionCheck campaignCheck(String campaign) {
+  @Override
+  public synchronized ConnectionCheck testCampaign(String campaign) {
     String name = "campaign " + campaign;
     try {
       return campaigns(isCampaignId(campaign) ? "Id" : "Name", campaign).stream()

@@ -8,7 +8,6 @@ import org.jdbi.v3.sqlobject.customizer.BindList;
 import org.jdbi.v3.sqlobject.customizer.BindMethods;
 import org.jdbi.v3.sqlobject.statement.SqlBatch;
 import org.jdbi.v3.sqlobject.statement.SqlQuery;
-import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 
 /** Rule firings per account and the actions they queued (alerts, enrolments, tasks). */
 @RegisterConstructorMapper(ActionDao.FiringRow.class)
@@ -43,19 +42,20 @@ public interface ActionDao {
       OffsetDateTime updatedAt) {}
 
   /**
-   * Locked in account order, the order the sync engine's transactions lock queue rows in. The rule
-   * ids let the primary key find each row instead of scanning the connection's.
+   * Locked in account order, the order the sync engine's transactions lock queue rows in: one
+   * primary-key lookup per account and rule (see {@link SyncDao#synced}).
    */
   @SqlQuery(
       """
-      SELECT * FROM rule_firing
-      WHERE connection_id = :connectionId AND rule_id IN (<rules>) AND account_id IN (<ids>)
-      ORDER BY account_id, rule_id FOR UPDATE\
+      SELECT f.* FROM (SELECT a, r FROM unnest(:ids) AS a, unnest(:rules) AS r ORDER BY a, r) k
+      CROSS JOIN LATERAL (SELECT * FROM rule_firing
+          WHERE connection_id = :connectionId AND rule_id = k.r AND account_id = k.a
+          LIMIT 1 FOR UPDATE) f\
       """)
   List<FiringRow> firings(
       @Bind("connectionId") String connectionId,
-      @BindList("rules") List<String> ruleIds,
-      @BindList("ids") List<String> accountIds);
+      @Bind("rules") String[] ruleIds,
+      @Bind("ids") String[] accountIds);
 
   @SqlBatch(
       """
@@ -77,27 +77,38 @@ public interface ActionDao {
       """)
   void insertActions(@BindMethods List<ActionRow> rows);
 
-  /** Per account, the latest action of this type the rule carried out (or queued) since then. */
+  /**
+   * Per account, the latest action of this type the rule carried out (or queued) since then: one
+   * index lookup per account (see {@link SyncDao#synced}).
+   */
   @SqlQuery(
       """
-      SELECT DISTINCT ON (account_id) * FROM rule_action
-      WHERE connection_id = :connectionId AND rule_id = :ruleId AND account_id IN (<ids>)
-        AND action_type = :type AND status IN ('PENDING', 'DONE') AND created_at > :since
-      ORDER BY account_id, created_at DESC\
+      SELECT r.* FROM unnest(:ids) AS k(account_id)
+      CROSS JOIN LATERAL (SELECT * FROM rule_action
+          WHERE connection_id = :connectionId AND rule_id = :ruleId AND account_id = k.account_id
+            AND action_type = :type AND status IN ('PENDING', 'DONE') AND created_at > :since
+          ORDER BY created_at DESC LIMIT 1) r\
       """)
   List<ActionRow> recent(
       @Bind("connectionId") String connectionId,
       @Bind("ruleId") String ruleId,
-      @BindList("ids") List<String> accountIds,
+      @Bind("ids") String[] accountIds,
       @Bind("type") String actionType,
       @Bind("since") OffsetDateTime since);
 
-  /** Leases due actions until {@code leaseUntil}, like the sync queue. */
+  /**
+   * Leases due actions until {@code leaseUntil}, like the sync queue, all of one type: the type of
+   * the action due first, so no type waits behind another, and a batch fills one batch request of
+   * its type (a mixed batch would split the CRM's batch size between tasks and enrolments).
+   */
   @SqlQuery(
       """
       UPDATE rule_action a SET due_at = :leaseUntil
       FROM (SELECT connection_id, action_key FROM rule_action
             WHERE connection_id = :connectionId AND status = 'PENDING' AND due_at <= :now
+              AND action_type = (SELECT action_type FROM rule_action
+                  WHERE connection_id = :connectionId AND status = 'PENDING' AND due_at <= :now
+                  ORDER BY due_at, action_key LIMIT 1)
             ORDER BY due_at, action_key LIMIT :limit FOR UPDATE SKIP LOCKED) c
       WHERE a.connection_id = c.connection_id AND a.action_key = c.action_key
       RETURNING a.*\
@@ -109,10 +120,10 @@ public interface ActionDao {
       @Bind("limit") int limit);
 
   /** Marks that a request carrying these actions is about to go out. */
-  @SqlUpdate(
-      "UPDATE rule_action SET sent = true WHERE connection_id = :connectionId AND action_key IN"
-          + " (<keys>)")
-  void markSent(@Bind("connectionId") String connectionId, @BindList("keys") List<String> keys);
+  @SqlBatch(
+      "UPDATE rule_action SET sent = true WHERE connection_id = :connectionId AND action_key ="
+          + " :key")
+  void markSent(@Bind("connectionId") String connectionId, @Bind("key") List<String> keys);
 
   @SqlBatch(
       """

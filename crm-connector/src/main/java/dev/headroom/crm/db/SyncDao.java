@@ -159,36 +159,41 @@ public interface SyncDao {
    * second worker skips rows another one holds. The accounts are picked in an {@code ARRAY(...)}
    * sub-select, which PostgreSQL evaluates once: as a joined sub-query with LIMIT it can be
    * re-evaluated when a concurrent enqueue updates a picked row, and then lease more than {@code
-   * limit} rows (more than the CRM takes in one request).
+   * limit} rows (more than the CRM takes in one request). Each picked row is then found by its
+   * primary key (see {@link #synced}). Accounts in {@code inFlight} are skipped: a request carrying
+   * them is on its way, and a change that arrived meanwhile waits for its answer.
    */
   @SqlQuery(
       """
-      UPDATE pending_sync SET due_at = :leaseUntil
-      WHERE connection_id = :connectionId
-        AND account_id = ANY(ARRAY(
+      UPDATE pending_sync p SET due_at = :leaseUntil
+      FROM (SELECT unnest(ARRAY(
               SELECT account_id FROM pending_sync
               WHERE connection_id = :connectionId AND due_at <= :now
-              ORDER BY due_at, account_id LIMIT :limit FOR UPDATE SKIP LOCKED))
-      RETURNING *\
+                AND NOT (account_id = ANY(:inFlight))
+              ORDER BY due_at, account_id LIMIT :limit FOR UPDATE SKIP LOCKED)) AS account_id) c
+      WHERE p.connection_id = :connectionId AND p.account_id = c.account_id
+      RETURNING p.*\
       """)
   List<PendingRow> claim(
       @Bind("connectionId") String connectionId,
       @Bind("now") OffsetDateTime now,
       @Bind("leaseUntil") OffsetDateTime leaseUntil,
-      @Bind("limit") int limit);
+      @Bind("limit") int limit,
+      @Bind("inFlight") String[] inFlight);
 
   /**
    * Locks the connection's queue rows of these accounts in account order, the order the follower
    * locks them in, so the statements that then settle them one kind at a time cannot deadlock with
-   * it.
+   * it. One primary-key lookup per account (see {@link #synced}).
    */
   @SqlQuery(
       """
-      SELECT account_id FROM pending_sync WHERE connection_id = :connectionId AND account_id IN (<ids>)
-      ORDER BY account_id FOR UPDATE\
+      SELECT q.account_id FROM (SELECT unnest(:ids) AS account_id ORDER BY 1) k
+      CROSS JOIN LATERAL (SELECT account_id FROM pending_sync
+          WHERE connection_id = :connectionId AND account_id = k.account_id LIMIT 1 FOR UPDATE) q\
       """)
   List<String> lockQueued(
-      @Bind("connectionId") String connectionId, @BindList("ids") List<String> accountIds);
+      @Bind("connectionId") String connectionId, @Bind("ids") String[] accountIds);
 
   /**
    * Done with these claimed rows, except an account whose newer change arrived while it was being
@@ -224,10 +229,19 @@ public interface SyncDao {
 
   // ---- what the CRM holds
 
+  /**
+   * One primary-key lookup per account, whatever the planner believes: with {@code account_id IN
+   * (...)} it scans every row of the connection and filters them when the table's statistics are
+   * older than its growth (a first sync fills it), which cost more than the rest of a batch.
+   */
   @SqlQuery(
-      "SELECT * FROM synced_record WHERE connection_id = :connectionId AND account_id IN (<ids>)")
+      """
+      SELECT s.* FROM unnest(:ids) AS k(account_id)
+      CROSS JOIN LATERAL (SELECT * FROM synced_record
+          WHERE connection_id = :connectionId AND account_id = k.account_id LIMIT 1) s\
+      """)
   List<SyncedRow> synced(
-      @Bind("connectionId") String connectionId, @BindList("ids") List<String> accountIds);
+      @Bind("connectionId") String connectionId, @Bind("ids") String[] accountIds);
 
   @SqlBatch(
       """
@@ -345,14 +359,14 @@ public interface SyncDao {
       @Bind("connectionId") String connectionId, @BindList("ids") List<String> recordIds);
 
   /** A later successful send settles the accounts' dead letters. */
-  @SqlBatch(
+  @SqlUpdate(
       """
       UPDATE sync_record SET status = 'REPLAYED', updated_at = :at
-      WHERE connection_id = :connectionId AND account_id = :accountId AND status = 'DEAD_LETTERED'\
+      WHERE connection_id = :connectionId AND status = 'DEAD_LETTERED' AND account_id = ANY(:accountIds)\
       """)
   void settleDeadLetters(
       @Bind("connectionId") String connectionId,
-      @Bind("accountId") List<String> accountIds,
+      @Bind("accountIds") String[] accountIds,
       @Bind("at") OffsetDateTime at);
 
   /** Drops results older than the retention, except dead letters nobody has replayed yet. */

@@ -455,22 +455,14 @@ public final class HubSpotStandin extends StandinServer {
    */
   private synchronized void batchCreate(ServerRequest req, ServerResponse res) {
     Instant at = now();
-    if (!admitted(req, res, at)) {
-      return;
-    }
-    String objectType = req.path().pathParameters().get("objectType");
-    Map<String, StandinField> schema = schemas.get(objectType);
-    if (schema == null) {
-      record(req, at, List.of(), 404);
-      error(res, 404, "OBJECT_NOT_FOUND", "Unable to infer object type from: " + objectType);
-      return;
-    }
-    Optional<ArrayNode> batch = inputs(req, res, at);
+    Optional<BatchInputs> batch = batchInputs(req, res, at);
     if (batch.isEmpty()) {
       return;
     }
-    ArrayNode inputs = batch.get();
-    List<Set<String>> shapes = shapes(inputs);
+    String objectType = batch.get().objectType();
+    Map<String, StandinField> schema = batch.get().schema();
+    ArrayNode inputs = batch.get().inputs();
+    List<Set<String>> shapes = batch.get().shapes();
     for (JsonNode in : inputs) {
       if (!in.path("properties").isObject()) {
         record(req, at, shapes, 400);
@@ -533,6 +525,32 @@ public final class HubSpotStandin extends StandinServer {
     e.putObject("context")
         .putArray("objectWriteTraceId")
         .add(in.path("objectWriteTraceId").asText());
+  }
+
+  /** An admitted batch request: its object type's schema, its inputs and their shapes. */
+  private record BatchInputs(
+      String objectType,
+      Map<String, StandinField> schema,
+      ArrayNode inputs,
+      List<Set<String>> shapes) {}
+
+  /**
+   * What batch create and batch upsert check first, the way HubSpot does: the token and rate limit,
+   * the object type (404 when unknown) and the inputs; empty once the request has been answered.
+   */
+  private Optional<BatchInputs> batchInputs(ServerRequest req, ServerResponse res, Instant at) {
+    if (!admitted(req, res, at)) {
+      return Optional.empty();
+    }
+    String objectType = req.path().pathParameters().get("objectType");
+    Map<String, StandinField> schema = schemas.get(objectType);
+    if (schema == null) {
+      record(req, at, List.of(), 404);
+      error(res, 404, "OBJECT_NOT_FOUND", "Unable to infer object type from: " + objectType);
+      return Optional.empty();
+    }
+    return inputs(req, res, at)
+        .map(inputs -> new BatchInputs(objectType, schema, inputs, shapes(inputs)));
   }
 
   /**
@@ -799,22 +817,14 @@ public final class HubSpotStandin extends StandinServer {
 
   private synchronized void upsert(ServerRequest req, ServerResponse res) {
     Instant at = now();
-    if (!admitted(req, res, at)) {
-      return;
-    }
-    String objectType = req.path().pathParameters().get("objectType");
-    Map<String, StandinField> schema = schemas.get(objectType);
-    if (schema == null) {
-      record(req, at, List.of(), 404);
-      error(res, 404, "OBJECT_NOT_FOUND", "Unable to infer object type from: " + objectType);
-      return;
-    }
-    Optional<ArrayNode> batch = inputs(req, res, at);
+    Optional<BatchInputs> batch = batchInputs(req, res, at);
     if (batch.isEmpty()) {
       return;
     }
-    ArrayNode inputs = batch.get();
-    List<Set<String>> shapes = shapes(inputs);
+    String objectType = batch.get().objectType();
+    Map<String, StandinField> schema = batch.get().schema();
+    ArrayNode inputs = batch.get().inputs();
+    List<Set<String>> shapes = batch.get().shapes();
     Optional<String> malformed = malformed(inputs, schema, uniqueProperties.get(objectType));
     if (malformed.isPresent()) {
       record(req, at, shapes, 400);

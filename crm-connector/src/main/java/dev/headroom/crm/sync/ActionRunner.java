@@ -116,7 +116,7 @@ final class ActionRunner {
     sync.accounts(accountIds)
         .forEach(a -> values.put(a.accountId(), AccountValuesJson.read(a.accountVals())));
     Map<String, String> crmIds = new HashMap<>();
-    sync.synced(live.settings().connectionId(), accountIds)
+    sync.synced(live.settings().connectionId(), accountIds.toArray(String[]::new))
         .forEach(s -> crmIds.put(s.accountId(), s.crmRecordId()));
     Map<String, String> ruleNames = new HashMap<>();
     rules.forEach(r -> ruleNames.put(r.ruleId(), r.name()));

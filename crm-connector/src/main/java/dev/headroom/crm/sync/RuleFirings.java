@@ -56,8 +56,8 @@ final class RuleFirings {
     Map<String, Map<String, ActionDao.FiringRow>> before = new HashMap<>();
     dao.firings(
             connectionId,
-            firingRules.stream().map(WorkflowRule::ruleId).toList(),
-            accounts.stream().map(AccountValues::accountId).toList())
+            firingRules.stream().map(WorkflowRule::ruleId).toArray(String[]::new),
+            accounts.stream().map(AccountValues::accountId).toArray(String[]::new))
         .forEach(
             f -> before.computeIfAbsent(f.accountId(), k -> new HashMap<>()).put(f.ruleId(), f));
     OffsetDateTime now = SyncEngine.utc(clock.instant());
@@ -111,7 +111,12 @@ final class RuleFirings {
     accountsByTaskRule.forEach(
         (ruleId, accountIds) -> {
           Map<String, ActionDao.ActionRow> byAccount = new HashMap<>();
-          dao.recent(connectionId, ruleId, accountIds, ActionType.CREATE_TASK.name(), since)
+          dao.recent(
+                  connectionId,
+                  ruleId,
+                  accountIds.toArray(String[]::new),
+                  ActionType.CREATE_TASK.name(),
+                  since)
               .forEach(r -> byAccount.put(r.accountId(), r));
           recent.put(ruleId, byAccount);
         });

@@ -145,7 +145,9 @@ public final class SyncAdmin {
       int limit) {
     Map<String, SyncDao.SyncedRow> synced = new HashMap<>();
     if (!accounts.isEmpty()) {
-      dao.synced(connectionId, accounts.stream().map(SyncDao.AccountStateRow::accountId).toList())
+      dao.synced(
+              connectionId,
+              accounts.stream().map(SyncDao.AccountStateRow::accountId).toArray(String[]::new))
           .forEach(s -> synced.put(s.accountId(), s));
     }
     long changed = 0;

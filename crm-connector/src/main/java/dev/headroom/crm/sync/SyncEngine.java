@@ -36,6 +36,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import java.util.random.RandomGenerator;
@@ -103,6 +107,16 @@ public final class SyncEngine implements AutoCloseable {
   private final Map<String, Set<String>> parkedByOutage = new ConcurrentHashMap<>();
 
   private final Thread thread;
+
+  /** Sends the batch requests, so the engine thread prepares and records meanwhile. */
+  private final ExecutorService requests =
+      Executors.newSingleThreadExecutor(
+          r -> {
+            Thread t = new Thread(r, "crm-sync-requests");
+            t.setDaemon(true);
+            return t;
+          });
+
   private volatile boolean running = true;
   private Instant lastPrune = Instant.MIN;
 
@@ -182,6 +196,12 @@ public final class SyncEngine implements AutoCloseable {
     return more;
   }
 
+  /**
+   * Up to {@code batchesPerTick} batches, pipelined: while one batch's request is on its way to the
+   * CRM, the engine records the previous batch's results and claims and diffs the next. One request
+   * is in flight at a time, and the next claim skips its accounts, so an account's changes reach
+   * the CRM in order and no record is in two requests.
+   */
   private boolean sync(Connections.Live live) {
     String cid = live.settings().connectionId();
     scheduleReconcile(live.settings());
@@ -189,21 +209,49 @@ public final class SyncEngine implements AutoCloseable {
     Map<String, String> tickRuns = new HashMap<>();
     Set<String> failedRuns = new HashSet<>();
     boolean full = false;
-    for (int b = 0; b < settings.batchesPerTick() && running; b++) {
-      Instant now = clock.instant();
-      List<SyncDao.PendingRow> claimed =
-          new ArrayList<>(
-              dao.claim(
-                  cid, utc(now), utc(now.plus(settings.lease())), live.client().batchLimit()));
-      if (claimed.isEmpty()) {
-        full = false;
-        break;
+    InFlight inFlight = null;
+    try {
+      for (int b = 0; b < settings.batchesPerTick() && running; b++) {
+        Instant now = clock.instant();
+        List<SyncDao.PendingRow> claimed =
+            new ArrayList<>(
+                dao.claim(
+                    cid,
+                    utc(now),
+                    utc(now.plus(settings.lease())),
+                    live.client().batchLimit(),
+                    inFlight == null ? new String[0] : inFlight.batch().accountIds()));
+        full = claimed.size() == live.client().batchLimit();
+        if (claimed.isEmpty()) {
+          break;
+        }
+        // Account order: every transaction over queued rows locks them in this order (no
+        // deadlocks).
+        claimed.sort(java.util.Comparator.comparing(SyncDao.PendingRow::accountId));
+        Optional<Batch> next = prepare(live, claimed, tickRuns);
+        if (inFlight != null) {
+          InFlight answered = inFlight;
+          inFlight = null;
+          Sent sent = answered.await();
+          if (sent.failure() != null) {
+            next.ifPresent(n -> release(cid, n));
+            recordFailure(live, answered.batch(), sent, tickRuns, failedRuns);
+            break;
+          }
+          inFlight = next.map(n -> send(live, n)).orElse(null);
+          recordResults(live, answered.batch(), sent, tickRuns);
+        } else {
+          inFlight = next.map(n -> send(live, n)).orElse(null);
+        }
       }
-      // Account order: every transaction over queued rows locks them in this order (no deadlocks).
-      claimed.sort(java.util.Comparator.comparing(SyncDao.PendingRow::accountId));
-      full = claimed.size() == live.client().batchLimit();
-      if (!sendBatch(live, claimed, tickRuns, failedRuns)) {
-        break;
+    } finally {
+      if (inFlight != null) {
+        Sent sent = inFlight.await();
+        if (sent.failure() != null) {
+          recordFailure(live, inFlight.batch(), sent, tickRuns, failedRuns);
+        } else {
+          recordResults(live, inFlight.batch(), sent, tickRuns);
+        }
       }
     }
     Set<String> touched = new HashSet<>(tickRuns.values());
@@ -250,12 +298,53 @@ public final class SyncEngine implements AutoCloseable {
         });
   }
 
-  /** Returns false when the CRM call failed as a whole (stop this connection for this tick). */
-  private boolean sendBatch(
-      Connections.Live live,
-      List<SyncDao.PendingRow> claimed,
-      Map<String, String> tickRuns,
-      Set<String> failedRuns) {
+  /** A claimed batch with what the CRM should get: the records whose fields changed. */
+  private record Batch(
+      List<SyncDao.PendingRow> toSend,
+      Map<String, AccountValues> values,
+      Map<String, SyncDao.SyncedRow> synced,
+      Map<String, Diff> diffs,
+      List<RecordWrite> writes,
+      Map<String, OpportunityWrite> plannedOpps,
+      List<WorkflowRule> rules,
+      Instant claimedAt) {
+    String[] accountIds() {
+      return toSend.stream().map(SyncDao.PendingRow::accountId).toArray(String[]::new);
+    }
+  }
+
+  /**
+   * What the CRM answered for a batch: per-record results of the calls that were answered, and the
+   * failure that ended the others, if any.
+   */
+  private record Sent(
+      Map<String, RecordResult> results,
+      Map<String, RecordResult> oppResults,
+      CrmCallException failure,
+      long calls,
+      long throttled) {}
+
+  /** A batch whose request is on its way. */
+  private record InFlight(Batch batch, Future<Sent> answer) {
+    Sent await() {
+      try {
+        return answer.get();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while a CRM request was in flight", e);
+      } catch (ExecutionException e) {
+        throw new IllegalStateException("CRM request failed", e.getCause());
+      }
+    }
+  }
+
+  /**
+   * Diffs the claimed rows against what the CRM got last time; rows with nothing to send are done
+   * here (their rules evaluated). Empty when nothing is left to send, and in a dry run, where the
+   * records are kept as skipped.
+   */
+  private Optional<Batch> prepare(
+      Connections.Live live, List<SyncDao.PendingRow> claimed, Map<String, String> tickRuns) {
     String cid = live.settings().connectionId();
     SyncDao dao = jdbi.onDemand(SyncDao.class);
     List<String> accountIds = claimed.stream().map(SyncDao.PendingRow::accountId).toList();
@@ -263,7 +352,7 @@ public final class SyncEngine implements AutoCloseable {
     dao.accounts(accountIds)
         .forEach(a -> values.put(a.accountId(), AccountValuesJson.read(a.accountVals())));
     Map<String, SyncDao.SyncedRow> synced = new HashMap<>();
-    dao.synced(cid, accountIds).forEach(s -> synced.put(s.accountId(), s));
+    dao.synced(cid, accountIds.toArray(String[]::new)).forEach(s -> synced.put(s.accountId(), s));
     Map<String, String> companyIds = new HashMap<>();
     synced.forEach((id, s) -> companyIds.put(id, s.crmRecordId()));
     // Read after the claim: a mapping change commits together with the rows it queues, so these
@@ -301,26 +390,24 @@ public final class SyncEngine implements AutoCloseable {
       }
     }
     Map<String, long[]> counts = new HashMap<>();
-    jdbi.useTransaction(
-        h -> {
-          SyncDao tx = h.attach(SyncDao.class);
-          tx.complete(unchanged);
-          List<AccountValues> evaluated = new ArrayList<>();
-          for (SyncDao.PendingRow p : unchanged) {
-            tally(counts, runOf(p, tickRuns, tx, now), 0, 0, 1);
-            if (!live.settings().dryRun()
-                && values.containsKey(p.accountId())
-                && synced.containsKey(p.accountId())) {
-              evaluated.add(values.get(p.accountId()));
+    if (!unchanged.isEmpty()) {
+      jdbi.useTransaction(
+          h -> {
+            SyncDao tx = h.attach(SyncDao.class);
+            tx.complete(unchanged);
+            List<AccountValues> evaluated = new ArrayList<>();
+            for (SyncDao.PendingRow p : unchanged) {
+              tally(counts, runOf(p, tickRuns, tx, now), 0, 0, 1);
+              if (!live.settings().dryRun()
+                  && values.containsKey(p.accountId())
+                  && synced.containsKey(p.accountId())) {
+                evaluated.add(values.get(p.accountId()));
+              }
             }
-          }
-          firings.evaluate(h, cid, connectionRules, evaluated);
-        });
-    if (toSend.isEmpty()) {
-      flush(dao, counts, 0, 0);
-      return true;
+            firings.evaluate(h, cid, connectionRules, evaluated);
+          });
     }
-    if (live.settings().dryRun()) {
+    if (!toSend.isEmpty() && live.settings().dryRun()) {
       List<SyncDao.RecordRow> records = new ArrayList<>();
       jdbi.useTransaction(
           h -> {
@@ -345,25 +432,37 @@ public final class SyncEngine implements AutoCloseable {
             tx.complete(toSend);
             tx.insertRecords(records);
           });
-      flush(dao, counts, 0, 0);
-      return true;
+      toSend.clear();
     }
+    flush(dao, counts, 0, 0);
+    if (toSend.isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        new Batch(toSend, values, synced, diffs, writes, plannedOpps, connectionRules, now));
+  }
 
-    List<String> sentIds = toSend.stream().map(SyncDao.PendingRow::accountId).toList();
+  /** Sends the batch on the request thread: account upserts, then the opportunities. */
+  private InFlight send(Connections.Live live, Batch batch) {
+    return new InFlight(batch, requests.submit(() -> call(live, batch)));
+  }
+
+  private Sent call(Connections.Live live, Batch batch) {
     long callsBefore = live.http().calls();
     long throttledBefore = live.http().throttled();
     Map<String, RecordResult> results = new HashMap<>();
     Map<String, RecordResult> oppResults = new HashMap<>();
+    CrmCallException failure = null;
     try {
-      if (!writes.isEmpty()) {
+      if (!batch.writes().isEmpty()) {
         for (RecordResult r :
-            orRejected(writes, RecordWrite::accountId, live.client()::upsertAccounts)) {
+            orRejected(batch.writes(), RecordWrite::accountId, live.client()::upsertAccounts)) {
           results.put(r.accountId(), r);
         }
       }
       List<OpportunityWrite> oppWrites = new ArrayList<>();
-      for (SyncDao.PendingRow p : toSend) {
-        OpportunityWrite o = plannedOpps.get(p.accountId());
+      for (SyncDao.PendingRow p : batch.toSend()) {
+        OpportunityWrite o = batch.plannedOpps().get(p.accountId());
         RecordResult accountResult = results.get(p.accountId());
         if (o != null && (accountResult == null || accountResult.success())) {
           oppWrites.add(accountResult == null ? o : o.inCompany(accountResult.crmId()));
@@ -376,74 +475,109 @@ public final class SyncEngine implements AutoCloseable {
         for (int i = 0; i < oppWrites.size(); i++) {
           oppResults.put(oppWrites.get(i).accountId(), sent.get(i));
         }
-        recordOpportunities(cid, oppWrites, sent, values);
-      }
-      if (outageStreak.remove(cid) != null) {
-        releaseParked(cid, toSend);
+        recordOpportunities(live.settings().connectionId(), oppWrites, sent, batch.values());
       }
     } catch (CrmCallException e) {
-      int streak = outageStreak.merge(cid, 1, Integer::sum);
-      Set<String> parked = parkedByOutage.computeIfAbsent(cid, k -> ConcurrentHashMap.newKeySet());
-      toSend.forEach(p -> parked.add(p.accountId()));
-      Instant retryAt = clock.instant().plus(settings.outageBackoff().delay(streak - 1, random));
-      LOG.warning(
-          () ->
-              "connection "
-                  + cid
-                  + ": "
-                  + e.getMessage()
-                  + "; "
-                  + toSend.size()
-                  + " records stay queued until "
-                  + retryAt);
-      jdbi.useTransaction(
-          h -> {
-            SyncDao tx = h.attach(SyncDao.class);
-            tx.lockQueued(cid, sentIds);
-            List<SyncDao.SyncedRow> landed = new ArrayList<>();
-            List<SyncDao.RetryRow> retries = new ArrayList<>();
-            for (SyncDao.PendingRow p : toSend) {
-              RecordResult written = results.get(p.accountId());
-              if (written != null && written.success()) {
-                landed.add(
-                    new SyncDao.SyncedRow(
-                        cid,
-                        p.accountId(),
-                        written.crmId(),
-                        toJson(diffs.get(p.accountId()).canonical()),
-                        utc(clock.instant())));
-              }
-              String runId = runOf(p, tickRuns, tx, now);
-              failedRuns.add(runId);
-              tally(counts, runId, 0, 0, 0);
-              retries.add(new SyncDao.RetryRow(cid, p.accountId(), p.attempts(), utc(retryAt)));
-            }
-            tx.mergeSynced(landed);
-            tx.retryLater(retries);
-          });
-      flush(
-          dao,
-          counts,
-          live.http().calls() - callsBefore,
-          live.http().throttled() - throttledBefore);
-      return false;
+      failure = e;
     }
-    Instant done = clock.instant();
-    long[] outcomes = new long[3];
+    return new Sent(
+        results,
+        oppResults,
+        failure,
+        live.http().calls() - callsBefore,
+        live.http().throttled() - throttledBefore);
+  }
+
+  /** Gives back a claimed batch that was never sent: its rows are due again at once. */
+  private void release(String cid, Batch batch) {
+    jdbi.useExtension(
+        SyncDao.class, d -> d.dueNow(cid, List.of(batch.accountIds()), utc(clock.instant())));
+  }
+
+  /**
+   * The CRM call failed as a whole (outage, throttling beyond the HTTP retries): no attempt is
+   * charged, the records stay queued with the outage backoff; those whose upsert was answered
+   * before the failure are remembered as written.
+   */
+  private void recordFailure(
+      Connections.Live live,
+      Batch batch,
+      Sent sent,
+      Map<String, String> tickRuns,
+      Set<String> failedRuns) {
+    String cid = live.settings().connectionId();
+    List<SyncDao.PendingRow> toSend = batch.toSend();
+    int streak = outageStreak.merge(cid, 1, Integer::sum);
+    Set<String> parked = parkedByOutage.computeIfAbsent(cid, k -> ConcurrentHashMap.newKeySet());
+    toSend.forEach(p -> parked.add(p.accountId()));
+    Instant retryAt = clock.instant().plus(settings.outageBackoff().delay(streak - 1, random));
+    LOG.warning(
+        () ->
+            "connection "
+                + cid
+                + ": "
+                + sent.failure().getMessage()
+                + "; "
+                + toSend.size()
+                + " records stay queued until "
+                + retryAt);
+    Map<String, long[]> counts = new HashMap<>();
     jdbi.useTransaction(
         h -> {
           SyncDao tx = h.attach(SyncDao.class);
-          tx.lockQueued(cid, sentIds);
+          tx.lockQueued(cid, batch.accountIds());
+          List<SyncDao.SyncedRow> landed = new ArrayList<>();
+          List<SyncDao.RetryRow> retries = new ArrayList<>();
+          for (SyncDao.PendingRow p : toSend) {
+            RecordResult written = sent.results().get(p.accountId());
+            if (written != null && written.success()) {
+              landed.add(
+                  new SyncDao.SyncedRow(
+                      cid,
+                      p.accountId(),
+                      written.crmId(),
+                      toJson(batch.diffs().get(p.accountId()).canonical()),
+                      utc(clock.instant())));
+            }
+            String runId = runOf(p, tickRuns, tx, batch.claimedAt());
+            failedRuns.add(runId);
+            tally(counts, runId, 0, 0, 0);
+            retries.add(new SyncDao.RetryRow(cid, p.accountId(), p.attempts(), utc(retryAt)));
+          }
+          tx.mergeSynced(landed);
+          tx.retryLater(retries);
+        });
+    flush(jdbi.onDemand(SyncDao.class), counts, sent.calls(), sent.throttled());
+  }
+
+  /**
+   * Records every record's result in one transaction: landed ones as synced and done, refused ones
+   * retried with the record backoff or dead-lettered, and the rules of the landed accounts
+   * evaluated.
+   */
+  private void recordResults(
+      Connections.Live live, Batch batch, Sent sent, Map<String, String> tickRuns) {
+    String cid = live.settings().connectionId();
+    if (outageStreak.remove(cid) != null) {
+      releaseParked(cid, batch.toSend());
+    }
+    Instant done = clock.instant();
+    long[] outcomes = new long[3];
+    Map<String, long[]> counts = new HashMap<>();
+    jdbi.useTransaction(
+        h -> {
+          SyncDao tx = h.attach(SyncDao.class);
+          tx.lockQueued(cid, batch.accountIds());
           List<SyncDao.RecordRow> records = new ArrayList<>();
           List<SyncDao.SyncedRow> landed = new ArrayList<>();
           List<SyncDao.PendingRow> completed = new ArrayList<>();
           List<String> succeeded = new ArrayList<>();
           List<SyncDao.RetryRow> retries = new ArrayList<>();
-          for (SyncDao.PendingRow p : toSend) {
-            Diff diff = diffs.get(p.accountId());
-            RecordResult written = results.get(p.accountId());
-            RecordResult opp = oppResults.get(p.accountId());
-            String runId = runOf(p, tickRuns, tx, now);
+          for (SyncDao.PendingRow p : batch.toSend()) {
+            Diff diff = batch.diffs().get(p.accountId());
+            RecordResult written = sent.results().get(p.accountId());
+            RecordResult opp = sent.oppResults().get(p.accountId());
+            String runId = runOf(p, tickRuns, tx, batch.claimedAt());
             int attempts = p.attempts() + 1;
             if (written != null && written.success()) {
               landed.add(
@@ -457,8 +591,8 @@ public final class SyncEngine implements AutoCloseable {
             String crmId =
                 written != null
                     ? written.crmId()
-                    : synced.containsKey(p.accountId())
-                        ? synced.get(p.accountId()).crmRecordId()
+                    : batch.synced().containsKey(p.accountId())
+                        ? batch.synced().get(p.accountId()).crmRecordId()
                         : "";
             if (failure == null) {
               completed.add(p);
@@ -518,18 +652,17 @@ public final class SyncEngine implements AutoCloseable {
           // One batch per statement, not one round trip per record and statement.
           tx.mergeSynced(landed);
           tx.complete(completed);
-          tx.settleDeadLetters(cid, succeeded, utc(done));
+          tx.settleDeadLetters(cid, succeeded.toArray(String[]::new), utc(done));
           tx.retryLater(retries);
           tx.insertRecords(records);
-          firings.evaluate(h, cid, connectionRules, succeeded.stream().map(values::get).toList());
+          firings.evaluate(
+              h, cid, batch.rules(), succeeded.stream().map(batch.values()::get).toList());
         });
     String provider = Connections.provider(live.settings().provider());
     metrics.records(provider, "written", outcomes[0]);
     metrics.records(provider, "failed", outcomes[1]);
     metrics.records(provider, "dead_lettered", outcomes[2]);
-    flush(
-        dao, counts, live.http().calls() - callsBefore, live.http().throttled() - throttledBefore);
-    return true;
+    flush(jdbi.onDemand(SyncDao.class), counts, sent.calls(), sent.throttled());
   }
 
   /** One CRM call that answers per record. */
@@ -739,5 +872,6 @@ public final class SyncEngine implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    requests.shutdownNow();
   }
 }

@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.headroom.crm.domain.Credentials;
-import dev.headroom.crm.domain.Provider;
 import dev.headroom.crm.standin.HubSpotStandin;
 import dev.headroom.crm.standin.RecordedRequest;
 import dev.headroom.crm.testing.Clients;
@@ -38,11 +36,7 @@ class HubSpotActionBatchTest {
     hs = new HubSpotStandin(Clock.systemUTC(), TOKEN);
     hs.withHeadroomProperties();
     hs.start();
-    client =
-        new HubSpotClient(
-            Clients.settings(Provider.HUBSPOT, hs.baseUrl()),
-            new Credentials("", "", "", TOKEN),
-            Clients.caller(1000));
+    client = Clients.hubSpot(hs.baseUrl(), TOKEN);
     client.upsertAccounts(HubSpotClientTest.writes(100, 60, "TIER_UPGRADE"));
     hs.clearRequests();
   }

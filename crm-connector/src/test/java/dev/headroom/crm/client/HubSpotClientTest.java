@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.headroom.crm.domain.Credentials;
 import dev.headroom.crm.domain.CrmValue;
 import dev.headroom.crm.domain.DefaultMappings;
 import dev.headroom.crm.domain.Provider;
@@ -48,10 +47,7 @@ class HubSpotClientTest {
   }
 
   HubSpotClient client(String token) {
-    return new HubSpotClient(
-        Clients.settings(Provider.HUBSPOT, hs.baseUrl()),
-        new Credentials("", "", "", token),
-        Clients.caller(1000));
+    return Clients.hubSpot(hs.baseUrl(), token);
   }
 
   static List<RecordWrite> writes(int n, int score, String type) {

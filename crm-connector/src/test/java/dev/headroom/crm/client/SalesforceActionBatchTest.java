@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.headroom.crm.domain.Credentials;
-import dev.headroom.crm.domain.Provider;
 import dev.headroom.crm.standin.RecordedRequest;
 import dev.headroom.crm.standin.SalesforceStandin;
 import dev.headroom.crm.testing.Clients;
@@ -36,11 +34,7 @@ class SalesforceActionBatchTest {
     sf = new SalesforceStandin(Clock.systemUTC(), "client-1", SECRET, "");
     sf.withHeadroomFields();
     sf.start();
-    client =
-        new SalesforceClient(
-            Clients.settings(Provider.SALESFORCE, sf.baseUrl()),
-            new Credentials("client-1", SECRET, "", ""),
-            Clients.caller(1000));
+    client = Clients.salesforce(sf.baseUrl(), "client-1", SECRET);
     client.upsertAccounts(SalesforceClientTest.writes(200, 60));
     sf.clearRequests();
   }

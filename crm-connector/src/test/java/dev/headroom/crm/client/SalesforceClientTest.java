@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.headroom.crm.domain.Credentials;
 import dev.headroom.crm.domain.CrmValue;
 import dev.headroom.crm.domain.DefaultMappings;
 import dev.headroom.crm.domain.Provider;
@@ -50,10 +49,7 @@ class SalesforceClientTest {
   }
 
   SalesforceClient client(String secret) {
-    return new SalesforceClient(
-        Clients.settings(Provider.SALESFORCE, sf.baseUrl()),
-        new Credentials("client-1", secret, "", ""),
-        Clients.caller(1000));
+    return Clients.salesforce(sf.baseUrl(), "client-1", secret);
   }
 
   static List<RecordWrite> writes(int n, int score) {

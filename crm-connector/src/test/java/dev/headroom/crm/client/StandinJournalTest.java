@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.headroom.crm.domain.Credentials;
-import dev.headroom.crm.domain.Provider;
 import dev.headroom.crm.standin.SalesforceStandin;
 import dev.headroom.crm.testing.Clients;
 import java.io.IOException;
@@ -74,9 +72,6 @@ class StandinJournalTest {
   }
 
   private static SalesforceClient client(SalesforceStandin sf) {
-    return new SalesforceClient(
-        Clients.settings(Provider.SALESFORCE, sf.baseUrl()),
-        new Credentials("journal", SECRET, "", ""),
-        Clients.caller(1000));
+    return Clients.salesforce(sf.baseUrl(), "journal", SECRET);
   }
 }

@@ -5,12 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.google.protobuf.Duration;
 import dev.headroom.api.common.v1.ExpansionType;
-import dev.headroom.api.crm.v1.Connection;
 import dev.headroom.api.crm.v1.CreateConnectionRequest;
 import dev.headroom.api.crm.v1.Credentials;
-import dev.headroom.api.crm.v1.CrmProvider;
 import dev.headroom.api.scoring.v1.Score;
 import dev.headroom.crm.standin.FaultScript;
 import dev.headroom.crm.standin.HubSpotStandin;
@@ -69,17 +66,9 @@ class HubSpotRuleActionsTest {
     crm.stub.createConnection(
         CreateConnectionRequest.newBuilder()
             .setConnection(
-                Connection.newBuilder()
-                    .setProvider(CrmProvider.CRM_PROVIDER_HUBSPOT)
-                    .setDisplayName("HubSpot portal")
-                    .setBaseUrl(hs.baseUrl())
-                    .setMatchField(MATCH)
-                    .setEnabled(true)
-                    .setDebounce(Duration.newBuilder().setSeconds(0))
-                    .setCredentials(
-                        Credentials.newBuilder()
-                            .setAccessToken(TOKEN)
-                            .setAlertWebhookUrl(slack.url())))
+                Connector.hubSpot(hs.baseUrl(), TOKEN)
+                    .mergeCredentials(
+                        Credentials.newBuilder().setAlertWebhookUrl(slack.url()).build()))
             .setActor("revops@example.com")
             .build());
   }

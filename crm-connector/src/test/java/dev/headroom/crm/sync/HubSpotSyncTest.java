@@ -4,34 +4,23 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.google.protobuf.Duration;
 import dev.headroom.api.common.v1.ExpansionType;
-import dev.headroom.api.crm.v1.Connection;
 import dev.headroom.api.crm.v1.CreateConnectionRequest;
-import dev.headroom.api.crm.v1.Credentials;
-import dev.headroom.api.crm.v1.CrmConnectorServiceGrpc;
-import dev.headroom.api.crm.v1.CrmProvider;
 import dev.headroom.api.crm.v1.FieldMapping;
 import dev.headroom.api.crm.v1.GetFieldMappingsRequest;
 import dev.headroom.api.crm.v1.SourceField;
 import dev.headroom.api.crm.v1.UpdateFieldMappingsRequest;
-import dev.headroom.crm.app.CrmApp;
 import dev.headroom.crm.standin.HubSpotStandin;
 import dev.headroom.crm.standin.RecordedRequest;
 import dev.headroom.crm.testing.Apps;
+import dev.headroom.crm.testing.Connector;
 import dev.headroom.crm.testing.FakeScoring;
 import dev.headroom.kit.testing.Await;
 import dev.headroom.kit.testing.PostgresExtension;
-import io.grpc.ManagedChannel;
-import io.grpc.Server;
-import io.grpc.inprocess.InProcessChannelBuilder;
-import io.grpc.inprocess.InProcessServerBuilder;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -45,38 +34,21 @@ class HubSpotSyncTest {
   static final String MATCH = "headroom_account_id";
 
   static Apps.CapturedLogs logs;
-  static FakeScoring scoring;
-  static Server scoringServer;
   static HubSpotStandin hs;
-  static CrmApp app;
-  static ManagedChannel channel;
-  static CrmConnectorServiceGrpc.CrmConnectorServiceBlockingStub stub;
+  static Connector crm;
 
   @BeforeAll
   static void start() throws Exception {
     logs = Apps.CapturedLogs.install();
-    scoring = new FakeScoring();
-    String scoringName = "fake-scoring-" + UUID.randomUUID();
-    scoringServer = InProcessServerBuilder.forName(scoringName).addService(scoring).build().start();
     hs = new HubSpotStandin(Clock.systemUTC(), TOKEN);
     hs.withHeadroomProperties();
     hs.start();
-    String crmName = "crm-" + UUID.randomUUID();
-    app =
-        CrmApp.start(
-            Apps.config(PG.database(), "in-process:" + scoringName),
-            Clock.systemUTC(),
-            crmName,
-            false);
-    channel = InProcessChannelBuilder.forName(crmName).build();
-    stub = CrmConnectorServiceGrpc.newBlockingStub(channel);
+    crm = new Connector(PG.database());
   }
 
   @AfterAll
-  static void stop() throws Exception {
-    channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
-    app.close();
-    scoringServer.shutdownNow();
+  static void stop() {
+    crm.close();
     hs.close();
     logs.close();
   }
@@ -90,22 +62,15 @@ class HubSpotSyncTest {
   @Test
   void companiesLandInBatchesOfAHundredAndAMappingChangeResendsOnlyThatField() {
     for (int i = 0; i < 150; i++) {
-      scoring.publish(
+      crm.scoring.publish(
           FakeScoring.score("acc-" + i, 70, ExpansionType.EXPANSION_TYPE_SEAT_ADD, 50_000L));
     }
-    Await.until("scores stored", () -> app.followerPosition() == 150);
+    Await.until("scores stored", () -> crm.app.followerPosition() == 150);
     String connectionId =
-        stub.createConnection(
+        crm.stub
+            .createConnection(
                 CreateConnectionRequest.newBuilder()
-                    .setConnection(
-                        Connection.newBuilder()
-                            .setProvider(CrmProvider.CRM_PROVIDER_HUBSPOT)
-                            .setDisplayName("HubSpot portal")
-                            .setBaseUrl(hs.baseUrl())
-                            .setMatchField(MATCH)
-                            .setEnabled(true)
-                            .setDebounce(Duration.newBuilder().setSeconds(0))
-                            .setCredentials(Credentials.newBuilder().setAccessToken(TOKEN)))
+                    .setConnection(Connector.hubSpot(hs.baseUrl(), TOKEN))
                     .setActor("revops@example.com")
                     .build())
             .getConnection()
@@ -121,7 +86,8 @@ class HubSpotSyncTest {
     hs.clearRequests();
     List<FieldMapping> mappings = new ArrayList<>();
     for (FieldMapping m :
-        stub.getFieldMappings(
+        crm.stub
+            .getFieldMappings(
                 GetFieldMappingsRequest.newBuilder().setConnectionId(connectionId).build())
             .getMappingsList()) {
       mappings.add(
@@ -129,7 +95,7 @@ class HubSpotSyncTest {
               ? m.toBuilder().putValueMap("SELF_SERVE", "Inside Sales").build()
               : m);
     }
-    stub.updateFieldMappings(
+    crm.stub.updateFieldMappings(
         UpdateFieldMappingsRequest.newBuilder()
             .setConnectionId(connectionId)
             .addAllMappings(mappings)
@@ -154,7 +120,8 @@ class HubSpotSyncTest {
     assertFalse(logs.text().contains(TOKEN));
 
     // An urgent account gets one deal, associated with its company, and its close comes back.
-    scoring.publish(FakeScoring.score("acc-5", 80, ExpansionType.EXPANSION_TYPE_SEAT_ADD, 90_000L));
+    crm.scoring.publish(
+        FakeScoring.score("acc-5", 80, ExpansionType.EXPANSION_TYPE_SEAT_ADD, 90_000L));
     Await.until(
         "a deal for acc-5, associated",
         () ->
@@ -187,8 +154,8 @@ class HubSpotSyncTest {
             "1200",
             "closedate",
             Long.toString(closedAt.toEpochMilli())));
-    Await.until("the won deal is an outcome", () -> scoring.outcomes().size() == 1);
-    var outcome = scoring.outcomes().values().iterator().next();
+    Await.until("the won deal is an outcome", () -> crm.scoring.outcomes().size() == 1);
+    var outcome = crm.scoring.outcomes().values().iterator().next();
     assertEquals(
         closedAt,
         java.time.Instant.ofEpochSecond(

@@ -1,10 +1,13 @@
 package dev.headroom.crm.testing;
 
 import dev.headroom.crm.client.HttpCaller;
+import dev.headroom.crm.client.HubSpotClient;
+import dev.headroom.crm.client.SalesforceClient;
 import dev.headroom.crm.client.TaskWrite;
 import dev.headroom.crm.client.TokenBucket;
 import dev.headroom.crm.domain.AccountValues;
 import dev.headroom.crm.domain.ConnectionSettings;
+import dev.headroom.crm.domain.Credentials;
 import dev.headroom.crm.domain.DefaultMappings;
 import dev.headroom.crm.domain.Provider;
 import dev.headroom.crm.domain.SignalLine;
@@ -34,6 +37,20 @@ public final class Clients {
         Clock.systemUTC(),
         "the CRM",
         HttpCaller.Observer.NONE);
+  }
+
+  /** A client of the HubSpot stand-in at {@code baseUrl} with a private-app token. */
+  public static HubSpotClient hubSpot(String baseUrl, String token) {
+    return new HubSpotClient(
+        settings(Provider.HUBSPOT, baseUrl), new Credentials("", "", "", token), caller(1000));
+  }
+
+  /** A client of the Salesforce stand-in at {@code baseUrl} with client credentials. */
+  public static SalesforceClient salesforce(String baseUrl, String clientId, String secret) {
+    return new SalesforceClient(
+        settings(Provider.SALESFORCE, baseUrl),
+        new Credentials(clientId, secret, "", ""),
+        caller(1000));
   }
 
   public static ConnectionSettings settings(Provider provider, String baseUrl) {

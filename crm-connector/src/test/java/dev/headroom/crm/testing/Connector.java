@@ -66,17 +66,42 @@ public final class Connector implements AutoCloseable {
    */
   public static dev.headroom.api.crm.v1.Connection.Builder salesforce(
       String baseUrl, String clientId, String clientSecret) {
-    return dev.headroom.api.crm.v1.Connection.newBuilder()
-        .setProvider(dev.headroom.api.crm.v1.CrmProvider.CRM_PROVIDER_SALESFORCE)
-        .setDisplayName("Production org")
-        .setBaseUrl(baseUrl)
-        .setMatchField("Headroom_Account_Id__c")
-        .setEnabled(true)
-        .setDebounce(com.google.protobuf.Duration.newBuilder().setSeconds(0))
+    return enabled(
+            dev.headroom.api.crm.v1.CrmProvider.CRM_PROVIDER_SALESFORCE,
+            "Production org",
+            baseUrl,
+            "Headroom_Account_Id__c")
         .setCredentials(
             dev.headroom.api.crm.v1.Credentials.newBuilder()
                 .setClientId(clientId)
                 .setClientSecret(clientSecret));
+  }
+
+  /**
+   * An enabled HubSpot connection to a stand-in at {@code baseUrl} as the tests create it: the
+   * stand-in's Headroom match property, no debounce, a private-app token.
+   */
+  public static dev.headroom.api.crm.v1.Connection.Builder hubSpot(String baseUrl, String token) {
+    return enabled(
+            dev.headroom.api.crm.v1.CrmProvider.CRM_PROVIDER_HUBSPOT,
+            "HubSpot portal",
+            baseUrl,
+            "headroom_account_id")
+        .setCredentials(dev.headroom.api.crm.v1.Credentials.newBuilder().setAccessToken(token));
+  }
+
+  private static dev.headroom.api.crm.v1.Connection.Builder enabled(
+      dev.headroom.api.crm.v1.CrmProvider provider,
+      String displayName,
+      String baseUrl,
+      String matchField) {
+    return dev.headroom.api.crm.v1.Connection.newBuilder()
+        .setProvider(provider)
+        .setDisplayName(displayName)
+        .setBaseUrl(baseUrl)
+        .setMatchField(matchField)
+        .setEnabled(true)
+        .setDebounce(com.google.protobuf.Duration.newBuilder().setSeconds(0));
   }
 
   /** When the account's queued change is next due to be sent; empty when none is queued. */
