@@ -104,6 +104,7 @@ public record CrmConfig(
             backoff(c, "sync.retry-initial", "sync.retry-max"),
             backoff(c, "sync.outage-retry-initial", "sync.outage-retry-max"),
             c.integer("sync.batches-per-tick", 10, 1, 1000),
+            c.duration("sync.action-turn-while-records-wait", Duration.ofSeconds(5)),
             c.duration("sync.lease", Duration.ofMinutes(2)),
             c.duration("sync.retention", Duration.ofDays(14)),
             c.duration("sync.task-refire-window", Duration.ofDays(7))),

@@ -65,6 +65,8 @@ public final class SyncEngine implements AutoCloseable {
    * @param recordBackoff delay before a refused record is sent again
    * @param outageBackoff delay before records of a failed call are sent again
    * @param batchesPerTick batches per connection before the engine looks at the next one
+   * @param actionTurnWhileRecordsWait while account records wait, the rules' actions get one batch
+   *     this often
    * @param lease how long a claimed row stays invisible to other workers
    * @param outcomePollInterval how often each connection is asked for closed opportunities
    * @param taskRefireWindow a rule firing again within this long of its last task creates none
@@ -76,6 +78,7 @@ public final class SyncEngine implements AutoCloseable {
       Backoff recordBackoff,
       Backoff outageBackoff,
       int batchesPerTick,
+      Duration actionTurnWhileRecordsWait,
       Duration lease,
       Duration retention,
       Duration taskRefireWindow) {}
@@ -98,6 +101,9 @@ public final class SyncEngine implements AutoCloseable {
   private final Ids ids;
   private final RandomGenerator random = RandomGenerator.getDefault();
   private final Map<String, Integer> outageStreak = new ConcurrentHashMap<>();
+
+  /** Per connection, when its actions last had their turn while records waited (nanoTime). */
+  private final Map<String, Long> lastActionTurn = new ConcurrentHashMap<>();
 
   /**
    * Per connection, the records its failed calls parked with the outage backoff. The first call
@@ -182,18 +188,30 @@ public final class SyncEngine implements AutoCloseable {
         boolean recordsWaiting = sync(live.get());
         more |= recordsWaiting;
         pollOutcomes(live.get());
-        if (!live.get().settings().dryRun()) {
-          // Records first: while they wait, the rules' actions get one batch per tick of the
-          // connection's request budget, so neither starves the other.
-          more |=
-              actions.run(
-                  live.get(),
-                  rules.forConnection(c.connectionId()),
-                  recordsWaiting ? 1 : settings.batchesPerTick());
+        int actionBatches =
+            recordsWaiting ? (actionTurnDue(c.connectionId()) ? 1 : 0) : settings.batchesPerTick();
+        if (!live.get().settings().dryRun() && actionBatches > 0) {
+          more |= actions.run(live.get(), rules.forConnection(c.connectionId()), actionBatches);
         }
       }
     }
     return more;
+  }
+
+  /**
+   * Records first: while account records wait (a backlog such as a first sync or a reconcile), the
+   * rules' actions get one batch per {@code actionTurnWhileRecordsWait} of the connection's request
+   * budget, so the evidence reaches the CRM first and the actions, which need the records to exist,
+   * never starve. The turn is timed in real time, like the request budget it shares.
+   */
+  private boolean actionTurnDue(String connectionId) {
+    long now = System.nanoTime();
+    Long last = lastActionTurn.get(connectionId);
+    if (last != null && now - last < settings.actionTurnWhileRecordsWait().toNanos()) {
+      return false;
+    }
+    lastActionTurn.put(connectionId, now);
+    return true;
   }
 
   /**
