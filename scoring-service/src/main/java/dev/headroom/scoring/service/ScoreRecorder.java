@@ -99,14 +99,17 @@ public final class ScoreRecorder {
               Applied[] outcome = new Applied[changes.size()];
               List<Publication> publications = new ArrayList<>();
               Long version = null;
+              Daos daos = Daos.of(h);
               for (Map.Entry<String, List<Integer>> account : byAccount.entrySet()) {
                 List<Integer> fresh =
-                    storeSnapshots(h, account.getKey(), account.getValue(), changes, outcome, now);
+                    storeSnapshots(
+                        daos, account.getKey(), account.getValue(), changes, outcome, now);
                 if (fresh.stream().anyMatch(i -> changes.get(i).facts().isPresent())) {
                   if (version == null) {
                     version = models.activeVersionLocked(h);
                   }
-                  score(h, account.getKey(), fresh, changes, version, now, outcome, publications);
+                  score(
+                      daos, account.getKey(), fresh, changes, version, now, outcome, publications);
                 }
               }
               // Last: appends to the stream are serialized until commit. Upstream order, as one by
@@ -131,17 +134,17 @@ public final class ScoreRecorder {
    * @return the indexes of the fresh changes, in upstream order
    */
   private List<Integer> storeSnapshots(
-      Handle h,
+      Daos daos,
       String accountId,
       List<Integer> indexes,
       List<Change> changes,
       Applied[] outcome,
       Instant now) {
-    AccountStateDao states = h.attach(AccountStateDao.class);
+    AccountStateDao states = daos.states();
     long stored =
         states.getForUpdate(accountId).map(AccountStateDao.StateRow::upstreamCursor).orElse(-1L);
     List<Integer> fresh = new ArrayList<>();
-    MeasuresDao measures = h.attach(MeasuresDao.class);
+    MeasuresDao measures = daos.measures();
     for (int i : indexes) {
       Change c = changes.get(i);
       if (c.cursor() <= stored) {
@@ -173,7 +176,7 @@ public final class ScoreRecorder {
    * stored score for the first), and writes the current row once.
    */
   private void score(
-      Handle h,
+      Daos daos,
       String accountId,
       List<Integer> fresh,
       List<Change> changes,
@@ -181,8 +184,8 @@ public final class ScoreRecorder {
       Instant now,
       Applied[] outcome,
       List<Publication> publications) {
-    ScoreDao scores = h.attach(ScoreDao.class);
-    SignalOutcomeDao signals = h.attach(SignalOutcomeDao.class);
+    ScoreDao scores = daos.scores();
+    SignalOutcomeDao signals = daos.signals();
     Optional<ScoreDao.ScoreRow> previous = scores.currentForUpdate(accountId);
     ScoreDao.ScoreRow current = null;
     for (int i : fresh) {
@@ -209,7 +212,7 @@ public final class ScoreRecorder {
                         ScoreRows.band(previous.map(ScoreDao.ScoreRow::band).orElse(null))))));
       }
       for (HeldSignal s : scored.signals()) {
-        if (s.isActive()) {
+        if (s.isActive() && !heldActive(previousResult, s)) {
           signals.recordFired(
               new SignalOutcomeDao.FiredRow(
                   accountId,
@@ -229,6 +232,22 @@ public final class ScoreRecorder {
     }
   }
 
+  /**
+   * Whether {@code previous} held the same occurrence (type and since) active: it was recorded as
+   * fired when that score was stored, and recording it again would change nothing.
+   */
+  private static boolean heldActive(ScoreResult previous, HeldSignal signal) {
+    if (previous == null) {
+      return false;
+    }
+    for (HeldSignal p : previous.signals()) {
+      if (p.isActive() && p.type() == signal.type() && p.since().equals(signal.since())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   private void count(Applied applied, Instant changedAt, Instant committed) {
     switch (applied) {
       case CHANGED -> {
@@ -240,6 +259,22 @@ public final class ScoreRecorder {
       case UNCHANGED -> metrics.computed(false, 1);
       case UNSCORABLE -> metrics.unscorable();
       case DUPLICATE -> {}
+    }
+  }
+
+  /**
+   * The DAOs of one batch's transaction, attached once for all its accounts: attaching builds a
+   * handler per DAO method with its own copy of the configuration, which costs more than applying a
+   * typical change.
+   */
+  private record Daos(
+      AccountStateDao states, MeasuresDao measures, ScoreDao scores, SignalOutcomeDao signals) {
+    static Daos of(Handle h) {
+      return new Daos(
+          h.attach(AccountStateDao.class),
+          h.attach(MeasuresDao.class),
+          h.attach(ScoreDao.class),
+          h.attach(SignalOutcomeDao.class));
     }
   }
 

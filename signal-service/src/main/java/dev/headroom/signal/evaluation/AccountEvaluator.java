@@ -132,7 +132,7 @@ public final class AccountEvaluator {
         jdbi.inTransaction(
             h -> {
               List<Outbox.NewEntry> entries = new ArrayList<>(1);
-              Outcome o = persist(h, p, mayPublishMetrics, stored, entries);
+              Outcome o = persist(Daos.of(h), p, mayPublishMetrics, stored, entries);
               appendOutbox(h, entries);
               return o;
             });
@@ -178,12 +178,13 @@ public final class AccountEvaluator {
               h -> {
                 Map<String, Outcome> out = new LinkedHashMap<>();
                 List<Outbox.NewEntry> entries = new ArrayList<>(toStore.size());
+                Daos daos = Daos.of(h);
                 for (Prepared p : toStore.values()) {
                   Persisted[] one = new Persisted[1];
                   out.put(
                       p.account().accountId(),
                       persist(
-                          h, p, mayPublishMetrics.apply(p.account().accountId()), one, entries));
+                          daos, p, mayPublishMetrics.apply(p.account().accountId()), one, entries));
                   stored.put(p.account().accountId(), one[0]);
                 }
                 appendOutbox(h, entries);
@@ -258,9 +259,20 @@ public final class AccountEvaluator {
     return new Prepared(account, t, ruleSet, ev, metricsHash);
   }
 
+  /**
+   * The DAOs of one transaction, attached once for all the accounts it stores: attaching builds a
+   * handler per DAO method with its own copy of the configuration, which costs more than the
+   * statements of a typical evaluation.
+   */
+  private record Daos(SignalDao signals, AccountDao accounts) {
+    static Daos of(org.jdbi.v3.core.Handle h) {
+      return new Daos(h.attach(SignalDao.class), h.attach(AccountDao.class));
+    }
+  }
+
   /** Stores one prepared evaluation in the caller's transaction. */
   private Outcome persist(
-      org.jdbi.v3.core.Handle h,
+      Daos daos,
       Prepared p,
       LongPredicate mayPublishMetrics,
       Persisted[] stored,
@@ -271,7 +283,7 @@ public final class AccountEvaluator {
     Map<SignalType, SignalRule> ruleSet = p.ruleSet();
     Evaluation ev = p.ev();
     byte[] metricsHash = p.metricsHash();
-    SignalDao dao = h.attach(SignalDao.class);
+    SignalDao dao = daos.signals();
     dao.lockAccount(accountId);
     Map<SignalType, SignalDao.OccurrenceRow> open = new EnumMap<>(SignalType.class);
     for (SignalDao.OccurrenceRow r : dao.openForUpdate(accountId)) {
@@ -358,7 +370,7 @@ public final class AccountEvaluator {
             deferred ? (state == null ? null : state.metricsHash()) : metricsHash,
             writesActivation ? java.util.Optional.ofNullable(ev.metrics().activatedAt()) : null);
     if (writesActivation) {
-      h.attach(AccountDao.class).setActivatedAt(accountId, utc(ev.metrics().activatedAt()));
+      daos.accounts().setActivatedAt(accountId, utc(ev.metrics().activatedAt()));
     }
     if (kind != null) {
       AccountView shown = withActivation(account, ev.metrics().activatedAt());
