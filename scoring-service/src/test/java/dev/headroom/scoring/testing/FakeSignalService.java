@@ -32,8 +32,12 @@ public final class FakeSignalService extends SignalServiceGrpc.SignalServiceImpl
   /** This fake served in-process under {@code name}; closing it shuts the server down. */
   public record Served(String name, Server server) implements AutoCloseable {
     @Override
-    public void close() throws InterruptedException {
-      server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    public void close() {
+      try {
+        server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
 
