@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -80,8 +81,10 @@ public final class ScoreRecorder {
   /**
    * Applies changes in upstream order in one transaction and saves {@code throughCursor} (the last
    * upstream cursor the batch covers, which may lie past its last change) as the consumer's cursor.
-   * Accounts are locked in account id order, so concurrent batches and the re-scorer never wait on
-   * each other in a cycle.
+   * Accounts are locked in account id order (their stored snapshots, then their current scores), so
+   * concurrent batches and the re-scorer never wait on each other in a cycle. The batch's accounts
+   * are locked, read and written with one statement each, not one per account: the consumer's
+   * single writer spends its time in round trips to the database.
    *
    * @return what happened to each change, in the order of {@code changes}
    */
@@ -98,19 +101,55 @@ public final class ScoreRecorder {
             h -> {
               Applied[] outcome = new Applied[changes.size()];
               List<Publication> publications = new ArrayList<>();
-              Long version = null;
               Daos daos = Daos.of(h);
+              Map<String, Long> stored = new HashMap<>();
+              for (AccountStateDao.CursorRow r :
+                  daos.states().cursorsForUpdate(byAccount.keySet().toArray(String[]::new))) {
+                stored.put(r.accountId(), r.upstreamCursor());
+              }
+              List<AccountStateDao.StateRow> newest = new ArrayList<>();
+              Map<String, List<Integer>> toScore = new TreeMap<>();
               for (Map.Entry<String, List<Integer>> account : byAccount.entrySet()) {
+                String accountId = account.getKey();
                 List<Integer> fresh =
                     storeSnapshots(
-                        daos, account.getKey(), account.getValue(), changes, outcome, now);
-                if (fresh.stream().anyMatch(i -> changes.get(i).facts().isPresent())) {
-                  if (version == null) {
-                    version = models.activeVersionLocked(h);
-                  }
-                  score(
-                      daos, account.getKey(), fresh, changes, version, now, outcome, publications);
+                        daos.measures(),
+                        stored.getOrDefault(accountId, -1L),
+                        account.getValue(),
+                        changes,
+                        outcome);
+                if (!fresh.isEmpty()) {
+                  newest.add(stateRow(accountId, changes.get(fresh.get(fresh.size() - 1)), now));
                 }
+                if (fresh.stream().anyMatch(i -> changes.get(i).facts().isPresent())) {
+                  toScore.put(accountId, fresh);
+                }
+              }
+              if (!newest.isEmpty()) {
+                daos.states().upsertAll(newest);
+              }
+              if (!toScore.isEmpty()) {
+                long version = models.activeVersionLocked(h);
+                Map<String, ScoreDao.ScoreRow> previous = new HashMap<>();
+                for (ScoreDao.ScoreRow r :
+                    daos.scores().currentForUpdate(toScore.keySet().toArray(String[]::new))) {
+                  previous.put(r.accountId(), r);
+                }
+                List<ScoreDao.ScoreRow> current = new ArrayList<>(toScore.size());
+                toScore.forEach(
+                    (accountId, fresh) ->
+                        current.add(
+                            score(
+                                daos,
+                                accountId,
+                                Optional.ofNullable(previous.get(accountId)),
+                                fresh,
+                                changes,
+                                version,
+                                now,
+                                outcome,
+                                publications)));
+                daos.scores().upsertCurrent(current);
               }
               // Last: appends to the stream are serialized until commit. Upstream order, as one by
               // one.
@@ -128,56 +167,55 @@ public final class ScoreRecorder {
   }
 
   /**
-   * Locks the account, skips duplicates, records each fresh change's revenue point in order and
-   * stores the newest snapshot.
+   * Skips duplicates (changes at or below the account's stored cursor) and records each fresh
+   * change's revenue point in order.
    *
    * @return the indexes of the fresh changes, in upstream order
    */
-  private List<Integer> storeSnapshots(
-      Daos daos,
-      String accountId,
+  private static List<Integer> storeSnapshots(
+      MeasuresDao measures,
+      long stored,
       List<Integer> indexes,
       List<Change> changes,
-      Applied[] outcome,
-      Instant now) {
-    AccountStateDao states = daos.states();
-    long stored =
-        states.getForUpdate(accountId).map(AccountStateDao.StateRow::upstreamCursor).orElse(-1L);
+      Applied[] outcome) {
     List<Integer> fresh = new ArrayList<>();
-    MeasuresDao measures = daos.measures();
+    long cursor = stored;
     for (int i : indexes) {
       Change c = changes.get(i);
-      if (c.cursor() <= stored) {
+      if (c.cursor() <= cursor) {
         outcome[i] = Applied.DUPLICATE;
         continue;
       }
-      stored = c.cursor();
+      cursor = c.cursor();
       fresh.add(i);
       // Every point, not only the newest: an intermediate ARR is part of the history.
       RevenueHistory.record(measures, c.cursor(), c.snapshot());
       outcome[i] = Applied.UNSCORABLE;
     }
-    if (!fresh.isEmpty()) {
-      Change newest = changes.get(fresh.get(fresh.size() - 1));
-      states.upsert(
-          new AccountStateDao.StateRow(
-              accountId,
-              newest.cursor(),
-              ScoreRows.utc(newest.snapshot().asOf()),
-              newest.snapshot().currencyCode(),
-              newest.snapshot().bytes(),
-              ScoreRows.utc(now)));
-    }
     return fresh;
+  }
+
+  /** The account's stored snapshot after {@code newest}, its newest fresh change. */
+  private static AccountStateDao.StateRow stateRow(String accountId, Change newest, Instant now) {
+    return new AccountStateDao.StateRow(
+        accountId,
+        newest.cursor(),
+        ScoreRows.utc(newest.snapshot().asOf()),
+        newest.snapshot().currencyCode(),
+        newest.snapshot().bytes(),
+        ScoreRows.utc(now));
   }
 
   /**
    * Scores the account's fresh scorable changes in order, each compared with the one before it (the
-   * stored score for the first), and writes the current row once.
+   * stored score for the first).
+   *
+   * @return the account's new current row
    */
-  private void score(
+  private ScoreDao.ScoreRow score(
       Daos daos,
       String accountId,
+      Optional<ScoreDao.ScoreRow> stored,
       List<Integer> fresh,
       List<Change> changes,
       long version,
@@ -186,7 +224,7 @@ public final class ScoreRecorder {
       List<Publication> publications) {
     ScoreDao scores = daos.scores();
     SignalOutcomeDao signals = daos.signals();
-    Optional<ScoreDao.ScoreRow> previous = scores.currentForUpdate(accountId);
+    Optional<ScoreDao.ScoreRow> previous = stored;
     ScoreDao.ScoreRow current = null;
     for (int i : fresh) {
       Change c = changes.get(i);
@@ -227,9 +265,7 @@ public final class ScoreRecorder {
       outcome[i] = material ? Applied.CHANGED : Applied.UNCHANGED;
       previous = Optional.of(current);
     }
-    if (current != null) {
-      scores.upsertCurrent(current);
-    }
+    return current;
   }
 
   /**
