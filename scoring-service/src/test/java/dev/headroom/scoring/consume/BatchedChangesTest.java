@@ -94,11 +94,11 @@ class BatchedChangesTest {
 
   /**
    * A signal occurrence is recorded as fired once, with the score it first fired with, however many
-   * later changes still hold it active; when it resolves and fires again (a new since), the new
-   * occurrence is recorded with the score of its own first change.
+   * later changes still hold it active; a new occurrence of the same type (a new since, right after
+   * the old one) is recorded with the score of its own first change.
    */
   @Test
-  void anOccurrenceHeldActiveIsRecordedOnceAndARefiredOneAgain() throws Exception {
+  void anOccurrenceHeldActiveIsRecordedOnceAndANewOneAgain() throws Exception {
     FakeSignalService signal = new FakeSignalService(Fixtures.catalog());
     try (FakeSignalService.Served served = signal.serve();
         ScoringApp app = start(served.name(), "scoring_fired", 1)) {
@@ -107,23 +107,21 @@ class BatchedChangesTest {
       Instant secondSince = start.plus(Duration.ofHours(4));
       // Usage moves between changes, so the later changes score differently from the first.
       int[] engagement = {20, 60, 95, 40, 80};
-      Instant[] since = {firstSince, firstSince, firstSince, null, secondSince};
+      Instant[] since = {firstSince, firstSince, firstSince, secondSince, secondSince};
       List<Integer> firstScores = new ArrayList<>();
       for (int n = 0; n < engagement.length; n++) {
         var s =
             snapshot("acct-fired", start.plus(Duration.ofHours(n)), 3, 5, engagement[n], 1, 1, 1);
-        if (since[n] != null) {
-          s.addSignals(
-              signal(
-                  "acct-fired",
-                  SignalType.SIGNAL_TYPE_SEAT_UTILIZATION_HIGH,
-                  ExpansionType.EXPANSION_TYPE_SEAT_ADD,
-                  since[n]));
-        }
+        s.addSignals(
+            signal(
+                "acct-fired",
+                SignalType.SIGNAL_TYPE_SEAT_UTILIZATION_HIGH,
+                ExpansionType.EXPANSION_TYPE_SEAT_ADD,
+                since[n]));
         signal.publish(s.build(), ChangeKind.CHANGE_KIND_METRICS);
         long cursor = signal.lastCursor();
         Await.until("change applied", () -> app.consumerPosition() >= cursor);
-        if (n == 0 || n == 4) {
+        if (n == 0 || n == 3) {
           firstScores.add(currentScore("scoring_fired"));
         }
       }
