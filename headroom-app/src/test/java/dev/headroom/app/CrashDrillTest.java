@@ -54,7 +54,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -149,8 +148,7 @@ class CrashDrillTest {
   void killedMidWorkloadThenRestartedOnTheSameDataDirectory() throws Exception {
     Path root = AppProcess.scratch("crash-drill");
     Path dataDir = root.resolve("data");
-    Map<String, String> env = new HashMap<>(AppProcess.loopEnv());
-    env.put("HEADROOM_DATA_DIR", dataDir.toString());
+    Map<String, String> env = AppProcess.loopEnv(dataDir);
     boolean passed = false;
     try (TestCrm crm = TestCrm.start()) {
       Offers.Launched offers;

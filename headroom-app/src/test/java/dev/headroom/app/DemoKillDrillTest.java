@@ -16,7 +16,6 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Clock;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -39,8 +38,7 @@ class DemoKillDrillTest {
   void aDemoKilledHalfWayResumesAndLosesNothing() throws Exception {
     Path scratch = AppProcess.scratch("demo-kill-drill");
     Path data = scratch.resolve("data");
-    Map<String, String> env = new HashMap<>(AppProcess.loopEnv());
-    env.put("HEADROOM_DATA_DIR", data.toString());
+    Map<String, String> env = AppProcess.loopEnv(data);
 
     Process first = start(env);
     CompletableFuture<Void> halfWay = watch(first, scratch.resolve("first.log"), "day  15/");

@@ -392,37 +392,35 @@ final class CrmStep implements AutoCloseable {
 
   private List<SyncRun> runs() {
     List<SyncRun> runs = new ArrayList<>();
-    String token = "";
-    do {
-      ListSyncRunsResponse page =
-          crm.listSyncRuns(
-              ListSyncRunsRequest.newBuilder()
-                  .setConnectionId(connectionId)
-                  .setPageSize(500)
-                  .setPageToken(token)
-                  .build());
+    for (ListSyncRunsResponse page :
+        Pages.all(
+            token ->
+                crm.listSyncRuns(
+                    ListSyncRunsRequest.newBuilder()
+                        .setConnectionId(connectionId)
+                        .setPageSize(500)
+                        .setPageToken(token)
+                        .build()),
+            ListSyncRunsResponse::getNextPageToken)) {
       runs.addAll(page.getRunsList());
-      token = page.getNextPageToken();
-    } while (!token.isEmpty());
+    }
     return runs;
   }
 
   private long records(RecordStatus status) {
-    long count = 0;
-    String token = "";
-    do {
-      ListSyncRecordsResponse page =
-          crm.listSyncRecords(
-              ListSyncRecordsRequest.newBuilder()
-                  .setConnectionId(connectionId)
-                  .addStatuses(status)
-                  .setPageSize(500)
-                  .setPageToken(token)
-                  .build());
-      count += page.getRecordsCount();
-      token = page.getNextPageToken();
-    } while (!token.isEmpty());
-    return count;
+    return Pages.all(
+            token ->
+                crm.listSyncRecords(
+                    ListSyncRecordsRequest.newBuilder()
+                        .setConnectionId(connectionId)
+                        .addStatuses(status)
+                        .setPageSize(500)
+                        .setPageToken(token)
+                        .build()),
+            ListSyncRecordsResponse::getNextPageToken)
+        .stream()
+        .mapToLong(ListSyncRecordsResponse::getRecordsCount)
+        .sum();
   }
 
   private long outcomesFromCrm() {

@@ -14,7 +14,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -42,14 +41,7 @@ final class EventSender implements AutoCloseable {
    */
   EventSender(SignalServiceBlockingStub signal, int registrationsInFlight) {
     this.signal = signal;
-    this.pool =
-        Executors.newFixedThreadPool(
-            registrationsInFlight,
-            r -> {
-              Thread t = new Thread(r, "demo-ingest");
-              t.setDaemon(true);
-              return t;
-            });
+    this.pool = DaemonPool.of(registrationsInFlight, "demo-ingest");
   }
 
   /** Registers accounts with {@code PutAccount}, a few at a time. */

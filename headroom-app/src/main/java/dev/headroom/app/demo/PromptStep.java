@@ -41,7 +41,6 @@ import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -187,14 +186,7 @@ final class PromptStep implements AutoCloseable {
     this.admin = admin;
     this.plugin = plugin;
     this.billing = billing;
-    this.pool =
-        Executors.newFixedThreadPool(
-            threads,
-            r -> {
-              Thread t = new Thread(r, "demo-prompts");
-              t.setDaemon(true);
-              return t;
-            });
+    this.pool = DaemonPool.of(threads, "demo-prompts");
   }
 
   /**

@@ -83,41 +83,38 @@ final class ReportReader {
     Map<String, long[]> counts = new TreeMap<>();
     Map<String, Set<String>> accountsPerType = new TreeMap<>();
     for (String id : accountIds) {
-      String token = "";
-      boolean first = true;
-      do {
-        ListAccountSignalsResponse page =
-            signal.listAccountSignals(
-                ListAccountSignalsRequest.newBuilder()
-                    .setAccountId(id)
-                    .setIncludeHistory(true)
-                    .setPageSize(500)
-                    .setPageToken(token)
-                    .build());
-        if (first) {
-          for (Signal s : page.getCurrentList()) {
-            long[] c = counts.computeIfAbsent(type(s), k -> new long[4]);
-            switch (s.getStatus()) {
-              case SIGNAL_STATUS_ACTIVE -> c[1]++;
-              case SIGNAL_STATUS_SUPPRESSED -> c[2]++;
-              case SIGNAL_STATUS_PENDING -> c[3]++;
-              default -> {}
-            }
-            if (s.getStatus() != SignalStatus.SIGNAL_STATUS_PENDING) {
-              c[0]++;
-              accountsPerType.computeIfAbsent(type(s), k -> new HashSet<>()).add(id);
-            }
-          }
-          first = false;
+      List<ListAccountSignalsResponse> pages =
+          Pages.all(
+              token ->
+                  signal.listAccountSignals(
+                      ListAccountSignalsRequest.newBuilder()
+                          .setAccountId(id)
+                          .setIncludeHistory(true)
+                          .setPageSize(500)
+                          .setPageToken(token)
+                          .build()),
+              ListAccountSignalsResponse::getNextPageToken);
+      for (Signal s : pages.get(0).getCurrentList()) {
+        long[] c = counts.computeIfAbsent(type(s), k -> new long[4]);
+        switch (s.getStatus()) {
+          case SIGNAL_STATUS_ACTIVE -> c[1]++;
+          case SIGNAL_STATUS_SUPPRESSED -> c[2]++;
+          case SIGNAL_STATUS_PENDING -> c[3]++;
+          default -> {}
         }
+        if (s.getStatus() != SignalStatus.SIGNAL_STATUS_PENDING) {
+          c[0]++;
+          accountsPerType.computeIfAbsent(type(s), k -> new HashSet<>()).add(id);
+        }
+      }
+      for (ListAccountSignalsResponse page : pages) {
         for (Signal s : page.getHistoryList()) {
           if (fired(s)) {
             counts.computeIfAbsent(type(s), k -> new long[4])[0]++;
             accountsPerType.computeIfAbsent(type(s), k -> new HashSet<>()).add(id);
           }
         }
-        token = page.getNextPageToken();
-      } while (!token.isEmpty());
+      }
     }
     List<DemoReport.SignalCount> rows = new ArrayList<>();
     counts.forEach(
@@ -186,11 +183,12 @@ final class ReportReader {
     long wonArr = 0;
     Map<String, Long> wonByType = new TreeMap<>();
     Map<String, Long> bySource = new TreeMap<>();
-    String token = "";
-    do {
-      ListOutcomesResponse page =
-          scoring.listOutcomes(
-              ListOutcomesRequest.newBuilder().setPageSize(1000).setPageToken(token).build());
+    for (ListOutcomesResponse page :
+        Pages.all(
+            token ->
+                scoring.listOutcomes(
+                    ListOutcomesRequest.newBuilder().setPageSize(1000).setPageToken(token).build()),
+            ListOutcomesResponse::getNextPageToken)) {
       for (Outcome o : page.getOutcomesList()) {
         recorded++;
         bySource.merge(name(o.getSource().name(), "OUTCOME_SOURCE_"), 1L, Long::sum);
@@ -202,8 +200,7 @@ final class ReportReader {
           lost++;
         }
       }
-      token = page.getNextPageToken();
-    } while (!token.isEmpty());
+    }
     return new DemoReport.Outcomes(recorded, won, lost, wonArr, wonByType, bySource);
   }
 

@@ -13,13 +13,12 @@ final class ScorePages {
 
   static List<Score> all(ScoringServiceBlockingStub scoring, ListScoresRequest.Builder filter) {
     List<Score> scores = new ArrayList<>();
-    String token = "";
-    do {
-      ListScoresResponse page =
-          scoring.listScores(filter.setPageSize(1000).setPageToken(token).build());
+    for (ListScoresResponse page :
+        Pages.all(
+            token -> scoring.listScores(filter.setPageSize(1000).setPageToken(token).build()),
+            ListScoresResponse::getNextPageToken)) {
       scores.addAll(page.getScoresList());
-      token = page.getNextPageToken();
-    } while (!token.isEmpty());
+    }
     return scores;
   }
 }

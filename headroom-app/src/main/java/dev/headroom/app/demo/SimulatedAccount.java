@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.function.IntUnaryOperator;
 
 /**
  * One customer account of the simulated host: its plan, its people and how they use the product. It
@@ -48,6 +49,30 @@ final class SimulatedAccount {
    * or the owner opening the home page.
    */
   record Moment(String userId, String featureKey, Surface surface) {}
+
+  /**
+   * The plan, seats and people an account starts with. The users are drawn after the seats, from
+   * the same random sequence, so the persona's draws stay in one fixed order.
+   */
+  private record Start(String plan, int seats, int users) {
+    static Start of(String plan, int seats, IntUnaryOperator usersForSeats) {
+      return new Start(plan, seats, usersForSeats.applyAsInt(seats));
+    }
+
+    /**
+     * {@code seatsFrom} plus up to {@code seatsRange - 1} seats, of which {@code freeFrom} plus up
+     * to {@code freeRange - 1} are still free.
+     */
+    static Start nearlyFull(
+        SplittableRandom r,
+        String plan,
+        int seatsFrom,
+        int seatsRange,
+        int freeFrom,
+        int freeRange) {
+      return of(plan, seatsFrom + r.nextInt(seatsRange), s -> s - freeFrom - r.nextInt(freeRange));
+    }
+  }
 
   /** Days of API usage the accounts already had before the simulation starts. */
   private static final int API_HISTORY_DAYS = 63;
@@ -89,50 +114,27 @@ final class SimulatedAccount {
         persona == Persona.REP_OWNED || (persona == Persona.ENTERPRISE_READY && r.nextBoolean())
             ? "rep-" + (1 + r.nextInt(6)) + "@host.example"
             : "";
-    int initialUsers;
-    switch (persona) {
-      case SEAT_GROWER -> {
-        plan = DemoCatalog.TEAM;
-        seats = 10 + r.nextInt(11);
-        initialUsers = (int) Math.round(seats * 0.65);
-      }
-      case PREMIUM_SEEKER -> {
-        plan = DemoCatalog.TEAM;
-        seats = 6 + r.nextInt(8);
-        initialUsers = seats - 2 - r.nextInt(3);
-      }
-      case API_INTEGRATOR -> {
-        plan = r.nextInt(3) == 0 ? DemoCatalog.BUSINESS : DemoCatalog.TEAM;
-        seats = 5 + r.nextInt(6);
-        initialUsers = seats - 1 - r.nextInt(2);
-      }
-      case ENTERPRISE_READY -> {
-        plan = DemoCatalog.BUSINESS;
-        seats = 32 + r.nextInt(14);
-        initialUsers = seats - 2 - r.nextInt(4);
-      }
-      case REP_OWNED -> {
-        plan = DemoCatalog.BUSINESS;
-        seats = 14 + r.nextInt(12);
-        initialUsers = seats - 3 - r.nextInt(4);
-      }
-      case STEADY -> {
-        plan = r.nextInt(4) == 0 ? DemoCatalog.BUSINESS : DemoCatalog.TEAM;
-        seats = 6 + r.nextInt(10);
-        initialUsers = (int) Math.round(seats * (0.4 + 0.3 * r.nextDouble()));
-      }
-      case STAGNANT -> {
-        plan = DemoCatalog.TEAM;
-        seats = 8 + r.nextInt(8);
-        initialUsers = 3 + r.nextInt(2);
-      }
-      case TRIAL -> {
-        plan = DemoCatalog.FREE;
-        seats = 0;
-        initialUsers = 1 + r.nextInt(3);
-      }
-      default -> throw new IllegalStateException("unknown persona " + persona);
-    }
+    Start start =
+        switch (persona) {
+          case SEAT_GROWER ->
+              Start.of(DemoCatalog.TEAM, 10 + r.nextInt(11), s -> (int) Math.round(s * 0.65));
+          case PREMIUM_SEEKER -> Start.nearlyFull(r, DemoCatalog.TEAM, 6, 8, 2, 3);
+          case API_INTEGRATOR ->
+              Start.nearlyFull(
+                  r, r.nextInt(3) == 0 ? DemoCatalog.BUSINESS : DemoCatalog.TEAM, 5, 6, 1, 2);
+          case ENTERPRISE_READY -> Start.nearlyFull(r, DemoCatalog.BUSINESS, 32, 14, 2, 4);
+          case REP_OWNED -> Start.nearlyFull(r, DemoCatalog.BUSINESS, 14, 12, 3, 4);
+          case STEADY ->
+              Start.of(
+                  r.nextInt(4) == 0 ? DemoCatalog.BUSINESS : DemoCatalog.TEAM,
+                  6 + r.nextInt(10),
+                  s -> (int) Math.round(s * (0.4 + 0.3 * r.nextDouble())));
+          case STAGNANT -> Start.of(DemoCatalog.TEAM, 8 + r.nextInt(8), s -> 3 + r.nextInt(2));
+          case TRIAL -> Start.of(DemoCatalog.FREE, 0, s -> 1 + r.nextInt(3));
+        };
+    this.plan = start.plan();
+    this.seats = start.seats();
+    int initialUsers = start.users();
     this.arrCents = annualPrice();
     this.apiAllowance = DemoCatalog.API_CALLS_LIMIT.get(plan);
     for (int i = 0; i < initialUsers; i++) {
@@ -241,16 +243,15 @@ final class SimulatedAccount {
     SplittableRandom r = Randoms.of(seed, index, day);
     DayOfWeek weekday = dayStart.atOffset(ZoneOffset.UTC).getDayOfWeek();
     double factor = weekday == DayOfWeek.SATURDAY || weekday == DayOfWeek.SUNDAY ? 0.25 : 1.0;
-    List<UsageEvent> events = new ArrayList<>();
+    DayLog log = new DayLog(day, dayStart, r);
     List<Moment> asked = new ArrayList<>();
-    int[] seq = {0};
     Member owner = members.isEmpty() ? null : members.get(0);
     for (Member m : List.copyOf(members)) {
       if (r.nextDouble() >= m.activity() * factor) {
         continue;
       }
       Instant at = workingHours(r, dayStart);
-      events.add(event(day, seq, m.userId(), at, "USER_ACTIVE", Map.of()));
+      log.add(m.userId(), at, "USER_ACTIVE", Map.of());
       // The owner looks at the home page about once a week.
       if (m.equals(owner) && (day + index) % 7 == 0) {
         asked.add(new Moment(m.userId(), "", Surface.HOME));
@@ -258,14 +259,11 @@ final class SimulatedAccount {
       if (r.nextDouble() < premiumReach()) {
         String feature = persona == Persona.TRIAL ? "automations" : wantedFeature;
         boolean entitled = DemoCatalog.entitles(plan, feature);
-        events.add(
-            event(
-                day,
-                seq,
-                m.userId(),
-                at.plusSeconds(30),
-                entitled ? "FEATURE_USED" : "PAYWALL_HIT",
-                Map.of("feature_key", feature)));
+        log.add(
+            m.userId(),
+            at.plusSeconds(30),
+            entitled ? "FEATURE_USED" : "PAYWALL_HIT",
+            Map.of("feature_key", feature));
         if (!entitled) {
           asked.add(new Moment(m.userId(), feature, Surface.FEATURE_USE));
         }
@@ -284,19 +282,12 @@ final class SimulatedAccount {
             };
     for (int i = Randoms.around(r, workflows); i > 0 && !members.isEmpty(); i--) {
       Member m = members.get(r.nextInt(members.size()));
-      events.add(
-          event(
-              day,
-              seq,
-              m.userId(),
-              workingHours(r, dayStart),
-              "WORKFLOW_COMPLETED",
-              Map.of("workflow_key", "weekly_report")));
+      log.atWork(m.userId(), "WORKFLOW_COMPLETED", Map.of("workflow_key", "weekly_report"));
     }
-    apiUsage(day, dayStart, r, events, seq);
-    growth(day, dayStart, r, events, seq, asked);
+    apiUsage(log);
+    growth(log, asked);
     moments = List.copyOf(asked);
-    return events;
+    return log.events;
   }
 
   /**
@@ -312,23 +303,22 @@ final class SimulatedAccount {
     };
   }
 
-  private void apiUsage(
-      int day, Instant dayStart, SplittableRandom r, List<UsageEvent> events, int[] seq) {
-    long calls = apiCalls(day, r);
+  private void apiUsage(DayLog log) {
+    SplittableRandom r = log.random;
+    long calls = apiCalls(log.day, r);
     if (calls > 0) {
-      events.add(apiMeter(dayId(day, seq), dayStart.plusSeconds(23 * 3600), calls));
+      log.events.add(apiMeter(log.nextId(), log.start.plusSeconds(23 * 3600), calls));
     }
-    if (persona == Persona.API_INTEGRATOR && day > 30 && r.nextDouble() < 0.12) {
-      events.add(
-          event(
-              day,
-              seq,
-              members.get(0).userId(),
-              workingHours(r, dayStart),
-              r.nextBoolean() ? "SUPPORT_TICKET" : "INTEGRATION_REQUESTED",
-              r.nextBoolean()
-                  ? Map.of("category", "INTEGRATION", "integration_key", "salesforce")
-                  : Map.of("integration_key", "snowflake", "category", "AUTOMATION")));
+    if (persona == Persona.API_INTEGRATOR && log.day > 30 && r.nextDouble() < 0.12) {
+      // The time is drawn before the kind and the payload.
+      Instant at = workingHours(r, log.start);
+      log.add(
+          members.get(0).userId(),
+          at,
+          r.nextBoolean() ? "SUPPORT_TICKET" : "INTEGRATION_REQUESTED",
+          r.nextBoolean()
+              ? Map.of("category", "INTEGRATION", "integration_key", "salesforce")
+              : Map.of("integration_key", "snowflake", "category", "AUTOMATION"));
     }
   }
 
@@ -358,13 +348,9 @@ final class SimulatedAccount {
         suffix, null, at, "METER", Map.of("meter_key", DemoCatalog.API_CALLS, "quantity", calls));
   }
 
-  private void growth(
-      int day,
-      Instant dayStart,
-      SplittableRandom r,
-      List<UsageEvent> events,
-      int[] seq,
-      List<Moment> asked) {
+  private void growth(DayLog log, List<Moment> asked) {
+    SplittableRandom r = log.random;
+    int day = log.day;
     boolean hires =
         switch (persona) {
           case SEAT_GROWER -> r.nextDouble() < 0.22;
@@ -375,36 +361,18 @@ final class SimulatedAccount {
     if (hires) {
       Member m = newMember(r, r.nextDouble() < 0.15 ? "ADMIN" : "MEMBER");
       members.add(m);
-      events.add(
-          event(
-              day,
-              seq,
-              m.userId(),
-              workingHours(r, dayStart),
-              "USER_ADDED",
-              Map.of("role", m.role(), "team", m.team())));
+      log.atWork(m.userId(), "USER_ADDED", Map.of("role", m.role(), "team", m.team()));
       // The owner who invited the new teammate looks at the team's seats on the home page.
       asked.add(new Moment(members.get(0).userId(), "", Surface.HOME));
     }
     if (persona == Persona.SEAT_GROWER && (day == 9 || day == 38)) {
-      events.add(
-          event(
-              day,
-              seq,
-              members.get(0).userId(),
-              workingHours(r, dayStart),
-              "WORKSPACE_CREATED",
-              Map.of("team", "Squad " + (day == 9 ? "North" : "South"))));
+      log.atWork(
+          members.get(0).userId(),
+          "WORKSPACE_CREATED",
+          Map.of("team", "Squad " + (day == 9 ? "North" : "South")));
     }
     if (day == fundingDay) {
-      events.add(
-          event(
-              day,
-              seq,
-              null,
-              dayStart.plusSeconds(8 * 3600),
-              "EXTERNAL",
-              Map.of("type", "FUNDING_ROUND")));
+      log.add(null, log.start.plusSeconds(8 * 3600), "EXTERNAL", Map.of("type", "FUNDING_ROUND"));
     }
   }
 
@@ -467,13 +435,35 @@ final class SimulatedAccount {
     return dayStart.plusSeconds(7 * 3600 + r.nextInt(11 * 3600));
   }
 
-  private UsageEvent event(
-      int day, int[] seq, String userId, Instant at, String kind, Map<String, Object> payload) {
-    return event(dayId(day, seq), userId, at, kind, payload);
-  }
+  /**
+   * One simulated day's events of the account, in the order they are made: their ids count up
+   * within the day, so a replayed day sends the same ids again.
+   */
+  private final class DayLog {
+    final int day;
+    final Instant start;
+    final SplittableRandom random;
+    final List<UsageEvent> events = new ArrayList<>();
+    private int next;
 
-  private static String dayId(int day, int[] seq) {
-    return "d" + day + "-" + seq[0]++;
+    DayLog(int day, Instant start, SplittableRandom random) {
+      this.day = day;
+      this.start = start;
+      this.random = random;
+    }
+
+    String nextId() {
+      return "d" + day + "-" + next++;
+    }
+
+    void add(String userId, Instant at, String kind, Map<String, Object> payload) {
+      events.add(event(nextId(), userId, at, kind, payload));
+    }
+
+    /** An event at a random moment of the working day. */
+    void atWork(String userId, String kind, Map<String, Object> payload) {
+      add(userId, workingHours(random, start), kind, payload);
+    }
   }
 
   private UsageEvent event(

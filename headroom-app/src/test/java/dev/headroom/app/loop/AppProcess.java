@@ -67,6 +67,13 @@ public final class AppProcess implements AutoCloseable {
         "1s");
   }
 
+  /** {@link #loopEnv()} with the platform's data kept in {@code dataDir}, for a kill drill. */
+  public static Map<String, String> loopEnv(Path dataDir) {
+    Map<String, String> env = new HashMap<>(loopEnv());
+    env.put("HEADROOM_DATA_DIR", dataDir.toString());
+    return Map.copyOf(env);
+  }
+
   /**
    * A new directory under {@code java.io.tmpdir} (inside target/ in the build) for logs and data.
    */

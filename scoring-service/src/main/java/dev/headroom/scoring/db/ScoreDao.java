@@ -6,6 +6,7 @@ import java.util.Optional;
 import org.jdbi.v3.sqlobject.config.RegisterConstructorMapper;
 import org.jdbi.v3.sqlobject.customizer.Bind;
 import org.jdbi.v3.sqlobject.customizer.BindMethods;
+import org.jdbi.v3.sqlobject.statement.SqlBatch;
 import org.jdbi.v3.sqlobject.statement.SqlQuery;
 import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 
@@ -49,11 +50,13 @@ public interface ScoreDao {
   @RegisterConstructorMapper(ScoreRow.class)
   Optional<ScoreRow> current(@Bind("id") String accountId);
 
-  @SqlQuery("SELECT * FROM score_current WHERE account_id = :id FOR UPDATE")
+  /** The current scores of {@code accountIds}, their rows locked in account id order. */
+  @SqlQuery(
+      "SELECT * FROM score_current WHERE account_id = ANY(:ids) ORDER BY account_id FOR UPDATE")
   @RegisterConstructorMapper(ScoreRow.class)
-  Optional<ScoreRow> currentForUpdate(@Bind("id") String accountId);
+  List<ScoreRow> currentForUpdate(@Bind("ids") String[] accountIds);
 
-  @SqlUpdate(
+  @SqlBatch(
       """
       INSERT INTO score_current (account_id, revision, score, band, motion, types_mask, model_version, as_of,
         computed_at, f_capacity, f_feature, f_engagement, f_growth, f_value, score_pb)
@@ -66,7 +69,7 @@ public interface ScoreDao {
         f_engagement = EXCLUDED.f_engagement, f_growth = EXCLUDED.f_growth, f_value = EXCLUDED.f_value,
         score_pb = EXCLUDED.score_pb\
       """)
-  void upsertCurrent(@BindMethods ScoreRow row);
+  void upsertCurrent(@BindMethods List<ScoreRow> rows);
 
   @SqlUpdate(
       """

@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -80,8 +81,10 @@ public final class ScoreRecorder {
   /**
    * Applies changes in upstream order in one transaction and saves {@code throughCursor} (the last
    * upstream cursor the batch covers, which may lie past its last change) as the consumer's cursor.
-   * Accounts are locked in account id order, so concurrent batches and the re-scorer never wait on
-   * each other in a cycle.
+   * Accounts are locked in account id order (their stored snapshots, then their current scores), so
+   * concurrent batches and the re-scorer never wait on each other in a cycle. The batch's accounts
+   * are locked, read and written with one statement each, not one per account: the consumer's
+   * single writer spends its time in round trips to the database.
    *
    * @return what happened to each change, in the order of {@code changes}
    */
@@ -98,16 +101,55 @@ public final class ScoreRecorder {
             h -> {
               Applied[] outcome = new Applied[changes.size()];
               List<Publication> publications = new ArrayList<>();
-              Long version = null;
+              Daos daos = Daos.of(h);
+              Map<String, Long> stored = new HashMap<>();
+              for (AccountStateDao.CursorRow r :
+                  daos.states().cursorsForUpdate(byAccount.keySet().toArray(String[]::new))) {
+                stored.put(r.accountId(), r.upstreamCursor());
+              }
+              List<AccountStateDao.StateRow> newest = new ArrayList<>();
+              Map<String, List<Integer>> toScore = new TreeMap<>();
               for (Map.Entry<String, List<Integer>> account : byAccount.entrySet()) {
+                String accountId = account.getKey();
                 List<Integer> fresh =
-                    storeSnapshots(h, account.getKey(), account.getValue(), changes, outcome, now);
-                if (fresh.stream().anyMatch(i -> changes.get(i).facts().isPresent())) {
-                  if (version == null) {
-                    version = models.activeVersionLocked(h);
-                  }
-                  score(h, account.getKey(), fresh, changes, version, now, outcome, publications);
+                    storeSnapshots(
+                        daos.measures(),
+                        stored.getOrDefault(accountId, -1L),
+                        account.getValue(),
+                        changes,
+                        outcome);
+                if (!fresh.isEmpty()) {
+                  newest.add(stateRow(accountId, changes.get(fresh.get(fresh.size() - 1)), now));
                 }
+                if (fresh.stream().anyMatch(i -> changes.get(i).facts().isPresent())) {
+                  toScore.put(accountId, fresh);
+                }
+              }
+              if (!newest.isEmpty()) {
+                daos.states().upsertAll(newest);
+              }
+              if (!toScore.isEmpty()) {
+                long version = models.activeVersionLocked(h);
+                Map<String, ScoreDao.ScoreRow> previous = new HashMap<>();
+                for (ScoreDao.ScoreRow r :
+                    daos.scores().currentForUpdate(toScore.keySet().toArray(String[]::new))) {
+                  previous.put(r.accountId(), r);
+                }
+                List<ScoreDao.ScoreRow> current = new ArrayList<>(toScore.size());
+                toScore.forEach(
+                    (accountId, fresh) ->
+                        current.add(
+                            score(
+                                daos,
+                                accountId,
+                                Optional.ofNullable(previous.get(accountId)),
+                                fresh,
+                                changes,
+                                version,
+                                now,
+                                outcome,
+                                publications)));
+                daos.scores().upsertCurrent(current);
               }
               // Last: appends to the stream are serialized until commit. Upstream order, as one by
               // one.
@@ -125,65 +167,64 @@ public final class ScoreRecorder {
   }
 
   /**
-   * Locks the account, skips duplicates, records each fresh change's revenue point in order and
-   * stores the newest snapshot.
+   * Skips duplicates (changes at or below the account's stored cursor) and records each fresh
+   * change's revenue point in order.
    *
    * @return the indexes of the fresh changes, in upstream order
    */
-  private List<Integer> storeSnapshots(
-      Handle h,
-      String accountId,
+  private static List<Integer> storeSnapshots(
+      MeasuresDao measures,
+      long stored,
       List<Integer> indexes,
       List<Change> changes,
-      Applied[] outcome,
-      Instant now) {
-    AccountStateDao states = h.attach(AccountStateDao.class);
-    long stored =
-        states.getForUpdate(accountId).map(AccountStateDao.StateRow::upstreamCursor).orElse(-1L);
+      Applied[] outcome) {
     List<Integer> fresh = new ArrayList<>();
-    MeasuresDao measures = h.attach(MeasuresDao.class);
+    long cursor = stored;
     for (int i : indexes) {
       Change c = changes.get(i);
-      if (c.cursor() <= stored) {
+      if (c.cursor() <= cursor) {
         outcome[i] = Applied.DUPLICATE;
         continue;
       }
-      stored = c.cursor();
+      cursor = c.cursor();
       fresh.add(i);
       // Every point, not only the newest: an intermediate ARR is part of the history.
       RevenueHistory.record(measures, c.cursor(), c.snapshot());
       outcome[i] = Applied.UNSCORABLE;
     }
-    if (!fresh.isEmpty()) {
-      Change newest = changes.get(fresh.get(fresh.size() - 1));
-      states.upsert(
-          new AccountStateDao.StateRow(
-              accountId,
-              newest.cursor(),
-              ScoreRows.utc(newest.snapshot().asOf()),
-              newest.snapshot().currencyCode(),
-              newest.snapshot().bytes(),
-              ScoreRows.utc(now)));
-    }
     return fresh;
+  }
+
+  /** The account's stored snapshot after {@code newest}, its newest fresh change. */
+  private static AccountStateDao.StateRow stateRow(String accountId, Change newest, Instant now) {
+    return new AccountStateDao.StateRow(
+        accountId,
+        newest.cursor(),
+        ScoreRows.utc(newest.snapshot().asOf()),
+        newest.snapshot().currencyCode(),
+        newest.snapshot().bytes(),
+        ScoreRows.utc(now));
   }
 
   /**
    * Scores the account's fresh scorable changes in order, each compared with the one before it (the
-   * stored score for the first), and writes the current row once.
+   * stored score for the first).
+   *
+   * @return the account's new current row
    */
-  private void score(
-      Handle h,
+  private ScoreDao.ScoreRow score(
+      Daos daos,
       String accountId,
+      Optional<ScoreDao.ScoreRow> stored,
       List<Integer> fresh,
       List<Change> changes,
       long version,
       Instant now,
       Applied[] outcome,
       List<Publication> publications) {
-    ScoreDao scores = h.attach(ScoreDao.class);
-    SignalOutcomeDao signals = h.attach(SignalOutcomeDao.class);
-    Optional<ScoreDao.ScoreRow> previous = scores.currentForUpdate(accountId);
+    ScoreDao scores = daos.scores();
+    SignalOutcomeDao signals = daos.signals();
+    Optional<ScoreDao.ScoreRow> previous = stored;
     ScoreDao.ScoreRow current = null;
     for (int i : fresh) {
       Change c = changes.get(i);
@@ -209,7 +250,7 @@ public final class ScoreRecorder {
                         ScoreRows.band(previous.map(ScoreDao.ScoreRow::band).orElse(null))))));
       }
       for (HeldSignal s : scored.signals()) {
-        if (s.isActive()) {
+        if (s.isActive() && !heldActive(previousResult, s)) {
           signals.recordFired(
               new SignalOutcomeDao.FiredRow(
                   accountId,
@@ -224,9 +265,23 @@ public final class ScoreRecorder {
       outcome[i] = material ? Applied.CHANGED : Applied.UNCHANGED;
       previous = Optional.of(current);
     }
-    if (current != null) {
-      scores.upsertCurrent(current);
+    return current;
+  }
+
+  /**
+   * Whether {@code previous} held the same occurrence (type and since) active: it was recorded as
+   * fired when that score was stored, and recording it again would change nothing.
+   */
+  private static boolean heldActive(ScoreResult previous, HeldSignal signal) {
+    if (previous == null) {
+      return false;
     }
+    for (HeldSignal p : previous.signals()) {
+      if (p.isActive() && p.type() == signal.type() && p.since().equals(signal.since())) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private void count(Applied applied, Instant changedAt, Instant committed) {
@@ -240,6 +295,22 @@ public final class ScoreRecorder {
       case UNCHANGED -> metrics.computed(false, 1);
       case UNSCORABLE -> metrics.unscorable();
       case DUPLICATE -> {}
+    }
+  }
+
+  /**
+   * The DAOs of one batch's transaction, attached once for all its accounts: attaching builds a
+   * handler per DAO method with its own copy of the configuration, which costs more than applying a
+   * typical change.
+   */
+  private record Daos(
+      AccountStateDao states, MeasuresDao measures, ScoreDao scores, SignalOutcomeDao signals) {
+    static Daos of(Handle h) {
+      return new Daos(
+          h.attach(AccountStateDao.class),
+          h.attach(MeasuresDao.class),
+          h.attach(ScoreDao.class),
+          h.attach(SignalOutcomeDao.class));
     }
   }
 

@@ -19,8 +19,6 @@ import dev.headroom.scoring.app.ScoringApp;
 import dev.headroom.scoring.app.ScoringConfig;
 import dev.headroom.scoring.testing.FakeSignalService;
 import dev.headroom.scoring.testing.Fixtures;
-import io.grpc.Server;
-import io.grpc.inprocess.InProcessServerBuilder;
 import java.sql.Array;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -32,8 +30,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -52,9 +48,8 @@ class BatchedChangesTest {
   @Test
   void aBurstAppliedInBatchesEndsAsAppliedOneByOne() throws Exception {
     FakeSignalService signal = new FakeSignalService(Fixtures.catalog());
-    String signalName = "fake-signal-" + UUID.randomUUID();
-    Server signalServer =
-        InProcessServerBuilder.forName(signalName).addService(signal).build().start();
+    FakeSignalService.Served served = signal.serve();
+    String signalName = served.name();
     ScoringApp oneByOne = start(signalName, "scoring_one", 1);
     ScoringApp batched = start(signalName, "scoring_batched", 64);
     try {
@@ -93,8 +88,71 @@ class BatchedChangesTest {
       }
     } finally {
       oneByOne.close();
-      signalServer.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+      served.close();
     }
+  }
+
+  /**
+   * A signal occurrence is recorded as fired once, with the score it first fired with, however many
+   * later changes still hold it active; a new occurrence of the same type (a new since, right after
+   * the old one) is recorded with the score of its own first change.
+   */
+  @Test
+  void anOccurrenceHeldActiveIsRecordedOnceAndANewOneAgain() throws Exception {
+    FakeSignalService signal = new FakeSignalService(Fixtures.catalog());
+    try (FakeSignalService.Served served = signal.serve();
+        ScoringApp app = start(served.name(), "scoring_fired", 1)) {
+      Instant start = Instant.parse("2026-03-01T00:00:00Z");
+      Instant firstSince = start.plus(Duration.ofHours(1));
+      Instant secondSince = start.plus(Duration.ofHours(4));
+      // Usage moves between changes, so the later changes score differently from the first.
+      int[] engagement = {20, 60, 95, 40, 80};
+      Instant[] since = {firstSince, firstSince, firstSince, secondSince, secondSince};
+      List<Integer> firstScores = new ArrayList<>();
+      for (int n = 0; n < engagement.length; n++) {
+        var s =
+            snapshot("acct-fired", start.plus(Duration.ofHours(n)), 3, 5, engagement[n], 1, 1, 1);
+        s.addSignals(
+            signal(
+                "acct-fired",
+                SignalType.SIGNAL_TYPE_SEAT_UTILIZATION_HIGH,
+                ExpansionType.EXPANSION_TYPE_SEAT_ADD,
+                since[n]));
+        signal.publish(s.build(), ChangeKind.CHANGE_KIND_METRICS);
+        long cursor = signal.lastCursor();
+        Await.until("change applied", () -> app.consumerPosition() >= cursor);
+        if (n == 0 || n == 3) {
+          firstScores.add(currentScore("scoring_fired"));
+        }
+      }
+      assertEquals(
+          List.of(
+              "SEAT_UTILIZATION_HIGH " + firstSince.toEpochMilli() + " " + firstScores.get(0),
+              "SEAT_UTILIZATION_HIGH " + secondSince.toEpochMilli() + " " + firstScores.get(1)),
+          jdbi()
+              .withHandle(
+                  h ->
+                      h.createQuery(
+                              "SELECT signal_type, since, score FROM scoring_fired.fired_signal"
+                                  + " ORDER BY since")
+                          .map(
+                              (rs, ctx) ->
+                                  rs.getString("signal_type")
+                                      + " "
+                                      + rs.getTimestamp("since").getTime()
+                                      + " "
+                                      + rs.getInt("score"))
+                          .list()));
+    }
+  }
+
+  private static int currentScore(String schema) {
+    return jdbi()
+        .withHandle(
+            h ->
+                h.createQuery("SELECT score FROM %s.score_current".formatted(schema))
+                    .mapTo(Integer.class)
+                    .one());
   }
 
   /**

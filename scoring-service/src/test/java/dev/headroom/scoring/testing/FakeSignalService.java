@@ -9,11 +9,16 @@ import dev.headroom.api.signal.v1.UsageSnapshot;
 import dev.headroom.api.signal.v1.WatchAccountChangesRequest;
 import dev.headroom.api.signal.v1.WatchAccountChangesResponse;
 import dev.headroom.scoring.mapping.ScoreProtos;
+import io.grpc.Server;
+import io.grpc.inprocess.InProcessServerBuilder;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
+import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A scripted signal-service for API tests: serves a fixed catalog and a change stream the test
@@ -23,6 +28,24 @@ import java.util.List;
 public final class FakeSignalService extends SignalServiceGrpc.SignalServiceImplBase {
   private final List<WatchAccountChangesResponse> changes = new ArrayList<>();
   private volatile Catalog catalog;
+
+  /** This fake served in-process under {@code name}; closing it shuts the server down. */
+  public record Served(String name, Server server) implements AutoCloseable {
+    @Override
+    public void close() {
+      try {
+        server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  /** Serves this fake in-process under a new name. */
+  public Served serve() throws IOException {
+    String name = "fake-signal-" + UUID.randomUUID();
+    return new Served(name, InProcessServerBuilder.forName(name).addService(this).build().start());
+  }
 
   public FakeSignalService(Catalog catalog) {
     this.catalog = catalog;

@@ -3,7 +3,6 @@ package dev.headroom.signal.db;
 import java.time.OffsetDateTime;
 import java.util.Collection;
 import java.util.List;
-import java.util.Optional;
 import org.jdbi.v3.sqlobject.config.RegisterConstructorMapper;
 import org.jdbi.v3.sqlobject.customizer.Bind;
 import org.jdbi.v3.sqlobject.customizer.BindList;
@@ -45,13 +44,14 @@ public interface SignalDao {
   @RegisterConstructorMapper(OccurrenceRow.class)
   List<OccurrenceRow> open(@Bind("id") String accountId);
 
+  /** The accounts' open occurrences, locked in account id order. */
   @SqlQuery(
       "SELECT "
           + COLUMNS
-          + " FROM signal_occurrence WHERE account_id = :id AND resolved_at IS NULL "
-          + "ORDER BY signal_type FOR UPDATE")
+          + " FROM signal_occurrence WHERE account_id = ANY(:ids) AND resolved_at IS NULL "
+          + "ORDER BY account_id, signal_type FOR UPDATE")
   @RegisterConstructorMapper(OccurrenceRow.class)
-  List<OccurrenceRow> openForUpdate(@Bind("id") String accountId);
+  List<OccurrenceRow> openForUpdate(@Bind("ids") String[] accountIds);
 
   /**
    * Resolved occurrences, newest first (by id, which grows with time), keyset after {@code
@@ -102,11 +102,12 @@ public interface SignalDao {
       """)
   void resolve(@Bind("signalId") long signalId, @Bind("at") OffsetDateTime at);
 
+  /** The accounts' evaluation state, locked in account id order. */
   @SqlQuery(
-      "SELECT account_id, metrics_hash, account_dirty FROM account_state WHERE account_id = :id FOR"
-          + " UPDATE")
+      "SELECT account_id, metrics_hash, account_dirty FROM account_state WHERE account_id ="
+          + " ANY(:ids) ORDER BY account_id FOR UPDATE")
   @RegisterConstructorMapper(StateRow.class)
-  Optional<StateRow> stateForUpdate(@Bind("id") String accountId);
+  List<StateRow> statesForUpdate(@Bind("ids") String[] accountIds);
 
   @SqlUpdate(
       """

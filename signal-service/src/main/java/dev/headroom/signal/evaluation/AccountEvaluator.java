@@ -132,7 +132,8 @@ public final class AccountEvaluator {
         jdbi.inTransaction(
             h -> {
               List<Outbox.NewEntry> entries = new ArrayList<>(1);
-              Outcome o = persist(h, p, mayPublishMetrics, stored, entries);
+              Outcome o =
+                  persist(Locked.of(h, List.of(accountId)), p, mayPublishMetrics, stored, entries);
               appendOutbox(h, entries);
               return o;
             });
@@ -178,12 +179,17 @@ public final class AccountEvaluator {
               h -> {
                 Map<String, Outcome> out = new LinkedHashMap<>();
                 List<Outbox.NewEntry> entries = new ArrayList<>(toStore.size());
+                Locked locked = Locked.of(h, toStore.keySet());
                 for (Prepared p : toStore.values()) {
                   Persisted[] one = new Persisted[1];
                   out.put(
                       p.account().accountId(),
                       persist(
-                          h, p, mayPublishMetrics.apply(p.account().accountId()), one, entries));
+                          locked,
+                          p,
+                          mayPublishMetrics.apply(p.account().accountId()),
+                          one,
+                          entries));
                   stored.put(p.account().accountId(), one[0]);
                 }
                 appendOutbox(h, entries);
@@ -258,9 +264,40 @@ public final class AccountEvaluator {
     return new Prepared(account, t, ruleSet, ev, metricsHash);
   }
 
+  /**
+   * One transaction's DAOs, attached once for all the accounts it stores (attaching builds a
+   * handler per DAO method with its own copy of the configuration, which costs more than the
+   * statements of a typical evaluation), and its accounts' open occurrences and evaluation state,
+   * locked and read with one statement each rather than one per account.
+   */
+  private record Locked(
+      SignalDao signals,
+      AccountDao accounts,
+      Map<String, List<SignalDao.OccurrenceRow>> open,
+      Map<String, SignalDao.StateRow> states) {
+    /**
+     * Locks the accounts ({@code accountIds} in id order, as every evaluation locks them) and reads
+     * their rows.
+     */
+    static Locked of(org.jdbi.v3.core.Handle h, java.util.Collection<String> accountIds) {
+      SignalDao signals = h.attach(SignalDao.class);
+      accountIds.forEach(signals::lockAccount);
+      String[] ids = accountIds.toArray(String[]::new);
+      Map<String, List<SignalDao.OccurrenceRow>> open = new java.util.HashMap<>();
+      for (SignalDao.OccurrenceRow r : signals.openForUpdate(ids)) {
+        open.computeIfAbsent(r.accountId(), k -> new ArrayList<>()).add(r);
+      }
+      Map<String, SignalDao.StateRow> states = new java.util.HashMap<>();
+      for (SignalDao.StateRow r : signals.statesForUpdate(ids)) {
+        states.put(r.accountId(), r);
+      }
+      return new Locked(signals, h.attach(AccountDao.class), open, states);
+    }
+  }
+
   /** Stores one prepared evaluation in the caller's transaction. */
   private Outcome persist(
-      org.jdbi.v3.core.Handle h,
+      Locked locked,
       Prepared p,
       LongPredicate mayPublishMetrics,
       Persisted[] stored,
@@ -271,13 +308,12 @@ public final class AccountEvaluator {
     Map<SignalType, SignalRule> ruleSet = p.ruleSet();
     Evaluation ev = p.ev();
     byte[] metricsHash = p.metricsHash();
-    SignalDao dao = h.attach(SignalDao.class);
-    dao.lockAccount(accountId);
+    SignalDao dao = locked.signals();
     Map<SignalType, SignalDao.OccurrenceRow> open = new EnumMap<>(SignalType.class);
-    for (SignalDao.OccurrenceRow r : dao.openForUpdate(accountId)) {
+    for (SignalDao.OccurrenceRow r : locked.open().getOrDefault(accountId, List.of())) {
       open.put(SignalType.valueOf(r.signalType()), r);
     }
-    SignalDao.StateRow state = dao.stateForUpdate(accountId).orElse(null);
+    SignalDao.StateRow state = locked.states().get(accountId);
     List<SignalType> changed = new ArrayList<>();
     Map<SignalType, SignalDao.OccurrenceRow> after = new LinkedHashMap<>();
     for (SignalState s : ev.signals()) {
@@ -358,7 +394,7 @@ public final class AccountEvaluator {
             deferred ? (state == null ? null : state.metricsHash()) : metricsHash,
             writesActivation ? java.util.Optional.ofNullable(ev.metrics().activatedAt()) : null);
     if (writesActivation) {
-      h.attach(AccountDao.class).setActivatedAt(accountId, utc(ev.metrics().activatedAt()));
+      locked.accounts().setActivatedAt(accountId, utc(ev.metrics().activatedAt()));
     }
     if (kind != null) {
       AccountView shown = withActivation(account, ev.metrics().activatedAt());
