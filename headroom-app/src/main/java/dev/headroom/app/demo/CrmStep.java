@@ -2,7 +2,6 @@ package dev.headroom.app.demo;
 
 import com.google.protobuf.FieldMask;
 import dev.headroom.api.common.v1.ExpansionType;
-import dev.headroom.api.crm.v1.ActionType;
 import dev.headroom.api.crm.v1.Connection;
 import dev.headroom.api.crm.v1.Credentials;
 import dev.headroom.api.crm.v1.CrmConnectorServiceGrpc.CrmConnectorServiceBlockingStub;
@@ -11,12 +10,9 @@ import dev.headroom.api.crm.v1.ListSyncRecordsRequest;
 import dev.headroom.api.crm.v1.ListSyncRecordsResponse;
 import dev.headroom.api.crm.v1.ListSyncRunsRequest;
 import dev.headroom.api.crm.v1.ListSyncRunsResponse;
-import dev.headroom.api.crm.v1.ListWorkflowRulesRequest;
 import dev.headroom.api.crm.v1.RecordStatus;
 import dev.headroom.api.crm.v1.SyncRun;
 import dev.headroom.api.crm.v1.UpdateConnectionRequest;
-import dev.headroom.api.crm.v1.UpdateWorkflowRuleRequest;
-import dev.headroom.api.crm.v1.WorkflowRule;
 import dev.headroom.api.scoring.v1.GetScoreRequest;
 import dev.headroom.api.scoring.v1.Score;
 import dev.headroom.api.scoring.v1.ScoringServiceGrpc.ScoringServiceBlockingStub;
@@ -55,9 +51,6 @@ final class CrmStep implements AutoCloseable {
   static final String OPPORTUNITY = "Opportunity";
   static final String OPPORTUNITY_KEY = "Headroom_Opportunity_Key__c";
   private static final String ACTOR = "headroom demo";
-
-  /** Scores above this are READY or URGENT. */
-  private static final int READY_SCORE_ABOVE = 60;
 
   /**
    * Full reconciles of every account: the connector's default is daily, which on a clock that moves
@@ -169,7 +162,6 @@ final class CrmStep implements AutoCloseable {
               .setExpectedVersion(local.get().getVersion())
               .setActor(ACTOR)
               .build());
-      openOpportunitiesFromReady(crm, local.get().getConnectionId());
     } catch (RuntimeException e) {
       standin.close();
       throw e;
@@ -184,34 +176,6 @@ final class CrmStep implements AutoCloseable {
             scoring,
             billing,
             outcomePollInterval));
-  }
-
-  /**
-   * The host's RevOps admin lets the connector open an opportunity from READY on (score above 60)
-   * rather than only for URGENT accounts (above 75, the default rule): its reps work both, as the
-   * sales team of the demo always has.
-   */
-  private static void openOpportunitiesFromReady(
-      CrmConnectorServiceBlockingStub crm, String connectionId) {
-    for (WorkflowRule rule :
-        crm.listWorkflowRules(
-                ListWorkflowRulesRequest.newBuilder().setConnectionId(connectionId).build())
-            .getRulesList()) {
-      boolean opens =
-          rule.getActionsList().stream()
-              .anyMatch(a -> a.getType() == ActionType.ACTION_TYPE_CREATE_OPPORTUNITY);
-      if (opens && rule.getCondition().getScoreAbove() > READY_SCORE_ABOVE) {
-        crm.updateWorkflowRule(
-            UpdateWorkflowRuleRequest.newBuilder()
-                .setRule(
-                    rule.toBuilder()
-                        .setCondition(
-                            rule.getCondition().toBuilder().setScoreAbove(READY_SCORE_ABOVE)))
-                .setExpectedVersion(rule.getVersion())
-                .setActor(ACTOR)
-                .build());
-      }
-    }
   }
 
   /**

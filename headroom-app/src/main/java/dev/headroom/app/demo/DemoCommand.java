@@ -103,13 +103,11 @@ public final class DemoCommand {
    * The platform's settings for the demo, where the caller did not set them: signal-service
    * evaluates accounts with more threads than its default of one per two cores (an evaluation
    * spends most of its time waiting on PostgreSQL, and the demo's host waits for every account's
-   * evaluation each simulated week), and holds back metrics-only changes for a shorter time (the
-   * demo waits that long before it reads the final scores).
+   * evaluation each simulated week).
    */
   static Map<String, String> environment(Map<String, String> env) {
     Map<String, String> tuned = new HashMap<>(env);
     tuned.putIfAbsent("HEADROOM_SIGNAL_EVALUATION_THREADS", "4");
-    tuned.putIfAbsent("HEADROOM_SIGNAL_EVALUATION_METRICS_DEBOUNCE", "1s");
     // The demo's data is simulated: a commit need not wait for its WAL flush. A kill of the demo
     // still loses nothing acknowledged (the server outlives the JVM and is stopped cleanly on the
     // next start); only a crash of the machine could lose the last fraction of a second.
