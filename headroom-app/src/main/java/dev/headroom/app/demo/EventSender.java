@@ -37,11 +37,11 @@ final class EventSender implements AutoCloseable {
   private final AtomicLong rejected = new AtomicLong();
 
   /**
-   * @param registrationsInFlight accounts registered at once
+   * @param callsInFlight accounts registered, or batches of events sent, at once
    */
-  EventSender(SignalServiceBlockingStub signal, int registrationsInFlight) {
+  EventSender(SignalServiceBlockingStub signal, int callsInFlight) {
     this.signal = signal;
-    this.pool = DaemonPool.of(registrationsInFlight, "demo-ingest");
+    this.pool = DaemonPool.of(callsInFlight, "demo-ingest");
   }
 
   /** Registers accounts with {@code PutAccount}, a few at a time. */
@@ -56,14 +56,18 @@ final class EventSender implements AutoCloseable {
   }
 
   /**
-   * Sends {@code events}, one batch at a time, and returns once every one of them has its answer.
-   * One batch in flight leaves signal-service's evaluator its share of the machine: with more, the
-   * service counts as saturated and holds evaluation back in favour of ingestion.
+   * Sends {@code events} in batches, as many in flight as the pool has threads, and returns once
+   * every one of them has its answer. With two in flight signal-service always has a batch to work
+   * on; it then holds its background evaluation back in favour of ingestion, and the accounts'
+   * evaluations coalesce until the simulation's next evaluation of every account.
    */
-  void send(List<UsageEvent> events) {
+  void send(List<UsageEvent> events) throws InterruptedException {
+    List<Future<?>> calls = new ArrayList<>();
     for (int from = 0; from < events.size(); from += BATCH) {
-      sendBatch(events.subList(from, Math.min(events.size(), from + BATCH)));
+      List<UsageEvent> batch = events.subList(from, Math.min(events.size(), from + BATCH));
+      calls.add(pool.submit(() -> sendBatch(batch)));
     }
+    awaitAll(calls, "sending events");
   }
 
   private static void awaitAll(List<Future<?>> calls, String what) throws InterruptedException {

@@ -31,8 +31,8 @@ final class Simulation {
   /** Simulated days between two evaluations of every account. */
   private static final int EVALUATE_ALL_EVERY_DAYS = 14;
 
-  /** Accounts the host registers at once. */
-  private static final int REGISTRATIONS_IN_FLIGHT = 2;
+  /** Accounts the host registers, or batches of events it sends, at once. */
+  private static final int CALLS_IN_FLIGHT = 2;
 
   /** Between two retries of an evaluation of every account the busy evaluator turned away. */
   private static final Duration EVALUATION_RETRY = Duration.ofSeconds(2);
@@ -109,7 +109,7 @@ final class Simulation {
     long signalChanges = 0;
     int firstDay = 0;
     Stopwatch watch = new Stopwatch();
-    try (EventSender sender = new EventSender(signal, REGISTRATIONS_IN_FLIGHT)) {
+    try (EventSender sender = new EventSender(signal, CALLS_IN_FLIGHT)) {
       if (resumed.isPresent()) {
         DemoCheckpoint c = resumed.get();
         firstDay = c.daysDone();
