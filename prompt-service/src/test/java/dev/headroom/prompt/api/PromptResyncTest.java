@@ -86,12 +86,17 @@ class PromptResyncTest {
             PromptRestartTest.ask(second, "rs-1", "u1", now).getNoPromptReason(),
             "the resynchronized score's motion governs the decision");
 
-        // The stream is followed again from where the upstream retains changes.
-        int watches = upstreams.accountWatchesOpened();
+        // The stream is followed again from where the upstream retains changes, and stays open:
+        // once a change has come through it, the next one needs no reconnect.
         upstreams.publish(withSeatsUsed("rs-2", 4), ChangeKind.CHANGE_KIND_METRICS);
         Await.until(
             "the change after the resync arrives",
             () -> context.account("rs-2").orElseThrow().usage().seatsUsed() == 4);
+        int watches = upstreams.accountWatchesOpened();
+        upstreams.publish(withSeatsUsed("rs-2", 5), ChangeKind.CHANGE_KIND_METRICS);
+        Await.until(
+            "the next change arrives",
+            () -> context.account("rs-2").orElseThrow().usage().seatsUsed() == 5);
         assertEquals(watches, upstreams.accountWatchesOpened(), "no reconnect was needed");
       }
     }
