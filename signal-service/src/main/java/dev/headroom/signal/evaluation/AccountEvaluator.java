@@ -30,12 +30,21 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.function.LongPredicate;
+import java.util.function.Predicate;
+import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 
 /**
@@ -64,7 +73,7 @@ public final class AccountEvaluator {
   private final AccountChange.Encoder encoder;
   private final Clock clock;
   private final TimelineCache timelines;
-  private final Map<String, Persisted> persisted = new java.util.concurrent.ConcurrentHashMap<>();
+  private final Map<String, Persisted> persisted = new ConcurrentHashMap<>();
 
   public AccountEvaluator(
       Jdbi jdbi,
@@ -152,10 +161,10 @@ public final class AccountEvaluator {
    */
   public Map<String, Object> evaluateAndPersistAll(
       List<String> accountIds,
-      java.util.function.Function<String, LongPredicate> mayPublishMetrics,
-      java.util.function.Predicate<String> mayShortcut) {
+      Function<String, LongPredicate> mayPublishMetrics,
+      Predicate<String> mayShortcut) {
     Map<String, Object> results = new LinkedHashMap<>();
-    java.util.TreeMap<String, Prepared> toStore = new java.util.TreeMap<>();
+    TreeMap<String, Prepared> toStore = new TreeMap<>();
     for (String id : accountIds) {
       try {
         Object r = prepare(id, mayPublishMetrics.apply(id), mayShortcut.test(id));
@@ -215,7 +224,7 @@ public final class AccountEvaluator {
    * stream's counter row lock until commit, so appending per account in a multi-account transaction
    * would make every other evaluator thread wait for the whole transaction.
    */
-  private void appendOutbox(org.jdbi.v3.core.Handle h, List<Outbox.NewEntry> entries) {
+  private void appendOutbox(Handle h, List<Outbox.NewEntry> entries) {
     if (!entries.isEmpty()) {
       outbox.appendAll(h, AccountChange.STREAM, entries);
     }
@@ -279,15 +288,15 @@ public final class AccountEvaluator {
      * Locks the accounts ({@code accountIds} in id order, as every evaluation locks them) and reads
      * their rows.
      */
-    static Locked of(org.jdbi.v3.core.Handle h, java.util.Collection<String> accountIds) {
+    static Locked of(Handle h, Collection<String> accountIds) {
       SignalDao signals = h.attach(SignalDao.class);
       accountIds.forEach(signals::lockAccount);
       String[] ids = accountIds.toArray(String[]::new);
-      Map<String, List<SignalDao.OccurrenceRow>> open = new java.util.HashMap<>();
+      Map<String, List<SignalDao.OccurrenceRow>> open = new HashMap<>();
       for (SignalDao.OccurrenceRow r : signals.openForUpdate(ids)) {
         open.computeIfAbsent(r.accountId(), k -> new ArrayList<>()).add(r);
       }
-      Map<String, SignalDao.StateRow> states = new java.util.HashMap<>();
+      Map<String, SignalDao.StateRow> states = new HashMap<>();
       for (SignalDao.StateRow r : signals.statesForUpdate(ids)) {
         states.put(r.accountId(), r);
       }
@@ -392,7 +401,7 @@ public final class AccountEvaluator {
         new Persisted(
             openAfter,
             deferred ? (state == null ? null : state.metricsHash()) : metricsHash,
-            writesActivation ? java.util.Optional.ofNullable(ev.metrics().activatedAt()) : null);
+            writesActivation ? Optional.ofNullable(ev.metrics().activatedAt()) : null);
     if (writesActivation) {
       locked.accounts().setActivatedAt(accountId, utc(ev.metrics().activatedAt()));
     }
@@ -444,9 +453,8 @@ public final class AccountEvaluator {
    */
   private record CachedAccount(AccountView view, long readAt) {}
 
-  private static final long ACCOUNT_TTL_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
-  private final Map<String, CachedAccount> accountViews =
-      new java.util.concurrent.ConcurrentHashMap<>();
+  private static final long ACCOUNT_TTL_NANOS = TimeUnit.SECONDS.toNanos(30);
+  private final Map<String, CachedAccount> accountViews = new ConcurrentHashMap<>();
 
   private void remember(String accountId, Persisted p) {
     if (p == null) {
@@ -473,7 +481,7 @@ public final class AccountEvaluator {
    * memory still describes the account's history before using it, so nothing here needs
    * invalidating; it only needs bounding.
    */
-  private final Map<String, RunMemory> runMemories = new java.util.concurrent.ConcurrentHashMap<>();
+  private final Map<String, RunMemory> runMemories = new ConcurrentHashMap<>();
 
   private static final int MAX_RUN_MEMORIES = 100_000;
 
@@ -496,7 +504,7 @@ public final class AccountEvaluator {
   private record Persisted(
       Map<SignalType, SignalDao.OccurrenceRow> open,
       byte[] metricsHash,
-      java.util.Optional<Instant> activatedAt) {
+      Optional<Instant> activatedAt) {
     boolean sameSignals(Evaluation ev, Map<SignalType, SignalRule> ruleSet) {
       if (ev.signals().size() != open.size()) {
         return false;
