@@ -103,6 +103,7 @@ public record CrmConfig(
             c.integer("sync.max-attempts", 5, 1, 100),
             backoff(c, "sync.retry-initial", "sync.retry-max"),
             backoff(c, "sync.outage-retry-initial", "sync.outage-retry-max"),
+            positive(c, "sync.outage-probe-interval", Duration.ofSeconds(5)),
             c.integer("sync.batches-per-tick", 10, 1, 1000),
             c.duration("sync.action-turn-while-records-wait", Duration.ofSeconds(5)),
             c.duration("sync.lease", Duration.ofMinutes(2)),
@@ -126,6 +127,14 @@ public record CrmConfig(
     } catch (NumberFormatException e) {
       throw new ConfigException(key, key + " must be a number");
     }
+  }
+
+  private static Duration positive(KitConfig c, String key, Duration fallback) {
+    Duration d = c.duration(key, fallback);
+    if (d.isZero()) {
+      throw new ConfigException(key, key + " must be longer than zero");
+    }
+    return d;
   }
 
   private static Backoff backoff(KitConfig c, String initialKey, String maxKey) {

@@ -76,6 +76,11 @@ public final class HttpCaller {
     return throttled.get();
   }
 
+  /** Until when the CRM asked this connection to send nothing (Retry-After, a spent window). */
+  public Instant pausedUntil() {
+    return bucket.pausedUntil();
+  }
+
   public Duration requestTimeout() {
     return settings.requestTimeout();
   }

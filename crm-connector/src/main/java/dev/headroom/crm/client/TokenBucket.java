@@ -50,6 +50,11 @@ public final class TokenBucket {
     }
   }
 
+  /** Until when the CRM asked for no requests ({@link Instant#MIN} when it never did). */
+  public synchronized Instant pausedUntil() {
+    return pausedUntil;
+  }
+
   /** No request before {@code until} (a Retry-After, or an exhausted rate-limit window). */
   public synchronized void pauseUntil(Instant until) {
     if (until.isAfter(pausedUntil)) {

@@ -213,6 +213,17 @@ public interface SyncDao {
       """)
   void retryLater(@BindMethods List<RetryRow> retries);
 
+  /**
+   * When the connection's first queued record is due (a claimed one: when its lease runs out);
+   * empty when none is queued. Reads the first entry of the claim index.
+   */
+  @SqlQuery(
+      """
+      SELECT due_at FROM pending_sync WHERE connection_id = :connectionId
+      ORDER BY due_at LIMIT 1\
+      """)
+  Optional<OffsetDateTime> firstDue(@Bind("connectionId") String connectionId);
+
   /** Makes these queued records due at {@code now} where they were waiting for later. */
   @SqlUpdate(
       """

@@ -61,9 +61,19 @@ public final class SyncEngine implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   /**
+   * The shortest idle sleep when a record is due sooner than the poll interval: the retries of
+   * refused records come due one by one (their delays have jitter), and waking for each would send
+   * a request per record instead of a batch of those due within this window.
+   */
+  private static final long BATCHING_WINDOW_MILLIS = 250;
+
+  /**
    * @param maxAttempts sends of one record the CRM may refuse before it is dead-lettered
    * @param recordBackoff delay before a refused record is sent again
    * @param outageBackoff delay before records of a failed call are sent again
+   * @param outageProbeInterval while a connection's calls fail, records its failures parked are
+   *     sent again at the latest this long (with jitter) after the last failure, one batch at a
+   *     time, to find out whether the CRM answers again
    * @param batchesPerTick batches per connection before the engine looks at the next one
    * @param actionTurnWhileRecordsWait while account records wait, the rules' actions get one batch
    *     this often
@@ -77,6 +87,7 @@ public final class SyncEngine implements AutoCloseable {
       int maxAttempts,
       Backoff recordBackoff,
       Backoff outageBackoff,
+      Duration outageProbeInterval,
       int batchesPerTick,
       Duration actionTurnWhileRecordsWait,
       Duration lease,
@@ -111,6 +122,21 @@ public final class SyncEngine implements AutoCloseable {
    * out a delay that doubled during the outage would hold them long after it ended.
    */
   private final Map<String, Set<String>> parkedByOutage = new ConcurrentHashMap<>();
+
+  /**
+   * Per connection in an outage streak, when one batch of the parked records is sent as a probe.
+   * The streak's delay doubles (up to {@code outage-retry-max}) so that a long outage is not
+   * hammered, but the first success releases every parked record: without a probe, a connection
+   * whose records are all parked would learn that the CRM is back only when the longest delay ran
+   * out.
+   */
+  private final Map<String, Instant> probeAt = new ConcurrentHashMap<>();
+
+  /** The probe's delay after a failed call: the probe interval with jitter. */
+  private final Backoff probeDelay;
+
+  /** Until when the engine thread may sleep when no connection had more work (set by runOnce). */
+  private Instant wakeAt = Instant.MIN;
 
   private final Thread thread;
 
@@ -148,6 +174,8 @@ public final class SyncEngine implements AutoCloseable {
     this.settings = settings;
     this.clock = clock;
     this.ids = ids;
+    this.probeDelay =
+        new Backoff(settings.outageProbeInterval(), settings.outageProbeInterval(), 2.0, 0.5);
     this.thread = new Thread(this::loop, "crm-sync");
     this.thread.setDaemon(true);
   }
@@ -168,7 +196,13 @@ public final class SyncEngine implements AutoCloseable {
       }
       if (!busy) {
         try {
-          Thread.sleep(settings.pollInterval().toMillis());
+          // Until the poll interval, or sooner when a queued record is due sooner (a refused
+          // record's retry, a parked record): polling past it would add up to a poll interval to
+          // each of its attempts.
+          long untilDue = Duration.between(clock.instant(), wakeAt).toMillis();
+          Thread.sleep(
+              Math.min(
+                  settings.pollInterval().toMillis(), Math.max(BATCHING_WINDOW_MILLIS, untilDue)));
         } catch (InterruptedException e) {
           return;
         }
@@ -179,30 +213,56 @@ public final class SyncEngine implements AutoCloseable {
   /** One pass over every enabled connection; true when some connection had more work queued. */
   public boolean runOnce() {
     boolean more = false;
+    Instant wake = clock.instant().plus(settings.pollInterval());
     for (ConnectionSettings c : connections.enabled()) {
       if (!running) {
         break;
       }
-      Optional<Connections.Live> live = connections.live(c.connectionId());
+      String cid = c.connectionId();
+      Optional<Connections.Live> live = connections.live(cid);
       if (live.isPresent()) {
-        boolean recordsWaiting = sync(live.get());
-        more |= recordsWaiting;
+        boolean fullBatchesWait = sync(live.get());
+        more |= fullBatchesWait;
         pollOutcomes(live.get());
-        int actionBatches =
-            recordsWaiting ? (actionTurnDue(c.connectionId()) ? 1 : 0) : settings.batchesPerTick();
+        Optional<Instant> firstDue =
+            jdbi.withExtension(SyncDao.class, d -> d.firstDue(cid)).map(OffsetDateTime::toInstant);
+        boolean recordsWait = fullBatchesWait || recordsWait(cid, firstDue);
+        int actionBatches = recordsWait ? (actionTurnDue(cid) ? 1 : 0) : settings.batchesPerTick();
         if (!live.get().settings().dryRun() && actionBatches > 0) {
-          more |= actions.run(live.get(), rules.forConnection(c.connectionId()), actionBatches);
+          more |= actions.run(live.get(), rules.forConnection(cid), actionBatches);
+        }
+        if (firstDue.isPresent() && firstDue.get().isBefore(wake)) {
+          wake = firstDue.get();
         }
       }
     }
+    wakeAt = wake;
     return more;
   }
 
   /**
-   * Records first: while account records wait (a backlog such as a first sync or a reconcile), the
-   * rules' actions get one batch per {@code actionTurnWhileRecordsWait} of the connection's request
-   * budget, so the evidence reaches the CRM first and the actions, which need the records to exist,
-   * never starve. The turn is timed in real time, like the request budget it shares.
+   * Whether the connection's account records are waiting to be sent, beyond the full batches of a
+   * backlog: records due now or before the actions' next turn (a refused record's retry, the tail
+   * of a sync), and records parked by an outage that has not shown to be over. Records due later (a
+   * debounce, a long retry delay) do not hold the actions back.
+   */
+  private boolean recordsWait(String cid, Optional<Instant> firstDue) {
+    if (outageStreak.containsKey(cid)) {
+      return true;
+    }
+    Instant horizon = clock.instant().plus(settings.actionTurnWhileRecordsWait());
+    return firstDue.isPresent() && !firstDue.get().isAfter(horizon);
+  }
+
+  /**
+   * Records first: while account records wait (a backlog such as a first sync or a reconcile, the
+   * retries of refused records, records parked by an outage), the rules' actions get one batch per
+   * {@code actionTurnWhileRecordsWait} of the connection's request budget. The account record is
+   * what an action builds on (a task, a deal association or an enrolment needs the company or
+   * account in the CRM, and the rep needs its evidence), and the actions run on the engine thread:
+   * ten batches of them between two record batches delay every retry of a refused record by seconds
+   * and spend an outage's budget on requests that fail too. The turn bounds the wait, so the
+   * actions never starve. It is timed in real time, like the request budget it shares.
    */
   private boolean actionTurnDue(String connectionId) {
     long now = System.nanoTime();
@@ -223,6 +283,7 @@ public final class SyncEngine implements AutoCloseable {
   private boolean sync(Connections.Live live) {
     String cid = live.settings().connectionId();
     scheduleReconcile(live.settings());
+    probeIfDue(cid, live.client().batchLimit());
     SyncDao dao = jdbi.onDemand(SyncDao.class);
     Map<String, String> tickRuns = new HashMap<>();
     Set<String> failedRuns = new HashSet<>();
@@ -260,6 +321,12 @@ public final class SyncEngine implements AutoCloseable {
           recordResults(live, answered.batch(), sent, tickRuns);
         } else {
           inFlight = next.map(n -> send(live, n)).orElse(null);
+        }
+        if (!full) {
+          // Every due record is in this batch. Records that come due while it is on its way (the
+          // retries of refused records, one by one) wait for the next tick to go out together,
+          // not in a request each.
+          break;
         }
       }
     } finally {
@@ -528,7 +595,13 @@ public final class SyncEngine implements AutoCloseable {
     int streak = outageStreak.merge(cid, 1, Integer::sum);
     Set<String> parked = parkedByOutage.computeIfAbsent(cid, k -> ConcurrentHashMap.newKeySet());
     toSend.forEach(p -> parked.add(p.accountId()));
-    Instant retryAt = clock.instant().plus(settings.outageBackoff().delay(streak - 1, random));
+    Instant now = clock.instant();
+    Duration delay = settings.outageBackoff().delay(streak - 1, random);
+    Instant retryAt = now.plus(delay);
+    // Never sooner than a Retry-After the CRM asked for: the bucket holds requests until then.
+    Instant probe = now.plus(min(delay, probeDelay.delay(0, random)));
+    Instant paused = live.http().pausedUntil();
+    probeAt.put(cid, probe.isBefore(paused) ? paused : probe);
     LOG.warning(
         () ->
             "connection "
@@ -577,6 +650,7 @@ public final class SyncEngine implements AutoCloseable {
       Connections.Live live, Batch batch, Sent sent, Map<String, String> tickRuns) {
     String cid = live.settings().connectionId();
     if (outageStreak.remove(cid) != null) {
+      probeAt.remove(cid);
       releaseParked(cid, batch.toSend());
     }
     Instant done = clock.instant();
@@ -856,6 +930,29 @@ public final class SyncEngine implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /**
+   * In an outage streak, once its probe time has come, makes one batch of the parked records due:
+   * their call either shows the CRM answers again (and releases the rest) or fails and sets the
+   * next probe time. One batch per probe, so a CRM that stays down gets one call per interval.
+   */
+  private void probeIfDue(String cid, int batchLimit) {
+    Instant at = probeAt.get(cid);
+    if (at == null || clock.instant().isBefore(at)) {
+      return;
+    }
+    probeAt.remove(cid);
+    Set<String> parked = parkedByOutage.get(cid);
+    if (parked == null || parked.isEmpty()) {
+      return;
+    }
+    List<String> probe = parked.stream().sorted().limit(batchLimit).toList();
+    jdbi.useExtension(SyncDao.class, d -> d.dueNow(cid, probe, utc(clock.instant())));
+  }
+
+  private static Duration min(Duration a, Duration b) {
+    return a.compareTo(b) <= 0 ? a : b;
   }
 
   /**

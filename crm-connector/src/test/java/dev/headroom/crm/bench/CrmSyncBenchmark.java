@@ -53,6 +53,8 @@ import java.util.stream.Collectors;
  *   --outage-seconds S    length of the 503 outage of the fault runs (default 30)
  *   --runs LIST           which runs, comma-separated, in this order (default all:
  *                         salesforce,hubspot,salesforce-faults,hubspot-faults)
+ *   --timeline S          also print the stand-in's requests per S seconds of each sync (default
+ *                         0: none)
  * </pre>
  *
  * <p>What is real: the connector as it runs in production ({@link CrmApp}: its WatchScores
@@ -86,14 +88,17 @@ public final class CrmSyncBenchmark {
 
   private final int accounts;
   private final int outageSeconds;
+  private final int timelineSeconds;
   private final CrmConnectorServiceGrpc.CrmConnectorServiceBlockingStub stub;
 
   private CrmSyncBenchmark(
       int accounts,
       int outageSeconds,
+      int timelineSeconds,
       CrmConnectorServiceGrpc.CrmConnectorServiceBlockingStub stub) {
     this.accounts = accounts;
     this.outageSeconds = outageSeconds;
+    this.timelineSeconds = timelineSeconds;
     this.stub = stub;
   }
 
@@ -156,7 +161,10 @@ public final class CrmSyncBenchmark {
           accounts, intakeSeconds, accounts / intakeSeconds);
       CrmSyncBenchmark bench =
           new CrmSyncBenchmark(
-              accounts, outageSeconds, CrmConnectorServiceGrpc.newBlockingStub(channel));
+              accounts,
+              outageSeconds,
+              Integer.parseInt(opts.getOrDefault("timeline", "0")),
+              CrmConnectorServiceGrpc.newBlockingStub(channel));
       for (String run :
           java.util.regex.Pattern.compile(",")
               .splitAsStream(
@@ -286,6 +294,7 @@ public final class CrmSyncBenchmark {
       Count wrongValues)
       throws Exception {
     long start = System.nanoTime();
+    java.time.Instant startedAt = java.time.Instant.now();
     String id =
         stub.createConnection(
                 CreateConnectionRequest.newBuilder()
@@ -329,6 +338,9 @@ public final class CrmSyncBenchmark {
     if (outage != null) {
       outage.join();
     }
+    if (timelineSeconds > 0) {
+      printTimeline(standin.requests(), upsertPath, startedAt, seconds);
+    }
     long apiCalls = runs(id).stream().mapToLong(SyncRun::getApiCalls).sum();
     List<SyncRecord> dead = deadLetters(id);
     long delivered =
@@ -363,6 +375,41 @@ public final class CrmSyncBenchmark {
     stub.deleteConnection(
         DeleteConnectionRequest.newBuilder().setConnectionId(id).setActor("bench").build());
     return o;
+  }
+
+  /**
+   * Where a sync's time went: per {@code timelineSeconds} from its start, the upserts the stand-in
+   * accepted, the records they carried, the requests it answered 503 and the other requests (the
+   * rules' actions), up to the end of the sync.
+   */
+  private void printTimeline(
+      List<dev.headroom.crm.standin.RecordedRequest> requests,
+      String upsertPath,
+      java.time.Instant startedAt,
+      double syncSeconds) {
+    int bins = (int) Math.ceil(syncSeconds / timelineSeconds);
+    long[][] counts = new long[bins][4];
+    for (dev.headroom.crm.standin.RecordedRequest r : requests) {
+      double at = java.time.Duration.between(startedAt, r.receivedAt()).toNanos() / 1e9;
+      int bin = (int) (at / timelineSeconds);
+      if (at < 0 || bin >= bins) {
+        continue;
+      }
+      if (r.status() == 503) {
+        counts[bin][2]++;
+      } else if (r.path().contains(upsertPath)) {
+        counts[bin][0]++;
+        counts[bin][1] += r.records().size();
+      } else {
+        counts[bin][3]++;
+      }
+    }
+    System.out.printf("  timeline (s: upserts accepted / records in them / 503s / other)%n");
+    for (int b = 0; b < bins; b++) {
+      System.out.printf(
+          "    %5d: %4d / %6d / %3d / %4d%n",
+          b * timelineSeconds, counts[b][0], counts[b][1], counts[b][2], counts[b][3]);
+    }
   }
 
   /** Rule actions still queued or being retried (one page is enough to know whether any are). */
