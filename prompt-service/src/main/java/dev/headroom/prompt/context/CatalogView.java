@@ -3,7 +3,6 @@ package dev.headroom.prompt.context;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,6 +21,7 @@ public final class CatalogView {
   private final List<String> productKeys;
   private final Map<String, List<String>> sortedFeatureKeys;
   private final Map<String, PlanInfo> entryPlans;
+  private final Map<String, PlanInfo> lowestEntitling;
 
   /**
    * @param productKeys the products in catalog order (the cross-sell tie break)
@@ -50,6 +50,11 @@ public final class CatalogView {
       }
     }
     this.entryPlans = Map.copyOf(entries);
+    Map<String, PlanInfo> lowest = new HashMap<>();
+    for (FeatureInfo feature : this.features.values()) {
+      findLowestEntitling(feature).ifPresent(plan -> lowest.put(feature.featureKey(), plan));
+    }
+    this.lowestEntitling = Map.copyOf(lowest);
   }
 
   public static CatalogView empty(String coreProductKey) {
@@ -92,23 +97,25 @@ public final class CatalogView {
    * without a current plan of the feature's product, its lowest-tier plan that entitles it.
    */
   public Optional<PlanInfo> lowestUpgradeEntitling(Optional<PlanInfo> current, String featureKey) {
-    if (current.isPresent()) {
-      Set<String> seen = new HashSet<>();
-      Optional<PlanInfo> step = next(current.get());
-      while (step.isPresent() && seen.add(step.get().planKey())) {
-        if (step.get().entitles(featureKey)) {
-          return step;
-        }
-        step = next(step.get());
-      }
-      return Optional.empty();
+    if (current.isEmpty()) {
+      return Optional.ofNullable(lowestEntitling.get(featureKey));
     }
-    return feature(featureKey)
-        .flatMap(
-            f ->
-                plans.values().stream()
-                    .filter(p -> p.productKey().equals(f.productKey()) && p.entitles(featureKey))
-                    .min(Comparator.comparingInt(PlanInfo::tierRank)));
+    // An upgrade path that loops back on itself has no plan left to find after as many steps as
+    // there are plans: counting them guards against the loop without a set per call.
+    Optional<PlanInfo> step = next(current.get());
+    for (int steps = 0; step.isPresent() && steps < plans.size(); steps++) {
+      if (step.get().entitles(featureKey)) {
+        return step;
+      }
+      step = next(step.get());
+    }
+    return Optional.empty();
+  }
+
+  private Optional<PlanInfo> findLowestEntitling(FeatureInfo f) {
+    return plans.values().stream()
+        .filter(p -> p.productKey().equals(f.productKey()) && p.entitles(f.featureKey()))
+        .min(Comparator.comparingInt(PlanInfo::tierRank));
   }
 
   /** A product's entry plan: its lowest plan with a tier rank above 0 (free). */

@@ -46,7 +46,11 @@ public final class UserLedger {
   public <T> T withHistory(String accountId, String userId, Function<History, T> action) {
     String key = key(accountId, userId);
     while (true) {
-      History h = users.computeIfAbsent(key, k -> new History());
+      // Most calls find the user: a plain read first, as computeIfAbsent may lock the bin.
+      History h = users.get(key);
+      if (h == null) {
+        h = users.computeIfAbsent(key, k -> new History());
+      }
       synchronized (h) {
         if (!h.retired) {
           return action.apply(h);

@@ -304,7 +304,15 @@ public final class PromptBenchmark {
         new ArrayList<>(
             List.of(
                 java,
+                // The load generator must not measure itself: with G1 its young collections paused
+                // every completion and every send for 4-80 ms (its own -Xlog:gc), charged to the
+                // server by the open loop's intended-time latencies. ZGC collects its small live
+                // set
+                // concurrently; the fixed, pre-touched heap keeps page faults out of the run.
+                "-XX:+UseZGC",
+                "-Xms1g",
                 "-Xmx1g",
+                "-XX:+AlwaysPreTouch",
                 "--enable-native-access=ALL-UNNAMED",
                 "-cp",
                 System.getProperty("java.class.path"),

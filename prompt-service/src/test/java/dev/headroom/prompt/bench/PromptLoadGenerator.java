@@ -1,5 +1,7 @@
 package dev.headroom.prompt.bench;
 
+import dev.headroom.api.prompt.v1.GetPromptResponse;
+import dev.headroom.api.prompt.v1.NoPromptReason;
 import dev.headroom.api.prompt.v1.PromptServiceGrpc;
 import io.grpc.CallOptions;
 import io.grpc.ManagedChannel;
@@ -11,6 +13,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -57,7 +60,7 @@ public final class PromptLoadGenerator {
   private final AtomicInteger nextChannel = new AtomicInteger();
   private final int accounts;
   private final long databasePid;
-  private final Map<String, LongAdder> answers = new ConcurrentHashMap<>();
+  private final Answers answers = new Answers();
 
   private PromptLoadGenerator(int port, int accounts, long databasePid) {
     this.accounts = accounts;
@@ -98,25 +101,21 @@ public final class PromptLoadGenerator {
 
         @Override
         public void call(SplittableRandom random, boolean counted, Outcome outcome) {
-          PromptServiceGrpc.newStub(channel())
-              .withDeadlineAfter(10, TimeUnit.SECONDS)
-              .getPrompt(
-                  PromptWorkload.request(random, accounts),
-                  new Observer<>(
-                      outcome,
-                      r -> {
-                        if (counted) {
-                          answers
-                              .computeIfAbsent(
-                                  r.hasPrompt()
-                                      ? "prompt shown"
-                                      : r.getNoPromptReason()
-                                          .name()
-                                          .replace("NO_PROMPT_REASON_", ""),
-                                  k -> new LongAdder())
-                              .increment();
-                        }
-                      }));
+          // Sent exactly as the echo is (one call object, no stub per call), so that the two differ
+          // only in the server's work and the answer's size.
+          ClientCalls.asyncUnaryCall(
+              channel()
+                  .newCall(
+                      PromptServiceGrpc.getGetPromptMethod(),
+                      CallOptions.DEFAULT.withDeadlineAfter(10, TimeUnit.SECONDS)),
+              PromptWorkload.request(random, accounts),
+              new Observer<>(
+                  outcome,
+                  r -> {
+                    if (counted) {
+                      answers.count(r);
+                    }
+                  }));
         }
       };
 
@@ -137,6 +136,40 @@ public final class PromptLoadGenerator {
               new Observer<>(outcome, r -> {}));
         }
       };
+
+  /**
+   * GetPrompt's answers by kind, counted without a string or a map look-up per call: the counting
+   * runs on the load generator's transport threads, and the echo does not pay for it.
+   */
+  private static final class Answers {
+    private final LongAdder shown = new LongAdder();
+    private final EnumMap<NoPromptReason, LongAdder> byReason = new EnumMap<>(NoPromptReason.class);
+
+    Answers() {
+      for (NoPromptReason reason : NoPromptReason.values()) {
+        byReason.put(reason, new LongAdder());
+      }
+    }
+
+    void count(GetPromptResponse r) {
+      (r.hasPrompt() ? shown : byReason.get(r.getNoPromptReason())).increment();
+    }
+
+    Map<String, Long> snapshotAndReset() {
+      Map<String, Long> out = new TreeMap<>();
+      long n = shown.sumThenReset();
+      if (n > 0) {
+        out.put("prompt shown", n);
+      }
+      for (NoPromptReason reason : NoPromptReason.values()) {
+        n = byReason.get(reason).sumThenReset();
+        if (n > 0) {
+          out.put(reason.name().replace("NO_PROMPT_REASON_", ""), n);
+        }
+      }
+      return out;
+    }
+  }
 
   private static final class Observer<T> implements StreamObserver<T> {
     private final Outcome outcome;
@@ -421,7 +454,7 @@ public final class PromptLoadGenerator {
       double halfWarmup = o.warmupSeconds() / 2.0;
       closedLoop(g.echo, o.concurrency(), halfWarmup, random, discard);
       closedLoop(g.getPrompt, o.concurrency(), halfWarmup, random, discard);
-      g.answers.clear();
+      g.answers.snapshotAndReset();
 
       // The closed loop first: an overloaded open loop leaves the server's queues full for a while,
       // which would cut the maximum throughput measured after it.
@@ -430,20 +463,14 @@ public final class PromptLoadGenerator {
               (rpc, seconds, r, t) -> closedLoop(rpc, o.concurrency(), seconds, r, t),
               o.seconds(),
               random);
-      Map<String, Long> closedAnswers = g.snapshotAnswers();
+      Map<String, Long> closedAnswers = g.answers.snapshotAndReset();
       Result[] open =
           g.measure(
               (rpc, seconds, r, t) -> openLoop(rpc, o.rate(), seconds, r, t), o.seconds(), random);
-      report(o, open, closed, g.snapshotAnswers(), closedAnswers);
+      report(o, open, closed, g.answers.snapshotAndReset(), closedAnswers);
     } finally {
       g.channels.forEach(ManagedChannel::shutdownNow);
     }
-  }
-
-  private Map<String, Long> snapshotAnswers() {
-    Map<String, Long> out = new TreeMap<>();
-    answers.forEach((k, v) -> out.put(k, v.sumThenReset()));
-    return out;
   }
 
   private static void report(
