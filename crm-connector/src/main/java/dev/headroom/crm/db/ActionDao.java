@@ -97,21 +97,22 @@ public interface ActionDao {
       @Bind("since") OffsetDateTime since);
 
   /**
-   * Leases due actions until {@code leaseUntil}, like the sync queue, all of one type: the type of
-   * the action due first, so no type waits behind another, and a batch fills one batch request of
-   * its type (a mixed batch would split the CRM's batch size between tasks and enrolments).
+   * Leases due actions until {@code leaseUntil}, like the sync queue (and by row address for the
+   * same reasons, see {@link SyncDao#claim}), all of one type: the type of the action due first, so
+   * no type waits behind another, and a batch fills one batch request of its type (a mixed batch
+   * would split the CRM's batch size between tasks and enrolments).
    */
   @SqlQuery(
       """
-      UPDATE rule_action a SET due_at = :leaseUntil
-      FROM (SELECT connection_id, action_key FROM rule_action
-            WHERE connection_id = :connectionId AND status = 'PENDING' AND due_at <= :now
-              AND action_type = (SELECT action_type FROM rule_action
-                  WHERE connection_id = :connectionId AND status = 'PENDING' AND due_at <= :now
-                  ORDER BY due_at, action_key LIMIT 1)
-            ORDER BY due_at, action_key LIMIT :limit FOR UPDATE SKIP LOCKED) c
-      WHERE a.connection_id = c.connection_id AND a.action_key = c.action_key
-      RETURNING a.*\
+      UPDATE rule_action SET due_at = :leaseUntil
+      WHERE ctid = ANY(ARRAY(
+          SELECT ctid FROM rule_action
+          WHERE connection_id = :connectionId AND status = 'PENDING' AND due_at <= :now
+            AND action_type = (SELECT action_type FROM rule_action
+                WHERE connection_id = :connectionId AND status = 'PENDING' AND due_at <= :now
+                ORDER BY due_at, action_key LIMIT 1)
+          ORDER BY due_at, action_key LIMIT :limit FOR UPDATE SKIP LOCKED))
+      RETURNING *\
       """)
   List<ActionRow> claim(
       @Bind("connectionId") String connectionId,

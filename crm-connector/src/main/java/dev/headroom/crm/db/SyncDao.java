@@ -156,23 +156,26 @@ public interface SyncDao {
 
   /**
    * Leases due rows until {@code leaseUntil}: a worker that dies leaves them due again then, and a
-   * second worker skips rows another one holds. The accounts are picked in an {@code ARRAY(...)}
-   * sub-select, which PostgreSQL evaluates once: as a joined sub-query with LIMIT it can be
-   * re-evaluated when a concurrent enqueue updates a picked row, and then lease more than {@code
-   * limit} rows (more than the CRM takes in one request). Each picked row is then found by its
-   * primary key (see {@link #synced}). Accounts in {@code inFlight} are skipped: a request carrying
-   * them is on its way, and a change that arrived meanwhile waits for its answer.
+   * second worker skips rows another one holds. The rows are picked and locked in an {@code
+   * ARRAY(...)} sub-select, which PostgreSQL evaluates once (as a joined sub-query with LIMIT it
+   * can be re-evaluated when a concurrent enqueue updates a picked row, and then lease more than
+   * {@code limit} rows, more than the CRM takes in one request), and updated by their row
+   * addresses: a TID scan, whatever the planner believes of the connection's rows. Joined by key
+   * instead, the update scanned every row of a connection once per picked row when the table's
+   * statistics predated the connection's first sync (they counted another connection's rows only):
+   * seconds per batch until the next auto-analyze. The addresses hold, since the rows stay locked
+   * until the update. Accounts in {@code inFlight} are skipped: a request carrying them is on its
+   * way, and a change that arrived meanwhile waits for its answer.
    */
   @SqlQuery(
       """
-      UPDATE pending_sync p SET due_at = :leaseUntil
-      FROM (SELECT unnest(ARRAY(
-              SELECT account_id FROM pending_sync
-              WHERE connection_id = :connectionId AND due_at <= :now
-                AND NOT (account_id = ANY(:inFlight))
-              ORDER BY due_at, account_id LIMIT :limit FOR UPDATE SKIP LOCKED)) AS account_id) c
-      WHERE p.connection_id = :connectionId AND p.account_id = c.account_id
-      RETURNING p.*\
+      UPDATE pending_sync SET due_at = :leaseUntil
+      WHERE ctid = ANY(ARRAY(
+          SELECT ctid FROM pending_sync
+          WHERE connection_id = :connectionId AND due_at <= :now
+            AND NOT (account_id = ANY(:inFlight))
+          ORDER BY due_at, account_id LIMIT :limit FOR UPDATE SKIP LOCKED))
+      RETURNING *\
       """)
   List<PendingRow> claim(
       @Bind("connectionId") String connectionId,
