@@ -101,6 +101,7 @@ public final class SyncAdmin {
               connectionId,
               List.of());
         });
+    dao.analyzeQueue();
     return dao.run(runId).orElseThrow();
   }
 
