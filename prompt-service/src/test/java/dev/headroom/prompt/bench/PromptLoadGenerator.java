@@ -7,6 +7,12 @@ import io.grpc.CallOptions;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.netty.shaded.io.netty.channel.EventLoop;
+import io.grpc.netty.shaded.io.netty.channel.EventLoopGroup;
+import io.grpc.netty.shaded.io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.grpc.netty.shaded.io.netty.channel.epoll.Epoll;
+import io.grpc.netty.shaded.io.netty.channel.epoll.EpollIoHandler;
+import io.grpc.netty.shaded.io.netty.channel.epoll.EpollSocketChannel;
 import io.grpc.stub.ClientCalls;
 import io.grpc.stub.StreamObserver;
 import java.io.IOException;
@@ -23,8 +29,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
@@ -57,6 +63,11 @@ public final class PromptLoadGenerator {
   private static final String ECHO_NAME = "echo (BenchEcho)";
 
   private final List<ManagedChannel> channels = new ArrayList<>();
+
+  /** The event loop of each channel, in the same order: one thread serves one connection. */
+  private final List<EventLoop> loops = new ArrayList<>();
+
+  private final List<EventLoopGroup> groups = new ArrayList<>();
   private final AtomicInteger nextChannel = new AtomicInteger();
   private final int accounts;
   private final long databasePid;
@@ -65,11 +76,19 @@ public final class PromptLoadGenerator {
   private PromptLoadGenerator(int port, int accounts, long databasePid) {
     this.accounts = accounts;
     this.databasePid = databasePid;
+    // Epoll for its timers: the open loop's sends are scheduled on the event loops, every 400 us
+    // each, and epoll's timers fire to the microsecond where a selector's round to milliseconds.
+    Epoll.ensureAvailability();
     for (int i = 0; i < CONNECTIONS; i++) {
+      EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
+      groups.add(group);
+      loops.add(group.next());
       // Completions run on the transport thread: recording a latency and sending the next call
       // needs no hand-off to another thread.
       channels.add(
           NettyChannelBuilder.forAddress("127.0.0.1", port)
+              .eventLoopGroup(group)
+              .channelType(EpollSocketChannel.class)
               .usePlaintext()
               .directExecutor()
               .build());
@@ -80,7 +99,7 @@ public final class PromptLoadGenerator {
   private interface Rpc {
     String name();
 
-    void call(SplittableRandom random, boolean counted, Outcome outcome);
+    void call(ManagedChannel channel, SplittableRandom random, boolean counted, Outcome outcome);
   }
 
   /** Called once per call, on success or failure. */
@@ -88,6 +107,7 @@ public final class PromptLoadGenerator {
     void done(Status failure);
   }
 
+  /** The closed loop's channel for its next call: the connections in turn. */
   private ManagedChannel channel() {
     return channels.get(Math.floorMod(nextChannel.getAndIncrement(), channels.size()));
   }
@@ -100,14 +120,14 @@ public final class PromptLoadGenerator {
         }
 
         @Override
-        public void call(SplittableRandom random, boolean counted, Outcome outcome) {
+        public void call(
+            ManagedChannel channel, SplittableRandom random, boolean counted, Outcome outcome) {
           // Sent exactly as the echo is (one call object, no stub per call), so that the two differ
           // only in the server's work and the answer's size.
           ClientCalls.asyncUnaryCall(
-              channel()
-                  .newCall(
-                      PromptServiceGrpc.getGetPromptMethod(),
-                      CallOptions.DEFAULT.withDeadlineAfter(10, TimeUnit.SECONDS)),
+              channel.newCall(
+                  PromptServiceGrpc.getGetPromptMethod(),
+                  CallOptions.DEFAULT.withDeadlineAfter(10, TimeUnit.SECONDS)),
               PromptWorkload.request(random, accounts),
               new Observer<>(
                   outcome,
@@ -127,11 +147,11 @@ public final class PromptLoadGenerator {
         }
 
         @Override
-        public void call(SplittableRandom random, boolean counted, Outcome outcome) {
+        public void call(
+            ManagedChannel channel, SplittableRandom random, boolean counted, Outcome outcome) {
           ClientCalls.asyncUnaryCall(
-              channel()
-                  .newCall(
-                      BenchEcho.ECHO, CallOptions.DEFAULT.withDeadlineAfter(10, TimeUnit.SECONDS)),
+              channel.newCall(
+                  BenchEcho.ECHO, CallOptions.DEFAULT.withDeadlineAfter(10, TimeUnit.SECONDS)),
               PromptWorkload.request(random, accounts),
               new Observer<>(outcome, r -> {}));
         }
@@ -199,6 +219,10 @@ public final class PromptLoadGenerator {
   /** What one RPC measured in one mode, summed over its slices. */
   private static final class Result {
     final Histogram latency = new Histogram(3);
+
+    /** The open loop's: how late each call left after its intended send time. */
+    final Histogram lateness = new Histogram(3);
+
     long calls;
     long failures;
     double seconds;
@@ -283,6 +307,7 @@ public final class PromptLoadGenerator {
   /** Counts a slice's answered and failed calls and records the answered calls' latencies. */
   private static final class Tally {
     final Recorder latency = new Recorder(3);
+    final Recorder lateness = new Recorder(3);
     final LongAdder calls = new LongAdder();
     final LongAdder failures = new LongAdder();
     final Map<String, LongAdder> codes = new ConcurrentHashMap<>();
@@ -303,43 +328,118 @@ public final class PromptLoadGenerator {
 
     void into(Result result, double seconds) {
       result.add(latency.getIntervalHistogram(), calls.sum(), failures.sum(), seconds);
+      result.lateness.add(lateness.getIntervalHistogram());
       codes.forEach((k, v) -> result.failureCodes.merge(k, v.sum(), Long::sum));
     }
   }
 
   /**
    * Sends {@code rate} calls per second for {@code seconds}, each at its intended time (or at once
-   * when the sender is late), and records every call's latency from its intended time.
+   * when the sender is late), and records every call's latency from its intended time. The calls
+   * are sent by the connections' own event loops, each every {@code CONNECTIONS}-th call on its
+   * connection: a sender thread of its own would have to wake an event loop for every call, which
+   * costs the load generator more CPU than the call itself and, on two cores, takes it from the
+   * server whose latency is measured.
    */
-  private static void openLoop(Rpc rpc, int rate, double seconds, SplittableRandom random, Tally t)
+  private void openLoop(Rpc rpc, int rate, double seconds, SplittableRandom random, Tally t)
       throws InterruptedException {
     long interval = TimeUnit.SECONDS.toNanos(1) / rate;
     long calls = Math.round(rate * seconds);
     Outstanding outstanding = new Outstanding();
     long start = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(5);
-    for (long i = 0; i < calls; i++) {
-      long intended = start + i * interval;
-      long wait;
-      while ((wait = intended - System.nanoTime()) > 0) {
-        LockSupport.parkNanos(wait);
-      }
-      outstanding.begin();
-      rpc.call(
-          random,
-          true,
-          failure -> {
-            t.record(System.nanoTime() - intended, failure);
-            outstanding.end();
-          });
+    CountDownLatch sent = new CountDownLatch(channels.size());
+    for (int k = 0; k < channels.size(); k++) {
+      loops
+          .get(k)
+          .execute(
+              new Sender(
+                  rpc,
+                  loops.get(k),
+                  channels.get(k),
+                  random.split(),
+                  new Schedule(start, interval, k, channels.size(), calls),
+                  t,
+                  outstanding,
+                  sent));
+    }
+    if (!sent.await(Math.round(seconds) + 60, TimeUnit.SECONDS)) {
+      throw new IllegalStateException(rpc.name() + ": calls still unsent 60 s after the end");
     }
     outstanding.awaitNone();
+  }
+
+  /**
+   * The intended send times of one connection's calls: every {@code stride}-th from {@code first}.
+   */
+  private record Schedule(long start, long interval, long first, long stride, long calls) {}
+
+  /**
+   * Sends one connection's share of the open loop from its event loop: every call whose intended
+   * time has come, then a timer for the next one.
+   */
+  private static final class Sender implements Runnable {
+    private final Rpc rpc;
+    private final EventLoop loop;
+    private final ManagedChannel channel;
+    private final SplittableRandom random;
+    private final Schedule schedule;
+    private final Tally tally;
+    private final Outstanding outstanding;
+    private final CountDownLatch done;
+    private long next;
+
+    Sender(
+        Rpc rpc,
+        EventLoop loop,
+        ManagedChannel channel,
+        SplittableRandom random,
+        Schedule schedule,
+        Tally tally,
+        Outstanding outstanding,
+        CountDownLatch done) {
+      this.rpc = rpc;
+      this.loop = loop;
+      this.channel = channel;
+      this.random = random;
+      this.schedule = schedule;
+      this.tally = tally;
+      this.outstanding = outstanding;
+      this.done = done;
+      this.next = schedule.first();
+    }
+
+    @Override
+    public void run() {
+      long now = System.nanoTime();
+      while (next < schedule.calls()) {
+        long intended = schedule.start() + next * schedule.interval();
+        if (intended > now) {
+          // A send that throws ends this sender: the open loop then fails for its unsent calls.
+          var unused = loop.schedule(this, intended - now, TimeUnit.NANOSECONDS);
+          return;
+        }
+        // A late send is the load generator's delay, not the server's: reported beside the latency.
+        tally.lateness.recordValue(now - intended);
+        outstanding.begin();
+        rpc.call(
+            channel,
+            random,
+            true,
+            failure -> {
+              tally.record(System.nanoTime() - intended, failure);
+              outstanding.end();
+            });
+        next += schedule.stride();
+      }
+      done.countDown();
+    }
   }
 
   /**
    * Keeps {@code concurrency} calls outstanding for a ramp-up second plus {@code seconds}; counts
    * and records the calls that complete inside the measured window.
    */
-  private static void closedLoop(
+  private void closedLoop(
       Rpc rpc, int concurrency, double seconds, SplittableRandom random, Tally t)
       throws InterruptedException {
     long measureFrom = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
@@ -348,7 +448,7 @@ public final class PromptLoadGenerator {
     for (int i = 0; i < concurrency; i++) {
       // Each lane's random is split off before the calls start: completions run on transport
       // threads, and SplittableRandom is not thread-safe.
-      new Lane(rpc, random.split(), measureFrom, end, t, lanes).next();
+      new Lane(rpc, this::channel, random.split(), measureFrom, end, t, lanes).next();
     }
     if (!lanes.await(Math.round(seconds) + 60, TimeUnit.SECONDS)) {
       throw new IllegalStateException(rpc.name() + ": calls still outstanding 60 s after the end");
@@ -358,14 +458,23 @@ public final class PromptLoadGenerator {
   /** One outstanding call of the closed loop: when it completes, the next one is sent. */
   private static final class Lane {
     private final Rpc rpc;
+    private final Supplier<ManagedChannel> channel;
     private final SplittableRandom random;
     private final long measureFrom;
     private final long end;
     private final Tally tally;
     private final CountDownLatch done;
 
-    Lane(Rpc rpc, SplittableRandom random, long measureFrom, long end, Tally t, CountDownLatch d) {
+    Lane(
+        Rpc rpc,
+        Supplier<ManagedChannel> channel,
+        SplittableRandom random,
+        long measureFrom,
+        long end,
+        Tally t,
+        CountDownLatch d) {
       this.rpc = rpc;
+      this.channel = channel;
       this.random = random;
       this.measureFrom = measureFrom;
       this.end = end;
@@ -376,6 +485,7 @@ public final class PromptLoadGenerator {
     void next() {
       long sent = System.nanoTime();
       rpc.call(
+          channel.get(),
           random,
           sent >= measureFrom,
           failure -> {
@@ -452,24 +562,29 @@ public final class PromptLoadGenerator {
           ProcessHandle.current().pid(), CONNECTIONS, o.port(), o.warmupSeconds());
       Tally discard = new Tally();
       double halfWarmup = o.warmupSeconds() / 2.0;
-      closedLoop(g.echo, o.concurrency(), halfWarmup, random, discard);
-      closedLoop(g.getPrompt, o.concurrency(), halfWarmup, random, discard);
+      g.closedLoop(g.echo, o.concurrency(), halfWarmup, random, discard);
+      g.closedLoop(g.getPrompt, o.concurrency(), halfWarmup, random, discard);
       g.answers.snapshotAndReset();
 
       // The closed loop first: an overloaded open loop leaves the server's queues full for a while,
       // which would cut the maximum throughput measured after it.
       Result[] closed =
           g.measure(
-              (rpc, seconds, r, t) -> closedLoop(rpc, o.concurrency(), seconds, r, t),
+              (rpc, seconds, r, t) -> g.closedLoop(rpc, o.concurrency(), seconds, r, t),
               o.seconds(),
               random);
       Map<String, Long> closedAnswers = g.answers.snapshotAndReset();
       Result[] open =
           g.measure(
-              (rpc, seconds, r, t) -> openLoop(rpc, o.rate(), seconds, r, t), o.seconds(), random);
+              (rpc, seconds, r, t) -> g.openLoop(rpc, o.rate(), seconds, r, t),
+              o.seconds(),
+              random);
       report(o, open, closed, g.answers.snapshotAndReset(), closedAnswers);
     } finally {
       g.channels.forEach(ManagedChannel::shutdownNow);
+      for (EventLoopGroup group : g.groups) {
+        var unused = group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+      }
     }
   }
 
@@ -495,6 +610,21 @@ public final class PromptLoadGenerator {
           open[k].calls,
           open[k].perSecond(),
           open[k].failures,
+          ms(h.getValueAtPercentile(50)),
+          ms(h.getValueAtPercentile(90)),
+          ms(h.getValueAtPercentile(99)),
+          ms(h.getValueAtPercentile(99.9)),
+          ms(h.getMaxValue()));
+    }
+    System.out.printf("  the load generator's own delay: how late calls left (ms)%n");
+    for (int k = 0; k < 2; k++) {
+      Histogram h = open[k].lateness;
+      System.out.printf(
+          "  %-20s %9s %9s %7s %7.3f %7.3f %7.3f %7.3f %7.3f%n",
+          names[k],
+          "",
+          "",
+          "",
           ms(h.getValueAtPercentile(50)),
           ms(h.getValueAtPercentile(90)),
           ms(h.getValueAtPercentile(99)),
