@@ -52,9 +52,17 @@ public final class PromptLoadGenerator {
 
   /**
    * Each measured window is cut into this many slices, GetPrompt's and the baseline's alternating,
-   * so that a change in the machine's other load during the run falls on both alike.
+   * so that a change in the machine's speed during the run falls on both alike: on a shared machine
+   * the echo alone moved 2x between runs minutes apart, and two slices per RPC left the throughput
+   * ratio at the mercy of which RPC ran in the slow seconds.
    */
-  private static final int SLICES = 2;
+  private static final int SLICES = 10;
+
+  /**
+   * A closed-loop slice's calls before its measured window: the lanes fill the server's queues in
+   * milliseconds after the warm-up, so a short ramp keeps the slices fine-grained.
+   */
+  private static final long RAMP_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
 
   private static final long TARGET_P99_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
   private static final double TARGET_THROUGHPUT_RATIO = 0.7;
@@ -250,7 +258,7 @@ public final class PromptLoadGenerator {
           cpu.loadGenerator() / 1e9 / wallSeconds);
     }
 
-    /** CPU per call in microseconds, by process (the closed loop's ramp-up second included). */
+    /** CPU per call in microseconds, by process (the closed loop's ramp-ups included). */
     String cpuPerCall() {
       double calls = perSecond() * wallSeconds;
       return String.format(
@@ -436,13 +444,13 @@ public final class PromptLoadGenerator {
   }
 
   /**
-   * Keeps {@code concurrency} calls outstanding for a ramp-up second plus {@code seconds}; counts
-   * and records the calls that complete inside the measured window.
+   * Keeps {@code concurrency} calls outstanding for a ramp-up plus {@code seconds}; counts and
+   * records the calls that complete inside the measured window.
    */
   private void closedLoop(
       Rpc rpc, int concurrency, double seconds, SplittableRandom random, Tally t)
       throws InterruptedException {
-    long measureFrom = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
+    long measureFrom = System.nanoTime() + RAMP_NANOS;
     long end = measureFrom + Math.round(seconds * 1e9);
     CountDownLatch lanes = new CountDownLatch(concurrency);
     for (int i = 0; i < concurrency; i++) {
