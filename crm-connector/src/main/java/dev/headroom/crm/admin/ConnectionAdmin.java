@@ -373,7 +373,6 @@ public final class ConnectionAdmin {
               connectionId,
               mappings.stream().map(m -> m.source().name()).toList());
         });
-    jdbi.useExtension(SyncDao.class, SyncDao::analyzeQueue);
     return mappings(connectionId);
   }
 

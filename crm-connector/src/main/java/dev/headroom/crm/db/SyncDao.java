@@ -122,8 +122,23 @@ public interface SyncDao {
   void enqueueChanges(@Bind("accountId") List<String> accountIds, @Bind("now") OffsetDateTime now);
 
   /**
-   * Queues every known account for one connection, due now. Rows are locked in account order, the
-   * order the engine's transactions use too, so the two never deadlock.
+   * Queues every known account for one connection, due now (a first sync, a reconcile, a manual
+   * sync, a changed mapping), and refreshes the queue's statistics in the same transaction (its own
+   * rows count). Left to auto-analyze, they go on describing the queue as it was before, often
+   * another connection's rows only, and plans built on them look the new connection's records up
+   * through its whole range of an index, per record: a first sync crawled at a fifth of its speed
+   * for the 40-50 s until auto-analyze caught up. A sampled ANALYZE of the queue takes tens of
+   * milliseconds.
+   */
+  default int enqueueAll(String connectionId, String trigger, String runId, OffsetDateTime now) {
+    int queued = insertAllAccounts(connectionId, trigger, runId, now);
+    analyzeQueue();
+    return queued;
+  }
+
+  /**
+   * The rows of {@link #enqueueAll}. Rows are locked in account order, the order the engine's
+   * transactions use too, so the two never deadlock.
    */
   @SqlUpdate(
       """
@@ -132,20 +147,12 @@ public interface SyncDao {
       ON CONFLICT (connection_id, account_id) DO UPDATE SET due_at = LEAST(pending_sync.due_at, EXCLUDED.due_at),
         trig = EXCLUDED.trig, run_id = EXCLUDED.run_id, change_seq = pending_sync.change_seq + 1\
       """)
-  int enqueueAll(
+  int insertAllAccounts(
       @Bind("connectionId") String connectionId,
       @Bind("trig") String trigger,
       @Bind("runId") String runId,
       @Bind("now") OffsetDateTime now);
 
-  /**
-   * Refreshes the queue's statistics; called once a connection's every account was queued (a first
-   * sync, a reconcile, a changed mapping). Until then they describe the queue as it was before,
-   * often another connection's rows only, and plans built on them look up the new connection's
-   * records through its whole range of an index, per record: a first sync crawled at a tenth of its
-   * speed for the 40-50 s until the next auto-analyze. A sampled ANALYZE of the queue takes tens of
-   * milliseconds.
-   */
   @SqlUpdate("ANALYZE pending_sync")
   void analyzeQueue();
 

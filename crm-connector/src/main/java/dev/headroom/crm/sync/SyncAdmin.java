@@ -101,7 +101,6 @@ public final class SyncAdmin {
               connectionId,
               List.of());
         });
-    dao.analyzeQueue();
     return dao.run(runId).orElseThrow();
   }
 

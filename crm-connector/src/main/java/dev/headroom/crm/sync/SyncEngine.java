@@ -381,7 +381,6 @@ public final class SyncEngine implements AutoCloseable {
           dao.enqueueAll(c.connectionId(), "SCHEDULED_RECONCILE", runId, utc(now));
           h.attach(ConnectionDao.class).reconciled(c.connectionId(), utc(now));
         });
-    jdbi.useExtension(SyncDao.class, SyncDao::analyzeQueue);
   }
 
   /** A claimed batch with what the CRM should get: the records whose fields changed. */
