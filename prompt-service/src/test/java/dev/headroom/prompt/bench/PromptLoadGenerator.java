@@ -72,10 +72,9 @@ public final class PromptLoadGenerator {
 
   private final List<ManagedChannel> channels = new ArrayList<>();
 
-  /** The event loop of each channel, in the same order: one thread serves one connection. */
-  private final List<EventLoop> loops = new ArrayList<>();
-
+  /** The event loop group of each channel, in the same order: one thread serves one connection. */
   private final List<EventLoopGroup> groups = new ArrayList<>();
+
   private final AtomicInteger nextChannel = new AtomicInteger();
   private final int accounts;
   private final long databasePid;
@@ -90,7 +89,6 @@ public final class PromptLoadGenerator {
     for (int i = 0; i < CONNECTIONS; i++) {
       EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
       groups.add(group);
-      loops.add(group.next());
       // Completions run on the transport thread: recording a latency and sending the next call
       // needs no hand-off to another thread.
       channels.add(
@@ -357,18 +355,18 @@ public final class PromptLoadGenerator {
     long start = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(5);
     CountDownLatch sent = new CountDownLatch(channels.size());
     for (int k = 0; k < channels.size(); k++) {
-      loops
-          .get(k)
-          .execute(
-              new Sender(
-                  rpc,
-                  loops.get(k),
-                  channels.get(k),
-                  random.split(),
-                  new Schedule(start, interval, k, channels.size(), calls),
-                  t,
-                  outstanding,
-                  sent));
+      // A group of one thread: next() is always the loop that serves channel k.
+      EventLoop loop = groups.get(k).next();
+      loop.execute(
+          new Sender(
+              rpc,
+              loop,
+              channels.get(k),
+              random.split(),
+              new Schedule(start, interval, k, channels.size(), calls),
+              t,
+              outstanding,
+              sent));
     }
     if (!sent.await(Math.round(seconds) + 60, TimeUnit.SECONDS)) {
       throw new IllegalStateException(rpc.name() + ": calls still unsent 60 s after the end");
@@ -611,33 +609,15 @@ public final class PromptLoadGenerator {
         "  %-20s %9s %9s %7s %7s %7s %7s %7s %7s%n",
         "rpc", "answered", "per s", "failed", "p50", "p90", "p99", "p99.9", "max");
     for (int k = 0; k < 2; k++) {
-      Histogram h = open[k].latency;
-      System.out.printf(
-          "  %-20s %9d %9.0f %7d %7.3f %7.3f %7.3f %7.3f %7.3f%n",
-          names[k],
-          open[k].calls,
-          open[k].perSecond(),
-          open[k].failures,
-          ms(h.getValueAtPercentile(50)),
-          ms(h.getValueAtPercentile(90)),
-          ms(h.getValueAtPercentile(99)),
-          ms(h.getValueAtPercentile(99.9)),
-          ms(h.getMaxValue()));
+      printPercentiles(
+          String.format(
+              "%-20s %9d %9.0f %7d",
+              names[k], open[k].calls, open[k].perSecond(), open[k].failures),
+          open[k].latency);
     }
     System.out.printf("  the load generator's own delay: how late calls left (ms)%n");
     for (int k = 0; k < 2; k++) {
-      Histogram h = open[k].lateness;
-      System.out.printf(
-          "  %-20s %9s %9s %7s %7.3f %7.3f %7.3f %7.3f %7.3f%n",
-          names[k],
-          "",
-          "",
-          "",
-          ms(h.getValueAtPercentile(50)),
-          ms(h.getValueAtPercentile(90)),
-          ms(h.getValueAtPercentile(99)),
-          ms(h.getValueAtPercentile(99.9)),
-          ms(h.getMaxValue()));
+      printPercentiles(String.format("%-20s %9s %9s %7s", names[k], "", "", ""), open[k].lateness);
     }
     System.out.printf(
         "%nclosed loop: %d calls outstanding, %.0f s per RPC (latency from the actual send, ms)%n",
@@ -693,6 +673,20 @@ public final class PromptLoadGenerator {
     System.out.printf(
         "  GetPrompt max throughput >= 0.7 x echo (closed loop): %.3f  %s%n",
         ratio, verdict(ratio >= TARGET_THROUGHPUT_RATIO && closed[1].failures == 0));
+  }
+
+  /**
+   * One row of the open loop's table: its leading columns, then p50, p90, p99, p99.9, max in ms.
+   */
+  private static void printPercentiles(String leading, Histogram h) {
+    System.out.printf(
+        "  %s %7.3f %7.3f %7.3f %7.3f %7.3f%n",
+        leading,
+        ms(h.getValueAtPercentile(50)),
+        ms(h.getValueAtPercentile(90)),
+        ms(h.getValueAtPercentile(99)),
+        ms(h.getValueAtPercentile(99.9)),
+        ms(h.getMaxValue()));
   }
 
   private static String verdict(boolean pass) {
