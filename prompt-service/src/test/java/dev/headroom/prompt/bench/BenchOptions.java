@@ -11,7 +11,7 @@ import java.util.Map;
  *   --rate N          open loop: calls per second (default 5,000)
  *   --seconds S       measured seconds per RPC and mode (default 10)
  *   --concurrency N   closed loop: calls outstanding (default 64)
- *   --warmup S        seconds of closed-loop calls before anything is measured (default 10)
+ *   --warmup S        seconds of closed-loop calls before anything is measured (default 30)
  * </pre>
  */
 record BenchOptions(
@@ -40,7 +40,7 @@ record BenchOptions(
             Integer.parseInt(opts.getOrDefault("rate", "5000")),
             Double.parseDouble(opts.getOrDefault("seconds", "10")),
             Integer.parseInt(opts.getOrDefault("concurrency", "64")),
-            Integer.parseInt(opts.getOrDefault("warmup", "10")),
+            Integer.parseInt(opts.getOrDefault("warmup", "30")),
             Integer.parseInt(opts.getOrDefault("port", "0")),
             Long.parseLong(opts.getOrDefault("database-pid", "0")));
     if (o.accounts() < 1 || o.rate() < 1 || o.seconds() <= 0 || o.concurrency() < 1) {

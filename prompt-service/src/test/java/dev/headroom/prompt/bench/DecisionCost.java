@@ -97,12 +97,12 @@ public final class DecisionCost {
     Serializing observer = new Serializing();
     int warmup = calls / 2;
     for (int i = 0; i < warmup; i++) {
-      service.getPrompt(PromptWorkload.request(random, accounts), observer);
+      service.getPrompt(PromptWorkload.request(random, accounts, false), observer);
     }
     int measured = calls - warmup;
     GetPromptRequest[] requests = new GetPromptRequest[measured];
     for (int i = 0; i < measured; i++) {
-      requests[i] = PromptWorkload.request(random, accounts);
+      requests[i] = PromptWorkload.request(random, accounts, false);
     }
     long cpu0 = threads.getCurrentThreadCpuTime();
     long bytes0 = threads.getCurrentThreadAllocatedBytes();

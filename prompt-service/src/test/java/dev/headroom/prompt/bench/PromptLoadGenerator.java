@@ -1,8 +1,6 @@
 package dev.headroom.prompt.bench;
 
-import dev.headroom.api.prompt.v1.GetPromptResponse;
 import dev.headroom.api.prompt.v1.NoPromptReason;
-import dev.headroom.api.prompt.v1.PromptServiceGrpc;
 import io.grpc.CallOptions;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
@@ -80,6 +78,9 @@ public final class PromptLoadGenerator {
   private final long databasePid;
   private final Answers answers = new Answers();
 
+  /** While set, calls ask about the warm-up's own users ({@link PromptWorkload#request}). */
+  private volatile boolean warmingUp;
+
   private PromptLoadGenerator(int port, int accounts, long databasePid) {
     this.accounts = accounts;
     this.databasePid = databasePid;
@@ -132,9 +133,9 @@ public final class PromptLoadGenerator {
           // only in the server's work and the answer's size.
           ClientCalls.asyncUnaryCall(
               channel.newCall(
-                  PromptServiceGrpc.getGetPromptMethod(),
+                  AnswerScan.GET_PROMPT,
                   CallOptions.DEFAULT.withDeadlineAfter(10, TimeUnit.SECONDS)),
-              PromptWorkload.request(random, accounts),
+              PromptWorkload.request(random, accounts, warmingUp),
               new Observer<>(
                   outcome,
                   r -> {
@@ -157,8 +158,8 @@ public final class PromptLoadGenerator {
             ManagedChannel channel, SplittableRandom random, boolean counted, Outcome outcome) {
           ClientCalls.asyncUnaryCall(
               channel.newCall(
-                  BenchEcho.ECHO, CallOptions.DEFAULT.withDeadlineAfter(10, TimeUnit.SECONDS)),
-              PromptWorkload.request(random, accounts),
+                  AnswerScan.ECHO, CallOptions.DEFAULT.withDeadlineAfter(10, TimeUnit.SECONDS)),
+              PromptWorkload.request(random, accounts, warmingUp),
               new Observer<>(outcome, r -> {}));
         }
       };
@@ -177,8 +178,8 @@ public final class PromptLoadGenerator {
       }
     }
 
-    void count(GetPromptResponse r) {
-      (r.hasPrompt() ? shown : byReason.get(r.getNoPromptReason())).increment();
+    void count(int answer) {
+      (answer == AnswerScan.SHOWN ? shown : byReason.get(AnswerScan.reason(answer))).increment();
     }
 
     Map<String, Long> snapshotAndReset() {
@@ -233,7 +234,7 @@ public final class PromptLoadGenerator {
     long failures;
     double seconds;
     final Map<String, Long> failureCodes = new TreeMap<>();
-    CpuTimes cpu = new CpuTimes(0, 0, 0);
+    CpuTimes cpu = CpuTimes.none();
     double wallSeconds;
 
     void add(Histogram h, long calls, long failures, double seconds) {
@@ -265,6 +266,18 @@ public final class PromptLoadGenerator {
           cpu.database() / 1e3 / calls,
           cpu.loadGenerator() / 1e3 / calls);
     }
+
+    /** The server's CPU per call in microseconds, by thread group. */
+    String serverCpuPerCallByThread() {
+      double calls = perSecond() * wallSeconds;
+      StringBuilder out = new StringBuilder();
+      for (ServerThreads g : ServerThreads.values()) {
+        out.append(out.isEmpty() ? "" : ", ")
+            .append(g.label)
+            .append(String.format(" %.1f", cpu.serverThreads().getOrDefault(g, 0L) / 1e3 / calls));
+      }
+      return out.toString();
+    }
   }
 
   /**
@@ -272,41 +285,127 @@ public final class PromptLoadGenerator {
    * PostgreSQL server (the postmaster and its processes), and by this JVM. Read from /proc (Linux);
    * zero elsewhere.
    */
-  private record CpuTimes(long server, long database, long loadGenerator) {
+  private record CpuTimes(
+      long server, long database, long loadGenerator, Map<ServerThreads, Long> serverThreads) {
     /** Linux reports utime and stime in clock ticks of 1/100 s (USER_HZ). */
     private static final long NANOS_PER_TICK = 10_000_000L;
 
-    static CpuTimes now(long databasePid) {
-      ProcessHandle self = ProcessHandle.current();
-      long database =
-          ProcessHandle.of(databasePid).stream()
-              .flatMap(p -> Stream.concat(Stream.of(p), p.descendants()))
-              .mapToLong(p -> ticks(p.pid()))
-              .sum();
-      return new CpuTimes(
-          self.parent().map(p -> ticks(p.pid())).orElse(0L) * NANOS_PER_TICK,
-          database * NANOS_PER_TICK,
-          ticks(self.pid()) * NANOS_PER_TICK);
+    static CpuTimes none() {
+      return new CpuTimes(0, 0, 0, new EnumMap<>(ServerThreads.class));
     }
 
-    private static long ticks(long pid) {
+    static CpuTimes now(long databasePid) {
+      ProcessHandle self = ProcessHandle.current();
+      // A backend that exited leaves the sum of the live processes: its time moves into the
+      // postmaster's counters of its ended children, which count here too.
+      long database =
+          ProcessHandle.of(databasePid).stream()
+                  .mapToLong(p -> endedChildrenTicks(Path.of("/proc", Long.toString(p.pid()))))
+                  .sum()
+              + ProcessHandle.of(databasePid).stream()
+                  .flatMap(p -> Stream.concat(Stream.of(p), p.descendants()))
+                  .mapToLong(p -> ticks(Path.of("/proc", Long.toString(p.pid()))))
+                  .sum();
+      long serverPid = self.parent().map(ProcessHandle::pid).orElse(0L);
+      return new CpuTimes(
+          ticks(Path.of("/proc", Long.toString(serverPid))) * NANOS_PER_TICK,
+          database * NANOS_PER_TICK,
+          ticks(Path.of("/proc", Long.toString(self.pid()))) * NANOS_PER_TICK,
+          byThreadGroup(serverPid));
+    }
+
+    /** The server's CPU time by thread group, from each of its threads' /proc entries. */
+    private static Map<ServerThreads, Long> byThreadGroup(long pid) {
+      Map<ServerThreads, Long> out = new EnumMap<>(ServerThreads.class);
+      try (Stream<Path> tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
+        tasks.forEach(
+            task -> {
+              String name = threadName(task);
+              if (name != null) {
+                out.merge(ServerThreads.of(name), ticks(task) * NANOS_PER_TICK, Long::sum);
+              }
+            });
+      } catch (IOException | RuntimeException e) {
+        // the process ended, or this is not Linux: no breakdown
+      }
+      return out;
+    }
+
+    private static String threadName(Path task) {
+      try {
+        return Files.readAllLines(task.resolve("comm")).get(0);
+      } catch (IOException | RuntimeException e) {
+        return null; // the thread ended
+      }
+    }
+
+    /** A process's or thread's utime + stime in ticks, from its /proc directory. */
+    private static long ticks(Path procEntry) {
+      return statSum(procEntry, 11);
+    }
+
+    /**
+     * A process's cutime + cstime in ticks: the time of its children that ended and were reaped.
+     */
+    private static long endedChildrenTicks(Path procEntry) {
+      return statSum(procEntry, 13);
+    }
+
+    /**
+     * Two adjacent counters of a /proc stat file, by their index after the command name (which may
+     * hold spaces, in parentheses): state is index 0, utime 11, stime 12, cutime 13, cstime 14.
+     */
+    private static long statSum(Path procEntry, int first) {
       try {
         // not Files.readString: it trusts the file size, which /proc reports as 0
-        String stat = Files.readAllLines(Path.of("/proc", Long.toString(pid), "stat")).get(0);
-        // Fields after the command name (which may hold spaces, in parentheses): state is the
-        // first, utime the 12th, stime the 13th.
+        String stat = Files.readAllLines(procEntry.resolve("stat")).get(0);
         String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ", -1);
-        return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+        return Long.parseLong(f[first]) + Long.parseLong(f[first + 1]);
       } catch (IOException | RuntimeException e) {
         return 0; // the process ended, or this is not Linux
       }
     }
 
     CpuTimes plus(CpuTimes after, CpuTimes before) {
+      Map<ServerThreads, Long> threads = new EnumMap<>(serverThreads);
+      after.serverThreads.forEach(
+          (g, t) -> threads.merge(g, t - before.serverThreads.getOrDefault(g, 0L), Long::sum));
       return new CpuTimes(
           server + after.server - before.server,
           database + after.database - before.database,
-          loadGenerator + after.loadGenerator - before.loadGenerator);
+          loadGenerator + after.loadGenerator - before.loadGenerator,
+          threads);
+    }
+  }
+
+  /**
+   * The server JVM's threads by what they do, named as Linux shows them (at most 15 characters):
+   * where GetPrompt's extra CPU per call goes.
+   */
+  private enum ServerThreads {
+    TRANSPORT("transport (gRPC event loops)"),
+    GC("garbage collector"),
+    JIT("JIT compilers"),
+    EXPOSURES("exposure writer"),
+    OTHER("other");
+
+    final String label;
+
+    ServerThreads(String label) {
+      this.label = label;
+    }
+
+    static ServerThreads of(String threadName) {
+      if (threadName.startsWith("grpc-default-")) {
+        return TRANSPORT;
+      }
+      if (threadName.startsWith("GC Thread") || threadName.startsWith("G1 ")) {
+        return GC;
+      }
+      if (threadName.contains("Compiler")) {
+        return JIT;
+      }
+      return threadName.startsWith("exposure-writer") ? EXPOSURES : OTHER;
     }
   }
 
@@ -568,8 +667,10 @@ public final class PromptLoadGenerator {
           ProcessHandle.current().pid(), CONNECTIONS, o.port(), o.warmupSeconds());
       Tally discard = new Tally();
       double halfWarmup = o.warmupSeconds() / 2.0;
+      g.warmingUp = true;
       g.closedLoop(g.echo, o.concurrency(), halfWarmup, random, discard);
       g.closedLoop(g.getPrompt, o.concurrency(), halfWarmup, random, discard);
+      g.warmingUp = false;
       g.answers.snapshotAndReset();
 
       // The closed loop first: an overloaded open loop leaves the server's queues full for a while,
@@ -658,6 +759,10 @@ public final class PromptLoadGenerator {
     for (int k = 0; k < 2; k++) {
       System.out.printf(
           "  open loop,   %-20s %-23s %s%n", names[k], open[k].coresBusy(), open[k].cpuPerCall());
+    }
+    System.out.printf("  server us per call by thread, closed loop:%n");
+    for (int k = 0; k < 2; k++) {
+      System.out.printf("    %-20s %s%n", names[k], closed[k].serverCpuPerCallByThread());
     }
     System.out.printf("%nGetPrompt answers, open loop:   %s%n", shares(openAnswers));
     System.out.printf("GetPrompt answers, closed loop: %s%n", shares(closedAnswers));

@@ -439,9 +439,12 @@ final class PromptWorkload {
   /**
    * One GetPrompt request of the host's mix: 3 % unknown accounts, up to 15 users per account with
    * their roles (mostly members), three surfaces (feature use most often), any catalog feature
-   * (entitled or gated by the account's plan; 2 % unknown), and locales with and without copy.
+   * (entitled or gated by the account's plan; 2 % unknown), and locales with and without copy. A
+   * warm-up call asks about users of the same accounts who are not the measured ones ({@code
+   * warm-u-…}): warming up the JIT then leaves the measured users' caps as the world set them, so
+   * the share of prompts shown does not depend on how long the warm-up ran.
    */
-  static GetPromptRequest request(SplittableRandom r, int accounts) {
+  static GetPromptRequest request(SplittableRandom r, int accounts, boolean warmUp) {
     boolean known = r.nextInt(100) >= 3;
     int a = r.nextInt(accounts);
     String account = known ? accountId(a) : "unknown-" + r.nextInt(1_000_000);
@@ -454,7 +457,7 @@ final class PromptWorkload {
     GetPromptRequest.Builder b =
         GetPromptRequest.newBuilder()
             .setAccountId(account)
-            .setUserId("u-" + r.nextInt(usersOf(a)))
+            .setUserId((warmUp ? "warm-u-" : "u-") + r.nextInt(usersOf(a)))
             .setSurface(surface)
             .setLocale(REQUEST_LOCALES.get(r.nextInt(REQUEST_LOCALES.size())))
             .setUserRole(
