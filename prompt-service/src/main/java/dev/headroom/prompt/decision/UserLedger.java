@@ -3,15 +3,10 @@ package dev.headroom.prompt.decision;
 import dev.headroom.prompt.campaign.FrequencyCap;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.Iterator;
-import java.util.List;
+import java.util.Arrays;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
-import java.util.function.Predicate;
 
 /**
  * Per user: the impressions of the last {@link #RETENTION} (for the caps) and the last dismissal
@@ -90,7 +85,7 @@ public final class UserLedger {
               synchronized (h) {
                 h.prune(now);
                 h.retired =
-                    h.impressions.isEmpty()
+                    h.isEmpty()
                         && (h.lastDismissal == null || !h.lastDismissal.isAfter(cooldownStart));
                 return h.retired;
               }
@@ -108,27 +103,52 @@ public final class UserLedger {
 
   /** One user's impressions (oldest first) and last dismissal; guarded by its own monitor. */
   public final class History {
-    private final ArrayDeque<Impression> impressions = new ArrayDeque<>();
+    private static final long[] NO_SECONDS = {};
+    private static final int[] NO_NANOS = {};
+    private static final String[] NO_CAMPAIGNS = {};
+
+    // The impressions in time order as parallel arrays (epoch second, nano of second, campaign id)
+    // rather than an object each: every decision for the user walks them while the ledger holds
+    // hundreds of thousands of users, and each object on the way would be a cache miss of its own.
+    // A cap's window holds a handful of impressions, so the arrays stay small.
+    private long[] seconds = NO_SECONDS;
+    private int[] nanos = NO_NANOS;
+    private String[] campaigns = NO_CAMPAIGNS;
+    private int size;
     private Instant lastDismissal;
     // Set by the sweep when it removes this history from the ledger.
     private boolean retired;
 
-    private record Impression(String campaignId, Instant at) {}
-
     private History() {}
 
+    /** Inserted after every impression not later than {@code at}, so the order stays by time. */
     void add(String campaignId, Instant at) {
-      Impression added = new Impression(campaignId, at);
-      if (impressions.isEmpty() || !impressions.peekLast().at().isAfter(at)) {
-        impressions.addLast(added);
-        return;
+      if (size == seconds.length) {
+        int capacity = Math.max(2, size * 2);
+        seconds = Arrays.copyOf(seconds, capacity);
+        nanos = Arrays.copyOf(nanos, capacity);
+        campaigns = Arrays.copyOf(campaigns, capacity);
       }
-      // A request_time in the past (a replay): keep the deque in time order, which count() needs.
-      List<Impression> all = new ArrayList<>(impressions);
-      all.add(added);
-      all.sort(Comparator.comparing(Impression::at));
-      impressions.clear();
-      impressions.addAll(all);
+      long second = at.getEpochSecond();
+      int nano = at.getNano();
+      int i = size;
+      // A request_time in the past (a replay) lands before the later impressions.
+      while (i > 0 && after(i - 1, second, nano)) {
+        i--;
+      }
+      int moved = size - i;
+      System.arraycopy(seconds, i, seconds, i + 1, moved);
+      System.arraycopy(nanos, i, nanos, i + 1, moved);
+      System.arraycopy(campaigns, i, campaigns, i + 1, moved);
+      seconds[i] = second;
+      nanos[i] = nano;
+      campaigns[i] = campaignId;
+      size++;
+    }
+
+    /** True when impression {@code i} is later than the instant (second, nano). */
+    private boolean after(int i, long second, int nano) {
+      return seconds[i] > second || (seconds[i] == second && nanos[i] > nano);
     }
 
     void dismissed(Instant at) {
@@ -139,36 +159,57 @@ public final class UserLedger {
 
     private void prune(Instant now) {
       Instant horizon = now.minus(RETENTION);
-      while (!impressions.isEmpty() && !impressions.peekFirst().at().isAfter(horizon)) {
-        impressions.removeFirst();
+      long second = horizon.getEpochSecond();
+      int nano = horizon.getNano();
+      int forgotten = 0;
+      while (forgotten < size && !after(forgotten, second, nano)) {
+        forgotten++;
       }
+      if (forgotten == 0) {
+        return;
+      }
+      int kept = size - forgotten;
+      System.arraycopy(seconds, forgotten, seconds, 0, kept);
+      System.arraycopy(nanos, forgotten, nanos, 0, kept);
+      System.arraycopy(campaigns, forgotten, campaigns, 0, kept);
+      Arrays.fill(campaigns, kept, size, null);
+      size = kept;
     }
 
-    private long count(Instant now, Duration window, Predicate<String> campaign) {
+    /**
+     * Impressions in (now − window, now], of one campaign or (when {@code campaignId} is null) of
+     * any.
+     */
+    private long count(Instant now, Duration window, String campaignId) {
       Instant start = now.minus(window);
+      long startSecond = start.getEpochSecond();
+      int startNano = start.getNano();
+      long nowSecond = now.getEpochSecond();
+      int nowNano = now.getNano();
       long n = 0;
-      for (Iterator<Impression> it = impressions.descendingIterator(); it.hasNext(); ) {
-        Impression i = it.next();
-        if (!i.at().isAfter(start)) {
-          break;
-        }
-        if (!i.at().isAfter(now) && campaign.test(i.campaignId())) {
+      for (int i = size - 1; i >= 0 && after(i, startSecond, startNano); i--) {
+        if (!after(i, nowSecond, nowNano)
+            && (campaignId == null || campaignId.equals(campaigns[i]))) {
           n++;
         }
       }
       return n;
     }
 
+    private boolean isEmpty() {
+      return size == 0;
+    }
+
     /** True when a global cap is reached at {@code now}. */
     public boolean globallyCapped(Instant now) {
       prune(now);
-      return (caps.perDay() > 0 && count(now, CapSettings.DAY, c -> true) >= caps.perDay())
-          || (caps.perWeek() > 0 && count(now, CapSettings.WEEK, c -> true) >= caps.perWeek());
+      return (caps.perDay() > 0 && count(now, CapSettings.DAY, null) >= caps.perDay())
+          || (caps.perWeek() > 0 && count(now, CapSettings.WEEK, null) >= caps.perWeek());
     }
 
     public boolean campaignCapped(String campaignId, Optional<FrequencyCap> cap, Instant now) {
       return cap.filter(c -> c.maxImpressions() > 0)
-          .map(c -> count(now, c.per(), campaignId::equals) >= c.maxImpressions())
+          .map(c -> count(now, c.per(), campaignId) >= c.maxImpressions())
           .orElse(false);
     }
 

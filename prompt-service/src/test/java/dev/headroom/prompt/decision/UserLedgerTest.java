@@ -59,4 +59,52 @@ class UserLedgerTest {
     assertTrue(holds(ledger, "u", h -> h.globallyCapped(T0.plus(Duration.ofDays(6)))));
     assertFalse(holds(ledger, "u", h -> h.globallyCapped(T0.plus(Duration.ofDays(7)))));
   }
+
+  /**
+   * Ten impressions one second apart, even and odd seconds two campaigns, recorded newest first.
+   */
+  private static UserLedger tenImpressionsNewestFirst() {
+    UserLedger ledger = new UserLedger(new CapSettings(0, 0, Duration.ofDays(14)));
+    for (int i = 9; i >= 0; i--) {
+      ledger.recordImpression("a", "u", i % 2 == 0 ? "even" : "odd", second(i));
+    }
+    return ledger;
+  }
+
+  private static Instant second(int i) {
+    return T0.plusSeconds(i).plusNanos(500);
+  }
+
+  private static boolean capped(UserLedger ledger, String campaign, FrequencyCap cap, Instant at) {
+    return holds(ledger, "u", h -> h.campaignCapped(campaign, Optional.of(cap), at));
+  }
+
+  @Test
+  void aCampaignsWindowIsExactToTheNanosecondAndIgnoresLaterImpressions() {
+    UserLedger ledger = tenImpressionsNewestFirst();
+    FrequencyCap fivePerTenSeconds = new FrequencyCap(5, Duration.ofSeconds(10));
+    Instant firstStillIn = second(10).minusNanos(1);
+    assertTrue(
+        capped(ledger, "even", fivePerTenSeconds, firstStillIn),
+        "(t - 10 s, t] still holds the impression at second 0: five of the even campaign");
+    assertFalse(
+        capped(ledger, "even", fivePerTenSeconds, second(10)),
+        "the impression exactly 10 s old is out: four");
+    assertTrue(capped(ledger, "even", fivePerTenSeconds, second(8)));
+    assertFalse(
+        capped(ledger, "odd", fivePerTenSeconds, second(8)),
+        "the odd campaign's impression at second 9 is after the decision's time: four count");
+  }
+
+  @Test
+  void forgettingOldImpressionsKeepsExactlyTheNewerOnes() {
+    UserLedger ledger = tenImpressionsNewestFirst();
+    Instant now = second(4).plus(UserLedger.RETENTION);
+    ledger.sweep(now);
+    assertEquals(1, ledger.size(), "seconds 5 to 9 are still inside the retention");
+    FrequencyCap ever = new FrequencyCap(3, UserLedger.RETENTION);
+    assertTrue(capped(ledger, "odd", ever, now), "odd seconds 5, 7 and 9 kept");
+    assertFalse(capped(ledger, "even", ever, now), "even seconds 6 and 8 kept; 0, 2 and 4 gone");
+    assertTrue(capped(ledger, "even", new FrequencyCap(2, UserLedger.RETENTION), now));
+  }
 }
