@@ -2,6 +2,7 @@ package dev.headroom.prompt.exposure;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.headroom.kit.db.Database;
@@ -132,6 +133,29 @@ class ExposureWriterTest {
     }
     writer.awaitWritten();
     assertEquals(10, stored());
+    writer.close();
+  }
+
+  @Test
+  void aConnectionLostBetweenBatchesIsReplacedAndNothingIsLost() throws Exception {
+    // An idle writer gives its handle back after the flush interval: 3 s keeps it across the test's
+    // two batches (close() then waits up to that long for the writer to notice).
+    ExposureWriter writer =
+        new ExposureWriter(
+                db.jdbi(),
+                new ExposureWriter.Settings(1_000, 100, Duration.ofSeconds(3), Duration.ZERO),
+                new SimpleMeterRegistry())
+            .start();
+    assertTrue(writer.offer(exposure(0)));
+    writer.awaitWritten();
+    // Ends every connection to the database, the one the writer holds among them.
+    PG.database().makeUnreachable();
+    PG.database().makeReachable();
+    for (int i = 1; i <= 10; i++) {
+      assertTrue(writer.offer(exposure(i)));
+    }
+    assertTimeoutPreemptively(Duration.ofSeconds(60), writer::awaitWritten);
+    assertEquals(11, stored());
     writer.close();
   }
 
