@@ -32,7 +32,11 @@ public final class Assignment {
     }
     long span = (long) BUCKETS - experiment.holdoutBasisPoints();
     long offset = (long) bucket - experiment.holdoutBasisPoints();
-    long total = experiment.variants().stream().mapToLong(Variant::weight).sum();
+    // A loop, not a stream: this runs on every decision an experiment governs.
+    long total = 0;
+    for (Variant v : experiment.variants()) {
+      total += v.weight();
+    }
     long cumulative = 0;
     for (Variant v : experiment.variants()) {
       cumulative += v.weight();

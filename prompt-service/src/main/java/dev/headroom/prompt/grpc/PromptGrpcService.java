@@ -30,7 +30,6 @@ import dev.headroom.api.prompt.v1.ListCampaignsResponse;
 import dev.headroom.api.prompt.v1.ListExperimentsRequest;
 import dev.headroom.api.prompt.v1.ListExperimentsResponse;
 import dev.headroom.api.prompt.v1.NoPromptReason;
-import dev.headroom.api.prompt.v1.PlanSummary;
 import dev.headroom.api.prompt.v1.Prompt;
 import dev.headroom.api.prompt.v1.PromptEventResult;
 import dev.headroom.api.prompt.v1.PromptServiceGrpc;
@@ -55,7 +54,6 @@ import dev.headroom.kit.paging.Paging;
 import dev.headroom.kit.validation.Validation;
 import dev.headroom.prompt.campaign.Campaign;
 import dev.headroom.prompt.campaign.Campaigns;
-import dev.headroom.prompt.context.Money;
 import dev.headroom.prompt.decision.Decision;
 import dev.headroom.prompt.decision.DecisionEngine;
 import dev.headroom.prompt.decision.PromptRequest;
@@ -110,6 +108,7 @@ public final class PromptGrpcService extends PromptServiceGrpc.PromptServiceImpl
   private final java.time.Duration defaultWindow;
   private final ExperimentReports reports;
   private final PromptFunnel funnel;
+  private final PlanColumns planColumns = new PlanColumns();
 
   public PromptGrpcService(
       DecisionEngine decisions,
@@ -185,7 +184,7 @@ public final class PromptGrpcService extends PromptServiceGrpc.PromptServiceImpl
     };
   }
 
-  private static Prompt prompt(String decisionId, RenderedPrompt p) {
+  private Prompt prompt(String decisionId, RenderedPrompt p) {
     Prompt.Builder b =
         Prompt.newBuilder()
             .setDecisionId(decisionId)
@@ -199,30 +198,14 @@ public final class PromptGrpcService extends PromptServiceGrpc.PromptServiceImpl
             .setBody(p.body())
             .setCtaLabel(p.ctaLabel())
             .setCtaUrl(p.ctaUrl())
-            .setTargetPlan(plan(p.targetPlan()))
+            .setTargetPlan(planColumns.column(p.targetPlan()))
             .addAllHighlightedFeatureKeys(p.highlightedFeatureKeys())
             .setPrefilledSeats(p.prefilledSeats())
             .setDiscountPercent(p.discountPercent())
             .setAnnualBilling(p.annualBilling())
             .setTiming(TIMINGS.get(p.timing()));
-    p.currentPlan().ifPresent(c -> b.setCurrentPlan(plan(c)));
+    p.currentPlan().ifPresent(c -> b.setCurrentPlan(planColumns.column(c)));
     return b.build();
-  }
-
-  private static PlanSummary plan(dev.headroom.prompt.decision.PlanSummary p) {
-    return PlanSummary.newBuilder()
-        .setPlanKey(p.planKey())
-        .setDisplayName(p.displayName())
-        .setMonthlyPrice(money(p.monthlyPrice()))
-        .addAllFeatureKeys(p.featureKeys())
-        .build();
-  }
-
-  private static dev.headroom.api.common.v1.Money money(Money m) {
-    return dev.headroom.api.common.v1.Money.newBuilder()
-        .setCurrencyCode(m.currencyCode())
-        .setMinorUnits(m.minorUnits())
-        .build();
   }
 
   @Override
