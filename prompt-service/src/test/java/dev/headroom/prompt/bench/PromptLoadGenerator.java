@@ -271,10 +271,18 @@ public final class PromptLoadGenerator {
     String serverCpuPerCallByThread() {
       double calls = perSecond() * wallSeconds;
       StringBuilder out = new StringBuilder();
+      long named = 0;
       for (ServerThreads g : ServerThreads.values()) {
+        // "other" is the rest of the process's time: a thread that ended during a slice took its
+        // time out of the per-thread sums, not out of the process's.
+        long nanos =
+            g == ServerThreads.OTHER
+                ? cpu.server() - named
+                : cpu.serverThreads().getOrDefault(g, 0L);
+        named += nanos;
         out.append(out.isEmpty() ? "" : ", ")
             .append(g.label)
-            .append(String.format(" %.1f", cpu.serverThreads().getOrDefault(g, 0L) / 1e3 / calls));
+            .append(String.format(" %.1f", nanos / 1e3 / calls));
       }
       return out.toString();
     }
@@ -387,6 +395,7 @@ public final class PromptLoadGenerator {
     GC("garbage collector"),
     JIT("JIT compilers"),
     EXPOSURES("exposure writer"),
+    // Last: the report computes it as the process's time the groups above did not take.
     OTHER("other");
 
     final String label;
