@@ -57,11 +57,16 @@ public final class ExposureWriter implements ExposureSink, AutoCloseable {
   private long offered;
   private long written;
 
+  /** How long the writer keeps one pooled connection at most under steady load. */
+  private static final long HANDLE_KEPT_NANOS = TimeUnit.MINUTES.toNanos(1);
+
   // The handle the writer keeps while exposures keep coming: opening one per batch (a pool
   // check-out and a Jdbi handle's set-up) took about a third of the writer's CPU under load. It is
-  // given back when the writer goes idle or a write fails, so the pool still checks, ages and
-  // replaces its connections. Used by the writer thread only.
+  // given back when the writer goes idle, after a failed write and at least once a minute, so the
+  // pool still checks, ages and replaces its connections (after a failover, say). Used by the
+  // writer thread only.
   private Handle handle;
+  private long handleOpenedAtNanos;
 
   public ExposureWriter(Jdbi jdbi, Settings settings, MeterRegistry registry) {
     this.jdbi = jdbi;
@@ -181,8 +186,12 @@ public final class ExposureWriter implements ExposureSink, AutoCloseable {
               e.surface().name(),
               e.featureKey()));
     }
+    if (handle != null && System.nanoTime() - handleOpenedAtNanos > HANDLE_KEPT_NANOS) {
+      releaseHandle();
+    }
     if (handle == null) {
       handle = jdbi.open();
+      handleOpenedAtNanos = System.nanoTime();
     }
     ExposureDao.write(handle, rows);
   }
