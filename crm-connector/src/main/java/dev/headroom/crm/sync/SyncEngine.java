@@ -192,6 +192,11 @@ public final class SyncEngine implements AutoCloseable {
         busy = runOnce();
         pruneIfDue();
       } catch (RuntimeException e) {
+        if (!running) {
+          // close() interrupted a tick: the records it claimed stay queued and are sent again when
+          // their lease ends, so a shutdown is not a failure to report.
+          break;
+        }
         LOG.log(Level.WARNING, "sync tick failed; retrying", e);
       }
       if (!busy) {
