@@ -46,13 +46,15 @@ final class OutcomePoller {
     Map<String, RuleDao.OpportunityRow> byKey = new HashMap<>();
     open.forEach(o -> byKey.put(o.externalKey(), o));
     List<ClosedOpportunity> closed;
-    Instant observed = clock.instant();
     try {
       closed = live.client().closedOpportunities(List.copyOf(byKey.keySet()));
     } catch (CrmCallException e) {
       LOG.warning("connection " + cid + ": cannot read closed opportunities: " + e.getMessage());
       return 0;
     }
+    // Taken once the answer is in: a close the CRM made while the query ran happened before this,
+    // not necessarily before the query was sent.
+    Instant observed = clock.instant();
     int done = 0;
     for (ClosedOpportunity c : closed) {
       RuleDao.OpportunityRow o = byKey.get(c.externalKey());
