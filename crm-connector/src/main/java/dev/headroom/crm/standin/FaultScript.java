@@ -1,8 +1,11 @@
 package dev.headroom.crm.standin;
 
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Scripted misbehaviour of a stand-in: each data request (not the token endpoint) takes the next
@@ -17,7 +20,52 @@ public final class FaultScript {
    */
   public record Fault(int status, int retryAfterSeconds, String contentType, String body) {}
 
+  /**
+   * A data request held before it is answered, as a CRM that is slow to answer holds it: the test
+   * learns when it arrived and lets it go on.
+   */
+  public static final class Hold {
+    /**
+     * A held request goes on by itself after this, so a test that forgets cannot hang the server.
+     */
+    private static final long MAX_HOLD_SECONDS = 60;
+
+    private final CountDownLatch arrived = new CountDownLatch(1);
+    private final CountDownLatch released = new CountDownLatch(1);
+
+    /** True once the held request arrived, within {@code timeout}. */
+    public boolean awaitArrival(Duration timeout) throws InterruptedException {
+      return arrived.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    public void release() {
+      released.countDown();
+    }
+
+    void block() {
+      arrived.countDown();
+      try {
+        released.await(MAX_HOLD_SECONDS, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
   private final Deque<Fault> queue = new ArrayDeque<>();
+  private Hold nextHold;
+
+  /** Holds the next data request until the returned hold is released (then it is answered). */
+  public synchronized Hold holdNext() {
+    nextHold = new Hold();
+    return nextHold;
+  }
+
+  synchronized Optional<Hold> takeHold() {
+    Optional<Hold> hold = Optional.ofNullable(nextHold);
+    nextHold = null;
+    return hold;
+  }
 
   public synchronized FaultScript then(Fault fault, int times) {
     for (int i = 0; i < times; i++) {

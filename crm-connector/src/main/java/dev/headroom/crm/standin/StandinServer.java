@@ -88,9 +88,13 @@ public abstract class StandinServer implements AutoCloseable {
     return clock.instant();
   }
 
-  /** Answers with the next scripted fault, if any; true when it did. */
+  /**
+   * Answers with the next scripted fault, if any; true when it did. A held request waits here for
+   * its release first.
+   */
   protected final boolean answeredByFault(
       ServerRequest req, ServerResponse res, Instant receivedAt) {
+    faults.takeHold().ifPresent(FaultScript.Hold::block);
     Optional<FaultScript.Fault> fault = faults.next();
     if (fault.isEmpty()) {
       return false;
