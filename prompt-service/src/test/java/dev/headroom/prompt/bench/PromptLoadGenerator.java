@@ -307,30 +307,37 @@ public final class PromptLoadGenerator {
       // A backend that exited leaves the sum of the live processes: its time moves into the
       // postmaster's counters of its ended children, which count here too.
       long database =
-          ProcessHandle.of(databasePid).stream()
-                  .mapToLong(p -> endedChildrenTicks(Path.of("/proc", Long.toString(p.pid()))))
-                  .sum()
-              + ProcessHandle.of(databasePid).stream()
-                  .flatMap(p -> Stream.concat(Stream.of(p), p.descendants()))
-                  .mapToLong(p -> ticks(Path.of("/proc", Long.toString(p.pid()))))
-                  .sum();
+          ProcessHandle.of(databasePid)
+              .map(
+                  postmaster ->
+                      endedChildrenTicks(proc(postmaster.pid()))
+                          + Stream.concat(Stream.of(postmaster), postmaster.descendants())
+                              .mapToLong(p -> ticks(proc(p.pid())))
+                              .sum())
+              .orElse(0L);
       long serverPid = self.parent().map(ProcessHandle::pid).orElse(0L);
       return new CpuTimes(
-          ticks(Path.of("/proc", Long.toString(serverPid))) * NANOS_PER_TICK,
+          ticks(proc(serverPid)) * NANOS_PER_TICK,
           database * NANOS_PER_TICK,
-          ticks(Path.of("/proc", Long.toString(self.pid()))) * NANOS_PER_TICK,
+          ticks(proc(self.pid())) * NANOS_PER_TICK,
           byThreadGroup(serverPid));
+    }
+
+    private static Path proc(long pid) {
+      return Path.of("/proc", Long.toString(pid));
     }
 
     /** The server's CPU time by thread group, from each of its threads' /proc entries. */
     private static Map<ServerThreads, Long> byThreadGroup(long pid) {
       Map<ServerThreads, Long> out = new EnumMap<>(ServerThreads.class);
-      try (Stream<Path> tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
+      try (Stream<Path> tasks = Files.list(proc(pid).resolve("task"))) {
         tasks.forEach(
             task -> {
               String name = threadName(task);
-              if (name != null) {
-                out.merge(ServerThreads.of(name), ticks(task) * NANOS_PER_TICK, Long::sum);
+              ServerThreads group = name == null ? ServerThreads.OTHER : ServerThreads.of(name);
+              // "other" is not summed here: the report takes it from the process's own time.
+              if (group != ServerThreads.OTHER) {
+                out.merge(group, ticks(task) * NANOS_PER_TICK, Long::sum);
               }
             });
       } catch (IOException | RuntimeException e) {
