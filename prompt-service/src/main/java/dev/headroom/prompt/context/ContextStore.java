@@ -36,15 +36,11 @@ public final class ContextStore implements ReadinessCheck {
   }
 
   public void putUsage(AccountUsage usage) {
-    accounts.compute(
-        usage.accountId(),
-        (id, old) -> new AccountContext(usage, old == null ? Optional.empty() : old.score()));
+    accounts.compute(usage.accountId(), (id, old) -> AccountContext.withUsage(old, usage));
   }
 
   public void putScore(String accountId, AccountScore score) {
-    accounts.compute(
-        accountId,
-        (id, old) -> new AccountContext(old == null ? null : old.usage(), Optional.of(score)));
+    accounts.compute(accountId, (id, old) -> AccountContext.withScore(old, score));
   }
 
   public int size() {

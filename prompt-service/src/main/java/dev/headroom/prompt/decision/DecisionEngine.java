@@ -2,7 +2,6 @@ package dev.headroom.prompt.decision;
 
 import dev.headroom.prompt.campaign.Campaign;
 import dev.headroom.prompt.context.AccountContext;
-import dev.headroom.prompt.context.AccountScore;
 import dev.headroom.prompt.context.CatalogView;
 import dev.headroom.prompt.context.ContextStore;
 import dev.headroom.prompt.context.OpenOpportunities;
@@ -62,12 +61,10 @@ public final class DecisionEngine {
       return new Decision.NoPrompt(decisionId, NoPromptReason.UNKNOWN_ACCOUNT);
     }
     AccountContext account = found.get();
-    if (!account.usage().activated()) {
+    if (!account.activated()) {
       return new Decision.NoPrompt(decisionId, NoPromptReason.ACCOUNT_NOT_ACTIVATED);
     }
-    boolean fieldSales =
-        account.score().map(s -> s.motion() == AccountScore.Motion.FIELD_SALES).orElse(false);
-    if (fieldSales || opportunities.hasOpen(request.accountId())) {
+    if (account.fieldSales() || opportunities.hasOpen(request.accountId())) {
       return new Decision.NoPrompt(decisionId, NoPromptReason.SALES_OWNED);
     }
     CatalogView catalog = context.catalog();
