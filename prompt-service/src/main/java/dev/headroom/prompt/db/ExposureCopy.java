@@ -1,11 +1,8 @@
 package dev.headroom.prompt.db;
 
-import java.io.ByteArrayOutputStream;
-import java.io.DataOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.OffsetDateTime;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -25,46 +22,112 @@ final class ExposureCopy {
   private ExposureCopy() {}
 
   static byte[] encode(List<ExposureDao.ExposureRow> rows) {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream(64 + rows.size() * 200);
-    DataOutputStream out = new DataOutputStream(bytes);
-    try {
-      out.write(SIGNATURE);
-      out.writeInt(0); // flags: no OIDs
-      out.writeInt(0); // no header extension
-      for (ExposureDao.ExposureRow r : rows) {
-        out.writeShort(FIELDS);
-        text(out, r.decisionId());
-        out.writeInt(Long.BYTES);
-        out.writeLong(microsSincePostgresEpoch(r.decidedAt()));
-        text(out, r.accountId());
-        text(out, r.userId());
-        text(out, r.campaignId());
-        out.writeInt(Long.BYTES);
-        out.writeLong(r.campaignVersion());
-        text(out, r.experimentId());
-        text(out, r.unitId());
-        text(out, r.variantKey());
-        out.writeInt(1);
-        out.writeByte(r.holdout() ? 1 : 0);
-        text(out, r.surface());
-        text(out, r.featureKey());
-      }
-      out.writeShort(TRAILER);
-      out.flush();
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot happen: writing to memory", e);
+    Buffer out = new Buffer(64 + rows.size() * 160);
+    out.bytes(SIGNATURE);
+    out.int32(0); // flags: no OIDs
+    out.int32(0); // no header extension
+    for (ExposureDao.ExposureRow r : rows) {
+      out.int16(FIELDS);
+      out.text(r.decisionId());
+      out.int32(Long.BYTES);
+      out.int64(microsSincePostgresEpoch(r.decidedAt()));
+      out.text(r.accountId());
+      out.text(r.userId());
+      out.text(r.campaignId());
+      out.int32(Long.BYTES);
+      out.int64(r.campaignVersion());
+      out.text(r.experimentId());
+      out.text(r.unitId());
+      out.text(r.variantKey());
+      out.int32(1);
+      out.int8(r.holdout() ? 1 : 0);
+      out.text(r.surface());
+      out.text(r.featureKey());
     }
-    return bytes.toByteArray();
+    out.int16(TRAILER);
+    return out.toByteArray();
   }
 
-  private static void text(DataOutputStream out, String value) throws IOException {
-    if (value == null) {
-      out.writeInt(-1);
-      return;
+  /**
+   * A growing big-endian byte buffer. Ids and keys are nearly always ASCII, so a text field is
+   * copied char by char without an intermediate byte array (most of the encoding's cost before);
+   * anything else goes through the UTF-8 encoder.
+   */
+  private static final class Buffer {
+    private byte[] bytes;
+    private int size;
+
+    Buffer(int capacity) {
+      bytes = new byte[capacity];
     }
-    byte[] utf8 = value.getBytes(StandardCharsets.UTF_8);
-    out.writeInt(utf8.length);
-    out.write(utf8);
+
+    private void reserve(int more) {
+      if (size + more > bytes.length) {
+        bytes = Arrays.copyOf(bytes, Math.max(bytes.length * 2, size + more));
+      }
+    }
+
+    void bytes(byte[] b) {
+      reserve(b.length);
+      System.arraycopy(b, 0, bytes, size, b.length);
+      size += b.length;
+    }
+
+    void int8(int v) {
+      reserve(1);
+      bytes[size++] = (byte) v;
+    }
+
+    void int16(int v) {
+      reserve(2);
+      bytes[size++] = (byte) (v >>> 8);
+      bytes[size++] = (byte) v;
+    }
+
+    void int32(int v) {
+      reserve(4);
+      for (int shift = 24; shift >= 0; shift -= 8) {
+        bytes[size++] = (byte) (v >>> shift);
+      }
+    }
+
+    void int64(long v) {
+      reserve(8);
+      for (int shift = 56; shift >= 0; shift -= 8) {
+        bytes[size++] = (byte) (v >>> shift);
+      }
+    }
+
+    /** Its UTF-8 length, then its bytes; -1 for NULL. */
+    void text(String value) {
+      if (value == null) {
+        int32(-1);
+        return;
+      }
+      int n = value.length();
+      reserve(4 + n);
+      int lengthAt = size;
+      size += 4;
+      for (int i = 0; i < n; i++) {
+        char c = value.charAt(i);
+        if (c >= 0x80) {
+          size = lengthAt;
+          byte[] utf8 = value.getBytes(StandardCharsets.UTF_8);
+          int32(utf8.length);
+          bytes(utf8);
+          return;
+        }
+        bytes[size++] = (byte) c;
+      }
+      int end = size;
+      size = lengthAt;
+      int32(n);
+      size = end;
+    }
+
+    byte[] toByteArray() {
+      return Arrays.copyOf(bytes, size);
+    }
   }
 
   /**

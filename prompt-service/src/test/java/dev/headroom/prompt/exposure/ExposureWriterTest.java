@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.headroom.kit.db.Database;
 import dev.headroom.kit.testing.Await;
 import dev.headroom.kit.testing.PostgresExtension;
+import dev.headroom.kit.validation.Limits;
 import dev.headroom.prompt.campaign.Surface;
 import dev.headroom.prompt.db.ExposureDao;
 import dev.headroom.prompt.decision.Exposure;
@@ -366,6 +367,33 @@ class ExposureWriterTest {
                     h, List.of(otherExposureWithAStoredId, HOLDOUT_NAMED_IN_UNICODE)));
     db.jdbi().useHandle(h -> ExposureDao.write(h, ALL));
     assertEquals(ALL_AS_STORED, storedRows());
+  }
+
+  @Test
+  void theCopyStoresIdentifiersOfTheLongestAllowedLength() throws SQLException {
+    // Rows several times the size the encoder first reserves per row, one with its only non-ASCII
+    // character last.
+    List<ExposureDao.ExposureRow> rows = new java.util.ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      String id = "%03d".formatted(i);
+      String longest = id + "a".repeat(Limits.MAX_IDENTIFIER_CHARS - 4) + (i % 2 == 0 ? "é" : "e");
+      rows.add(
+          new ExposureDao.ExposureRow(
+              "d-long-" + id,
+              OffsetDateTime.parse("2026-11-02T10:00:00Z"),
+              longest,
+              longest,
+              longest,
+              i,
+              longest,
+              longest + "/" + longest,
+              longest,
+              false,
+              "FEATURE_USE",
+              longest));
+    }
+    db.jdbi().useHandle(h -> ExposureDao.write(h, rows));
+    assertEquals(rows, storedRows());
   }
 
   private static Exposure withDecisionId(Exposure e, String decisionId) {
