@@ -52,31 +52,41 @@ public interface FunnelDao {
 
   /**
    * An event belongs to its decision's exposure; a conversion without a decision to the latest
-   * exposure of its account (and user, when given) in (occurred_at − window, occurred_at]. Other
-   * events without a decision belong to no campaign.
+   * exposure of its account (and user, when given) in (occurred_at − window, occurred_at], ties
+   * going to the greater decision id. Other events without a decision belong to no campaign.
+   *
+   * <p>An event with a decision looks its exposure up by primary key (the {@code LIMIT 1}, true of
+   * a key, keeps the planner from hashing every exposure ever stored instead). The conversions
+   * without a decision are matched by a hash join against the exposures decided in (from − window,
+   * to), read through the decision-time index: exposures are the service's busiest write, and an
+   * index by account kept only for this report cost about 40 % of each exposure's storage
+   * (docs/benchmarks/2026-12-02-prompt-cost.md), while a report of a period reads about as many
+   * exposures for its exposed stage anyway.
    */
   @SqlQuery(
       """
-      WITH attributed AS (
-        SELECT e.kind, e.revenue_minor, e.currency_code, x.*
-        FROM prompt_event e
-        CROSS JOIN LATERAL (
-          (SELECT d.campaign_id, COALESCE(d.experiment_id, '') AS experiment_id, d.variant_key,
-                  d.holdout, d.account_id, d.user_id
-           FROM exposure d
-           WHERE e.decision_id <> '' AND d.decision_id = e.decision_id)
-          UNION ALL
-          (SELECT d.campaign_id, COALESCE(d.experiment_id, '') AS experiment_id, d.variant_key,
-                  d.holdout, d.account_id, d.user_id
-           FROM exposure d
-           WHERE e.decision_id = '' AND e.kind = 'CONVERTED' AND d.account_id = e.account_id
-             AND (e.user_id = '' OR d.user_id = e.user_id)
-             AND d.decided_at <= e.occurred_at
-             AND d.decided_at > e.occurred_at - make_interval(secs => :windowSeconds)
-           ORDER BY d.decided_at DESC, d.decision_id DESC
-           LIMIT 1)
-        ) x
+      WITH by_decision AS (
+        SELECT e.kind, e.revenue_minor, e.currency_code, d.*
+        FROM prompt_event e CROSS JOIN LATERAL (
+          SELECT x.campaign_id, COALESCE(x.experiment_id, '') AS experiment_id, x.variant_key,
+                 x.holdout, x.account_id, x.user_id
+          FROM exposure x WHERE x.decision_id = e.decision_id
+          LIMIT 1) d
+        WHERE e.occurred_at >= :from AND e.occurred_at < :to AND e.decision_id <> ''
+      ), by_account AS (
+        SELECT DISTINCT ON (e.event_id) e.kind, e.revenue_minor, e.currency_code, d.campaign_id,
+               COALESCE(d.experiment_id, '') AS experiment_id, d.variant_key, d.holdout,
+               d.account_id, d.user_id
+        FROM prompt_event e JOIN exposure d
+          ON d.account_id = e.account_id AND (e.user_id = '' OR d.user_id = e.user_id)
+         AND d.decided_at <= e.occurred_at
+         AND d.decided_at > e.occurred_at - make_interval(secs => :windowSeconds)
         WHERE e.occurred_at >= :from AND e.occurred_at < :to
+          AND e.decision_id = '' AND e.kind = 'CONVERTED'
+          AND d.decided_at > :from - make_interval(secs => :windowSeconds) AND d.decided_at < :to
+        ORDER BY e.event_id, d.decided_at DESC, d.decision_id DESC
+      ), attributed AS (
+        SELECT * FROM by_decision UNION ALL SELECT * FROM by_account
       )
       SELECT campaign_id, experiment_id, variant_key, holdout, kind,
              GROUPING(currency_code) = 0 AS by_currency, COALESCE(currency_code, '') AS currency_code,
