@@ -8,9 +8,8 @@ import java.util.Optional;
  *
  * <p>The first eligibility steps read only this object: whether the account is activated and
  * whether its motion is field sales are copied out of the usage and the score, so a call that ends
- * there (about a fifth of them) does not follow two more references into a context of up to a
- * million accounts, each a likely cache miss. The score is kept as a plain reference for the same
- * reason.
+ * there does not follow two more references into a context of up to a million accounts, each a
+ * likely cache miss. The score is kept as a plain reference for the same reason.
  */
 public final class AccountContext {
   private final AccountUsage usage;

@@ -60,8 +60,8 @@ public interface FunnelDao {
    * without a decision are matched by a hash join against the exposures decided in (from − window,
    * to), read through the decision-time index: exposures are the service's busiest write, and an
    * index by account kept only for this report cost about 40 % of each exposure's storage
-   * (docs/benchmarks/2026-12-02-prompt-cost.md), while a report of a period reads about as many
-   * exposures for its exposed stage anyway.
+   * (docs/benchmarks/2026-12-02-prompt-cost.md), while the report reads the period's exposures for
+   * its exposed stage anyway.
    */
   @SqlQuery(
       """
