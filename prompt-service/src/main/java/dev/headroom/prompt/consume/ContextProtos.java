@@ -15,8 +15,8 @@ import dev.headroom.prompt.context.AccountUsage;
 import dev.headroom.prompt.context.CatalogView;
 import dev.headroom.prompt.context.FeatureInfo;
 import dev.headroom.prompt.context.MeterLevel;
-import dev.headroom.prompt.context.Money;
 import dev.headroom.prompt.context.PlanInfo;
+import dev.headroom.prompt.mapping.MoneyProtos;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -125,8 +125,8 @@ public final class ContextProtos {
               p.getProductKey().intern(),
               p.getTierRank(),
               p.getDisplayName(),
-              money(p.getSeatPriceMonthly()),
-              money(p.getBasePriceMonthly()),
+              MoneyProtos.fromProto(p.getSeatPriceMonthly()),
+              MoneyProtos.fromProto(p.getBasePriceMonthly()),
               p.getIncludedSeats(),
               Map.copyOf(p.getMeterLimitsMap()),
               Set.copyOf(p.getEntitledFeatureKeysList()),
@@ -146,9 +146,5 @@ public final class ContextProtos {
             .map(Product::getProductKey)
             .toList();
     return new CatalogView(coreProductKey, plans, features, products);
-  }
-
-  private static Money money(dev.headroom.api.common.v1.Money m) {
-    return new Money(m.getCurrencyCode(), m.getMinorUnits());
   }
 }

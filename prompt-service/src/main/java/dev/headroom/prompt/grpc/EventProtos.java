@@ -4,8 +4,8 @@ import dev.headroom.api.common.v1.ErrorReason;
 import dev.headroom.api.common.v1.ItemError;
 import dev.headroom.api.prompt.v1.PromptEventKind;
 import dev.headroom.kit.validation.Validation;
-import dev.headroom.prompt.context.Money;
 import dev.headroom.prompt.events.PromptEvent;
+import dev.headroom.prompt.mapping.MoneyProtos;
 import java.util.Optional;
 
 /** Prompt events: per-item validation (first bad field) and proto → domain. */
@@ -71,10 +71,7 @@ final class EventProtos {
         e.getDecisionId(),
         PromptEvent.Kind.valueOf(e.getKind().name().substring("PROMPT_EVENT_KIND_".length())),
         CampaignProtos.instant(e.getOccurredAt()),
-        e.hasRevenue()
-            ? Optional.of(
-                new Money(e.getRevenue().getCurrencyCode(), e.getRevenue().getMinorUnits()))
-            : Optional.empty(),
+        e.hasRevenue() ? Optional.of(MoneyProtos.fromProto(e.getRevenue())) : Optional.empty(),
         e.getAccountId(),
         e.getUserId());
   }

@@ -2,7 +2,7 @@ package dev.headroom.prompt.grpc;
 
 import com.google.protobuf.ByteString;
 import dev.headroom.api.prompt.v1.PlanSummary;
-import dev.headroom.prompt.context.Money;
+import dev.headroom.prompt.mapping.MoneyProtos;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -29,7 +29,7 @@ final class PlanColumns {
       }
       column = withoutPrice.computeIfAbsent(key, PlanColumns::build);
     }
-    return column.toBuilder().setMonthlyPrice(money(plan.monthlyPrice())).build();
+    return column.toBuilder().setMonthlyPrice(MoneyProtos.toProto(plan.monthlyPrice())).build();
   }
 
   private static PlanSummary build(Key key) {
@@ -39,12 +39,5 @@ final class PlanColumns {
       b.addFeatureKeysBytes(ByteString.copyFromUtf8(feature));
     }
     return b.build();
-  }
-
-  private static dev.headroom.api.common.v1.Money money(Money m) {
-    return dev.headroom.api.common.v1.Money.newBuilder()
-        .setCurrencyCode(m.currencyCode())
-        .setMinorUnits(m.minorUnits())
-        .build();
   }
 }

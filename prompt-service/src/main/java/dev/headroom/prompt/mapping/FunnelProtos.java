@@ -1,7 +1,6 @@
 package dev.headroom.prompt.mapping;
 
 import com.google.protobuf.Timestamp;
-import dev.headroom.api.common.v1.Money;
 import dev.headroom.api.prompt.v1.FunnelStage;
 import dev.headroom.api.prompt.v1.GetPromptFunnelRequest;
 import dev.headroom.api.prompt.v1.GetPromptFunnelResponse;
@@ -84,13 +83,7 @@ public final class FunnelProtos {
               .setClicked(stage(row.clicked()))
               .setDismissed(stage(row.dismissed()))
               .setConverted(stage(row.converted()));
-      row.revenue()
-          .forEach(
-              m ->
-                  b.addRevenue(
-                      Money.newBuilder()
-                          .setCurrencyCode(m.currencyCode())
-                          .setMinorUnits(m.minorUnits())));
+      row.revenue().forEach(m -> b.addRevenue(MoneyProtos.toProto(m)));
     }
     return out.build();
   }
